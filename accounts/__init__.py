@@ -1,0 +1,1 @@
+"""Users, roles, sessions, login throttling and the audit log: the base every module writes through."""

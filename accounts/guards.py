@@ -1,0 +1,37 @@
+"""Route guards: who may call a handler. The middleware in `ocop.auth` puts an Actor (or None) in scope."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from accounts.enums import CATALOG_EDITORS, Role
+from accounts.services import Actor
+
+
+def current_actor(connection: ASGIConnection) -> Actor | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+def require_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if current_actor(connection) is None:
+        raise NotAuthorizedException("Log in to continue.")
+
+
+def require_roles(*roles: Role):
+    """A guard admitting only the given roles (admins always pass)."""
+    allowed = frozenset(roles) | {Role.admin}
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        actor = current_actor(connection)
+        if actor is None:
+            raise NotAuthorizedException("Log in to continue.")
+        if actor.role not in allowed:
+            raise PermissionDeniedException("Your role may not do this.")
+
+    return guard
+
+
+require_catalog_editor = require_roles(*CATALOG_EDITORS)
+require_admin = require_roles(Role.admin)

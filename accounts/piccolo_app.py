@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from accounts.tables import AuditEntry, LoginAttempt, Session, User
+
+APP_CONFIG = AppConfig(
+    app_name="accounts",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[User, Session, LoginAttempt, AuditEntry],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,211 @@
+"""Accounts: creating users, logging in with throttling, sessions, and the audit log.
+
+Passwords are hashed by Piccolo's BaseUser (PBKDF2-SHA256, 600,000 iterations as OWASP
+recommends); the hash runs in a worker thread so a login never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from accounts.enums import Role
+from accounts.tables import AuditEntry, LoginAttempt, Session, User
+from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
+
+_USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: what services need to check rights and write audit rows."""
+
+    user_id: Optional[int]
+    username: str
+    role: Role
+    producer_ids: frozenset[int] = frozenset()
+    language: str = "vi"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+async def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    email: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "vi",
+    actor: Actor = SYSTEM,
+) -> User:
+    """Creates an active user; admins also get piccolo-admin access. Audited."""
+    errors: dict[str, str] = {}
+    if not _USERNAME.match(username or ""):
+        errors["username"] = N_("Use 3–100 letters, digits or . _ @ -")
+    if not password or len(password) < 8:
+        errors["password"] = N_("The password needs at least 8 characters.")
+    elif len(password) > User._max_password_length:
+        errors["password"] = N_("The password is too long.")
+    if not email or "@" not in email:
+        errors["email"] = N_("Enter a valid email address.")
+    if errors:
+        raise ValidationFailed(errors)
+    if await User.exists().where(User.username == username):
+        raise ValidationFailed({"username": N_("This username is already taken.")})
+    if await User.exists().where(User.email == email):
+        raise ValidationFailed({"email": N_("This email address is already used.")})
+    hashed = await asyncio.to_thread(User.hash_password, password)
+    user = User(
+        username=username,
+        password=hashed,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=role.value,
+        language=language,
+        active=True,
+        admin=role is Role.admin,
+        superuser=role is Role.admin,
+    )
+    async with User._meta.db.transaction():
+        await user.save()
+        await record_audit(actor, "create", "user", user.id, None, {"username": username, "role": role.value})
+    return user
+
+
+async def _check_password(username: str, password: str) -> Optional[int]:
+    row = await User.select(User.id, User.password, User.active).where(User.username == username).first()
+    if row is None or not row["active"]:
+        await asyncio.to_thread(User.hash_password, password)  # same cost: no user enumeration by timing
+        return None
+    try:
+        _, iterations, salt, _ = User.split_stored_password(row["password"])
+    except ValueError:
+        return None
+    computed = await asyncio.to_thread(User.hash_password, password, salt, int(iterations))
+    return row["id"] if secrets.compare_digest(computed, row["password"]) else None
+
+
+async def log_in(username: str, password: str, client: str, *, attempts: int, window_minutes: int) -> str:
+    """Checks the password and opens a session; returns its token.
+
+    More than `attempts` failures for a username or client within the window are
+    refused with TooManyAttempts before the password is even checked.
+    """
+    username = (username or "").strip()[:100]
+    since = _now() - dt.timedelta(minutes=window_minutes)
+    recent = await LoginAttempt.count().where(
+        (LoginAttempt.attempted_at > since)
+        & ((LoginAttempt.username == username) | (LoginAttempt.client == client))
+    )
+    if recent >= attempts:
+        raise TooManyAttempts(N_("Too many failed logins. Try again in %(minutes)s minutes."), minutes=window_minutes)
+    user_id = await _check_password(username, (password or "")[: User._max_password_length])
+    if user_id is None:
+        await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64]))
+        raise ValidationFailed({"password": N_("Wrong username or password.")})
+    await User.update({User.last_login: _now()}).where(User.id == user_id)
+    return await open_session(user_id)
+
+
+async def open_session(user_id: int, hours: int = 12) -> str:
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    await Session.insert(
+        Session(
+            token=token,
+            user_id=user_id,
+            expiry_date=now + dt.timedelta(hours=hours),
+            max_expiry_date=now + dt.timedelta(days=7),
+        )
+    )
+    return token
+
+
+async def close_session(token: str) -> None:
+    await Session.delete().where(Session.token == token)
+
+
+async def user_for_session(token: str) -> Optional[dict[str, Any]]:
+    """The active user behind a session token, or None if the token is unknown or expired."""
+    if not token:
+        return None
+    session = await Session.select(Session.user_id, Session.expiry_date).where(Session.token == token).first()
+    if session is None or session["expiry_date"] < _now():
+        return None
+    return await (
+        User.select(User.id, User.username, User.role, User.language, User.first_name, User.last_name)
+        .where((User.id == session["user_id"]) & (User.active == True))  # noqa: E712
+        .first()
+    )
+
+
+async def set_language(user_id: int, language: str) -> None:
+    await User.update({User.language: language}).where(User.id == user_id)
+
+
+async def list_users() -> list[dict[str, Any]]:
+    return await User.select(
+        User.id, User.username, User.email, User.role, User.active, User.last_login
+    ).order_by(User.username)
+
+
+async def get_user(user_id: int) -> dict[str, Any]:
+    row = await User.select(User.id, User.username, User.email, User.role).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound(N_("This user does not exist."))
+    return row
+
+
+async def record_audit(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    before: Optional[dict],
+    after: Optional[dict],
+) -> None:
+    """Writes one audit row; call it inside the transaction of the change it records."""
+    await AuditEntry.insert(
+        AuditEntry(
+            user_id=actor.user_id,
+            username=actor.username,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=_jsonable(before),
+            after=_jsonable(after),
+        )
+    )
+
+
+def _jsonable(values: Optional[dict]) -> Optional[dict]:
+    if values is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}
+
+
+async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest audit rows of one record, for its page."""
+    return await (
+        AuditEntry.select()
+        .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id)))
+        .order_by(AuditEntry.id, ascending=False)
+        .limit(limit)
+    )
+

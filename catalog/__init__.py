@@ -1,0 +1,1 @@
+"""Producers, products and their OCOP certificates, buyers, and the OCOP reference data."""

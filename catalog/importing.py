@@ -1,0 +1,414 @@
+"""Import of producers and products from .xlsx or .csv the way provincial offices keep their lists.
+
+Two steps: a preview that reports every row's problems and stores the file, then a
+commit that checks everything again and writes all rows in one transaction or none.
+A workbook may hold a producers sheet and a products sheet; products name their
+producer by registration code or by name, in the database or in the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+import msgspec
+from openpyxl import load_workbook
+
+from accounts.services import Actor, record_audit
+from catalog import reference, services
+from catalog.enums import CertifyingLevel, ProducerKind
+from catalog.reference import fold
+from catalog.schemas import ImportPreview, ImportRowReport, ProducerIn, ProductIn
+from catalog.tables import ImportUpload, Producer, Product
+from core.errors import N_, Msg, ValidationFailed, render
+from core.forms import parse_struct
+from core.i18n import gettext
+from core.settings import settings
+
+MAX_ROWS = 50_000
+NO_FILE = N_("Choose an .xlsx or .csv file.")
+_PREVIEW_ROWS = 200
+
+PRODUCT_COLUMNS = {
+    "name": ["ten san pham", "san pham", "product", "product name", "name"],
+    "producer": ["chu the", "ten chu the", "producer", "producer name"],
+    "producer_code": ["ma so thue", "ma so thue/dkkd", "ma chu the", "registration code", "producer code"],
+    "group_code": ["nhom", "nhom san pham", "group"],
+    "subgroup_code": ["phan nhom", "subgroup"],
+    "stars": ["so sao", "hang sao", "sao", "stars"],
+    "score": ["diem", "score"],
+    "certificate_number": ["so giay chung nhan", "so gcn", "so quyet dinh", "certificate", "certificate number"],
+    "certifying_level": ["cap cong nhan", "certifying level"],
+    "certifying_body": ["co quan cong nhan", "certifying body"],
+    "certified_on": ["ngay cong nhan", "certified on"],
+    "expires_on": ["ngay het han", "expires on"],
+    "unit": ["don vi tinh", "unit"],
+    "reference_price": ["gia", "gia tham khao", "gia tham khao (vnd)", "price"],
+    "barcode": ["ma vach", "barcode"],
+    "code": ["ma qr", "qr code"],
+}
+PRODUCER_COLUMNS = {
+    "name": ["ten chu the", "chu the", "producer", "producer name", "name"],
+    "kind": ["loai hinh", "kind"],
+    "registration_code": ["ma so thue", "ma so thue/dkkd", "ma chu the", "registration code"],
+    "province_code": ["tinh", "tinh/thanh", "tinh/thanh pho", "province"],
+    "commune": ["xa/phuong", "xa", "phuong", "commune"],
+    "address": ["dia chi", "address"],
+    "legacy_province": ["tinh cu", "legacy province"],
+    "legacy_district": ["huyen cu", "legacy district"],
+    "contact_person": ["nguoi lien he", "contact person"],
+    "phone": ["dien thoai", "so dien thoai", "phone"],
+    "email": ["email"],
+}
+_KIND_WORDS = {
+    "doanh nghiep": ProducerKind.enterprise, "cong ty": ProducerKind.enterprise, "enterprise": ProducerKind.enterprise,
+    "hop tac xa": ProducerKind.cooperative, "htx": ProducerKind.cooperative, "cooperative": ProducerKind.cooperative,
+    "to hop tac": ProducerKind.cooperative_group, "tht": ProducerKind.cooperative_group,
+    "cooperative_group": ProducerKind.cooperative_group, "cooperative group": ProducerKind.cooperative_group,
+    "ho kinh doanh": ProducerKind.household, "ho san xuat": ProducerKind.household, "household": ProducerKind.household,
+}
+_LEVEL_WORDS = {
+    "tinh": CertifyingLevel.province, "province": CertifyingLevel.province, "ubnd tinh": CertifyingLevel.province,
+    "bo": CertifyingLevel.ministry, "trung uong": CertifyingLevel.ministry, "ministry": CertifyingLevel.ministry,
+    "huyen": CertifyingLevel.district, "district": CertifyingLevel.district, "ubnd huyen": CertifyingLevel.district,
+}
+
+
+@dataclass
+class Sheet:
+    name: str
+    kind: str  # "producers" or "products"
+    columns: dict[str, int]  # field -> column index
+    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a file: reports per row, and what would be written."""
+
+    reports: list[ImportRowReport] = field(default_factory=list)
+    producers: list[ProducerIn] = field(default_factory=list)
+    products: list[tuple[ProductIn, str]] = field(default_factory=list)  # (product, producer key)
+    error_rows: int = 0
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _header_map(headers: list[Any], aliases: dict[str, list[str]]) -> dict[str, int]:
+    folded = [fold(str(h or "")).strip().rstrip(":*") for h in headers]
+    columns: dict[str, int] = {}
+    for field_name, names in aliases.items():
+        for index, header in enumerate(folded):
+            if header in names or header == field_name:
+                columns.setdefault(field_name, index)
+    return columns
+
+
+def _sheet_from_rows(name: str, rows: Iterator[list[Any]]) -> Optional[Sheet]:
+    try:
+        headers = next(rows)
+    except StopIteration:
+        return None
+    products = _header_map(headers, PRODUCT_COLUMNS)
+    producers = _header_map(headers, PRODUCER_COLUMNS)
+    # A products sheet names a product group or stars; a producers sheet does neither.
+    if "name" in products and ("group_code" in products or "stars" in products):
+        kind, columns = "products", products
+    elif "name" in producers:
+        kind, columns = "producers", producers
+    else:
+        return None
+    body: list[tuple[int, list[Any]]] = []
+    for number, cells in enumerate(rows, start=2):
+        if any(c not in (None, "") for c in cells):
+            body.append((number, list(cells)))
+        if len(body) > MAX_ROWS:
+            raise ValidationFailed({"file": Msg(N_("At most %(n)s rows can be imported at once."), n=MAX_ROWS)})
+    return Sheet(name=name, kind=kind, columns=columns, rows=body)
+
+
+def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
+    """The producer and product tables in an upload; refuses wrong types, oversized or unreadable files."""
+    if not content:
+        raise ValidationFailed({"file": NO_FILE})
+    if len(content) > max_bytes:
+        raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        if not content.startswith(b"PK\x03\x04"):
+            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")})
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")}) from None
+        try:
+            sheets = [
+                _sheet_from_rows(ws.title, (list(r) for r in ws.iter_rows(values_only=True)))
+                for ws in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+    elif lower.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
+        dialect = csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            pass
+        sheets = [_sheet_from_rows(filename, iter(csv.reader(io.StringIO(text), dialect)))]
+    else:
+        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+    found = [s for s in sheets if s is not None]
+    if not found:
+        raise ValidationFailed({"file": N_("No sheet has the columns of a producer or product list.")})
+    return found
+
+
+# -- checking --------------------------------------------------------------------------
+
+
+def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
+    index = columns.get(name)
+    if index is None or index >= len(cells):
+        return None
+    value = cells[index]
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _province_code(value: Any) -> Any:
+    if value is None:
+        return None
+    wanted = fold(str(value)).replace("tinh ", "").replace("thanh pho ", "").replace("tp ", "").strip()
+    for province in reference.provinces().values():
+        names = [province.code, fold(province.name).replace("thanh pho ", "")]
+        if wanted in names:
+            return province.code
+    # Lists made before July 2025 name the old province: map it to the one it merged into.
+    for province in reference.provinces().values():
+        if wanted in {fold(old) for old in province.merged_from}:
+            return province.code
+    return str(value)
+
+
+def _group_code(value: Any) -> Any:
+    if value is None:
+        return None
+    wanted = fold(str(value)).strip()
+    for group in reference.rules().groups:
+        if wanted in (group.code, fold(group.name_vi), fold(group.name_en)):
+            return group.code
+    return str(value)
+
+
+def _subgroup_code(value: Any) -> Any:
+    if value is None:
+        return None
+    wanted = fold(str(value)).strip()
+    for sub in reference.subgroups().values():
+        if wanted in (sub.code, fold(sub.name_vi), fold(sub.name_en)):
+            return sub.code
+    return str(value)
+
+
+def _stars(value: Any) -> Any:
+    if isinstance(value, str):
+        match = re.match(r"^\s*(\d+)", value)
+        return match.group(1) if match else value
+    return value
+
+
+def _mapped(value: Any, words: dict[str, Any]) -> Any:
+    if value is None:
+        return None
+    found = words.get(fold(str(value)).strip())
+    return found.value if found is not None else str(value)
+
+
+def _producer_key(registration_code: Optional[str], name: str) -> str:
+    return f"code:{registration_code}" if registration_code else f"name:{fold(name).strip()}"
+
+
+def _values(cells: list[Any], columns: dict[str, int]) -> dict[str, str]:
+    return {name: ("" if _cell(cells, columns, name) is None else str(_cell(cells, columns, name))) for name in columns}
+
+
+def _rendered(errors: dict[str, Any]) -> dict[str, str]:
+    return {name: render(message, gettext) for name, message in errors.items()}
+
+
+async def check_sheets(sheets: list[Sheet]) -> Checked:
+    """Checks every row against the OCOP rules, the database and the rest of the file."""
+    checked = Checked()
+    known = await Producer.select(Producer.id, Producer.name, Producer.registration_code)
+    producer_keys: dict[str, int] = {}
+    for row in known:
+        producer_keys.setdefault(_producer_key(None, row["name"]), row["id"])
+        if row["registration_code"]:
+            producer_keys[_producer_key(row["registration_code"], "")] = row["id"]
+    taken = await Product.select(Product.certificate_number, Product.code)
+    certificates = {r["certificate_number"]: "db" for r in taken if r["certificate_number"]}
+    codes = {r["code"] for r in taken}
+    file_producers: set[str] = set()
+
+    for sheet in sorted(sheets, key=lambda s: s.kind != "producers"):  # producers first: products refer to them
+        for number, cells in sheet.rows:
+            if sheet.kind == "producers":
+                errors, item = _check_producer(cells, sheet.columns, producer_keys, file_producers)
+                if item is not None and not errors:
+                    checked.producers.append(item)
+            else:
+                errors, item = _check_product(cells, sheet.columns, producer_keys, file_producers, certificates, codes, number)
+                if item is not None and not errors:
+                    checked.products.append(item)
+            if errors:
+                checked.error_rows += 1
+            checked.reports.append(
+                ImportRowReport(sheet=sheet.name, row=number, values=_values(cells, sheet.columns), errors=_rendered(errors))
+            )
+    return checked
+
+
+def _check_producer(cells, columns, producer_keys, file_producers) -> tuple[dict, Optional[ProducerIn]]:
+    raw = {name: _cell(cells, columns, name) for name in PRODUCER_COLUMNS}
+    raw["province_code"] = _province_code(raw["province_code"])
+    raw["kind"] = _mapped(raw["kind"], _KIND_WORDS)
+    raw = {k: ("" if v is None else str(v)) for k, v in raw.items()}
+    try:
+        item = parse_struct(raw, ProducerIn)
+    except ValidationFailed as error:
+        return dict(error.errors), None
+    errors = services.producer_errors(item)
+    key = _producer_key(item.registration_code, item.name)
+    if key in producer_keys or key in file_producers:
+        errors["name" if not item.registration_code else "registration_code"] = N_("This producer already exists.")
+    file_producers.add(key)
+    if item.registration_code:
+        file_producers.add(_producer_key(None, item.name))
+    return errors, item
+
+
+def _check_product(cells, columns, producer_keys, file_producers, certificates, codes, number):
+    raw = {name: _cell(cells, columns, name) for name in PRODUCT_COLUMNS}
+    code, name = raw.pop("producer_code"), raw.pop("producer")
+    producer_key = _producer_key(str(code) if code else None, str(name or ""))
+    errors: dict[str, Any] = {}
+    if not code and not name:
+        errors["producer"] = N_("Name the producer or give its registration code.")
+    elif producer_key not in producer_keys and producer_key not in file_producers:
+        errors["producer"] = N_("This producer is neither in the catalog nor in the file.")
+    raw["group_code"] = _group_code(raw["group_code"])
+    raw["subgroup_code"] = _subgroup_code(raw["subgroup_code"])
+    raw["stars"] = _stars(raw["stars"])
+    raw["certifying_level"] = _mapped(raw["certifying_level"], _LEVEL_WORDS)
+    raw["producer_id"] = 0  # resolved at commit
+    for key in ("certified_on", "expires_on"):
+        if isinstance(raw[key], dt.datetime):
+            raw[key] = raw[key].date()
+    raw = {k: ("" if v is None else v) for k, v in raw.items()}
+    try:
+        item = services.normalised_product(parse_struct(raw, ProductIn))
+    except ValidationFailed as error:
+        return {**error.errors, **errors}, None
+    errors.update(services.product_errors(item))
+    if item.certificate_number:
+        seen = certificates.get(item.certificate_number)
+        if seen == "db":
+            errors["certificate_number"] = N_("This certificate number is already used by another product.")
+        elif seen is not None:
+            errors["certificate_number"] = Msg(N_("This certificate number is also on row %(row)s."), row=seen)
+        else:
+            certificates[item.certificate_number] = number
+    if item.code:
+        if item.code in codes:
+            errors["code"] = N_("This QR code value is already used by another product.")
+        codes.add(item.code)
+    return errors, (item, producer_key)
+
+
+# -- preview and commit ----------------------------------------------------------------------
+
+
+async def preview_upload(filename: str, content: bytes, actor: Actor) -> ImportPreview:
+    """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
+    sheets = read_sheets(filename, content, settings.max_upload_bytes)
+    checked = await check_sheets(sheets)
+    token = secrets.token_urlsafe(24)
+    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content, created_by=actor.user_id))
+    # Rows with problems first, so a long file shows what needs fixing at the top.
+    reports = sorted(checked.reports, key=lambda r: (not r.errors, r.sheet, r.row))[:_PREVIEW_ROWS]
+    return ImportPreview(
+        token=token,
+        filename=filename,
+        producers=len(checked.producers),
+        products=len(checked.products),
+        rows_with_errors=checked.error_rows,
+        rows=reports,
+    )
+
+
+@dataclass
+class ImportResult:
+    producers: int
+    products: int
+
+
+async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: int) -> ImportResult:
+    """Checks and writes a whole file in one transaction: every row, or nothing if any row is wrong."""
+    checked = await check_sheets(read_sheets(filename, content, max_bytes))
+    if checked.error_rows:
+        raise ValidationFailed(
+            {"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)}
+        )
+    async with Product._meta.db.transaction():
+        if checked.producers:
+            await _insert_chunks(Producer, [
+                Producer(**services._plain(msgspec.structs.asdict(p)), search_text=services._producer_search_text(p))
+                for p in checked.producers
+            ])
+        producers = await Producer.select(Producer.id, Producer.name, Producer.registration_code, Producer.province_code)
+        by_key: dict[str, dict] = {}
+        for row in producers:
+            by_key.setdefault(_producer_key(None, row["name"]), row)
+            if row["registration_code"]:
+                by_key[_producer_key(row["registration_code"], "")] = row
+        rows = []
+        for product, key in checked.products:
+            producer = by_key[key]
+            values = services._product_values(msgspec.structs.replace(product, producer_id=producer["id"]))
+            values["code"] = values["code"] or services.new_product_code()
+            rows.append(Product(**values, province_code=producer["province_code"],
+                                search_text=services._product_search_text(product, producer["name"])))
+        await _insert_chunks(Product, rows)
+        await record_audit(actor, "import", "catalog", filename[:64], None,
+                           {"producers": len(checked.producers), "products": len(rows), "file": filename})
+    return ImportResult(producers=len(checked.producers), products=len(rows))
+
+
+async def _insert_chunks(table, rows: list, size: int = 500) -> None:
+    for start in range(0, len(rows), size):
+        await table.insert(*rows[start : start + size])
+
+
+async def commit_upload(token: str, actor: Actor) -> ImportResult:
+    """Commits a previewed upload (checked again: the catalog may have changed since)."""
+    upload = await ImportUpload.select().where(ImportUpload.token == token).first()
+    if upload is None:
+        raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
+    result = await import_file(upload["filename"], upload["content"], actor, settings.max_upload_bytes)
+    await ImportUpload.delete().where(ImportUpload.token == token)
+    return result

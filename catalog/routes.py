@@ -1,0 +1,351 @@
+"""Catalog pages (HTML with htmx) and the /api/v1 JSON endpoints. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Awaitable, Callable, Optional
+
+import msgspec
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+
+from accounts.guards import current_actor, require_catalog_editor, require_login
+from accounts.services import audit_trail
+from catalog import exporting, importing, services
+from catalog.schemas import (
+    BuyerIn,
+    BuyerOut,
+    ProducerFilter,
+    ProducerIn,
+    ProducerOut,
+    ProducerPage,
+    ProductFilter,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+)
+from core.errors import ValidationFailed
+from core.forms import parse_struct
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _submit(
+    data: dict[str, Any],
+    struct: type[msgspec.Struct],
+    save: Callable[[Any], Awaitable[Any]],
+    template: str,
+    context: dict[str, Any],
+    success: Callable[[Any], str],
+) -> Template | Redirect:
+    """Parses a form into `struct`, saves it, and redirects; on bad input re-renders with field errors."""
+    values = {k: v for k, v in data.items() if k != "_csrf_token"}
+    try:
+        result = await save(parse_struct(values, struct))
+    except ValidationFailed as error:
+        return Template(template_name=template, context={**context, "values": values, "errors": error.errors}, status_code=422)
+    return Redirect(success(result))
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    return Response(
+        content, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def _product_values(product: ProductOut) -> dict[str, Any]:
+    values = msgspec.structs.asdict(product)
+    values["producer_id"] = product.producer_id
+    return values
+
+
+async def provide_product_filter(
+    q: str = "",
+    province: str = "",
+    group: str = "",
+    stars: Optional[int] = None,
+    status: str = "",
+    producer_id: Optional[int] = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> ProductFilter:
+    return ProductFilter(q=q, province=province, group=group, stars=stars, status=status,
+                         producer_id=producer_id, page=page, page_size=page_size)
+
+
+async def provide_producer_filter(
+    q: str = "", province: str = "", kind: str = "", page: int = 1, page_size: int = 25
+) -> ProducerFilter:
+    return ProducerFilter(q=q, province=province, kind=kind, page=page, page_size=page_size)
+
+
+PRODUCT_FILTER = {"filters": Provide(provide_product_filter)}
+PRODUCER_FILTER = {"filters": Provide(provide_producer_filter)}
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+class ProductPages(Controller):
+    path = "/catalog/products"
+    guards = [require_login]
+    dependencies = PRODUCT_FILTER
+    include_in_schema = False
+
+    @get("/")
+    async def products(self, request: Request, filters: ProductFilter) -> Template:
+        page = await services.list_products(filters)
+        template = "catalog/_product_rows.html" if request.headers.get("hx-target") == "results" else "catalog/products.html"
+        return Template(template_name=template, context={"page": page, "filters": filters, "query": request.url.query})
+
+    @get("/export.xlsx")
+    async def export(self, filters: ProductFilter) -> Response:
+        return _xlsx(exporting.products_workbook(await services.all_products(filters)), "san-pham-ocop.xlsx")
+
+    @get("/new", guards=[require_catalog_editor])
+    async def new(self, producer_id: Optional[int] = None) -> Template:
+        return Template(
+            template_name="catalog/product_form.html",
+            context={"values": {"producer_id": producer_id or ""}, "errors": {}, "producers": await services.producer_choices(limit=500)},
+        )
+
+    @post("/", guards=[require_catalog_editor])
+    async def create(self, request: Request, data: Form) -> Template | Redirect:
+        return await _submit(
+            data, ProductIn, lambda p: services.create_product(p, current_actor(request)),
+            "catalog/product_form.html", {"producers": await services.producer_choices(limit=500)},
+            lambda product_id: f"/catalog/products/{product_id}",
+        )
+
+    @get("/{product_id:int}")
+    async def detail(self, product_id: int) -> Template:
+        product = await services.get_product(product_id)
+        return Template(
+            template_name="catalog/product.html",
+            context={"product": product, "audit": await audit_trail("product", product_id)},
+        )
+
+    @get("/{product_id:int}/edit", guards=[require_catalog_editor])
+    async def edit(self, product_id: int) -> Template:
+        product = await services.get_product(product_id)
+        return Template(
+            template_name="catalog/product_form.html",
+            context={"product": product, "values": _product_values(product), "errors": {},
+                     "producers": await services.producer_choices(limit=500)},
+        )
+
+    @post("/{product_id:int}", guards=[require_catalog_editor])
+    async def update(self, request: Request, product_id: int, data: Form) -> Template | Redirect:
+        product = await services.get_product(product_id)
+        return await _submit(
+            data, ProductIn, lambda p: services.update_product(product_id, p, current_actor(request)),
+            "catalog/product_form.html", {"product": product, "producers": await services.producer_choices(limit=500)},
+            lambda _: f"/catalog/products/{product_id}",
+        )
+
+
+class ProducerPages(Controller):
+    path = "/catalog/producers"
+    guards = [require_login]
+    dependencies = PRODUCER_FILTER
+    include_in_schema = False
+
+    @get("/")
+    async def producers(self, request: Request, filters: ProducerFilter) -> Template:
+        page = await services.list_producers(filters)
+        template = "catalog/_producer_rows.html" if request.headers.get("hx-target") == "results" else "catalog/producers.html"
+        return Template(template_name=template, context={"page": page, "filters": filters, "query": request.url.query})
+
+    @get("/export.xlsx")
+    async def export(self, filters: ProducerFilter) -> Response:
+        return _xlsx(exporting.producers_workbook(await services.all_producers(filters)), "chu-the-ocop.xlsx")
+
+    @get("/new", guards=[require_catalog_editor])
+    async def new(self) -> Template:
+        return Template(template_name="catalog/producer_form.html", context={"values": {}, "errors": {}})
+
+    @post("/", guards=[require_catalog_editor])
+    async def create(self, request: Request, data: Form) -> Template | Redirect:
+        return await _submit(
+            data, ProducerIn, lambda p: services.create_producer(p, current_actor(request)),
+            "catalog/producer_form.html", {}, lambda producer_id: f"/catalog/producers/{producer_id}",
+        )
+
+    @get("/{producer_id:int}")
+    async def detail(self, producer_id: int) -> Template:
+        producer = await services.get_producer(producer_id)
+        products = await services.list_products(ProductFilter(producer_id=producer_id, page_size=100))
+        return Template(
+            template_name="catalog/producer.html",
+            context={"producer": producer, "products": products, "audit": await audit_trail("producer", producer_id)},
+        )
+
+    @get("/{producer_id:int}/edit", guards=[require_catalog_editor])
+    async def edit(self, producer_id: int) -> Template:
+        producer = await services.get_producer(producer_id)
+        return Template(
+            template_name="catalog/producer_form.html",
+            context={"producer": producer, "values": msgspec.structs.asdict(producer), "errors": {}},
+        )
+
+    @post("/{producer_id:int}", guards=[require_catalog_editor])
+    async def update(self, request: Request, producer_id: int, data: Form) -> Template | Redirect:
+        producer = await services.get_producer(producer_id)
+        return await _submit(
+            data, ProducerIn, lambda p: services.update_producer(producer_id, p, current_actor(request)),
+            "catalog/producer_form.html", {"producer": producer}, lambda _: f"/catalog/producers/{producer_id}",
+        )
+
+
+class BuyerPages(Controller):
+    path = "/catalog/buyers"
+    guards = [require_login]
+    include_in_schema = False
+
+    @get("/")
+    async def buyers(self, q: str = "", kind: str = "", page: int = 1) -> Template:
+        buyers, total = await services.list_buyers(q, kind, page)
+        return Template(
+            template_name="catalog/buyers.html",
+            context={"buyers": buyers, "total": total, "page": page, "q": q, "kind": kind},
+        )
+
+    @get("/new", guards=[require_catalog_editor])
+    async def new(self) -> Template:
+        return Template(template_name="catalog/buyer_form.html", context={"values": {}, "errors": {}})
+
+    @post("/", guards=[require_catalog_editor])
+    async def create(self, request: Request, data: Form) -> Template | Redirect:
+        return await _submit(
+            data, BuyerIn, lambda b: services.create_buyer(b, current_actor(request)),
+            "catalog/buyer_form.html", {}, lambda _: "/catalog/buyers",
+        )
+
+    @get("/{buyer_id:int}/edit", guards=[require_catalog_editor])
+    async def edit(self, buyer_id: int) -> Template:
+        buyer = await services.get_buyer(buyer_id)
+        return Template(
+            template_name="catalog/buyer_form.html",
+            context={"buyer": buyer, "values": msgspec.structs.asdict(buyer), "errors": {},
+                     "audit": await audit_trail("buyer", buyer_id)},
+        )
+
+    @post("/{buyer_id:int}", guards=[require_catalog_editor])
+    async def update(self, request: Request, buyer_id: int, data: Form) -> Template | Redirect:
+        buyer = await services.get_buyer(buyer_id)
+        return await _submit(
+            data, BuyerIn, lambda b: services.update_buyer(buyer_id, b, current_actor(request)),
+            "catalog/buyer_form.html", {"buyer": buyer}, lambda _: "/catalog/buyers",
+        )
+
+
+class ImportPages(Controller):
+    path = "/catalog/import"
+    guards = [require_catalog_editor]
+    include_in_schema = False
+
+    @get("/")
+    async def form(self) -> Template:
+        return Template(template_name="catalog/import.html", context={"errors": {}})
+
+    @post("/")
+    async def preview(
+        self, request: Request, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> Template:
+        upload = data.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed({"file": importing.NO_FILE})
+            content = await upload.read()
+            preview = await importing.preview_upload(upload.filename or "", content, current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
+        return Template(template_name="catalog/import_preview.html", context={"preview": preview})
+
+    @post("/{token:str}/commit")
+    async def commit(self, request: Request, token: str) -> Template | Redirect:
+        try:
+            result = await importing.commit_upload(token, current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
+        return Template(template_name="catalog/import_done.html", context={"result": result})
+
+
+# -- JSON API -------------------------------------------------------------------------------
+
+
+class ProductApi(Controller):
+    path = "/api/v1/products"
+    guards = [require_login]
+    dependencies = PRODUCT_FILTER
+    tags = ["catalog"]
+
+    @get("/")
+    async def list_products(self, filters: ProductFilter) -> ProductPage:
+        """Products with search (accent-insensitive), filters and pagination."""
+        return await services.list_products(filters)
+
+    @get("/{product_id:int}")
+    async def get_product(self, product_id: int) -> ProductOut:
+        return await services.get_product(product_id)
+
+    @post("/", guards=[require_catalog_editor])
+    async def create_product(self, request: Request, data: ProductIn) -> ProductOut:
+        return await services.get_product(await services.create_product(data, current_actor(request)))
+
+    @put("/{product_id:int}", guards=[require_catalog_editor])
+    async def update_product(self, request: Request, product_id: int, data: ProductIn) -> ProductOut:
+        await services.update_product(product_id, data, current_actor(request))
+        return await services.get_product(product_id)
+
+
+class ProducerApi(Controller):
+    path = "/api/v1/producers"
+    guards = [require_login]
+    dependencies = PRODUCER_FILTER
+    tags = ["catalog"]
+
+    @get("/")
+    async def list_producers(self, filters: ProducerFilter) -> ProducerPage:
+        return await services.list_producers(filters)
+
+    @get("/{producer_id:int}")
+    async def get_producer(self, producer_id: int) -> ProducerOut:
+        return await services.get_producer(producer_id)
+
+    @post("/", guards=[require_catalog_editor])
+    async def create_producer(self, request: Request, data: ProducerIn) -> ProducerOut:
+        return await services.get_producer(await services.create_producer(data, current_actor(request)))
+
+    @put("/{producer_id:int}", guards=[require_catalog_editor])
+    async def update_producer(self, request: Request, producer_id: int, data: ProducerIn) -> ProducerOut:
+        await services.update_producer(producer_id, data, current_actor(request))
+        return await services.get_producer(producer_id)
+
+
+class BuyerApi(Controller):
+    path = "/api/v1/buyers"
+    guards = [require_login]
+    tags = ["catalog"]
+
+    @get("/")
+    async def list_buyers(self, q: str = "", kind: str = "", page: int = 1, page_size: int = 25) -> list[BuyerOut]:
+        return (await services.list_buyers(q, kind, page, page_size))[0]
+
+    @get("/{buyer_id:int}")
+    async def get_buyer(self, buyer_id: int) -> BuyerOut:
+        return await services.get_buyer(buyer_id)
+
+    @post("/", guards=[require_catalog_editor])
+    async def create_buyer(self, request: Request, data: BuyerIn) -> BuyerOut:
+        return await services.get_buyer(await services.create_buyer(data, current_actor(request)))
+
+    @put("/{buyer_id:int}", guards=[require_catalog_editor])
+    async def update_buyer(self, request: Request, buyer_id: int, data: BuyerIn) -> BuyerOut:
+        await services.update_buyer(buyer_id, data, current_actor(request))
+        return await services.get_buyer(buyer_id)
+

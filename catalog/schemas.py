@@ -1,0 +1,156 @@
+"""What comes in and goes out of the catalog: msgspec Structs used by the API and the forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import msgspec
+
+from catalog.enums import BuyerKind, CertifyingLevel, ProducerKind
+
+
+class ProducerIn(msgspec.Struct, kw_only=True):
+    name: str
+    kind: ProducerKind
+    province_code: str
+    registration_code: Optional[str] = None
+    commune: str = ""
+    address: str = ""
+    legacy_province: str = ""
+    legacy_district: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    email: str = ""
+    publish_contact: bool = False
+
+
+class ProducerOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    kind: str
+    province_code: str
+    province_name: str
+    registration_code: Optional[str]
+    commune: str
+    address: str
+    legacy_province: str
+    legacy_district: str
+    contact_person: str
+    phone: str
+    email: str
+    publish_contact: bool
+    product_count: int = 0
+
+
+class ProductIn(msgspec.Struct, kw_only=True):
+    producer_id: int
+    name: str
+    group_code: str
+    stars: int
+    score: int
+    subgroup_code: str = ""
+    potential_five_star: bool = False
+    certificate_number: Optional[str] = None
+    certifying_level: CertifyingLevel = CertifyingLevel.province
+    certifying_body: str = ""
+    certified_on: Optional[dt.date] = None
+    expires_on: Optional[dt.date] = None
+    withdrawn_on: Optional[dt.date] = None
+    code: Optional[str] = None
+    barcode: str = ""
+    unit: str = ""
+    reference_price: int = 0
+
+
+class ProductOut(msgspec.Struct, kw_only=True):
+    id: int
+    code: str
+    name: str
+    producer_id: int
+    producer_name: str
+    province_code: str
+    province_name: str
+    group_code: str
+    subgroup_code: str
+    stars: int
+    score: int
+    potential_five_star: bool
+    certificate_number: Optional[str]
+    certifying_level: str
+    certifying_body: str
+    certified_on: Optional[dt.date]
+    expires_on: Optional[dt.date]
+    withdrawn_on: Optional[dt.date]
+    status: str
+    barcode: str
+    unit: str
+    reference_price: int
+
+
+class BuyerIn(msgspec.Struct, kw_only=True):
+    name: str
+    kind: BuyerKind
+    province_code: str = ""
+    contact_person: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class BuyerOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    kind: str
+    province_code: str
+    contact_person: str
+    phone: str
+    email: str
+
+
+class ProductFilter(msgspec.Struct, kw_only=True):
+    q: str = ""
+    province: str = ""
+    group: str = ""
+    stars: Optional[int] = None
+    status: str = ""
+    producer_id: Optional[int] = None
+    page: int = 1
+    page_size: int = 25
+
+
+class ProducerFilter(msgspec.Struct, kw_only=True):
+    q: str = ""
+    province: str = ""
+    kind: str = ""
+    page: int = 1
+    page_size: int = 25
+
+
+class ProductPage(msgspec.Struct, kw_only=True):
+    items: list[ProductOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ProducerPage(msgspec.Struct, kw_only=True):
+    items: list[ProducerOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ImportRowReport(msgspec.Struct, kw_only=True):
+    sheet: str
+    row: int
+    values: dict[str, str]
+    errors: dict[str, str]
+
+
+class ImportPreview(msgspec.Struct, kw_only=True):
+    token: str
+    filename: str
+    producers: int
+    products: int
+    rows_with_errors: int
+    rows: list[ImportRowReport]

@@ -1,0 +1,498 @@
+"""Catalog operations: producers, products and buyers. Each public write is one audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, Iterable, Optional
+
+import msgspec
+from piccolo.query import Select
+
+from accounts.services import Actor, record_audit
+from catalog import reference
+from catalog.enums import CertifyingLevel
+from catalog.reference import EXPIRING_WITHIN_DAYS, fold
+from catalog.schemas import (
+    BuyerIn,
+    BuyerOut,
+    ProducerFilter,
+    ProducerIn,
+    ProducerOut,
+    ProducerPage,
+    ProductFilter,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+)
+from catalog.tables import Buyer, Producer, Product
+from core.errors import N_, Msg, NotFound, ValidationFailed
+
+MAX_PAGE_SIZE = 100
+
+
+def today() -> dt.date:
+    """Today in Vietnam, which decides whether a certificate is still valid."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=7)).date()
+
+
+def new_product_code() -> str:
+    """A short, unguessable code for the QR stamp (/p/{code})."""
+    return secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")
+
+
+# -- validation ---------------------------------------------------------------------
+
+
+def _check_text(errors: dict, field: str, value: str, *, required: bool = False, max_length: int = 255) -> None:
+    if required and not value.strip():
+        errors[field] = N_("This field is required.")
+    elif len(value) > max_length:
+        errors[field] = Msg(N_("At most %(n)s characters."), n=max_length)
+
+
+def producer_errors(data: ProducerIn) -> dict[str, Any]:
+    """Every rule a producer breaks, by field (empty when it is valid)."""
+    errors: dict[str, Any] = {}
+    _check_text(errors, "name", data.name, required=True)
+    if data.province_code not in reference.provinces():
+        errors["province_code"] = N_("Choose a province from the list.")
+    if data.registration_code is not None:
+        _check_text(errors, "registration_code", data.registration_code, max_length=32)
+    if data.email and "@" not in data.email:
+        errors["email"] = N_("Enter a valid email address.")
+    for field in ("commune", "address", "contact_person", "legacy_province", "legacy_district"):
+        _check_text(errors, field, getattr(data, field), max_length=120 if field != "address" else 255)
+    _check_text(errors, "phone", data.phone, max_length=32)
+    return errors
+
+
+def product_errors(data: ProductIn) -> dict[str, Any]:
+    """Every OCOP rule a product breaks, by field (empty when it is valid)."""
+    errors: dict[str, Any] = {}
+    _check_text(errors, "name", data.name, required=True)
+    group = reference.groups().get(data.group_code)
+    if group is None:
+        errors["group_code"] = N_("Choose an OCOP group from the list.")
+    elif data.subgroup_code and data.subgroup_code not in {s.code for s in group.subgroups}:
+        errors["subgroup_code"] = N_("This subgroup does not belong to the chosen group.")
+    if not 0 <= data.score <= 100:
+        errors["score"] = N_("The score is out of 100.")
+    if not 1 <= data.stars <= 5:
+        errors["stars"] = N_("Stars must be between 1 and 5.")
+    elif "score" not in errors and reference.stars_for_score(data.score) != data.stars:
+        errors["stars"] = Msg(
+            N_("A score of %(score)s earns %(expected)s stars, not %(stars)s."),
+            score=data.score,
+            expected=reference.stars_for_score(data.score),
+            stars=data.stars,
+        )
+    if data.potential_five_star and data.stars != 4:
+        errors["potential_five_star"] = N_("Only 4-star products can be potential 5-star products.")
+    if data.certified_on and data.expires_on and data.expires_on <= data.certified_on:
+        errors["expires_on"] = N_("The expiry date must come after the certification date.")
+    if data.withdrawn_on and data.certified_on and data.withdrawn_on < data.certified_on:
+        errors["withdrawn_on"] = N_("A certificate cannot be withdrawn before it was issued.")
+    if data.stars >= reference.rules().min_certified_stars and not data.certificate_number:
+        errors["certificate_number"] = N_("A certified product needs its certificate number.")
+    if data.stars >= reference.rules().min_certified_stars and data.certified_on is None:
+        errors["certified_on"] = N_("A certified product needs its certification date.")
+    if data.stars == 5 and data.certifying_level is not CertifyingLevel.ministry:
+        errors["certifying_level"] = N_("5-star products are certified by the ministry.")
+    if data.reference_price < 0:
+        errors["reference_price"] = N_("The price cannot be negative.")
+    _check_text(errors, "unit", data.unit, max_length=64)
+    _check_text(errors, "barcode", data.barcode, max_length=32)
+    if data.code is not None:
+        _check_text(errors, "code", data.code, max_length=64)
+    return errors
+
+
+def normalised_product(data: ProductIn) -> ProductIn:
+    """Fills what the rules imply: the 36-month expiry when none is given."""
+    if data.expires_on is None and data.certified_on is not None:
+        data = msgspec.structs.replace(data, expires_on=reference.default_expiry(data.certified_on))
+    if data.certificate_number is not None:
+        data = msgspec.structs.replace(data, certificate_number=data.certificate_number.strip() or None)
+    return data
+
+
+# -- producers -------------------------------------------------------------------------
+
+
+def _producer_search_text(data: ProducerIn) -> str:
+    return fold(" ".join([data.name, data.registration_code or "", data.commune, reference.province_name(data.province_code)]))
+
+
+async def create_producer(data: ProducerIn, actor: Actor) -> int:
+    """Creates a producer after checking every field; audited."""
+    errors = producer_errors(data)
+    if data.registration_code and await Producer.exists().where(Producer.registration_code == data.registration_code):
+        errors["registration_code"] = N_("Another producer already has this registration code.")
+    if errors:
+        raise ValidationFailed(errors)
+    values = _plain(msgspec.structs.asdict(data))
+    async with Producer._meta.db.transaction():
+        row = (await Producer.insert(Producer(**values, search_text=_producer_search_text(data))))[0]
+        await record_audit(actor, "create", "producer", row["id"], None, values)
+    return row["id"]
+
+
+async def update_producer(producer_id: int, data: ProducerIn, actor: Actor) -> None:
+    """Updates a producer and the province copied onto its products; audited with before/after."""
+    errors = producer_errors(data)
+    if data.registration_code and await Producer.exists().where(
+        (Producer.registration_code == data.registration_code) & (Producer.id != producer_id)
+    ):
+        errors["registration_code"] = N_("Another producer already has this registration code.")
+    if errors:
+        raise ValidationFailed(errors)
+    values = _plain(msgspec.structs.asdict(data))
+    async with Producer._meta.db.transaction():
+        before = await Producer.select(*[getattr(Producer, k) for k in values]).where(Producer.id == producer_id).first()
+        if before is None:
+            raise NotFound(N_("This producer does not exist."))
+        await Producer.update(
+            {**{getattr(Producer, k): v for k, v in values.items()},
+             Producer.search_text: _producer_search_text(data), Producer.updated_at: dt.datetime.now(dt.timezone.utc)}
+        ).where(Producer.id == producer_id)
+        if before["province_code"] != data.province_code:
+            await Product.update({Product.province_code: data.province_code}).where(Product.producer == producer_id)
+        await record_audit(actor, "update", "producer", producer_id, *_changes(before, values))
+
+
+def _producer_out(row: dict) -> ProducerOut:
+    return ProducerOut(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        province_code=row["province_code"],
+        province_name=reference.province_name(row["province_code"]),
+        registration_code=row["registration_code"],
+        commune=row["commune"],
+        address=row["address"],
+        legacy_province=row["legacy_province"],
+        legacy_district=row["legacy_district"],
+        contact_person=row["contact_person"],
+        phone=row["phone"],
+        email=row["email"],
+        publish_contact=bool(row["publish_contact"]),
+        product_count=row.get("product_count", 0),
+    )
+
+
+_PRODUCER_COLUMNS = (
+    Producer.id, Producer.name, Producer.kind, Producer.province_code, Producer.registration_code,
+    Producer.commune, Producer.address, Producer.legacy_province, Producer.legacy_district,
+    Producer.contact_person, Producer.phone, Producer.email, Producer.publish_contact,
+)
+
+
+async def get_producer(producer_id: int) -> ProducerOut:
+    row = await Producer.select(*_PRODUCER_COLUMNS).where(Producer.id == producer_id).first()
+    if row is None:
+        raise NotFound(N_("This producer does not exist."))
+    row["product_count"] = await Product.count().where(Product.producer == producer_id)
+    return _producer_out(row)
+
+
+def _search_clauses(column, q: str) -> list:
+    return [column.like(f"%{word}%") for word in fold(q).split()[:8]]
+
+
+def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    return max(1, page), page_size
+
+
+def _producer_clauses(filters: ProducerFilter) -> list:
+    clauses = _search_clauses(Producer.search_text, filters.q)
+    if filters.province:
+        clauses.append(Producer.province_code == filters.province)
+    if filters.kind:
+        clauses.append(Producer.kind == filters.kind)
+    return clauses
+
+
+async def list_producers(filters: ProducerFilter) -> ProducerPage:
+    clauses = _producer_clauses(filters)
+    page, page_size = _page_bounds(filters.page, filters.page_size)
+    query = Producer.select(*_PRODUCER_COLUMNS).order_by(Producer.name).limit(page_size).offset((page - 1) * page_size)
+    count = Producer.count()
+    if clauses:
+        query, count = query.where(*clauses), count.where(*clauses)
+    rows, total = await query, await count
+    return ProducerPage(items=[_producer_out(r) for r in rows], total=total, page=page, page_size=page_size)
+
+
+async def all_producers(filters: ProducerFilter, limit: int = 100_000) -> list[ProducerOut]:
+    """Every producer matching the filter (for exports)."""
+    clauses = _producer_clauses(filters)
+    rows = await _where(Producer.select(*_PRODUCER_COLUMNS), clauses).order_by(Producer.name).limit(limit)
+    return [_producer_out(r) for r in rows]
+
+
+async def producer_choices(q: str = "", limit: int = 20) -> list[dict]:
+    """Producers matching a typed name, for autocomplete and select boxes."""
+    query = Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.name).limit(limit)
+    clauses = _search_clauses(Producer.search_text, q)
+    return await (query.where(*clauses) if clauses else query)
+
+
+# -- products --------------------------------------------------------------------------
+
+
+_PRODUCT_COLUMNS = (
+    Product.id, Product.code, Product.name, Product.producer, Product.producer.name.as_alias("producer_name"),
+    Product.province_code, Product.group_code, Product.subgroup_code, Product.stars, Product.score,
+    Product.potential_five_star, Product.certificate_number, Product.certifying_level, Product.certifying_body,
+    Product.certified_on, Product.expires_on, Product.withdrawn_on, Product.barcode, Product.unit,
+    Product.reference_price,
+)
+
+
+def _product_out(row: dict, on: dt.date) -> ProductOut:
+    return ProductOut(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        producer_id=row["producer"],
+        producer_name=row["producer_name"] or "",
+        province_code=row["province_code"],
+        province_name=reference.province_name(row["province_code"]),
+        group_code=row["group_code"],
+        subgroup_code=row["subgroup_code"],
+        stars=row["stars"],
+        score=row["score"],
+        potential_five_star=bool(row["potential_five_star"]),
+        certificate_number=row["certificate_number"],
+        certifying_level=row["certifying_level"],
+        certifying_body=row["certifying_body"],
+        certified_on=row["certified_on"],
+        expires_on=row["expires_on"],
+        withdrawn_on=row["withdrawn_on"],
+        status=reference.certificate_status(row["expires_on"], row["withdrawn_on"], on),
+        barcode=row["barcode"],
+        unit=row["unit"],
+        reference_price=row["reference_price"],
+    )
+
+
+def _product_search_text(data: ProductIn, producer_name: str) -> str:
+    return fold(" ".join([data.name, producer_name, data.certificate_number or "", data.barcode]))
+
+
+async def _product_conflicts(data: ProductIn, product_id: Optional[int]) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    not_self = (Product.id != product_id) if product_id else None
+    if data.certificate_number:
+        clause = Product.certificate_number == data.certificate_number
+        if await Product.exists().where(clause & not_self if not_self is not None else clause):
+            errors["certificate_number"] = N_("This certificate number is already used by another product.")
+    if data.code:
+        clause = Product.code == data.code
+        if await Product.exists().where(clause & not_self if not_self is not None else clause):
+            errors["code"] = N_("This QR code value is already used by another product.")
+    return errors
+
+
+async def _producer_row(producer_id: int) -> Optional[dict]:
+    return await Producer.select(Producer.name, Producer.province_code).where(Producer.id == producer_id).first()
+
+
+def _product_values(data: ProductIn) -> dict[str, Any]:
+    values = _plain(msgspec.structs.asdict(data))
+    values["producer"] = values.pop("producer_id")
+    return values
+
+
+async def create_product(data: ProductIn, actor: Actor) -> int:
+    """Creates a product after checking the OCOP rules and unique numbers; audited."""
+    data = normalised_product(data)
+    errors = product_errors(data)
+    producer = await _producer_row(data.producer_id)
+    if producer is None:
+        errors["producer_id"] = N_("This producer does not exist.")
+    errors.update(await _product_conflicts(data, None))
+    if errors:
+        raise ValidationFailed(errors)
+    if not data.code:
+        data = msgspec.structs.replace(data, code=new_product_code())
+    values = _product_values(data)
+    async with Product._meta.db.transaction():
+        row = (
+            await Product.insert(
+                Product(**values, province_code=producer["province_code"],
+                        search_text=_product_search_text(data, producer["name"]))
+            )
+        )[0]
+        await record_audit(actor, "create", "product", row["id"], None, values)
+    return row["id"]
+
+
+async def update_product(product_id: int, data: ProductIn, actor: Actor) -> None:
+    """Updates a product; the QR code value is kept when none is given. Audited with before/after."""
+    data = normalised_product(data)
+    errors = product_errors(data)
+    producer = await _producer_row(data.producer_id)
+    if producer is None:
+        errors["producer_id"] = N_("This producer does not exist.")
+    errors.update(await _product_conflicts(data, product_id))
+    if errors:
+        raise ValidationFailed(errors)
+    values = _product_values(data)
+    if not data.code:
+        values.pop("code")
+    async with Product._meta.db.transaction():
+        before = await Product.select(*[getattr(Product, k) for k in values]).where(Product.id == product_id).first()
+        if before is None:
+            raise NotFound(N_("This product does not exist."))
+        await Product.update(
+            {**{getattr(Product, k): v for k, v in values.items()},
+             Product.province_code: producer["province_code"],
+             Product.search_text: _product_search_text(data, producer["name"]),
+             Product.updated_at: dt.datetime.now(dt.timezone.utc)}
+        ).where(Product.id == product_id)
+        await record_audit(actor, "update", "product", product_id, *_changes(before, values))
+
+
+async def get_product(product_id: int) -> ProductOut:
+    row = await Product.select(*_PRODUCT_COLUMNS).where(Product.id == product_id).first()
+    if row is None:
+        raise NotFound(N_("This product does not exist."))
+    return _product_out(row, today())
+
+
+def _status_clause(status: str, on: dt.date):
+    soon = on + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+    not_withdrawn = Product.withdrawn_on.is_null()
+    if status == "withdrawn":
+        return Product.withdrawn_on.is_not_null()
+    if status == "expired":
+        return not_withdrawn & (Product.expires_on < on)
+    if status == "expiring":
+        return not_withdrawn & (Product.expires_on >= on) & (Product.expires_on <= soon)
+    if status == "valid":
+        return not_withdrawn & ((Product.expires_on > soon) | Product.expires_on.is_null())
+    raise ValidationFailed({"status": N_("Choose a certificate status from the list.")})
+
+
+def product_clauses(filters: ProductFilter, on: dt.date) -> list:
+    """The WHERE clauses of a product filter, shared by the list, the count and the export."""
+    clauses = _search_clauses(Product.search_text, filters.q)
+    if filters.province:
+        clauses.append(Product.province_code == filters.province)
+    if filters.group:
+        clauses.append(Product.group_code == filters.group)
+    if filters.stars is not None:
+        if not 1 <= filters.stars <= 5:
+            raise ValidationFailed({"stars": N_("Stars must be between 1 and 5.")})
+        clauses.append(Product.stars == filters.stars)
+    if filters.status:
+        clauses.append(_status_clause(filters.status, on))
+    if filters.producer_id is not None:
+        clauses.append(Product.producer == filters.producer_id)
+    return clauses
+
+
+def _where(query: Select, clauses: Iterable) -> Select:
+    clauses = list(clauses)
+    return query.where(*clauses) if clauses else query
+
+
+async def list_products(filters: ProductFilter) -> ProductPage:
+    """One page of products matching the filter, newest certificate first within a name."""
+    on = today()
+    clauses = product_clauses(filters, on)
+    page, page_size = _page_bounds(filters.page, filters.page_size)
+    query = _where(Product.select(*_PRODUCT_COLUMNS), clauses).order_by(Product.name).order_by(Product.id)
+    rows = await query.limit(page_size).offset((page - 1) * page_size)
+    total = await _where(Product.count(), clauses) if clauses else await Product.count()
+    return ProductPage(items=[_product_out(r, on) for r in rows], total=total, page=page, page_size=page_size)
+
+
+async def all_products(filters: ProductFilter, limit: int = 100_000) -> list[ProductOut]:
+    """Every product matching the filter (for exports), in list order."""
+    on = today()
+    rows = await _where(Product.select(*_PRODUCT_COLUMNS), product_clauses(filters, on)).order_by(
+        Product.name
+    ).order_by(Product.id).limit(limit)
+    return [_product_out(r, on) for r in rows]
+
+
+# -- buyers ----------------------------------------------------------------------------
+
+
+def buyer_errors(data: BuyerIn) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    _check_text(errors, "name", data.name, required=True)
+    if data.province_code and data.province_code not in reference.provinces():
+        errors["province_code"] = N_("Choose a province from the list.")
+    if data.email and "@" not in data.email:
+        errors["email"] = N_("Enter a valid email address.")
+    _check_text(errors, "contact_person", data.contact_person, max_length=120)
+    _check_text(errors, "phone", data.phone, max_length=32)
+    return errors
+
+
+_BUYER_COLUMNS = (Buyer.id, Buyer.name, Buyer.kind, Buyer.province_code, Buyer.contact_person, Buyer.phone, Buyer.email)
+
+
+async def create_buyer(data: BuyerIn, actor: Actor) -> int:
+    """Creates a buyer; audited."""
+    errors = buyer_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    values = _plain(msgspec.structs.asdict(data))
+    async with Buyer._meta.db.transaction():
+        row = (await Buyer.insert(Buyer(**values, search_text=fold(data.name))))[0]
+        await record_audit(actor, "create", "buyer", row["id"], None, values)
+    return row["id"]
+
+
+async def update_buyer(buyer_id: int, data: BuyerIn, actor: Actor) -> None:
+    errors = buyer_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    values = _plain(msgspec.structs.asdict(data))
+    async with Buyer._meta.db.transaction():
+        before = await Buyer.select(*[getattr(Buyer, k) for k in values]).where(Buyer.id == buyer_id).first()
+        if before is None:
+            raise NotFound(N_("This buyer does not exist."))
+        await Buyer.update(
+            {**{getattr(Buyer, k): v for k, v in values.items()}, Buyer.search_text: fold(data.name)}
+        ).where(Buyer.id == buyer_id)
+        await record_audit(actor, "update", "buyer", buyer_id, *_changes(before, values))
+
+
+async def get_buyer(buyer_id: int) -> BuyerOut:
+    row = await Buyer.select(*_BUYER_COLUMNS).where(Buyer.id == buyer_id).first()
+    if row is None:
+        raise NotFound(N_("This buyer does not exist."))
+    return BuyerOut(**row)
+
+
+async def list_buyers(q: str = "", kind: str = "", page: int = 1, page_size: int = 25) -> tuple[list[BuyerOut], int]:
+    clauses = _search_clauses(Buyer.search_text, q)
+    if kind:
+        clauses.append(Buyer.kind == kind)
+    page, page_size = _page_bounds(page, page_size)
+    rows = await _where(Buyer.select(*_BUYER_COLUMNS), clauses).order_by(Buyer.name).limit(page_size).offset(
+        (page - 1) * page_size
+    )
+    total = await _where(Buyer.count(), clauses) if clauses else await Buyer.count()
+    return [BuyerOut(**r) for r in rows], total
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Enum members as their values, so rows and audit JSON hold plain data."""
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that changed, as (before, after)."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}

@@ -1,0 +1,1 @@
+"""What every domain module shares: domain errors and translatable messages."""

@@ -1,0 +1,1 @@
+"""The application shell: settings, the web app, authentication wiring, i18n and the CLI."""

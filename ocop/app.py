@@ -1,0 +1,156 @@
+"""create_app(): wires every module's routes, templates, auth, CSRF, errors and the database."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine as Engine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from accounts.routes import AccountPages, UserPages
+from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
+from core.errors import DomainError, ValidationFailed, render
+from core import i18n
+from ocop import database
+from ocop.admin import admin_mount
+from ocop.auth import ActorMiddleware
+from ocop.dashboard import dashboard
+from ocop.security import SecurityHeadersMiddleware
+from core.settings import settings
+from ocop.templating import configure_environment
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _problem(status: int, title: str, errors: dict | None = None) -> Response:
+    body: dict = {"status": status, "title": title}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
+def _error_page(request: Request, status: int, message: str) -> Template:
+    return Template(template_name="error.html", context={"status": status, "message": message}, status_code=status)
+
+
+def handle_domain_error(request: Request, exc: DomainError) -> Response:
+    message = render(exc.message, i18n.gettext)
+    if _wants_json(request):
+        errors = {f: render(m, i18n.gettext) for f, m in exc.errors.items()} if isinstance(exc, ValidationFailed) else None
+        return _problem(exc.status_code, message, errors)
+    return _error_page(request, exc.status_code, message)
+
+
+def handle_http_error(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if _wants_json(request):
+        errors = None
+        if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+            errors = {str(e.get("key") or e.get("source") or "body"): str(e.get("message")) for e in exc.extra if isinstance(e, dict)}
+        return _problem(status, i18n.gettext(exc.detail) if exc.detail else "", errors)
+    if isinstance(exc, NotAuthorizedException) and request.method == "GET":
+        return Redirect(f"/login?next={request.url.path}")
+    if isinstance(exc, NotAuthorizedException):
+        return _error_page(request, 401, i18n.gettext("Log in to continue."))
+    if isinstance(exc, PermissionDeniedException):
+        return _error_page(request, 403, i18n.gettext("Your role may not do this."))
+    if isinstance(exc, NotFoundException):
+        return _error_page(request, 404, i18n.gettext("This page does not exist."))
+    if status == 403:  # CSRF failures arrive as a plain 403
+        return _error_page(request, 403, i18n.gettext("The form expired. Reload the page and try again."))
+    return _error_page(request, status, i18n.gettext(exc.detail) if exc.detail else str(status))
+
+
+def handle_server_error(request: Request, exc: Exception) -> Response:
+    request.logger.exception("unhandled error", exc_info=exc)
+    if _wants_json(request):
+        return _problem(500, "Internal server error")
+    return _error_page(request, 500, i18n.gettext("Something went wrong on our side. Please try again."))
+
+
+@asynccontextmanager
+async def _database(app: Litestar) -> AsyncIterator[None]:
+    from piccolo_conf import DB
+
+    await database.start(DB)
+    try:
+        yield
+    finally:
+        await database.stop(DB)
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request) -> Template:
+    return await dashboard(request)
+
+
+@get("/health", include_in_schema=False)
+async def health() -> dict:
+    return {"status": "ok"}
+
+
+def create_app() -> Litestar:
+    template_config = TemplateConfig(
+        directory=settings.templates_dir,
+        engine=Engine,
+        engine_callback=lambda engine: configure_environment(engine.engine),
+    )
+    return Litestar(
+        route_handlers=[
+            home,
+            health,
+            AccountPages,
+            UserPages,
+            ProductPages,
+            ProducerPages,
+            BuyerPages,
+            ImportPages,
+            ProductApi,
+            ProducerApi,
+            BuyerApi,
+            admin_mount,
+            create_static_files_router(path="/static", directories=[settings.static_dir], include_in_schema=False),
+        ],
+        template_config=template_config,
+        plugins=[HTMXPlugin()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="ocop_csrftoken",
+            cookie_secure=settings.secure_cookies,
+            exclude=["/admin"],
+        ),
+        middleware=[DefineMiddleware(SecurityHeadersMiddleware), DefineMiddleware(ActorMiddleware)],
+        exception_handlers={
+            DomainError: handle_domain_error,
+            HTTPException: handle_http_error,
+            Exception: handle_server_error,
+        },
+        lifespan=[_database],
+        openapi_config=OpenAPIConfig(
+            title="OCOP trade-fair and sales-point API",
+            version="1.0.0",
+            path="/api/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_upload_bytes + 1024 * 64,
+        debug=False,
+    )
+

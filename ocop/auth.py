@@ -1,0 +1,74 @@
+"""Who is asking: reads the session cookie, loads the Actor, and picks the request's language."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import Optional
+
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from accounts import services as accounts
+from accounts.enums import Role
+from accounts.services import Actor
+from catalog.tables import ProducerMember
+from core.i18n import current_language, pick_language
+
+SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both
+LANGUAGE_COOKIE = "lang"
+
+
+async def load_actor(token: str) -> Optional[Actor]:
+    user = await accounts.user_for_session(token)
+    if user is None:
+        return None
+    role = Role(user["role"])
+    producer_ids: frozenset[int] = frozenset()
+    if role is Role.producer:
+        rows = await ProducerMember.select(ProducerMember.producer).where(ProducerMember.user == user["id"])
+        producer_ids = frozenset(r["producer"] for r in rows)
+    return Actor(
+        user_id=user["id"], username=user["username"], role=role, producer_ids=producer_ids, language=user["language"]
+    )
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header means no cookies, not a 500
+                return {}
+            return {key: morsel.value for key, morsel in jar.items()}
+    return {}
+
+
+def _query_language(scope: Scope) -> Optional[str]:
+    query = scope.get("query_string", b"").decode("latin-1")
+    for part in query.split("&"):
+        if part.startswith("lang="):
+            return part[5:]
+    return None
+
+
+class ActorMiddleware:
+    """Sets scope['user'] to the logged-in Actor or None, and the language for gettext."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        actor = await load_actor(cookies[SESSION_COOKIE]) if cookies.get(SESSION_COOKIE) else None
+        scope["user"] = actor
+        language = pick_language(
+            _query_language(scope) or cookies.get(LANGUAGE_COOKIE) or (actor.language if actor else None)
+        )
+        token = current_language.set(language)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_language.reset(token)

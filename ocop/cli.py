@@ -1,0 +1,127 @@
+"""The `ocop` command: serve, migrate, demo, createuser, import."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+
+async def _with_database(coroutine_function, *args):
+    from piccolo_conf import DB
+
+    from ocop import database
+
+    await database.start(DB)
+    try:
+        return await coroutine_function(*args)
+    finally:
+        await database.stop(DB)
+
+
+async def migrate() -> None:
+    """Applies every app's pending Piccolo migrations."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo_conf import DB
+
+    from ocop import database
+
+    if database.is_sqlite(DB):
+        DB.prepare_file()
+    response = await run_forwards(app_name="all")
+    if not response.success:
+        raise SystemExit(f"migration failed: {response.message}")
+
+
+def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "ocop.asgi:app", host=host, port=port, workers=workers, reload=reload, log_level="info", proxy_headers=True
+    )
+
+
+async def _load_demo() -> dict:
+    from ocop.demo import load_demo
+
+    return await load_demo()
+
+
+async def _create_user(username: str, password: str, role: str, email: str) -> None:
+    from accounts.enums import Role
+    from accounts.services import create_user
+    from core.errors import ValidationFailed
+
+    try:
+        await create_user(username, password, Role(role), email)
+    except ValidationFailed as error:
+        for field, message in error.errors.items():
+            print(f"{field}: {message.render()}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+async def _import(path: Path) -> None:
+    from accounts.services import SYSTEM
+    from catalog.importing import import_file
+    from core.errors import ValidationFailed
+    from core.settings import settings
+
+    try:
+        result = await import_file(path.name, path.read_bytes(), SYSTEM, settings.max_upload_bytes)
+    except ValidationFailed as error:
+        from catalog.importing import check_sheets, read_sheets
+
+        for field, message in error.errors.items():
+            print(f"{field}: {message.render()}", file=sys.stderr)
+        checked = await check_sheets(read_sheets(path.name, path.read_bytes(), settings.max_upload_bytes))
+        for report in checked.reports:
+            if report.errors:
+                print(f"{report.sheet} row {report.row}: {report.errors}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"imported {result.producers} producers and {result.products} products")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ocop", description="OCOP trade-fair and sales-point system")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("serve", "run the web application"), ("demo", "migrate, load demo data if empty, serve")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default=os.environ.get("OCOP_HOST", "127.0.0.1"))
+        command.add_argument("--port", type=int, default=int(os.environ.get("OCOP_PORT", "8000")))
+        command.add_argument("--workers", type=int, default=1)
+    commands.add_parser("migrate", help="apply database migrations")
+    create = commands.add_parser("createuser", help="create a user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["admin", "organizer", "salespoint_manager", "producer", "viewer"])
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", help="read from the terminal when omitted")
+    importer = commands.add_parser("import", help="import producers and products from .xlsx or .csv (all or nothing)")
+    importer.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        asyncio.run(migrate())
+    elif args.command == "serve":
+        serve(args.host, args.port, args.workers)
+    elif args.command == "demo":
+        asyncio.run(migrate())
+        loaded = asyncio.run(_with_database(_load_demo))
+        if loaded:
+            print(f"demo data loaded: {loaded}")
+        print(f"open http://{args.host}:{args.port}/ — demo logins are listed in README.md")
+        serve(args.host, args.port, args.workers)
+    elif args.command == "createuser":
+        password = args.password or getpass.getpass("Password: ")
+        asyncio.run(_with_database(_create_user, args.username, password, args.role, args.email))
+        print(f"created {args.role} {args.username}")
+    elif args.command == "import":
+        asyncio.run(_with_database(_import, args.file))
+
+
+if __name__ == "__main__":
+    main()

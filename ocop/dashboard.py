@@ -1,0 +1,25 @@
+"""The home page: a dashboard fitted to the role of whoever is logged in."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.response import Template
+
+from accounts.enums import Role
+from catalog import services as catalog
+from catalog.schemas import ProductFilter
+
+
+async def dashboard(request: Request) -> Template:
+    actor = request.scope.get("user")
+    context: dict = {"actor": actor}
+    if actor is not None:
+        expiring = await catalog.list_products(ProductFilter(status="expiring", page_size=10))
+        context["expiring"] = expiring
+        context["product_total"] = (await catalog.list_products(ProductFilter(page_size=1))).total
+        if actor.role is Role.producer and actor.producer_ids:
+            context["own_products"] = [
+                p for pid in sorted(actor.producer_ids)
+                for p in (await catalog.list_products(ProductFilter(producer_id=pid, page_size=50))).items
+            ]
+    return Template(template_name="home.html", context=context)

@@ -1,0 +1,171 @@
+"""A seeded, believable demo programme: producers across provinces, products over every group, buyers, users.
+
+The same seed gives the same data, so a demo, a screenshot and a bug report agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+
+from accounts import services as accounts
+from accounts.enums import Role
+from catalog import reference
+from catalog.enums import CertifyingLevel, ProducerKind
+from catalog.reference import DATA_DIR, fold
+from catalog.services import new_product_code, today
+from catalog.tables import Buyer, Producer, ProducerMember, Product
+
+# Demo accounts only: documented in README.md, never for a real deployment.
+DEMO_USERS = [
+    ("admin", "ocop-admin-demo", Role.admin),
+    ("organizer", "ocop-organizer-demo", Role.organizer),
+    ("manager", "ocop-manager-demo", Role.salespoint_manager),
+    ("producer", "ocop-producer-demo", Role.producer),
+    ("viewer", "ocop-viewer-demo", Role.viewer),
+]
+_STAR_MIX = [(3, 0.55), (4, 0.40), (5, 0.05)]
+_KIND_MIX = [
+    (ProducerKind.cooperative, 0.40),
+    (ProducerKind.enterprise, 0.30),
+    (ProducerKind.household, 0.22),
+    (ProducerKind.cooperative_group, 0.08),
+]
+
+
+@dataclass
+class DemoSize:
+    producers: int = 300
+    products: int = 1000
+    buyers: int = 30
+
+
+def _pick(rng: random.Random, weighted: list) -> object:
+    values, weights = zip(*weighted)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def _score_for(rng: random.Random, stars: int) -> int:
+    band = next(b for b in reference.rules().star_bands if b.stars == stars)
+    return rng.randint(int(band.min_score), int(band.max_score))
+
+
+def _communes() -> dict[str, list[str]]:
+    import csv
+
+    result: dict[str, list[str]] = {}
+    with open(DATA_DIR / "communes.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            result.setdefault(row["province_code"], []).append(row["name"])
+    return result
+
+
+def producer_rows(rng: random.Random, count: int) -> list[Producer]:
+    names = json.loads((DATA_DIR / "demo_names.json").read_text(encoding="utf-8"))
+    provinces = list(reference.provinces().values())
+    communes = _communes()
+    rows, used = [], set()
+    for index in range(count):
+        kind = _pick(rng, _KIND_MIX)
+        province = rng.choice(provinces)
+        person = f"{rng.choice(names['family_names'])} {rng.choice(names['middle_names'])} {rng.choice(names['given_names'])}"
+        pattern = rng.choice(names["producer_name_patterns"][kind.value])
+        name = pattern.format(x=rng.choice(names["producer_name_words"]), person=person)
+        if name in used:
+            name = f"{name} {province.name}"
+        if name in used:
+            name = f"{name} {index + 1}"
+        used.add(name)
+        commune = rng.choice(communes.get(province.code, [""]))
+        registration = f"{rng.randint(1, 9)}{rng.randint(100000000, 999999999)}" if kind is not ProducerKind.household else None
+        rows.append(
+            Producer(
+                name=name,
+                kind=kind.value,
+                registration_code=registration,
+                province_code=province.code,
+                commune=commune,
+                address=f"Số {rng.randint(1, 200)}, thôn {rng.randint(1, 12)}",
+                legacy_province=rng.choice(province.merged_from) if province.merged_from else province.name,
+                contact_person=person,
+                phone=f"09{rng.randint(10000000, 99999999)}",
+                email=f"lienhe{index + 1}@example.vn",
+                publish_contact=rng.random() < 0.6,
+                search_text=fold(" ".join([name, registration or "", commune, province.name])),
+            )
+        )
+    return rows
+
+
+def product_rows(rng: random.Random, producers: list[dict], count: int, on: dt.date) -> list[Product]:
+    names = json.loads((DATA_DIR / "demo_names.json").read_text(encoding="utf-8"))
+    subgroups = list(reference.subgroups().values())
+    rows = []
+    for index in range(count):
+        producer = producers[index % len(producers)] if index < len(producers) else rng.choice(producers)
+        subgroup = rng.choice(subgroups)
+        stars = _pick(rng, _STAR_MIX)
+        # Certified within the last four years: some certificates have run out, some are about to.
+        certified_on = on - dt.timedelta(days=rng.randint(10, 4 * 365))
+        expires_on = reference.default_expiry(certified_on)
+        low, high = names["price_ranges"][subgroup.code]
+        name = rng.choice(names["products"][subgroup.code])
+        certificate = f"{rng.randint(100, 9999)}/QĐ-UBND-{index + 1:05d}"
+        rows.append(
+            Product(
+                producer=producer["id"],
+                name=name,
+                group_code=subgroup.group_code,
+                subgroup_code=subgroup.code,
+                stars=stars,
+                score=_score_for(rng, stars),
+                potential_five_star=stars == 4 and rng.random() < 0.1,
+                certificate_number=certificate,
+                certifying_level=(CertifyingLevel.ministry if stars == 5 else CertifyingLevel.province).value,
+                certifying_body="Bộ Nông nghiệp và Môi trường" if stars == 5 else f"UBND {reference.province_name(producer['province_code'])}",
+                certified_on=certified_on,
+                expires_on=expires_on,
+                withdrawn_on=certified_on + dt.timedelta(days=200) if rng.random() < 0.01 else None,
+                code=new_product_code(),
+                barcode=f"893{rng.randint(1000000000, 9999999999)}",
+                unit=names["units"][subgroup.code],
+                reference_price=rng.randrange(low, high, 1000),
+                province_code=producer["province_code"],
+                search_text=fold(" ".join([name, producer["name"], certificate])),
+            )
+        )
+    return rows
+
+
+async def _insert(table, rows: list, size: int = 500) -> None:
+    async with table._meta.db.transaction():
+        for start in range(0, len(rows), size):
+            await table.insert(*rows[start : start + size])
+
+
+async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, int]:
+    """Fills an empty database with the demo programme; does nothing if producers exist."""
+    if await Producer.count() > 0:
+        return {}
+    rng = random.Random(seed)
+    await _insert(Producer, producer_rows(rng, size.producers))
+    producers = await Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.id)
+    await _insert(Product, product_rows(rng, producers, size.products, today()))
+    names = json.loads((DATA_DIR / "demo_names.json").read_text(encoding="utf-8"))
+    provinces = list(reference.provinces())
+    await _insert(
+        Buyer,
+        [
+            Buyer(name=b["name"], kind=b["kind"], province_code=rng.choice(provinces),
+                  contact_person="Phòng thu mua", phone=f"028{rng.randint(1000000, 9999999)}",
+                  email=f"thumua{i + 1}@example.vn", search_text=fold(b["name"]))
+            for i, b in enumerate(names["buyers"][: size.buyers])
+        ],
+    )
+    for username, password, role in DEMO_USERS:
+        user = await accounts.create_user(username, password, role, f"{username}@demo.ocop.vn")
+        if role is Role.producer:
+            await ProducerMember.insert(ProducerMember(user=user.id, producer=producers[0]["id"]))
+    return {"producers": size.producers, "products": size.products, "buyers": min(size.buyers, len(names["buyers"]))}

@@ -1,0 +1,45 @@
+"""Vietnamese formatting through Babel: VND without a minor unit, dd/mm/yyyy, Asia/Ho_Chi_Minh."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from core.i18n import LOCALES, current_language
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vnd(amount: Optional[int]) -> str:
+    """1234567 → '1.234.567 ₫' (the đồng has no minor unit)."""
+    if amount is None:
+        return ""
+    return format_currency(amount, "VND", format="#,##0 ¤", locale="vi_VN", currency_digits=False)
+
+
+def number(value: Optional[float]) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=LOCALES[current_language.get()])
+
+
+def date(value: Optional[dt.date]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_date(value, "dd/MM/yyyy", locale="vi_VN")
+
+
+def datetime(value: Optional[dt.datetime]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")

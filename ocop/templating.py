@@ -1,0 +1,86 @@
+"""The Jinja2 environment: gettext, Vietnamese formatting filters, reference data for forms."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from accounts.enums import LABELS as ROLE_LABELS
+from accounts.enums import Role
+from catalog import reference
+from catalog.enums import LABELS as CATALOG_LABELS
+from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
+from core.errors import render
+from core import i18n
+from ocop import formatting
+
+
+def _message(value) -> str:
+    return render(value, i18n.gettext) if value else ""
+
+
+_LABELS = {member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS}.items()}
+
+
+def label(code) -> str:
+    """The translated label of an enum code (role, producer kind, status, ...)."""
+    code = getattr(code, "value", code)
+    return i18n.gettext(_LABELS.get(code, code)) if code else ""
+
+
+def options(enum_class) -> list[tuple[str, str]]:
+    return [(member.value, label(member.value)) for member in enum_class]
+
+
+def _localised(item) -> str:
+    return item.name_vi if i18n.current_language.get() == "vi" else item.name_en
+
+
+def group_options() -> list[tuple[str, str]]:
+    return [(g.code, _localised(g)) for g in reference.rules().groups]
+
+
+def subgroup_options() -> list[tuple[str, str]]:
+    return [(s.code, f"{_localised(g)} · {_localised(s)}") for g in reference.rules().groups for s in g.subgroups]
+
+
+def province_options() -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in sorted(reference.provinces().values(), key=lambda p: reference.fold(p.name))]
+
+
+def producer_options(producers) -> list[tuple[int, str]]:
+    return [(p["id"], p["name"]) for p in producers]
+
+
+def configure_environment(env: Environment) -> None:
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        vnd=formatting.vnd,
+        date=formatting.date,
+        datetime=formatting.datetime,
+        number=formatting.number,
+        message=_message,
+        province=reference.province_name,
+        label=label,
+    )
+    env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        language=i18n.current_language.get,
+        provinces=lambda: sorted(reference.provinces().values(), key=lambda p: reference.fold(p.name)),
+        ocop_groups=lambda: reference.rules().groups,
+        ocop_group=lambda code: reference.groups().get(code),
+        ocop_subgroup=lambda code: reference.subgroups().get(code),
+        ProducerKind=ProducerKind,
+        BuyerKind=BuyerKind,
+        CertifyingLevel=CertifyingLevel,
+        CertificateStatus=CertificateStatus,
+        Role=Role,
+        options=options,
+        group_options=group_options,
+        subgroup_options=subgroup_options,
+        producer_options=producer_options,
+        province_options=province_options,
+        localised=_localised,
+    )
+    env.trim_blocks = True
+    env.lstrip_blocks = True
