@@ -17,6 +17,7 @@ from accounts.enums import Role
 from accounts.tables import AuditEntry, LoginAttempt, Session, User
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
 
+CLIENT_ATTEMPTS_FACTOR = 4
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
 
 
@@ -104,16 +105,15 @@ async def _check_password(username: str, password: str) -> Optional[int]:
 async def log_in(username: str, password: str, client: str, *, attempts: int, window_minutes: int) -> str:
     """Checks the password and opens a session; returns its token.
 
-    More than `attempts` failures for a username or client within the window are
-    refused with TooManyAttempts before the password is even checked.
+    After `attempts` failures for a username (or four times as many from one client)
+    within the window, logins are refused with TooManyAttempts before the password is checked.
     """
     username = (username or "").strip()[:100]
     since = _now() - dt.timedelta(minutes=window_minutes)
-    recent = await LoginAttempt.count().where(
-        (LoginAttempt.attempted_at > since)
-        & ((LoginAttempt.username == username) | (LoginAttempt.client == client))
-    )
-    if recent >= attempts:
+    for_user = await LoginAttempt.count().where((LoginAttempt.attempted_at > since) & (LoginAttempt.username == username))
+    # A client gets more room than one account: several people may share an office's address.
+    for_client = await LoginAttempt.count().where((LoginAttempt.attempted_at > since) & (LoginAttempt.client == client))
+    if for_user >= attempts or for_client >= attempts * CLIENT_ATTEMPTS_FACTOR:
         raise TooManyAttempts(N_("Too many failed logins. Try again in %(minutes)s minutes."), minutes=window_minutes)
     user_id = await _check_password(username, (password or "")[: User._max_password_length])
     if user_id is None:
