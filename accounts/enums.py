@@ -24,3 +24,7 @@ LABELS = {
     Role.producer: N_("Producer"),
     Role.viewer: N_("Viewer"),
 }
+
+
+# Audit actions as people read them in a record's history.
+ACTION_LABELS = {"create": N_("created"), "update": N_("updated"), "import": N_("imported")}

@@ -28,7 +28,7 @@ def require_roles(*roles: Role):
         if actor is None:
             raise NotAuthorizedException("Log in to continue.")
         if actor.role not in allowed:
-            raise PermissionDeniedException("Your role may not do this.")
+            raise PermissionDeniedException("Your role does not allow this.")
 
     return guard
 

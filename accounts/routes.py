@@ -48,6 +48,7 @@ class AccountPages(Controller):
                 client,
                 attempts=settings.login_attempts,
                 window_minutes=settings.login_window_minutes,
+                session_hours=settings.session_hours,
             )
         except (ValidationFailed, TooManyAttempts) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"password": error.message}

@@ -102,7 +102,9 @@ async def _check_password(username: str, password: str) -> Optional[int]:
     return row["id"] if secrets.compare_digest(computed, row["password"]) else None
 
 
-async def log_in(username: str, password: str, client: str, *, attempts: int, window_minutes: int) -> str:
+async def log_in(
+    username: str, password: str, client: str, *, attempts: int, window_minutes: int, session_hours: int = 12
+) -> str:
     """Checks the password and opens a session; returns its token.
 
     After `attempts` failures for a username (or four times as many from one client)
@@ -120,12 +122,17 @@ async def log_in(username: str, password: str, client: str, *, attempts: int, wi
         await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64]))
         raise ValidationFailed({"password": N_("Wrong username or password.")})
     await User.update({User.last_login: _now()}).where(User.id == user_id)
-    return await open_session(user_id)
+    return await open_session(user_id, session_hours)
+
+
+def _session_now() -> dt.datetime:
+    # piccolo_api's session table stores naive local times; piccolo-admin compares with them.
+    return dt.datetime.now()
 
 
 async def open_session(user_id: int, hours: int = 12) -> str:
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = _session_now()
     await Session.insert(
         Session(
             token=token,
@@ -146,7 +153,7 @@ async def user_for_session(token: str) -> Optional[dict[str, Any]]:
     if not token:
         return None
     session = await Session.select(Session.user_id, Session.expiry_date).where(Session.token == token).first()
-    if session is None or session["expiry_date"] < _now():
+    if session is None or session["expiry_date"] < _session_now():
         return None
     return await (
         User.select(User.id, User.username, User.role, User.language, User.first_name, User.last_name)

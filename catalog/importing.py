@@ -66,6 +66,16 @@ PRODUCER_COLUMNS = {
     "phone": ["dien thoai", "so dien thoai", "phone"],
     "email": ["email"],
 }
+# Column names as the preview shows them next to a row's problems.
+FIELD_LABELS = {
+    "name": N_("Name"), "producer": N_("Producer"), "producer_id": N_("Producer"), "kind": N_("Kind"),
+    "registration_code": N_("Registration code"), "province_code": N_("Province"), "commune": N_("Commune / ward"),
+    "group_code": N_("OCOP group"), "subgroup_code": N_("Subgroup"), "stars": N_("Stars"), "score": N_("Score"),
+    "certificate_number": N_("Certificate number"), "certifying_level": N_("Certified by"),
+    "certified_on": N_("Certified on"), "expires_on": N_("Expires on"), "unit": N_("Unit"),
+    "reference_price": N_("Reference price"), "barcode": N_("Barcode"), "code": N_("QR code value"), "email": N_("Email"),
+    "potential_five_star": N_("Potential 5-star product"),
+}
 _KIND_WORDS = {
     "doanh nghiep": ProducerKind.enterprise, "cong ty": ProducerKind.enterprise, "enterprise": ProducerKind.enterprise,
     "hop tac xa": ProducerKind.cooperative, "htx": ProducerKind.cooperative, "cooperative": ProducerKind.cooperative,
@@ -320,23 +330,26 @@ def _check_product(cells, columns, producer_keys, file_producers, certificates, 
         if isinstance(raw[key], dt.datetime):
             raw[key] = raw[key].date()
     raw = {k: ("" if v is None else v) for k, v in raw.items()}
-    try:
-        item = services.normalised_product(parse_struct(raw, ProductIn))
-    except ValidationFailed as error:
-        return {**error.errors, **errors}, None
-    errors.update(services.product_errors(item))
-    if item.certificate_number:
-        seen = certificates.get(item.certificate_number)
+    # Duplicates are checked on the raw values so a row with other problems reports them too.
+    certificate = str(raw["certificate_number"]).strip()
+    if certificate:
+        seen = certificates.get(certificate)
         if seen == "db":
             errors["certificate_number"] = N_("This certificate number is already used by another product.")
         elif seen is not None:
             errors["certificate_number"] = Msg(N_("This certificate number is also on row %(row)s."), row=seen)
         else:
-            certificates[item.certificate_number] = number
-    if item.code:
-        if item.code in codes:
+            certificates[certificate] = number
+    qr_code = str(raw["code"]).strip()
+    if qr_code:
+        if qr_code in codes:
             errors["code"] = N_("This QR code value is already used by another product.")
-        codes.add(item.code)
+        codes.add(qr_code)
+    try:
+        item = services.normalised_product(parse_struct(raw, ProductIn))
+    except ValidationFailed as error:
+        return {**error.errors, **errors}, None
+    errors = {**services.product_errors(item), **errors}
     return errors, (item, producer_key)
 
 

@@ -29,6 +29,7 @@ from catalog.schemas import (
 )
 from core.errors import ValidationFailed
 from core.forms import parse_struct
+from core.i18n import gettext
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -264,7 +265,8 @@ class ImportPages(Controller):
             preview = await importing.preview_upload(upload.filename or "", content, current_actor(request))
         except ValidationFailed as error:
             return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
-        return Template(template_name="catalog/import_preview.html", context={"preview": preview})
+        labels = {field: gettext(label) for field, label in importing.FIELD_LABELS.items()}
+        return Template(template_name="catalog/import_preview.html", context={"preview": preview, "field_labels": labels})
 
     @post("/{token:str}/commit")
     async def commit(self, request: Request, token: str) -> Template | Redirect:

@@ -92,7 +92,7 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
     if data.certified_on and data.expires_on and data.expires_on <= data.certified_on:
         errors["expires_on"] = N_("The expiry date must come after the certification date.")
     if data.withdrawn_on and data.certified_on and data.withdrawn_on < data.certified_on:
-        errors["withdrawn_on"] = N_("A certificate cannot be withdrawn before it was issued.")
+        errors["withdrawn_on"] = N_("A certificate cannot be withdrawn before it is issued.")
     if data.stars >= reference.rules().min_certified_stars and not data.certificate_number:
         errors["certificate_number"] = N_("A certified product needs its certificate number.")
     if data.stars >= reference.rules().min_certified_stars and data.certified_on is None:

@@ -6,7 +6,8 @@ from litestar import asgi
 from litestar.types import Receive, Scope, Send
 from piccolo_admin.endpoints import create_admin
 
-from accounts.tables import AuditEntry, User, Session
+from accounts.enums import Role
+from accounts.tables import AuditEntry, Session, User
 from catalog.tables import Buyer, Producer, Product
 from core.settings import settings
 
@@ -20,6 +21,22 @@ _admin_app = create_admin(
 )
 
 
+async def _refuse(send: Send, status: int, location: str | None = None) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    if location:
+        headers.append((b"location", location.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"Administrators only."})
+
+
 @asgi("/admin", is_mount=True, copy_scope=True)
 async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
+    """Only admins reach piccolo-admin; everyone else is sent to log in or refused."""
+    actor = scope.get("user")
+    if actor is None:
+        await _refuse(send, 302, "/login?next=/admin/")
+        return
+    if actor.role is not Role.admin:
+        await _refuse(send, 403)
+        return
     await _admin_app(scope, receive, send)  # type: ignore[arg-type]

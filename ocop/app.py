@@ -71,7 +71,7 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
         return _error_page(request, 401, i18n.gettext("Log in to continue."))
     if isinstance(exc, PermissionDeniedException):
-        return _error_page(request, 403, i18n.gettext("Your role may not do this."))
+        return _error_page(request, 403, i18n.gettext("Your role does not allow this."))
     if isinstance(exc, NotFoundException):
         return _error_page(request, 404, i18n.gettext("This page does not exist."))
     if status == 403:  # CSRF failures arrive as a plain 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
+from accounts.enums import ACTION_LABELS
 from accounts.enums import LABELS as ROLE_LABELS
 from accounts.enums import Role
 from catalog import reference
@@ -18,7 +19,10 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_LABELS = {member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS}.items()}
+_LABELS = {
+    **{member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS}.items()},
+    **ACTION_LABELS,
+}
 
 
 def label(code) -> str:

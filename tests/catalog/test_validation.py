@@ -1,0 +1,92 @@
+"""Bad input is refused with a clear message naming the field, in the user's language; nothing is saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import product_payload, run, unique
+
+
+def _count(name: str) -> int:
+    from catalog.tables import Product
+
+    return run(Product.count().where(Product.name == name))
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"stars": 6, "score": 95}, "stars"),
+        ({"stars": 0}, "stars"),
+        ({"stars": 5, "score": 60}, "stars"),  # inconsistent with the score
+        ({"score": 120}, "score"),
+        ({"group_code": "weapons"}, "group_code"),
+        ({"subgroup_code": "tea", "group_code": "handicrafts"}, "subgroup_code"),
+        ({"producer_id": 99999999}, "producer_id"),
+        ({"certified_on": "2025-03-10", "expires_on": "2024-01-01"}, "expires_on"),
+        ({"reference_price": -5}, "reference_price"),
+    ],
+)
+def test_api_refuses_rule_breaking_products_with_field_errors(login, producer_id, overrides, field):
+    name = unique("Sai ")
+    payload = {**product_payload(producer_id, name=name), **overrides}
+    response = login("organizer").api("POST", "/api/v1/products", payload)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert field in body["errors"], body
+    assert _count(name) == 0
+
+
+def test_api_refuses_malformed_types_with_a_structured_400(login, producer_id):
+    response = login("organizer").api("POST", "/api/v1/products", product_payload(producer_id, certified_on="31/02/2024x"))
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400 and "certified_on" in str(body)
+
+
+def test_duplicate_certificate_number_is_refused(login, producer_id):
+    client = login("organizer")
+    certificate = unique("GCN-")
+    assert client.api("POST", "/api/v1/products", product_payload(producer_id, certificate_number=certificate)).status_code == 201
+    second = client.api("POST", "/api/v1/products", product_payload(producer_id, name=unique(), certificate_number=certificate))
+    assert second.status_code == 422
+    assert "certificate_number" in second.json()["errors"]
+
+
+def test_form_shows_every_bad_field_in_vietnamese_and_keeps_the_input(login, producer_id):
+    client = login("organizer")
+    name = unique("Mật ong ")
+    data = {k: str(v) for k, v in product_payload(producer_id, name=name).items()}
+    data.update(stars="9", certified_on="32/13/2025", group_code="")
+    response = client.form("/catalog/products/", data)
+    assert response.status_code == 422
+    page = response.text
+    assert 'id="e-certified_on"' in page and 'id="e-group_code"' in page
+    assert "dd/mm/yyyy" in page
+    assert "Trường này là bắt buộc" in page or "bắt buộc" in page  # Vietnamese by default
+    assert name in page  # what the user typed is kept
+    assert _count(name) == 0
+
+
+def test_form_errors_follow_the_chosen_language(login, producer_id):
+    client = login("organizer")
+    client.form("/language", {"language": "en", "next": "/"})
+    data = {k: str(v) for k, v in product_payload(producer_id, name=unique()).items()}
+    data["stars"] = "2"
+    response = client.form("/catalog/products/", data)
+    assert response.status_code == 422
+    assert "A score of 78 earns 4 stars, not 2." in response.text
+
+
+def test_producer_with_unknown_province_and_bad_email_is_refused(login):
+    response = login("organizer").api(
+        "POST", "/api/v1/producers", {"name": "HTX X", "kind": "cooperative", "province_code": "atlantis", "email": "nope"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"province_code", "email"}
+
+
+def test_unknown_enum_value_is_a_400_not_a_500(login):
+    response = login("organizer").api("POST", "/api/v1/producers", {"name": "HTX X", "kind": "pirate", "province_code": "hue"})
+    assert response.status_code == 400
+    assert response.json()["status"] == 400
