@@ -121,7 +121,7 @@ async def log_in(
     if user_id is None:
         await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64]))
         raise ValidationFailed({"password": N_("Wrong username or password.")})
-    await User.update({User.last_login: _now()}).where(User.id == user_id)
+    await User.update({User.last_login: _session_now()}).where(User.id == user_id)
     return await open_session(user_id, session_hours)
 
 

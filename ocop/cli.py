@@ -32,7 +32,7 @@ async def migrate() -> None:
     from ocop import database
 
     if database.is_sqlite(DB):
-        DB.prepare_file()
+        database.prepare_sqlite_file(DB.path)
     response = await run_forwards(app_name="all")
     if not response.success:
         raise SystemExit(f"migration failed: {response.message}")

@@ -114,16 +114,6 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection.execute(f"PRAGMA busy_timeout = {int(self.connection_kwargs['timeout'] * 1000)}")
         return connection
 
-    def prepare_file(self) -> None:
-        """Create the file if needed and switch it to WAL (persists in the file)."""
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=30)
-        try:
-            connection.execute("PRAGMA journal_mode = WAL")
-        finally:
-            connection.close()
-
     def _loop_connections(self) -> _LoopConnections:
         loop = asyncio.get_running_loop()
         with self._lock:
@@ -216,12 +206,13 @@ class PooledSQLiteEngine(SQLiteEngine):
 
 def engine_from_url(url: Optional[str]):
     """The engine for DATABASE_URL: unset or sqlite:///path is SQLite, postgres(ql):// is PostgreSQL."""
-    if not url:
-        return PooledSQLiteEngine(path=DEFAULT_SQLITE_PATH)
-    parsed = urlparse(url)
+    parsed = urlparse(url or "sqlite:///")
     if parsed.scheme == "sqlite":
-        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else parsed.path
-        return PooledSQLiteEngine(path=path or DEFAULT_SQLITE_PATH)
+        path = (url[len("sqlite:///") :] if url and url.startswith("sqlite:///") else parsed.path) or DEFAULT_SQLITE_PATH
+        if os.environ.get("OCOP_SQLITE_POOL") == "0":
+            # Piccolo's engine as shipped (a connection per query): kept to measure against.
+            return SQLiteEngine(path=path, timeout=30)
+        return PooledSQLiteEngine(path=path)
     if parsed.scheme in {"postgres", "postgresql"}:
         return PostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgresql://)")
@@ -231,16 +222,28 @@ def is_sqlite(engine: Any) -> bool:
     return getattr(engine, "engine_type", "") == "sqlite"
 
 
+def prepare_sqlite_file(path: str) -> None:
+    """Create the file's folder and switch it to WAL (the mode persists in the file)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()
+
+
 async def start(engine: Any) -> None:
     """Open what the engine keeps open for the life of a worker."""
     if is_sqlite(engine):
-        engine.prepare_file()
+        prepare_sqlite_file(engine.path)
     else:
         await engine.start_connection_pool(min_size=2, max_size=10)
 
 
 async def stop(engine: Any) -> None:
-    if is_sqlite(engine):
+    if isinstance(engine, PooledSQLiteEngine):
         engine.close_connections()
+    elif is_sqlite(engine):
+        pass
     else:
         await engine.close_connection_pool()
