@@ -15,6 +15,7 @@ import re
 import secrets
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Iterator, Optional
 
 import msgspec
@@ -200,39 +201,53 @@ def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
     return value
 
 
-def _province_code(value: Any) -> Any:
+@cache
+def _province_lookup() -> dict[str, str]:
+    """Folded names (new, without "tỉnh"/"thành phố", and pre-2025 ones) → province code."""
+    lookup: dict[str, str] = {}
+    for province in reference.provinces().values():
+        for old in province.merged_from:  # lists made before July 2025 name the old province
+            lookup[_bare_place(old)] = province.code
+    for province in reference.provinces().values():
+        lookup[province.code] = province.code
+        lookup[_bare_place(province.name)] = province.code
+    return lookup
+
+
+def _bare_place(name: str) -> str:
+    folded = fold(name).strip()
+    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
+        if folded.startswith(prefix):
+            folded = folded[len(prefix) :]
+    return folded.strip()
+
+
+@cache
+def _group_lookup() -> dict[str, str]:
+    return {key: g.code for g in reference.rules().groups for key in (g.code, fold(g.name_vi), fold(g.name_en))}
+
+
+@cache
+def _subgroup_lookup() -> dict[str, str]:
+    return {key: s.code for s in reference.subgroups().values() for key in (s.code, fold(s.name_vi), fold(s.name_en))}
+
+
+def _looked_up(value: Any, lookup: dict[str, str], key=lambda text: fold(text).strip()) -> Any:
     if value is None:
         return None
-    wanted = fold(str(value)).replace("tinh ", "").replace("thanh pho ", "").replace("tp ", "").strip()
-    for province in reference.provinces().values():
-        names = [province.code, fold(province.name).replace("thanh pho ", "")]
-        if wanted in names:
-            return province.code
-    # Lists made before July 2025 name the old province: map it to the one it merged into.
-    for province in reference.provinces().values():
-        if wanted in {fold(old) for old in province.merged_from}:
-            return province.code
-    return str(value)
+    return lookup.get(key(str(value)), str(value))
+
+
+def _province_code(value: Any) -> Any:
+    return _looked_up(value, _province_lookup(), _bare_place)
 
 
 def _group_code(value: Any) -> Any:
-    if value is None:
-        return None
-    wanted = fold(str(value)).strip()
-    for group in reference.rules().groups:
-        if wanted in (group.code, fold(group.name_vi), fold(group.name_en)):
-            return group.code
-    return str(value)
+    return _looked_up(value, _group_lookup())
 
 
 def _subgroup_code(value: Any) -> Any:
-    if value is None:
-        return None
-    wanted = fold(str(value)).strip()
-    for sub in reference.subgroups().values():
-        if wanted in (sub.code, fold(sub.name_vi), fold(sub.name_en)):
-            return sub.code
-    return str(value)
+    return _looked_up(value, _subgroup_lookup())
 
 
 def _stars(value: Any) -> Any:
@@ -254,7 +269,8 @@ def _producer_key(registration_code: Optional[str], name: str) -> str:
 
 
 def _values(cells: list[Any], columns: dict[str, int]) -> dict[str, str]:
-    return {name: ("" if _cell(cells, columns, name) is None else str(_cell(cells, columns, name))) for name in columns}
+    values = {name: _cell(cells, columns, name) for name in columns}
+    return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
 def _rendered(errors: dict[str, Any]) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import types
 import typing
 from typing import Any, Mapping, TypeVar
 
@@ -42,9 +44,14 @@ def _message_for(annotation: Any) -> str:
     return N_("This value is not valid.")
 
 
+@functools.cache
 def _unwrap_optional(annotation: Any) -> Any:
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    return args[0] if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType")) and len(args) == 1 else annotation
+    """Optional[X] -> X; anything else unchanged."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
 
 
 def _convert(value: Any, annotation: Any) -> Any:
@@ -63,14 +70,19 @@ def _convert(value: Any, annotation: Any) -> Any:
     return msgspec.convert(value, base, strict=False)
 
 
+@functools.cache
+def _shape(struct: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A Struct's field types and required fields (resolved once: get_type_hints is slow)."""
+    fields = struct.__struct_fields__
+    optional = fields[len(fields) - len(struct.__struct_defaults__) :]
+    return typing.get_type_hints(struct), frozenset(fields) - frozenset(optional)
+
+
 def parse_struct(data: Mapping[str, Any], struct: type[S]) -> S:
     """Builds `struct` from strings; raises ValidationFailed naming every bad or missing field."""
-    hints = typing.get_type_hints(struct)
+    hints, required = _shape(struct)
     values: dict[str, Any] = {}
     errors: dict[str, Msg | str] = {}
-    required = set(struct.__struct_fields__) - set(
-        struct.__struct_fields__[len(struct.__struct_fields__) - len(struct.__struct_defaults__) :]
-    )
     for field in struct.__struct_fields__:
         annotation = hints[field]
         if field not in data or (data[field] in ("", None) and _unwrap_optional(annotation) is not bool):

@@ -208,7 +208,8 @@ def engine_from_url(url: Optional[str]):
     """The engine for DATABASE_URL: unset or sqlite:///path is SQLite, postgres(ql):// is PostgreSQL."""
     parsed = urlparse(url or "sqlite:///")
     if parsed.scheme == "sqlite":
-        path = (url[len("sqlite:///") :] if url and url.startswith("sqlite:///") else parsed.path) or DEFAULT_SQLITE_PATH
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them
+        path = (url or "")[len("sqlite:///") :] or DEFAULT_SQLITE_PATH
         if os.environ.get("OCOP_SQLITE_POOL") == "0":
             # Piccolo's engine as shipped (a connection per query): kept to measure against.
             return SQLiteEngine(path=path, timeout=30)
@@ -243,7 +244,5 @@ async def start(engine: Any) -> None:
 async def stop(engine: Any) -> None:
     if isinstance(engine, PooledSQLiteEngine):
         engine.close_connections()
-    elif is_sqlite(engine):
-        pass
-    else:
+    elif not is_sqlite(engine):
         await engine.close_connection_pool()

@@ -145,13 +145,14 @@ async def _insert(table, rows: list, size: int = 500) -> None:
             await table.insert(*rows[start : start + size])
 
 
-async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, int]:
-    """Fills an empty database with the demo programme; does nothing if producers exist."""
-    if await Producer.count() > 0:
-        return {}
+async def seed_programme(seed: int, size: DemoSize) -> list[dict]:
+    """Inserts producers, products and buyers made from `seed`; returns the producers inserted."""
     rng = random.Random(seed)
+    first_new = (await Producer.select(Producer.id).order_by(Producer.id, ascending=False).first() or {"id": 0})["id"]
     await _insert(Producer, producer_rows(rng, size.producers))
-    producers = await Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.id)
+    producers = await Producer.select(Producer.id, Producer.name, Producer.province_code).where(
+        Producer.id > first_new
+    ).order_by(Producer.id)
     await _insert(Product, product_rows(rng, producers, size.products, today()))
     names = json.loads((DATA_DIR / "demo_names.json").read_text(encoding="utf-8"))
     provinces = list(reference.provinces())
@@ -164,8 +165,16 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
             for i, b in enumerate(names["buyers"][: size.buyers])
         ],
     )
+    return producers
+
+
+async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, int]:
+    """Fills an empty database with the demo programme and one user per role; does nothing otherwise."""
+    if await Producer.count() > 0:
+        return {}
+    producers = await seed_programme(seed, size)
     for username, password, role in DEMO_USERS:
         user = await accounts.create_user(username, password, role, f"{username}@demo.ocop.vn")
         if role is Role.producer:
             await ProducerMember.insert(ProducerMember(user=user.id, producer=producers[0]["id"]))
-    return {"producers": size.producers, "products": size.products, "buyers": min(size.buyers, len(names["buyers"]))}
+    return {"producers": size.producers, "products": size.products, "buyers": size.buyers}

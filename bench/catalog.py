@@ -1,0 +1,249 @@
+"""Catalog figures: importing 10,000 products from .xlsx, and the product list API on 20,000 products.
+
+Usage: python bench/catalog.py [--requests 1500] [--concurrency 4]
+Uses a fresh database in a temporary folder (SQLite by default, or DATABASE_URL when it is
+a PostgreSQL URL, whose public schema is dropped). On SQLite the list API is measured twice
+in the same run: with this project's pooled engine and with Piccolo's engine as shipped.
+Targets (issue "Foundation"): import ≤ 10 s, list p99 ≤ 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.db'}"
+os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+
+import httpx  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+PRODUCT_HEADERS = ["Tên sản phẩm", "Mã số thuế", "Nhóm", "Phân nhóm", "Số sao", "Điểm", "Số giấy chứng nhận",
+                   "Ngày công nhận", "Đơn vị tính", "Giá"]
+PRODUCER_HEADERS = ["Tên chủ thể", "Loại hình", "Mã số thuế", "Tỉnh", "Xã/phường"]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def import_workbook(products: int, producers: int, seed: int = 7) -> bytes:
+    """A provincial list: a producers sheet and a products sheet naming producers by tax code."""
+    from catalog import reference
+
+    rng = random.Random(seed)
+    provinces = [p.name for p in reference.provinces().values()]
+    subgroups = list(reference.subgroups().values())
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Chủ thể")
+    sheet.append(PRODUCER_HEADERS)
+    for i in range(producers):
+        sheet.append([f"Hợp tác xã Bench {i}", "Hợp tác xã", f"BM{i:07d}", rng.choice(provinces), "Xã Bench"])
+    sheet = book.create_sheet("Sản phẩm")
+    sheet.append(PRODUCT_HEADERS)
+    for i in range(products):
+        stars = rng.choice([3, 3, 4, 4, 4])
+        score = rng.randint(50, 69) if stars == 3 else rng.randint(70, 89)
+        subgroup = rng.choice(subgroups)
+        sheet.append([f"Sản phẩm nhập {i} mật ong", f"BM{rng.randrange(producers):07d}", subgroup.group_code,
+                      subgroup.code, stars, score, f"BENCH-{i:06d}", "15/03/2025", "hộp", 100000])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def measure_import(products: int) -> dict:
+    from accounts.services import SYSTEM
+    from catalog.importing import check_sheets, import_file, read_sheets
+    from catalog.tables import Product
+
+    content = import_workbook(products, producers=max(50, products // 20))
+    started = time.perf_counter()
+    checked = await check_sheets(read_sheets("bench.xlsx", content, 50 * 1024 * 1024))
+    preview_s = time.perf_counter() - started
+    assert checked.error_rows == 0, [r.errors for r in checked.reports if r.errors][:3]
+    started = time.perf_counter()
+    result = await import_file("bench.xlsx", content, SYSTEM, 50 * 1024 * 1024)
+    import_s = time.perf_counter() - started
+    assert result.products == products and await Product.count() >= products
+    return {"xlsx_bytes": len(content), "preview_s": preview_s, "import_s": import_s}
+
+
+async def seed_catalogue(total_products: int) -> None:
+    from accounts.enums import Role
+    from accounts.services import create_user
+    from catalog.tables import Product
+    from ocop.demo import DemoSize, seed_programme
+
+    existing = await Product.count()
+    await seed_programme(11, DemoSize(producers=2000, products=max(0, total_products - existing), buyers=30))
+    await create_user("bench", "bench-password", Role.viewer, "bench@bench.vn")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _queries(rng: random.Random) -> dict:
+    from catalog import reference
+
+    choice = rng.randrange(6)
+    provinces = list(reference.provinces())
+    groups = list(reference.groups())
+    if choice == 0:
+        return {"q": rng.choice(["mat ong", "che", "gao", "nuoc mam", "ruou", "tra"])}
+    if choice == 1:
+        return {"province": rng.choice(provinces), "stars": rng.choice([3, 4, 5])}
+    if choice == 2:
+        return {"group": rng.choice(groups), "status": rng.choice(["valid", "expiring", "expired"])}
+    if choice == 3:
+        return {"q": rng.choice(["mat ong", "che"]), "province": rng.choice(provinces), "page": 2}
+    if choice == 4:
+        return {"page": rng.randint(1, 200)}
+    return {"stars": 4, "group": rng.choice(groups), "province": rng.choice(provinces)}
+
+
+async def measure_list_api(base: str, requests: int, concurrency: int) -> dict:
+    rng = random.Random(3)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await client.get("/login")
+        token = client.cookies.get("ocop_csrftoken")
+        response = await client.post("/login", data={"username": "bench", "password": "bench-password", "_csrf_token": token})
+        assert response.status_code == 302, response.text
+        for _ in range(50):  # warm-up
+            await client.get("/api/v1/products", params=_queries(rng))
+        latencies: list[float] = []
+        queue = [_queries(rng) for _ in range(requests)]
+
+        async def worker() -> None:
+            while queue:
+                params = queue.pop()
+                started = time.perf_counter()
+                response = await client.get("/api/v1/products", params=params)
+                latencies.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": percentile(latencies, 0.99),
+        "rps": len(latencies) / elapsed,
+    }
+
+
+def run_server(extra_env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env={**os.environ, **extra_env, "OCOP_SECRET_FILE": str(WORKDIR / "secret")},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+async def prepare(products_to_import: int, catalogue: int) -> dict:
+    from piccolo_conf import DB
+
+    from ocop import database
+    from ocop.cli import migrate
+
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        import asyncpg
+
+        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection.close()
+    await migrate()
+    await database.start(DB)
+    try:
+        figures = await measure_import(products_to_import)
+        await seed_catalogue(catalogue)
+    finally:
+        await database.stop(DB)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--import-products", type=int, default=10_000)
+    parser.add_argument("--catalogue", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    engine = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
+
+    imported = asyncio.run(prepare(args.import_products, args.catalogue))
+    variants = [("pooled", {})] if engine == "postgresql" else [("pooled", {}), ("piccolo_shipped", {"OCOP_SQLITE_POOL": "0"})]
+    lists, loaded = {}, {}
+    for name, env in variants:
+        process, base = run_server(env)
+        try:
+            lists[name] = asyncio.run(measure_list_api(base, args.requests, 1))
+            loaded[name] = asyncio.run(measure_list_api(base, args.requests, args.concurrency))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+    print(f"catalog bench on {engine} ({os.cpu_count()} cores), catalogue of {args.catalogue:,} products")
+    print(f"{'import of ' + format(args.import_products, ',') + ' products (.xlsx, ' + str(imported['xlsx_bytes'] // 1024) + ' KB)':<48}"
+          f"check {imported['preview_s']:.2f} s   check+write {imported['import_s']:.2f} s   (target ≤ 10 s)")
+    for name in lists:
+        for clients, figures in ((1, lists[name]), (args.concurrency, loaded[name])):
+            print(f"{'list API, ' + name + ' engine, ' + str(clients) + ' client(s)':<48}"
+                  f"p50 {figures['p50_ms']:.1f} ms   p99 {figures['p99_ms']:.1f} ms   {figures['rps']:.0f} req/s")
+    print("target: list p99 ≤ 30 ms (one client: a user's wait)")
+    summary = {
+        "engine": engine,
+        "import_products": args.import_products,
+        "import_check_s": round(imported["preview_s"], 2),
+        "import_s": round(imported["import_s"], 2),
+        "catalogue_products": args.catalogue,
+        "list_p50_ms": round(lists["pooled"]["p50_ms"], 1),
+        "list_p99_ms": round(lists["pooled"]["p99_ms"], 1),
+        "list_rps": round(lists["pooled"]["rps"]),
+        "loaded_clients": args.concurrency,
+        "loaded_list_p50_ms": round(loaded["pooled"]["p50_ms"], 1),
+        "loaded_list_p99_ms": round(loaded["pooled"]["p99_ms"], 1),
+        "loaded_list_rps": round(loaded["pooled"]["rps"]),
+    }
+    if "piccolo_shipped" in lists:
+        summary.update(
+            baseline_list_p50_ms=round(lists["piccolo_shipped"]["p50_ms"], 1),
+            baseline_list_p99_ms=round(lists["piccolo_shipped"]["p99_ms"], 1),
+            baseline_list_rps=round(lists["piccolo_shipped"]["rps"]),
+            baseline_loaded_list_p99_ms=round(loaded["piccolo_shipped"]["p99_ms"], 1),
+            baseline_loaded_list_rps=round(loaded["piccolo_shipped"]["rps"]),
+        )
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
