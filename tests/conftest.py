@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -34,12 +35,14 @@ PASSWORDS = {
 
 
 def run(awaitable):
-    """Runs a service call or a Piccolo query from a test on its own event loop."""
+    """Runs a service call or a Piccolo query from a test, on a fresh event loop in its own thread
+    (Playwright's sync API keeps a loop running in the main thread)."""
 
     async def wait():
         return await awaitable
 
-    return asyncio.run(wait())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, wait()).result()
 
 
 def _reset_postgres(url: str) -> None:
@@ -52,7 +55,7 @@ def _reset_postgres(url: str) -> None:
         finally:
             await connection.close()
 
-    asyncio.run(reset())
+    run(reset())
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +66,7 @@ def database() -> str:
         _reset_postgres(url)
     from ocop.cli import migrate
 
-    asyncio.run(migrate())
+    run(migrate())
     return url
 
 
@@ -85,7 +88,7 @@ def users(database) -> dict[str, str]:
                 await ProducerMember.insert(ProducerMember(user=user.id, producer=producer["id"]))
         return names
 
-    return asyncio.run(make())
+    return run(make())
 
 
 def _free_port() -> int:
