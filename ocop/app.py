@@ -16,7 +16,6 @@ from litestar.exceptions import (
 )
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.response import Redirect, Template
@@ -148,7 +147,6 @@ def create_app() -> Litestar:
             title="OCOP trade-fair and sales-point API",
             version="1.0.0",
             path="/api/schema",
-            render_plugins=[SwaggerRenderPlugin()],
         ),
         request_max_body_size=settings.max_upload_bytes + 1024 * 64,
         debug=False,
