@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "accounts.piccolo_app",
         "catalog.piccolo_app",
+        "salespoints.piccolo_app",
     ]
 )

@@ -117,10 +117,12 @@ async def log_in(
     for_client = await LoginAttempt.count().where((LoginAttempt.attempted_at > since) & (LoginAttempt.client == client))
     if for_user >= attempts or for_client >= attempts * CLIENT_ATTEMPTS_FACTOR:
         raise TooManyAttempts(N_("Too many failed logins. Try again in %(minutes)s minutes."), minutes=window_minutes)
+    # The attempt is counted before the slow hash, so parallel guesses cannot all pass the check.
+    attempt = (await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64])))[0]["id"]
     user_id = await _check_password(username, (password or "")[: User._max_password_length])
     if user_id is None:
-        await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64]))
         raise ValidationFailed({"password": N_("Wrong username or password.")})
+    await LoginAttempt.delete().where(LoginAttempt.id == attempt)
     await User.update({User.last_login: _session_now()}).where(User.id == user_id)
     return await open_session(user_id, session_hours)
 

@@ -21,13 +21,20 @@ PRODUCER_HEADERS = [
 ]
 
 
+def _cell(value):
+    """Text that a spreadsheet would run as a formula is written as plain text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _workbook(title: str, headers: list[str], rows: Iterable[list]) -> bytes:
     # write_only keeps memory flat for exports of tens of thousands of rows
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ producer by registration code or by name, in the database or in the same file.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -33,7 +34,9 @@ from core.i18n import gettext
 from core.settings import settings
 
 MAX_ROWS = 50_000
+UPLOAD_HOURS = 24  # an unconfirmed preview is kept this long
 NO_FILE = N_("Choose an .xlsx or .csv file.")
+AMBIGUOUS = -1
 _PREVIEW_ROWS = 200
 
 PRODUCT_COLUMNS = {
@@ -283,7 +286,9 @@ async def check_sheets(sheets: list[Sheet]) -> Checked:
     known = await Producer.select(Producer.id, Producer.name, Producer.registration_code)
     producer_keys: dict[str, int] = {}
     for row in known:
-        producer_keys.setdefault(_producer_key(None, row["name"]), row["id"])
+        name_key = _producer_key(None, row["name"])
+        # Two producers with one name: a row naming it must give the registration code instead.
+        producer_keys[name_key] = AMBIGUOUS if name_key in producer_keys else row["id"]
         if row["registration_code"]:
             producer_keys[_producer_key(row["registration_code"], "")] = row["id"]
     taken = await Product.select(Product.certificate_number, Product.code)
@@ -335,6 +340,8 @@ def _check_product(cells, columns, producer_keys, file_producers, certificates, 
     errors: dict[str, Any] = {}
     if not code and not name:
         errors["producer"] = N_("Name the producer or give its registration code.")
+    elif producer_keys.get(producer_key) == AMBIGUOUS:
+        errors["producer"] = N_("Several producers have this name: give the registration code.")
     elif producer_key not in producer_keys and producer_key not in file_producers:
         errors["producer"] = N_("This producer is neither in the catalog nor in the file.")
     raw["group_code"] = _group_code(raw["group_code"])
@@ -374,9 +381,12 @@ def _check_product(cells, columns, producer_keys, file_producers, certificates, 
 
 async def preview_upload(filename: str, content: bytes, actor: Actor) -> ImportPreview:
     """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
-    sheets = read_sheets(filename, content, settings.max_upload_bytes)
+    # Parsing a large workbook takes seconds of CPU: keep it off the event loop.
+    sheets = await asyncio.to_thread(read_sheets, filename, content, settings.max_upload_bytes)
     checked = await check_sheets(sheets)
     token = secrets.token_urlsafe(24)
+    stale = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=UPLOAD_HOURS)
+    await ImportUpload.delete().where(ImportUpload.created_at < stale)  # abandoned previews
     await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content, created_by=actor.user_id))
     # Rows with problems first, so a long file shows what needs fixing at the top.
     reports = sorted(checked.reports, key=lambda r: (not r.errors, r.sheet, r.row))[:_PREVIEW_ROWS]
@@ -398,7 +408,7 @@ class ImportResult:
 
 async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: int) -> ImportResult:
     """Checks and writes a whole file in one transaction: every row, or nothing if any row is wrong."""
-    checked = await check_sheets(read_sheets(filename, content, max_bytes))
+    checked = await check_sheets(await asyncio.to_thread(read_sheets, filename, content, max_bytes))
     if checked.error_rows:
         raise ValidationFailed(
             {"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)}
@@ -434,10 +444,12 @@ async def _insert_chunks(table, rows: list, size: int = 500) -> None:
 
 
 async def commit_upload(token: str, actor: Actor) -> ImportResult:
-    """Commits a previewed upload (checked again: the catalog may have changed since)."""
-    upload = await ImportUpload.select().where(ImportUpload.token == token).first()
-    if upload is None:
-        raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
-    result = await import_file(upload["filename"], upload["content"], actor, settings.max_upload_bytes)
-    await ImportUpload.delete().where(ImportUpload.token == token)
-    return result
+    """Commits a previewed upload once: the stored file is taken and deleted in the same
+    transaction as the import, so a double click cannot import it twice."""
+    async with Product._meta.db.transaction():
+        taken = await ImportUpload.delete().where(ImportUpload.token == token).returning(
+            ImportUpload.filename, ImportUpload.content
+        )
+        if not taken:
+            raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
+        return await import_file(taken[0]["filename"], taken[0]["content"], actor, settings.max_upload_bytes)

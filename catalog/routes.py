@@ -52,6 +52,15 @@ async def _submit(
     return Redirect(success(result))
 
 
+async def _producers(include: Any = None) -> list[dict]:
+    """The producer choices of the product form, always including the one already chosen."""
+    try:
+        chosen = int(include) if include not in (None, "") else None
+    except (TypeError, ValueError):
+        chosen = None
+    return await services.producer_choices(limit=500, include=chosen)
+
+
 def _xlsx(content: bytes, filename: str) -> Response:
     return Response(
         content, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{filename}"'}
@@ -111,14 +120,14 @@ class ProductPages(Controller):
     async def new(self, producer_id: Optional[int] = None) -> Template:
         return Template(
             template_name="catalog/product_form.html",
-            context={"values": {"producer_id": producer_id or ""}, "errors": {}, "producers": await services.producer_choices(limit=500)},
+            context={"values": {"producer_id": producer_id or ""}, "errors": {}, "producers": await _producers(producer_id)},
         )
 
     @post("/", guards=[require_catalog_editor])
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         return await _submit(
             data, ProductIn, lambda p: services.create_product(p, current_actor(request)),
-            "catalog/product_form.html", {"producers": await services.producer_choices(limit=500)},
+            "catalog/product_form.html", {"producers": await _producers(data.get("producer_id"))},
             lambda product_id: f"/catalog/products/{product_id}",
         )
 
@@ -136,7 +145,7 @@ class ProductPages(Controller):
         return Template(
             template_name="catalog/product_form.html",
             context={"product": product, "values": _product_values(product), "errors": {},
-                     "producers": await services.producer_choices(limit=500)},
+                     "producers": await _producers(product.producer_id)},
         )
 
     @post("/{product_id:int}", guards=[require_catalog_editor])
@@ -144,7 +153,7 @@ class ProductPages(Controller):
         product = await services.get_product(product_id)
         return await _submit(
             data, ProductIn, lambda p: services.update_product(product_id, p, current_actor(request)),
-            "catalog/product_form.html", {"product": product, "producers": await services.producer_choices(limit=500)},
+            "catalog/product_form.html", {"product": product, "producers": await _producers(data.get("producer_id"))},
             lambda _: f"/catalog/products/{product_id}",
         )
 

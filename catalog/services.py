@@ -29,6 +29,10 @@ from catalog.tables import Buyer, Producer, Product
 from core.errors import N_, Msg, NotFound, ValidationFailed
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
+MAX_PRICE = 10**12
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 
 def today() -> dt.date:
@@ -45,7 +49,9 @@ def new_product_code() -> str:
 
 
 def _check_text(errors: dict, field: str, value: str, *, required: bool = False, max_length: int = 255) -> None:
-    if required and not value.strip():
+    if "\x00" in value:
+        errors[field] = N_("This value contains a character that is not allowed.")
+    elif required and not value.strip():
         errors[field] = N_("This field is required.")
     elif len(value) > max_length:
         errors[field] = Msg(N_("At most %(n)s characters."), n=max_length)
@@ -59,6 +65,7 @@ def producer_errors(data: ProducerIn) -> dict[str, Any]:
         errors["province_code"] = N_("Choose a province from the list.")
     if data.registration_code is not None:
         _check_text(errors, "registration_code", data.registration_code, max_length=32)
+    _check_text(errors, "email", data.email)
     if data.email and "@" not in data.email:
         errors["email"] = N_("Enter a valid email address.")
     for field in ("commune", "address", "contact_person", "legacy_province", "legacy_district"):
@@ -101,6 +108,15 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
         errors["certifying_level"] = N_("5-star products are certified by the ministry.")
     if data.reference_price < 0:
         errors["reference_price"] = N_("The price cannot be negative.")
+    elif data.reference_price > MAX_PRICE:
+        errors["reference_price"] = N_("This price is too large.")
+    for field in ("certified_on", "expires_on", "withdrawn_on"):
+        day = getattr(data, field)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            errors[field] = N_("Enter a date between 1990 and 2100.")
+    _check_text(errors, "certificate_number", data.certificate_number or "", max_length=64)
+    _check_text(errors, "certifying_body", data.certifying_body)
+    _check_text(errors, "subgroup_code", data.subgroup_code, max_length=64)
     _check_text(errors, "unit", data.unit, max_length=64)
     _check_text(errors, "barcode", data.barcode, max_length=32)
     if data.code is not None:
@@ -110,7 +126,7 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
 
 def normalised_product(data: ProductIn) -> ProductIn:
     """Fills what the rules imply: the 36-month expiry when none is given."""
-    if data.expires_on is None and data.certified_on is not None:
+    if data.expires_on is None and data.certified_on is not None and EARLIEST <= data.certified_on <= LATEST:
         data = msgspec.structs.replace(data, expires_on=reference.default_expiry(data.certified_on))
     if data.certificate_number is not None:
         data = msgspec.structs.replace(data, certificate_number=data.certificate_number.strip() or None)
@@ -189,6 +205,7 @@ _PRODUCER_COLUMNS = (
 
 
 async def get_producer(producer_id: int) -> ProducerOut:
+    _check_id(producer_id, N_("This producer does not exist."))
     row = await Producer.select(*_PRODUCER_COLUMNS).where(Producer.id == producer_id).first()
     if row is None:
         raise NotFound(N_("This producer does not exist."))
@@ -197,12 +214,19 @@ async def get_producer(producer_id: int) -> ProducerOut:
 
 
 def _search_clauses(column, q: str) -> list:
-    return [column.like(f"%{word}%") for word in fold(q).split()[:8]]
+    # LIKE wildcards typed by a user are not search terms: drop them rather than escape them.
+    words = fold(q).translate({ord("%"): " ", ord("_"): " ", ord("\\"): " "}).split()
+    return [column.like(f"%{word[:60]}%") for word in words[:8]]
 
 
 def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    return max(1, page), page_size
+    return max(1, min(page, MAX_PAGE)), page_size
+
+
+def _check_id(record_id: Optional[int], message: str) -> None:
+    if record_id is not None and not 0 < record_id <= MAX_ID:
+        raise NotFound(message)
 
 
 def _producer_clauses(filters: ProducerFilter) -> list:
@@ -232,11 +256,15 @@ async def all_producers(filters: ProducerFilter, limit: int = 100_000) -> list[P
     return [_producer_out(r) for r in rows]
 
 
-async def producer_choices(q: str = "", limit: int = 20) -> list[dict]:
-    """Producers matching a typed name, for autocomplete and select boxes."""
+async def producer_choices(q: str = "", limit: int = 20, include: Optional[int] = None) -> list[dict]:
+    """Producers matching a typed name, for autocomplete and select boxes; `include` is always among them."""
     query = Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.name).limit(limit)
     clauses = _search_clauses(Producer.search_text, q)
-    return await (query.where(*clauses) if clauses else query)
+    rows = await (query.where(*clauses) if clauses else query)
+    if include and 0 < include <= MAX_ID and all(r["id"] != include for r in rows):
+        chosen = await Producer.select(Producer.id, Producer.name, Producer.province_code).where(Producer.id == include)
+        rows = chosen + rows
+    return rows
 
 
 # -- products --------------------------------------------------------------------------
@@ -297,6 +325,8 @@ async def _product_conflicts(data: ProductIn, product_id: Optional[int]) -> dict
 
 
 async def _producer_row(producer_id: int) -> Optional[dict]:
+    if not 0 < producer_id <= MAX_ID:
+        return None
     return await Producer.select(Producer.name, Producer.province_code).where(Producer.id == producer_id).first()
 
 
@@ -357,6 +387,7 @@ async def update_product(product_id: int, data: ProductIn, actor: Actor) -> None
 
 
 async def get_product(product_id: int) -> ProductOut:
+    _check_id(product_id, N_("This product does not exist."))
     row = await Product.select(*_PRODUCT_COLUMNS).where(Product.id == product_id).first()
     if row is None:
         raise NotFound(N_("This product does not exist."))
@@ -365,9 +396,10 @@ async def get_product(product_id: int) -> ProductOut:
 
 def _status_clause(status: str, on: dt.date):
     soon = on + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
-    not_withdrawn = Product.withdrawn_on.is_null()
+    withdrawn = Product.withdrawn_on.is_not_null() & (Product.withdrawn_on <= on)
+    not_withdrawn = Product.withdrawn_on.is_null() | (Product.withdrawn_on > on)  # a withdrawal may be dated ahead
     if status == "withdrawn":
-        return Product.withdrawn_on.is_not_null()
+        return withdrawn
     if status == "expired":
         return not_withdrawn & (Product.expires_on < on)
     if status == "expiring":
@@ -391,7 +423,7 @@ def product_clauses(filters: ProductFilter, on: dt.date) -> list:
     if filters.status:
         clauses.append(_status_clause(filters.status, on))
     if filters.producer_id is not None:
-        clauses.append(Product.producer == filters.producer_id)
+        clauses.append(Product.producer == max(0, min(filters.producer_id, MAX_ID)))
     return clauses
 
 
@@ -428,6 +460,7 @@ def buyer_errors(data: BuyerIn) -> dict[str, Any]:
     _check_text(errors, "name", data.name, required=True)
     if data.province_code and data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
+    _check_text(errors, "email", data.email)
     if data.email and "@" not in data.email:
         errors["email"] = N_("Enter a valid email address.")
     _check_text(errors, "contact_person", data.contact_person, max_length=120)
@@ -466,6 +499,7 @@ async def update_buyer(buyer_id: int, data: BuyerIn, actor: Actor) -> None:
 
 
 async def get_buyer(buyer_id: int) -> BuyerOut:
+    _check_id(buyer_id, N_("This buyer does not exist."))
     row = await Buyer.select(*_BUYER_COLUMNS).where(Buyer.id == buyer_id).first()
     if row is None:
         raise NotFound(N_("This buyer does not exist."))

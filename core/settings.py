@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +17,19 @@ def _secret_key() -> str:
     if key:
         return key
     key_file = Path(os.environ.get("OCOP_SECRET_FILE", ".ocop-secret"))
-    if key_file.exists():
-        return key_file.read_text().strip()
+    try:
+        # O_EXCL: when several workers start at once, one writes the key and all read it.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = key_file.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.05)
+        raise RuntimeError(f"{key_file} is empty: delete it or set OCOP_SECRET_KEY")
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
 
 
@@ -35,6 +44,7 @@ class Settings:
     login_window_minutes: int
     max_upload_bytes: int
     secure_cookies: bool
+    allowed_hosts: list[str]
     templates_dir: Path = PROJECT_ROOT / "templates"
     static_dir: Path = PROJECT_ROOT / "static"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -53,6 +63,7 @@ def load_settings() -> Settings:
         login_window_minutes=int(env.get("OCOP_LOGIN_WINDOW_MINUTES", "15")),
         max_upload_bytes=int(env.get("OCOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         secure_cookies=env.get("OCOP_SECURE_COOKIES", "0") == "1",
+        allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
     )
 
 

@@ -17,7 +17,7 @@ _admin_app = create_admin(
     session_table=Session,
     site_name="OCOP admin",
     production=settings.secure_cookies,
-    allowed_hosts=[],
+    allowed_hosts=settings.allowed_hosts,
 )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
+import asyncpg
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import (
@@ -78,6 +80,12 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
     return _error_page(request, status, i18n.gettext(exc.detail) if exc.detail else str(status))
 
 
+def handle_integrity_error(request: Request, exc: Exception) -> Response:
+    """A unique key taken by a concurrent request between our check and our write."""
+    message = i18n.gettext("This record conflicts with one saved at the same moment. Reload and try again.")
+    return _problem(409, message) if _wants_json(request) else _error_page(request, 409, message)
+
+
 def handle_server_error(request: Request, exc: Exception) -> Response:
     request.logger.exception("unhandled error", exc_info=exc)
     if _wants_json(request):
@@ -134,12 +142,14 @@ def create_app() -> Litestar:
             secret=settings.secret_key,
             cookie_name="ocop_csrftoken",
             cookie_secure=settings.secure_cookies,
-            exclude=["/admin"],
+            exclude=["^/admin(/|$)"],
         ),
         middleware=[DefineMiddleware(SecurityHeadersMiddleware), DefineMiddleware(ActorMiddleware)],
         exception_handlers={
             DomainError: handle_domain_error,
             HTTPException: handle_http_error,
+            sqlite3.IntegrityError: handle_integrity_error,
+            asyncpg.IntegrityConstraintViolationError: handle_integrity_error,
             Exception: handle_server_error,
         },
         lifespan=[_database],

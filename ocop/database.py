@@ -11,6 +11,7 @@ instead of spinning on SQLite's busy handler.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -83,6 +84,10 @@ class PooledSQLiteTransaction(SQLiteTransaction):
                     await self.rollback()
             elif not self._committed and not self._rolled_back:
                 await self.commit()
+        except BaseException:
+            # A failed COMMIT (or ROLLBACK) must not leave the writer inside a transaction.
+            self.engine._discard_writer_if_open(self.connection)  # type: ignore[attr-defined]
+            raise
         finally:
             self.engine.current_transaction.reset(self.context)
             self._lock.release()
@@ -124,13 +129,31 @@ class PooledSQLiteEngine(SQLiteEngine):
             return connections
 
     async def _call(self, function, *args):
+        """Runs a statement on the executor. A cancelled caller still waits for the statement to
+        finish, so a connection is never handed on (or a lock released) while it is in use."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, function, *args)
+        future = loop.run_in_executor(self._executor, function, *args)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            with contextlib.suppress(BaseException):
+                await future
+            raise
 
     async def _writer(self, connections: _LoopConnections) -> sqlite3.Connection:
         if connections.writer is None:
             connections.writer = await self._call(self._open)
         return connections.writer
+
+    def _discard_writer_if_open(self, connection: sqlite3.Connection) -> None:
+        if connection.in_transaction:
+            try:
+                connection.execute("ROLLBACK")
+            except sqlite3.Error:
+                connections = self._loop_connections()
+                if connections.writer is connection:
+                    connections.writer = None
+                connection.close()
 
     def close_connections(self) -> None:
         """Close every pooled connection (tests and CLI commands call this at exit)."""

@@ -17,23 +17,16 @@ INDEXES = {
 
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="catalog", description=DESCRIPTION)
+
+    def raw(sql: str):
+        async def run():
+            from piccolo_conf import DB
+
+            await DB.run_ddl(sql)
+
+        return run
+
     for name, target in INDEXES.items():
-        manager.add_raw(_raw(f"CREATE INDEX IF NOT EXISTS {name} ON {target}"))
-
-    async def backwards():
-        from piccolo_conf import DB
-
-        for name in INDEXES:
-            await DB.run_ddl(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw_backwards(backwards)
+        manager.add_raw(raw(f"CREATE INDEX IF NOT EXISTS {name} ON {target}"))
+        manager.add_raw_backwards(raw(f"DROP INDEX IF EXISTS {name}"))
     return manager
-
-
-def _raw(sql: str):
-    async def run():
-        from piccolo_conf import DB
-
-        await DB.run_ddl(sql)
-
-    return run

@@ -133,3 +133,32 @@ def test_wrong_type_or_oversized_upload_is_refused(login):
 def test_viewer_cannot_import(login):
     client = login("viewer")
     assert client.get("/catalog/import/").status_code == 403
+
+
+def test_a_preview_committed_twice_at_once_imports_once(login):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = login("organizer")
+    tag = unique()
+    code = unique("MST")
+    book = workbook([[f"HTX {tag}", "HTX", code, "Huế", "", ""]],
+                    [[f"{tag} Mè xửng", "", code, "food", "", 3, 55, f"{tag}-1", "2025-01-15", "hộp", 40000]])
+    token = re.search(r"/catalog/import/([\w-]+)/commit", _upload(client, book).text).group(1)
+    second = login("organizer")
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda c: c.form(f"/catalog/import/{token}/commit", {}).status_code, [client, second]))
+    assert sorted(answers) == [200, 422]
+    assert _products_named(tag) == 1
+
+
+def test_export_writes_formula_like_text_as_text(login, producer_id):
+    from openpyxl import load_workbook
+
+    organizer = login("organizer")
+    name = "=HYPERLINK(\"http://x\")" + unique()
+    assert organizer.api("POST", "/api/v1/products", {
+        "producer_id": producer_id, "name": name, "group_code": "food", "stars": 3, "score": 55,
+        "certificate_number": unique("GCN-"), "certified_on": "2025-01-01"}).status_code == 201
+    content = organizer.get("/catalog/products/export.xlsx", params={"q": name[-10:]}).content
+    cell = load_workbook(io.BytesIO(content)).active.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == "'" + name

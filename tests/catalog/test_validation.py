@@ -90,3 +90,29 @@ def test_unknown_enum_value_is_a_400_not_a_500(login):
     response = login("organizer").api("POST", "/api/v1/producers", {"name": "HTX X", "kind": "pirate", "province_code": "hue"})
     assert response.status_code == 400
     assert response.json()["status"] == 400
+
+
+def test_out_of_range_ids_and_pages_are_404_or_clamped_never_500(login, producer_id):
+    client = login("viewer")
+    assert client.get("/api/v1/products/99999999999999").status_code == 404
+    assert client.get("/catalog/producers/3000000000").status_code == 404
+    assert client.get("/api/v1/products", params={"page": 10**17, "producer_id": 10**15}).status_code == 200
+    organizer = login("organizer")
+    huge = organizer.api("POST", "/api/v1/products", product_payload(10**12))
+    assert huge.status_code == 422 and "producer_id" in huge.json()["errors"]
+
+
+def test_nul_characters_far_dates_and_long_numbers_are_field_errors(login, producer_id):
+    client = login("organizer")
+    response = client.api("POST", "/api/v1/products", product_payload(
+        producer_id, name="Mật\x00ong", certified_on="9999-12-01", certificate_number="x" * 80))
+    assert response.status_code == 422
+    assert {"name", "certified_on", "certificate_number"} <= set(response.json()["errors"])
+
+
+def test_like_wildcards_in_search_do_not_match_everything(login):
+    client = login("viewer")
+    everything = client.get("/api/v1/products").json()["total"]
+    assert everything > 0
+    assert client.get("/api/v1/products", params={"q": "%"}).json()["total"] == everything  # ignored, not a pattern
+    assert client.get("/api/v1/products", params={"q": "zz%zz_qq"}).json()["total"] == 0

@@ -1,0 +1,1 @@
+"""OCOP sales points: the append-only stock ledger with live balances, lots, counts and transfers."""

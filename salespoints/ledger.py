@@ -1,0 +1,336 @@
+"""Writing the stock ledger: movements and their balances, in one transaction, exactly once.
+
+A *unit* is a list of movements that succeed or fail together (one sale, the two halves of a
+transfer, a batch of 10,000, the corrections of a count). For each movement of a unit:
+
+1. a movement with the same idempotency key already in the ledger makes the unit a replay:
+   the stored movements are returned and nothing is written;
+2. the balance of point × product × lot changes by the signed quantity with one conditional
+   statement, so stock can never go below zero, even under concurrency;
+3. the movement row is appended.
+
+On SQLite every unit goes through one writer thread per process that commits many units in
+one transaction (group commit) and answers each caller only after COMMIT: the same durability
+as a transaction per request at a fraction of the cost. Each unit sits in a SAVEPOINT, so a
+refused unit does not disturb the others in the group. On PostgreSQL each unit is a plain
+transaction on the pool; the conditional UPDATE takes the row lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import queue
+import sqlite3
+import threading
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from core.errors import N_, Conflict, DomainError
+
+
+class InsufficientStock(Conflict):
+    """Selling or moving more than is on hand; carries the quantity available."""
+
+    def __init__(self, product_id: int, lot_code: str, available: int) -> None:
+        self.available = available
+        self.product_id = product_id
+        super().__init__(
+            N_("Only %(available)s left of this product (lot %(lot)s): the movement was refused."),
+            available=available,
+            lot=lot_code or "—",
+        )
+
+
+@dataclass(frozen=True)
+class MovementSpec:
+    """A movement checked by the service and ready to be written."""
+
+    point_id: int
+    product_id: int
+    kind: str
+    quantity: int
+    unit_price: int = 0
+    lot_code: str = ""
+    lot_expiry: Optional[dt.date] = None
+    happened_at: Optional[dt.datetime] = None
+    recorded_by: Optional[int] = None
+    idempotency_key: Optional[str] = None
+    corrects: Optional[int] = None
+    transfer: Optional[str] = None
+    note: str = ""
+
+
+@dataclass
+class UnitResult:
+    """What a written (or replayed) unit produced: movement ids and the balances after it."""
+
+    movement_ids: list[int]
+    balances: list[int]
+    replayed: bool = False
+
+
+@dataclass
+class _Pending:
+    specs: list[MovementSpec]
+    audit: Optional[dict]
+    future: asyncio.Future
+    loop: asyncio.AbstractEventLoop
+    result: Any = None
+    error: Optional[BaseException] = None
+
+
+_MOVEMENT_COLUMNS = (
+    "point", "product", "kind", "quantity", "unit_price", "lot_code", "lot_expiry", "happened_at",
+    "recorded_by", "idempotency_key", "corrects", "transfer", "note",
+)
+
+
+def _movement_values(spec: MovementSpec, now: dt.datetime) -> tuple:
+    return (
+        spec.point_id, spec.product_id, spec.kind, spec.quantity, spec.unit_price, spec.lot_code, spec.lot_expiry,
+        spec.happened_at or now, spec.recorded_by, spec.idempotency_key, spec.corrects, spec.transfer, spec.note,
+    )
+
+
+# -- SQLite ----------------------------------------------------------------------------------
+
+
+def _sqlite_recorded(connection: sqlite3.Connection, specs: list[MovementSpec]) -> dict[str, int]:
+    """Idempotency keys of the unit already in the ledger → their movement ids."""
+    keys = [s.idempotency_key for s in specs if s.idempotency_key]
+    recorded: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = connection.execute(
+            f"SELECT idempotency_key, id FROM stock_movement WHERE idempotency_key IN ({','.join('?' * len(chunk))})", chunk
+        ).fetchall()
+        recorded.update({r[0]: r[1] for r in rows})
+    return recorded
+
+
+def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lot: str) -> int:
+    row = connection.execute(
+        "SELECT quantity FROM stock_balance WHERE point = ? AND product = ? AND lot_code = ?", (point, product, lot)
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+    """Writes one unit on an open SQLite transaction; raises without writing on refusal.
+
+    Movements whose idempotency key is already in the ledger are not written again: their
+    stored ids are returned, so a retried request or a re-sent offline batch takes effect once.
+    """
+    recorded = _sqlite_recorded(connection, specs)
+    now = dt.datetime.now(dt.timezone.utc)
+    ids, balances, written = [], [], []
+    for spec in specs:
+        if spec.idempotency_key in recorded:
+            ids.append(recorded[spec.idempotency_key])
+            balances.append(_sqlite_balance(connection, spec.point_id, spec.product_id, spec.lot_code))
+            continue
+        if spec.quantity < 0:
+            cursor = connection.execute(
+                "UPDATE stock_balance SET quantity = quantity + ? "
+                "WHERE point = ? AND product = ? AND lot_code = ? AND quantity + ? >= 0 RETURNING quantity",
+                (spec.quantity, spec.point_id, spec.product_id, spec.lot_code, spec.quantity),
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise InsufficientStock(
+                    spec.product_id, spec.lot_code, _sqlite_balance(connection, spec.point_id, spec.product_id, spec.lot_code)
+                )
+        else:
+            row = connection.execute(
+                "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = quantity + excluded.quantity, "
+                "lot_expiry = COALESCE(excluded.lot_expiry, lot_expiry) RETURNING quantity",
+                (spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity),
+            ).fetchone()
+        balances.append(row[0])
+        movement = connection.execute(
+            f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(_MOVEMENT_COLUMNS))}) RETURNING id",
+            _movement_values(spec, now),
+        ).fetchone()
+        ids.append(movement[0])
+        written.append(movement[0])
+    if audit is not None and written:
+        connection.execute(
+            "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+            (now, audit["user_id"], audit["username"], audit["action"], "salespoint", str(specs[0].point_id),
+             json.dumps({**audit["after"], "movements": written}, ensure_ascii=False, default=str)),
+        )
+    return UnitResult(movement_ids=ids, balances=balances, replayed=not written)
+
+
+class SQLiteLedgerWriter:
+    """One thread, one connection: queues units and commits up to `group_size` per transaction."""
+
+    def __init__(self, path: str, connect_kwargs: dict, group_size: int = 256) -> None:
+        self._path = path
+        self._connect_kwargs = connect_kwargs
+        self._group_size = group_size
+        self._queue: "queue.SimpleQueue[Optional[_Pending]]" = queue.SimpleQueue()
+        self._thread: Optional[threading.Thread] = None
+        self._lock = threading.Lock()
+
+    def _ensure_thread(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
+                self._thread.start()
+
+    async def submit(self, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+        loop = asyncio.get_running_loop()
+        pending = _Pending(specs=specs, audit=audit, future=loop.create_future(), loop=loop)
+        self._ensure_thread()
+        self._queue.put(pending)
+        return await pending.future
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._queue.put(None)
+                self._thread.join(timeout=10)
+            self._thread = None
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    def _run(self) -> None:
+        connection = self._connect()
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                group = [first]
+                while len(group) < self._group_size:
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        self._queue.put(None)  # stop after this group
+                        break
+                    group.append(item)
+                self._commit_group(connection, group)
+        finally:
+            connection.close()
+
+    def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending]) -> None:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            for index, pending in enumerate(group):
+                connection.execute(f"SAVEPOINT unit{index}")
+                try:
+                    pending.result = sqlite_apply(connection, pending.specs, pending.audit)
+                    connection.execute(f"RELEASE unit{index}")
+                except (DomainError, sqlite3.IntegrityError) as error:
+                    connection.execute(f"ROLLBACK TO unit{index}")
+                    connection.execute(f"RELEASE unit{index}")
+                    pending.error = error
+            connection.execute("COMMIT")
+        except BaseException as error:  # the whole group failed (disk full, locked too long...)
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            for pending in group:
+                pending.result, pending.error = None, error
+        for pending in group:  # answered only now, after COMMIT
+            pending.loop.call_soon_threadsafe(_settle, pending)
+
+
+def _settle(pending: _Pending) -> None:
+    if pending.future.done():
+        return
+    if pending.error is not None:
+        pending.future.set_exception(pending.error)
+    else:
+        pending.future.set_result(pending.result)
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------
+
+
+async def _pg_balance(connection, point: int, product: int, lot: str) -> int:
+    value = await connection.fetchval(
+        "SELECT quantity FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3", point, product, lot
+    )
+    return value or 0
+
+
+async def _pg_recorded(connection, specs: list[MovementSpec]) -> dict[str, int]:
+    keys = [s.idempotency_key for s in specs if s.idempotency_key]
+    if not keys:
+        return {}
+    rows = await connection.fetch(
+        "SELECT idempotency_key, id FROM stock_movement WHERE idempotency_key = ANY($1::varchar[])", keys
+    )
+    return {r["idempotency_key"]: r["id"] for r in rows}
+
+
+async def pg_apply(connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+    """Writes one unit in its own PostgreSQL transaction (same contract as `sqlite_apply`)."""
+    import asyncpg
+
+    for attempt in range(2):
+        try:
+            return await _pg_apply_once(connection, specs, audit)
+        except asyncpg.UniqueViolationError:
+            # A concurrent request committed the same key between our check and our insert:
+            # the second attempt sees it and answers as a replay.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _pg_apply_once(connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+    now = dt.datetime.now(dt.timezone.utc)
+    placeholders = ", ".join(f"${i + 1}" for i in range(len(_MOVEMENT_COLUMNS)))
+    async with connection.transaction():
+        recorded = await _pg_recorded(connection, specs)
+        ids, balances, written = [], [], []
+        for spec in specs:
+            if spec.idempotency_key in recorded:
+                ids.append(recorded[spec.idempotency_key])
+                balances.append(await _pg_balance(connection, spec.point_id, spec.product_id, spec.lot_code))
+                continue
+            if spec.quantity < 0:
+                quantity = await connection.fetchval(
+                    "UPDATE stock_balance SET quantity = quantity + $1 "
+                    "WHERE point = $2 AND product = $3 AND lot_code = $4 AND quantity + $1 >= 0 RETURNING quantity",
+                    spec.quantity, spec.point_id, spec.product_id, spec.lot_code,
+                )
+                if quantity is None:
+                    raise InsufficientStock(
+                        spec.product_id, spec.lot_code,
+                        await _pg_balance(connection, spec.point_id, spec.product_id, spec.lot_code),
+                    )
+            else:
+                quantity = await connection.fetchval(
+                    "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "
+                    "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = stock_balance.quantity + excluded.quantity, "
+                    "lot_expiry = COALESCE(excluded.lot_expiry, stock_balance.lot_expiry) RETURNING quantity",
+                    spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity,
+                )
+            balances.append(quantity)
+            movement_id = await connection.fetchval(
+                f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({placeholders}) RETURNING id",
+                *_movement_values(spec, now),
+            )
+            ids.append(movement_id)
+            written.append(movement_id)
+        if audit is not None and written:
+            await connection.execute(
+                "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
+                "VALUES ($1, $2, $3, $4, 'salespoint', $5, NULL, $6)",
+                now, audit["user_id"], audit["username"], audit["action"], str(specs[0].point_id),
+                json.dumps({**audit["after"], "movements": written}, ensure_ascii=False, default=str),
+            )
+        return UnitResult(movement_ids=ids, balances=balances, replayed=not written)

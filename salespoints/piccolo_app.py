@@ -1,0 +1,13 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
+
+APP_CONFIG = AppConfig(
+    app_name="salespoints",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance],
+    migration_dependencies=["accounts.piccolo_app", "catalog.piccolo_app"],
+    commands=[],
+)

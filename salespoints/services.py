@@ -1,0 +1,395 @@
+"""Sales points and their stock: every public write is one transaction, checked before it is written.
+
+Who may write: admins and organizers anywhere; a sales-point manager only at the points they
+manage. Stock movements go through `salespoints.ledger` (group commit on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Optional
+
+import msgspec
+
+from accounts.enums import Role
+from accounts.services import Actor, record_audit
+from catalog import reference
+from catalog.services import today
+from catalog.tables import Product
+from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
+from salespoints import ledger
+from salespoints.enums import ADMITTING, SIGN, MovementKind, Policy
+from salespoints.schemas import (
+    AssortmentIn,
+    BalanceOut,
+    MovementIn,
+    MovementOut,
+    MovementResult,
+    SalesPointIn,
+    SalesPointOut,
+    TransferIn,
+)
+from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
+
+MAX_BATCH = 10_000
+_writer: Optional[ledger.SQLiteLedgerWriter] = None
+
+
+# -- rights ------------------------------------------------------------------------------------
+
+
+async def managed_point_ids(actor: Actor) -> frozenset[int]:
+    if actor.user_id is None:
+        return frozenset()
+    rows = await SalesPointManager.select(SalesPointManager.point).where(SalesPointManager.user == actor.user_id)
+    return frozenset(r["point"] for r in rows)
+
+
+async def ensure_can_write(actor: Actor, point_id: int) -> None:
+    """Admins and organizers write anywhere; a manager only at their own points."""
+    if actor.role in (Role.admin, Role.organizer):
+        return
+    if actor.role is Role.salespoint_manager and point_id in await managed_point_ids(actor):
+        return
+    raise Forbidden(N_("You do not manage this sales point."))
+
+
+def _ensure_organizer(actor: Actor) -> None:
+    if actor.role not in (Role.admin, Role.organizer):
+        raise Forbidden(N_("Your role does not allow this."))
+
+
+# -- sales points -------------------------------------------------------------------------------
+
+
+def _point_errors(data: SalesPointIn) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if not data.name.strip():
+        errors["name"] = N_("This field is required.")
+    if data.province_code not in reference.provinces():
+        errors["province_code"] = N_("Choose a province from the list.")
+    if not 0 <= data.min_ocop_share <= 100:
+        errors["min_ocop_share"] = N_("A share is between 0 and 100 %.")
+    return errors
+
+
+def _point_out(row: dict) -> SalesPointOut:
+    return SalesPointOut(**{k: row[k] for k in SalesPointOut.__struct_fields__ if k != "province_name"},
+                         province_name=reference.province_name(row["province_code"]))
+
+
+async def create_point(data: SalesPointIn, actor: Actor) -> int:
+    """Creates a sales point; organizers and admins only. Audited."""
+    _ensure_organizer(actor)
+    errors = _point_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    values = {k: getattr(v, "value", v) for k, v in msgspec.structs.asdict(data).items()}
+    async with SalesPoint._meta.db.transaction():
+        row = (await SalesPoint.insert(SalesPoint(**values)))[0]
+        await record_audit(actor, "create", "salespoint", row["id"], None, values)
+    return row["id"]
+
+
+async def get_point(point_id: int) -> SalesPointOut:
+    row = await SalesPoint.select().where(SalesPoint.id == point_id).first()
+    if row is None:
+        raise NotFound(N_("This sales point does not exist."))
+    return _point_out(row)
+
+
+async def list_points(actor: Actor) -> list[SalesPointOut]:
+    """Every point for staff; a manager sees the points they manage first."""
+    rows = await SalesPoint.select().order_by(SalesPoint.name)
+    mine = await managed_point_ids(actor)
+    return [_point_out(r) for r in sorted(rows, key=lambda r: r["id"] not in mine)]
+
+
+async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
+    _ensure_organizer(actor)
+    await get_point(point_id)
+    from accounts.tables import User
+
+    user = await User.select(User.role).where(User.id == user_id).first()
+    if user is None or user["role"] != Role.salespoint_manager.value:
+        raise ValidationFailed({"user_id": N_("Choose a user with the sales-point manager role.")})
+    async with SalesPoint._meta.db.transaction():
+        if not await SalesPointManager.exists().where(
+            (SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)
+        ):
+            await SalesPointManager.insert(SalesPointManager(point=point_id, user=user_id))
+            await record_audit(actor, "update", "salespoint", point_id, None, {"manager_added": user_id})
+
+
+async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, actor: Actor) -> None:
+    """Adds a product to the point's assortment or changes its price and threshold."""
+    await ensure_can_write(actor, point_id)
+    point = await get_point(point_id)
+    product = await Product.select(Product.id).where(Product.id == product_id).first()
+    errors: dict[str, Any] = {}
+    if product is None:
+        errors["product_id"] = N_("This product does not exist.")
+    if data.selling_price < 0:
+        errors["selling_price"] = N_("The price cannot be negative.")
+    if data.reorder_threshold < 0:
+        errors["reorder_threshold"] = N_("The threshold cannot be negative.")
+    if data.specialty and point.policy != Policy.with_specialties.value:
+        errors["specialty"] = N_("This point's policy admits OCOP 3★+ products only.")
+    if errors:
+        raise ValidationFailed(errors)
+    values = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
+              AssortmentItem.specialty: data.specialty}
+    clause = (AssortmentItem.point == point_id) & (AssortmentItem.product == product_id)
+    async with SalesPoint._meta.db.transaction():
+        if await AssortmentItem.exists().where(clause):
+            await AssortmentItem.update(values).where(clause)
+        else:
+            await AssortmentItem.insert(AssortmentItem(point=point_id, product=product_id, selling_price=data.selling_price,
+                                                       reorder_threshold=data.reorder_threshold, specialty=data.specialty))
+        await record_audit(actor, "update", "salespoint", point_id, None,
+                           {"assortment": product_id, **msgspec.structs.asdict(data)})
+
+
+# -- movements --------------------------------------------------------------------------------
+
+
+async def _assortment(point_id: int, product_ids: set[int]) -> dict[int, dict]:
+    rows = await AssortmentItem.select(
+        AssortmentItem.product, AssortmentItem.selling_price, AssortmentItem.specialty,
+        AssortmentItem.product.stars.as_alias("stars"), AssortmentItem.product.expires_on.as_alias("expires_on"),
+        AssortmentItem.product.withdrawn_on.as_alias("withdrawn_on"),
+    ).where((AssortmentItem.point == point_id) & AssortmentItem.product.is_in(list(product_ids) or [0]))
+    return {r["product"]: r for r in rows}
+
+
+def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Optional[Msg]:
+    """Why the point's policy refuses this product, or None."""
+    if item["specialty"] and point.policy == Policy.with_specialties.value:
+        return None
+    if item["stars"] < reference.rules().min_certified_stars:
+        return Msg(N_("Only OCOP products of %(stars)s stars or more may be sold here."), stars=reference.rules().min_certified_stars)
+    status = reference.certificate_status(item["expires_on"], item["withdrawn_on"], on)
+    if status == "expired":
+        return Msg(N_("The product's OCOP certificate expired on %(date)s."), date=item["expires_on"].strftime("%d/%m/%Y"))
+    if status == "withdrawn":
+        return Msg(N_("The product's OCOP certificate was withdrawn."))
+    return None
+
+
+def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOut, on: dt.date) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    kind = line.kind
+    if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
+        errors["kind"] = N_("Record transfers with the transfer form, which writes both points at once.")
+    if line.quantity == 0:
+        errors["quantity"] = N_("The quantity cannot be zero.")
+    elif SIGN[kind] is not None and line.quantity < 0:
+        errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
+    if abs(line.quantity) > 1_000_000:
+        errors["quantity"] = N_("This quantity is too large.")
+    if item is None:
+        errors["product_id"] = N_("This product is not in the point's assortment.")
+    elif kind in ADMITTING:
+        refusal = _policy_refusal(item, point, on)
+        if refusal is not None:
+            errors["product_id"] = refusal
+    if kind is MovementKind.receipt and line.lot_expiry is not None and line.lot_expiry < on:
+        errors["lot_expiry"] = N_("This lot has already expired: it cannot be received.")
+    if line.unit_price is not None and line.unit_price < 0:
+        errors["unit_price"] = N_("The price cannot be negative.")
+    if len(line.lot_code) > 64:
+        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
+    if line.idempotency_key is not None and not 1 <= len(line.idempotency_key) <= 128:
+        errors["idempotency_key"] = N_("An idempotency key has 1–128 characters.")
+    return errors
+
+
+def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: Optional[str]) -> ledger.MovementSpec:
+    sign = SIGN[line.kind] or 1
+    return ledger.MovementSpec(
+        point_id=point_id, product_id=line.product_id, kind=line.kind.value, quantity=sign * line.quantity,
+        unit_price=line.unit_price if line.unit_price is not None else item["selling_price"],
+        lot_code=line.lot_code.strip(), lot_expiry=line.lot_expiry, happened_at=line.happened_at,
+        recorded_by=actor.user_id, idempotency_key=key, corrects=line.corrects, note=line.note[:2000],
+    )
+
+
+async def _point_for_writing(point_id: int, actor: Actor) -> SalesPointOut:
+    point = await get_point(point_id)
+    await ensure_can_write(actor, point_id)
+    if point.status != "active":
+        raise ValidationFailed({"point": N_("This sales point is closed.")})
+    return point
+
+
+async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
+    """Records one movement; a retry with the same idempotency key returns the first result."""
+    point = await _point_for_writing(point_id, actor)
+    key = idempotency_key or line.idempotency_key
+    items = await _assortment(point_id, {line.product_id})
+    errors = _movement_errors(msgspec.structs.replace(line, idempotency_key=key), items.get(line.product_id), point, today())
+    if errors:
+        raise ValidationFailed(errors)
+    spec = _spec(point_id, line, items[line.product_id], actor, key)
+    return await _write([spec], actor, {"kind": line.kind.value, "product": line.product_id, "quantity": spec.quantity})
+
+
+async def record_batch(point_id: int, lines: list[MovementIn], actor: Actor) -> MovementResult:
+    """Records many movements all-or-nothing; a line already recorded (same key) is not written twice."""
+    point = await _point_for_writing(point_id, actor)
+    if not lines:
+        raise ValidationFailed({"movements": N_("The batch is empty.")})
+    if len(lines) > MAX_BATCH:
+        raise ValidationFailed({"movements": Msg(N_("At most %(n)s movements in one batch."), n=MAX_BATCH)})
+    items = await _assortment(point_id, {line.product_id for line in lines})
+    on = today()
+    errors: dict[str, Any] = {}
+    keys: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        line_errors = _movement_errors(line, items.get(line.product_id), point, on)
+        if line.idempotency_key in keys:
+            line_errors["idempotency_key"] = N_("This idempotency key appears twice in the batch.")
+        if line.idempotency_key:
+            keys.add(line.idempotency_key)
+        for field, message in line_errors.items():
+            errors[f"movements[{number}].{field}"] = message
+        if len(errors) >= 100:
+            break
+    if errors:
+        raise ValidationFailed(errors)
+    specs = [_spec(point_id, line, items[line.product_id], actor, line.idempotency_key) for line in lines]
+    return await _write(specs, actor, {"batch": len(specs)})
+
+
+async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
+    """Moves stock to another point as one atomic pair of movements (out here, in there)."""
+    point = await _point_for_writing(point_id, actor)
+    errors: dict[str, Any] = {}
+    if data.to_point_id == point_id:
+        errors["to_point_id"] = N_("Choose another sales point: a transfer cannot go to the same point.")
+    if data.quantity <= 0:
+        errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
+    destination = await SalesPoint.select(SalesPoint.id, SalesPoint.status).where(SalesPoint.id == data.to_point_id).first()
+    if destination is None:
+        errors["to_point_id"] = N_("This sales point does not exist.")
+    items = await _assortment(point_id, {data.product_id})
+    if data.product_id not in items:
+        errors["product_id"] = N_("This product is not in the point's assortment.")
+    elif destination is not None and data.product_id not in await _assortment(data.to_point_id, {data.product_id}):
+        errors["product_id"] = N_("The receiving point does not carry this product.")
+    if errors:
+        raise ValidationFailed(errors)
+    transfer_id = uuid.uuid4().hex
+    base = dict(product_id=data.product_id, lot_code=data.lot_code.strip(), recorded_by=actor.user_id,
+                transfer=transfer_id, note=data.note[:2000], unit_price=items[data.product_id]["selling_price"])
+    specs = [
+        ledger.MovementSpec(point_id=point_id, kind=MovementKind.transfer_out.value, quantity=-data.quantity,
+                            idempotency_key=f"{idempotency_key}:out" if idempotency_key else None, **base),
+        ledger.MovementSpec(point_id=data.to_point_id, kind=MovementKind.transfer_in.value, quantity=data.quantity,
+                            idempotency_key=f"{idempotency_key}:in" if idempotency_key else None, **base),
+    ]
+    return await _write(specs, actor, {"transfer": transfer_id, "to": data.to_point_id, "quantity": data.quantity})
+
+
+async def _write(specs: list[ledger.MovementSpec], actor: Actor, summary: dict) -> MovementResult:
+    audit = {"user_id": actor.user_id, "username": actor.username, "action": "movement", "after": summary}
+    db = StockMovement._meta.db
+    if db.engine_type == "sqlite":
+        result = await _sqlite_writer(db).submit(specs, audit)
+    else:
+        if db.pool is not None:
+            async with db.pool.acquire() as connection:
+                result = await ledger.pg_apply(connection, specs, audit)
+        else:
+            connection = await db.get_new_connection()
+            try:
+                result = await ledger.pg_apply(connection, specs, audit)
+            finally:
+                await connection.close()
+    return MovementResult(movement_ids=result.movement_ids, balances=result.balances, replayed=result.replayed)
+
+
+def _sqlite_writer(db) -> ledger.SQLiteLedgerWriter:
+    global _writer
+    if _writer is None:
+        _writer = ledger.SQLiteLedgerWriter(db.path, {"timeout": db.connection_kwargs.get("timeout", 30),
+                                                      "detect_types": db.connection_kwargs["detect_types"]})
+    return _writer
+
+
+def stop_writer() -> None:
+    """Stops the SQLite ledger thread (the app's shutdown calls this)."""
+    global _writer
+    if _writer is not None:
+        _writer.stop()
+        _writer = None
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+async def balances(point_id: int) -> list[BalanceOut]:
+    """On-hand stock of a point per product and lot, with low-stock flags."""
+    rows = await StockBalance.select(
+        StockBalance.product, StockBalance.product.name.as_alias("product_name"), StockBalance.lot_code,
+        StockBalance.lot_expiry, StockBalance.quantity,
+    ).where((StockBalance.point == point_id) & (StockBalance.quantity != 0)).order_by(StockBalance.product.name)
+    items = await AssortmentItem.select(AssortmentItem.product, AssortmentItem.reorder_threshold, AssortmentItem.selling_price).where(
+        AssortmentItem.point == point_id
+    )
+    by_product = {i["product"]: i for i in items}
+    totals: dict[int, int] = {}
+    for row in rows:
+        totals[row["product"]] = totals.get(row["product"], 0) + row["quantity"]
+    return [
+        BalanceOut(
+            product_id=r["product"], product_name=r["product_name"], lot_code=r["lot_code"], lot_expiry=r["lot_expiry"],
+            quantity=r["quantity"], reorder_threshold=by_product.get(r["product"], {}).get("reorder_threshold", 0),
+            selling_price=by_product.get(r["product"], {}).get("selling_price", 0),
+            low=totals[r["product"]] <= by_product.get(r["product"], {}).get("reorder_threshold", 0),
+        )
+        for r in rows
+    ]
+
+
+async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
+    query = StockMovement.select(
+        StockMovement.id, StockMovement.product, StockMovement.product.name.as_alias("product_name"), StockMovement.kind,
+        StockMovement.quantity, StockMovement.unit_price, StockMovement.lot_code, StockMovement.happened_at,
+        StockMovement.recorded_by, StockMovement.corrects, StockMovement.transfer, StockMovement.note,
+    ).where(StockMovement.point == point_id)
+    if product_id is not None:
+        query = query.where(StockMovement.product == product_id)
+    rows = await query.order_by(StockMovement.id, ascending=False).limit(max(1, min(limit, 1000)))
+    return [MovementOut(product_id=r.pop("product"), **r) for r in rows]
+
+
+async def ledger_differences() -> list[dict]:
+    """Balances that differ from the sum of the ledger (there should be none)."""
+    sums = await StockMovement.raw(
+        "SELECT point, product, lot_code, SUM(quantity) AS quantity FROM stock_movement GROUP BY point, product, lot_code"
+    )
+    stored = await StockBalance.select(StockBalance.point, StockBalance.product, StockBalance.lot_code, StockBalance.quantity)
+    expected = {(r["point"], r["product"], r["lot_code"]): r["quantity"] for r in sums}
+    actual = {(r["point"], r["product"], r["lot_code"]): r["quantity"] for r in stored}
+    return [
+        {"point": k[0], "product": k[1], "lot_code": k[2], "ledger": expected.get(k, 0), "balance": actual.get(k, 0)}
+        for k in sorted(set(expected) | set(actual))
+        if expected.get(k, 0) != actual.get(k, 0)
+    ]
+
+
+async def rebuild_balances() -> list[dict]:
+    """Recomputes every balance from the ledger in one transaction; returns what differed before."""
+    differences = await ledger_differences()
+    async with StockBalance._meta.db.transaction():
+        for difference in differences:
+            clause = ((StockBalance.point == difference["point"]) & (StockBalance.product == difference["product"])
+                      & (StockBalance.lot_code == difference["lot_code"]))
+            if await StockBalance.exists().where(clause):
+                await StockBalance.update({StockBalance.quantity: difference["ledger"]}).where(clause)
+            else:
+                await StockBalance.insert(StockBalance(point=difference["point"], product=difference["product"],
+                                                       lot_code=difference["lot_code"], quantity=difference["ledger"]))
+    return differences

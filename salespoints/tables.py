@@ -1,0 +1,72 @@
+"""Sales points (điểm giới thiệu và bán sản phẩm OCOP), their assortment, and the stock ledger.
+
+`StockMovement` is append-only: never updated or deleted. `StockBalance` is kept in the same
+transaction as each movement and can be rebuilt from the ledger (`ocop stock rebuild`).
+"""
+
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from accounts.tables import User
+from catalog.tables import Product
+from salespoints.enums import MovementKind, PointKind, PointStatus, Policy
+
+
+class SalesPoint(Table):
+    name = Varchar(length=255)
+    kind = Varchar(length=32, choices=PointKind, default=PointKind.showroom.value)
+    province_code = Varchar(length=32, index=True)
+    commune = Varchar(length=120, default="")
+    address = Varchar(length=255, default="")
+    opening_hours = Varchar(length=120, default="")
+    opened_on = Date(null=True, default=None)
+    status = Varchar(length=16, choices=PointStatus, default=PointStatus.active.value)
+    policy = Varchar(length=32, choices=Policy, default=Policy.strict_ocop.value)
+    min_ocop_share = Integer(default=100)  # % of items that must be valid OCOP 3★+ (Quảng Ninh: 70)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SalesPointManager(Table):
+    """A user with the sales-point manager role who may work at this point."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    user = ForeignKey(references=User, index=True)
+
+
+class AssortmentItem(Table):
+    """A product the point carries, its selling price and reorder threshold."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    product = ForeignKey(references=Product, index=True)
+    selling_price = BigInt(default=0)  # VND
+    reorder_threshold = Integer(default=0)
+    specialty = Boolean(default=False)  # a listed non-OCOP local specialty the policy admits
+
+
+class StockMovement(Table):
+    """One line of the ledger (phiếu nhập / xuất): a signed quantity of a product at a point."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    product = ForeignKey(references=Product, index=True)
+    kind = Varchar(length=24, choices=MovementKind)
+    quantity = Integer()
+    unit_price = BigInt(default=0)  # VND
+    lot_code = Varchar(length=64, default="")
+    lot_expiry = Date(null=True, default=None)
+    happened_at = Timestamptz(default=TimestamptzNow(), index=True)
+    recorded_by = Integer(null=True)
+    idempotency_key = Varchar(length=128, null=True, default=None, unique=True)
+    corrects = Integer(null=True, default=None)  # the movement this one corrects
+    transfer = Varchar(length=64, null=True, default=None, index=True)  # pairs transfer_out/in
+    note = Text(default="")
+
+
+class StockBalance(Table):
+    """On-hand quantity per point × product × lot; always equal to the sum of the ledger."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    product = ForeignKey(references=Product, index=True)
+    lot_code = Varchar(length=64, default="")
+    lot_expiry = Date(null=True, default=None)
+    quantity = Integer(default=0)
