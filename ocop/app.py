@@ -27,6 +27,8 @@ from litestar.template.config import TemplateConfig
 from accounts.routes import AccountPages, UserPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core.errors import DomainError, ValidationFailed, render
+from salespoints import services as salespoints
+from salespoints.routes import SalesPointApi, SalesPointPages
 from core import i18n
 from ocop import database
 from ocop.admin import admin_mount
@@ -101,6 +103,7 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        salespoints.stop_writer()
         await database.stop(DB)
 
 
@@ -133,6 +136,8 @@ def create_app() -> Litestar:
             ProductApi,
             ProducerApi,
             BuyerApi,
+            SalesPointPages,
+            SalesPointApi,
             admin_mount,
             create_static_files_router(path="/static", directories=[settings.static_dir], include_in_schema=False),
         ],

@@ -86,6 +86,17 @@ async def _import(path: Path) -> None:
     print(f"imported {result.producers} producers and {result.products} products")
 
 
+async def _rebuild_stock() -> int:
+    from salespoints.services import rebuild_balances
+
+    differences = await rebuild_balances()
+    for d in differences:
+        print(f"point {d['point']} product {d['product']} lot {d['lot_code'] or '-'}: "
+              f"balance {d['balance']} → ledger {d['ledger']}")
+    print(f"{len(differences)} balances differed from the ledger" if differences else "balances equal the ledger")
+    return len(differences)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ocop", description="OCOP trade-fair and sales-point system")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -102,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--password", help="read from the terminal when omitted")
     importer = commands.add_parser("import", help="import producers and products from .xlsx or .csv (all or nothing)")
     importer.add_argument("file", type=Path)
+    stock = commands.add_parser("stock", help="stock ledger maintenance")
+    stock.add_argument("action", choices=["rebuild"], help="rebuild: recompute balances from the ledger, report differences")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -121,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"created {args.role} {args.username}")
     elif args.command == "import":
         asyncio.run(_with_database(_import, args.file))
+    elif args.command == "stock":
+        asyncio.run(_with_database(_rebuild_stock))
 
 
 if __name__ == "__main__":

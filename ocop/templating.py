@@ -10,6 +10,8 @@ from accounts.enums import Role
 from catalog import reference
 from catalog.enums import LABELS as CATALOG_LABELS
 from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
+from salespoints.enums import LABELS as SALESPOINT_LABELS
+from salespoints.enums import MovementKind, PointKind, Policy
 from core.errors import render
 from core import i18n
 from ocop import formatting
@@ -20,7 +22,7 @@ def _message(value) -> str:
 
 
 _LABELS = {
-    **{member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS}.items()},
+    **{member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}.items()},
     **ACTION_LABELS,
 }
 
@@ -79,6 +81,9 @@ def configure_environment(env: Environment) -> None:
         CertifyingLevel=CertifyingLevel,
         CertificateStatus=CertificateStatus,
         Role=Role,
+        MovementKind=MovementKind,
+        PointKind=PointKind,
+        Policy=Policy,
         options=options,
         group_options=group_options,
         subgroup_options=subgroup_options,

@@ -179,7 +179,7 @@ def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Optional[M
 
 def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOut, on: dt.date) -> dict[str, Any]:
     errors: dict[str, Any] = {}
-    kind = line.kind
+    kind = MovementKind(line.kind)
     if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
         errors["kind"] = N_("Record transfers with the transfer form, which writes both points at once.")
     if line.quantity == 0:
@@ -206,9 +206,10 @@ def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOu
 
 
 def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: Optional[str]) -> ledger.MovementSpec:
-    sign = SIGN[line.kind] or 1
+    kind = MovementKind(line.kind)
+    sign = SIGN[kind] or 1
     return ledger.MovementSpec(
-        point_id=point_id, product_id=line.product_id, kind=line.kind.value, quantity=sign * line.quantity,
+        point_id=point_id, product_id=line.product_id, kind=kind.value, quantity=sign * line.quantity,
         unit_price=line.unit_price if line.unit_price is not None else item["selling_price"],
         lot_code=line.lot_code.strip(), lot_expiry=line.lot_expiry, happened_at=line.happened_at,
         recorded_by=actor.user_id, idempotency_key=key, corrects=line.corrects, note=line.note[:2000],
@@ -232,7 +233,7 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     if errors:
         raise ValidationFailed(errors)
     spec = _spec(point_id, line, items[line.product_id], actor, key)
-    return await _write([spec], actor, {"kind": line.kind.value, "product": line.product_id, "quantity": spec.quantity})
+    return await _write([spec], actor, {"kind": spec.kind, "product": line.product_id, "quantity": spec.quantity})
 
 
 async def record_batch(point_id: int, lines: list[MovementIn], actor: Actor) -> MovementResult:
@@ -351,6 +352,14 @@ async def balances(point_id: int) -> list[BalanceOut]:
         )
         for r in rows
     ]
+
+
+async def assortment(point_id: int) -> list[dict]:
+    """What the point carries: product, name, price, threshold, specialty flag."""
+    return await AssortmentItem.select(
+        AssortmentItem.product, AssortmentItem.product.name.as_alias("product_name"), AssortmentItem.selling_price,
+        AssortmentItem.reorder_threshold, AssortmentItem.specialty,
+    ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
 
 
 async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:

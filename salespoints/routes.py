@@ -1,0 +1,140 @@
+"""Sales-point pages and the /api/v1/salespoints endpoints. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Optional
+
+from litestar import Controller, Request, get, post, put
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+
+from accounts.guards import current_actor, require_login
+from core.errors import Forbidden, ValidationFailed
+from core.forms import parse_struct
+from salespoints import services
+from salespoints.ledger import InsufficientStock
+from salespoints.schemas import (
+    AssortmentIn,
+    BalanceOut,
+    BatchIn,
+    ManagerIn,
+    MovementIn,
+    MovementOut,
+    MovementResult,
+    SalesPointIn,
+    SalesPointOut,
+    TransferIn,
+)
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+IdempotencyKey = Annotated[
+    Optional[str],
+    Parameter(header="Idempotency-Key", required=False, description="Retries with the same key take effect once."),
+]
+
+
+class SalesPointApi(Controller):
+    path = "/api/v1/salespoints"
+    guards = [require_login]
+    tags = ["sales points"]
+
+    @get("/")
+    async def list_points(self, request: Request) -> list[SalesPointOut]:
+        return await services.list_points(current_actor(request))
+
+    @post("/")
+    async def create_point(self, request: Request, data: SalesPointIn) -> SalesPointOut:
+        return await services.get_point(await services.create_point(data, current_actor(request)))
+
+    @get("/{point_id:int}")
+    async def get_point(self, point_id: int) -> SalesPointOut:
+        return await services.get_point(point_id)
+
+    @put("/{point_id:int}/assortment/{product_id:int}")
+    async def set_assortment(self, request: Request, point_id: int, product_id: int, data: AssortmentIn) -> None:
+        await services.set_assortment(point_id, product_id, data, current_actor(request))
+
+    @post("/{point_id:int}/managers", status_code=204)
+    async def add_manager(self, request: Request, point_id: int, data: ManagerIn) -> None:
+        await services.add_manager(point_id, data.user_id, current_actor(request))
+
+    @post("/{point_id:int}/movements")
+    async def record_movement(
+        self, request: Request, point_id: int, data: MovementIn, idempotency_key: IdempotencyKey = None
+    ) -> MovementResult:
+        """One movement; sale quantities are positive (the kind gives the direction)."""
+        return await services.record_movement(point_id, data, current_actor(request), idempotency_key)
+
+    @post("/{point_id:int}/movements/batch")
+    async def record_batch(self, request: Request, point_id: int, data: BatchIn) -> MovementResult:
+        """Up to 10,000 movements, all or nothing; lines whose key is already recorded are not repeated."""
+        return await services.record_batch(point_id, data.movements, current_actor(request))
+
+    @post("/{point_id:int}/transfers")
+    async def transfer(
+        self, request: Request, point_id: int, data: TransferIn, idempotency_key: IdempotencyKey = None
+    ) -> MovementResult:
+        return await services.transfer(point_id, data, current_actor(request), idempotency_key)
+
+    @get("/{point_id:int}/balances")
+    async def balances(self, point_id: int) -> list[BalanceOut]:
+        await services.get_point(point_id)
+        return await services.balances(point_id)
+
+    @get("/{point_id:int}/movements")
+    async def movements(self, point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
+        await services.get_point(point_id)
+        return await services.history(point_id, product_id, limit)
+
+
+class SalesPointPages(Controller):
+    path = "/salespoints"
+    guards = [require_login]
+    include_in_schema = False
+
+    @get("/")
+    async def points(self, request: Request) -> Template:
+        actor = current_actor(request)
+        return Template(
+            template_name="salespoints/points.html",
+            context={"points": await services.list_points(actor), "mine": await services.managed_point_ids(actor)},
+        )
+
+    @get("/{point_id:int}")
+    async def point(self, request: Request, point_id: int) -> Template:
+        return Template(template_name="salespoints/point.html", context=await self._context(request, point_id, {}, {}))
+
+    @post("/{point_id:int}/movements")
+    async def record(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
+        values = {k: v for k, v in data.items() if k != "_csrf_token"}
+        try:
+            line = parse_struct(values, MovementIn)
+            await services.record_movement(point_id, line, current_actor(request))
+        except (ValidationFailed, InsufficientStock) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
+            context = await self._context(request, point_id, values, errors)
+            return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
+        return Redirect(f"/salespoints/{point_id}")
+
+    async def _context(self, request: Request, point_id: int, values: dict, errors: dict) -> dict:
+        point = await services.get_point(point_id)
+        stock = await services.balances(point_id)
+        actor = current_actor(request)
+        try:
+            await services.ensure_can_write(actor, point_id)
+            can_write = True
+        except Forbidden:
+            can_write = False
+        return {
+            "point": point,
+            "stock": stock,
+            "low": [b for b in stock if b.low],
+            "movements": await services.history(point_id, limit=30),
+            "product_options": [(a["product"], a["product_name"]) for a in await services.assortment(point_id)],
+            "can_write": can_write,
+            # A fresh key per form: a double-submitted form records the movement once.
+            "values": {"idempotency_key": uuid.uuid4().hex, **{k: v for k, v in values.items() if k != "idempotency_key"}},
+            "errors": errors,
+        }

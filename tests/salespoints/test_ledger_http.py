@@ -1,0 +1,132 @@
+"""The stock ledger through HTTP: never negative, exactly once, all or nothing, scoped to managers."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.conftest import run, unique
+from tests.salespoints.conftest import carry, make_point, make_product, move
+
+
+def _balance(client, point_id: int, product_id: int) -> int:
+    rows = client.get(f"/api/v1/salespoints/{point_id}/balances").json()
+    return sum(r["quantity"] for r in rows if r["product_id"] == product_id)
+
+
+def _movement_count(point_id: int) -> int:
+    from salespoints.tables import StockMovement
+
+    return run(StockMovement.count().where(StockMovement.point == point_id))
+
+
+def test_receipt_then_sale_moves_the_balance_and_overselling_is_refused_with_what_is_left(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 12, lot_code="L1").status_code == 201
+    sold = move(manager, point, product, "sale", 5, lot_code="L1")
+    assert sold.status_code == 201 and sold.json()["balances"] == [7]
+    refused = move(manager, point, product, "sale", 8, lot_code="L1")
+    assert refused.status_code == 409
+    assert "7" in refused.json()["title"]
+    assert _balance(manager, point, product) == 7
+    assert _movement_count(point) == 2
+
+
+def test_fifty_concurrent_sales_of_the_last_ten_units_sell_exactly_ten(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 10).status_code == 201
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(lambda _: move(manager, point, product, "sale", 1).status_code, range(50)))
+    assert codes.count(201) == 10 and codes.count(409) == 40
+    assert _balance(manager, point, product) == 0
+    assert _movement_count(point) == 11
+
+
+def test_a_retried_request_with_the_same_idempotency_key_takes_effect_once(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    key = unique("sale-")
+    assert move(manager, point, product, "receipt", 5).status_code == 201
+    first = move(manager, point, product, "sale", 2, key=key)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        retries = list(pool.map(lambda _: move(manager, point, product, "sale", 2, key=key), range(4)))
+    assert first.status_code == 201 and not first.json()["replayed"]
+    assert all(r.status_code == 201 and r.json()["replayed"] for r in retries)
+    assert {r.json()["movement_ids"][0] for r in retries} == {first.json()["movement_ids"][0]}
+    assert _balance(manager, point, product) == 3
+
+
+def test_a_batch_with_one_bad_line_writes_nothing_and_names_the_line(shop):
+    point, (first, second), manager = shop["point"], shop["products"], shop["manager"]
+    lines = [{"product_id": first, "kind": "receipt", "quantity": 10, "idempotency_key": unique()} for _ in range(5)]
+    lines[3] = {"product_id": second, "kind": "sale", "quantity": 0, "idempotency_key": unique()}
+    response = manager.api("POST", f"/api/v1/salespoints/{point}/movements/batch", {"movements": lines})
+    assert response.status_code == 422
+    assert "movements[4].quantity" in response.json()["errors"]
+    assert _movement_count(point) == 0
+    lines[3] = {"product_id": second, "kind": "receipt", "quantity": 1, "idempotency_key": unique()}
+    lines.append({"product_id": second, "kind": "sale", "quantity": 5, "idempotency_key": unique()})  # more than on hand
+    refused = manager.api("POST", f"/api/v1/salespoints/{point}/movements/batch", {"movements": lines})
+    assert refused.status_code == 409 and _movement_count(point) == 0
+    lines.pop()
+    accepted = manager.api("POST", f"/api/v1/salespoints/{point}/movements/batch", {"movements": lines})
+    assert accepted.status_code == 201 and len(accepted.json()["movement_ids"]) == 5
+    again = manager.api("POST", f"/api/v1/salespoints/{point}/movements/batch", {"movements": lines})  # offline re-sync
+    assert again.status_code == 201 and again.json()["replayed"]
+    assert _movement_count(point) == 5 and _balance(manager, point, first) == 40
+
+
+def test_transfer_moves_stock_between_points_atomically(shop, login):
+    point, product, organizer, manager = shop["point"], shop["products"][0], shop["organizer"], shop["manager"]
+    other = make_point(organizer)
+    carry(organizer, other, product)
+    assert move(manager, point, product, "receipt", 6).status_code == 201
+    same = manager.api("POST", f"/api/v1/salespoints/{point}/transfers", {"to_point_id": point, "product_id": product, "quantity": 1})
+    assert same.status_code == 422 and "to_point_id" in same.json()["errors"]
+    too_many = manager.api("POST", f"/api/v1/salespoints/{point}/transfers", {"to_point_id": other, "product_id": product, "quantity": 7})
+    assert too_many.status_code == 409
+    assert _balance(manager, other, product) == 0
+    done = manager.api("POST", f"/api/v1/salespoints/{point}/transfers", {"to_point_id": other, "product_id": product, "quantity": 4})
+    assert done.status_code == 201, done.text
+    assert _balance(manager, point, product) == 2 and _balance(manager, other, product) == 4
+
+
+def test_managers_write_only_at_their_points_and_viewers_nowhere(shop, login):
+    point, product, organizer = shop["point"], shop["products"][0], shop["organizer"]
+    elsewhere = make_point(organizer)
+    carry(organizer, elsewhere, product)
+    manager = shop["manager"]
+    assert move(manager, elsewhere, product, "receipt", 1).status_code == 403
+    assert move(login("viewer"), point, product, "receipt", 1).status_code == 403
+    assert move(login("producer"), point, product, "receipt", 1).status_code == 403
+    assert manager.api("POST", "/api/v1/salespoints", {"name": "x", "province_code": "hue"}).status_code == 403
+    assert _movement_count(elsewhere) == 0
+
+
+def test_products_outside_the_policy_or_assortment_are_refused(shop, producer_id):
+    point, organizer, manager = shop["point"], shop["organizer"], shop["manager"]
+    expired = make_product(organizer, producer_id, certified_on="2020-01-01")
+    carry(organizer, point, expired)
+    response = move(manager, point, expired, "receipt", 3)
+    assert response.status_code == 422 and "product_id" in response.json()["errors"]
+    stranger = make_product(organizer, producer_id)
+    assert move(manager, point, stranger, "receipt", 3).status_code == 422
+    past_lot = move(manager, point, shop["products"][0], "receipt", 3, lot_expiry="2020-01-01")
+    assert past_lot.status_code == 422 and "lot_expiry" in past_lot.json()["errors"]
+    negative = move(manager, point, shop["products"][0], "sale", -3)
+    assert negative.status_code == 422
+    assert _movement_count(point) == 0
+
+
+def test_the_point_page_records_a_sale_from_its_form_once_even_when_submitted_twice(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 3).status_code == 201
+    page = manager.get(f"/salespoints/{point}")
+    assert page.status_code == 200
+    import re
+
+    key = re.search(r'name="idempotency_key" value="(\w+)"', page.text).group(1)
+    form = {"product_id": str(product), "kind": "sale", "quantity": "1", "idempotency_key": key}
+    assert manager.form(f"/salespoints/{point}/movements", form).status_code == 302
+    assert manager.form(f"/salespoints/{point}/movements", form).status_code == 302
+    assert _balance(manager, point, product) == 2
+    oversell = manager.form(f"/salespoints/{point}/movements", {**form, "quantity": "9", "idempotency_key": unique()})
+    assert oversell.status_code == 409 and 'id="e-quantity"' in oversell.text
