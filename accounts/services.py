@@ -151,17 +151,16 @@ async def close_session(token: str) -> None:
 
 
 async def user_for_session(token: str) -> Optional[dict[str, Any]]:
-    """The active user behind a session token, or None if the token is unknown or expired."""
-    if not token:
+    """The active user behind a session token, or None if the token is unknown or expired (one query)."""
+    if not token or len(token) > 100:
         return None
-    session = await Session.select(Session.user_id, Session.expiry_date).where(Session.token == token).first()
-    if session is None or session["expiry_date"] < _session_now():
-        return None
-    return await (
-        User.select(User.id, User.username, User.role, User.language, User.first_name, User.last_name)
-        .where((User.id == session["user_id"]) & (User.active == True))  # noqa: E712
-        .first()
+    rows = await Session.raw(
+        "SELECT u.id, u.username, u.role, u.language, u.first_name, u.last_name "
+        "FROM ocop_session s JOIN ocop_user u ON u.id = s.user_id "
+        "WHERE s.token = {} AND s.expiry_date > {} AND u.active = {}",
+        token, _session_now(), True,
     )
+    return rows[0] if rows else None
 
 
 async def set_language(user_id: int, language: str) -> None:

@@ -75,8 +75,9 @@ def _point_errors(data: SalesPointIn) -> dict[str, Any]:
 
 
 def _point_out(row: dict) -> SalesPointOut:
-    return SalesPointOut(**{k: row[k] for k in SalesPointOut.__struct_fields__ if k != "province_name"},
-                         province_name=reference.province_name(row["province_code"]))
+    values = {k: row[k] for k in SalesPointOut.__struct_fields__ if k != "province_name"}
+    values["opened_on"] = _as_date(values["opened_on"])
+    return SalesPointOut(**values, province_name=reference.province_name(row["province_code"]))
 
 
 async def create_point(data: SalesPointIn, actor: Actor) -> int:
@@ -224,15 +225,46 @@ async def _point_for_writing(point_id: int, actor: Actor) -> SalesPointOut:
     return point
 
 
+async def _movement_context(point_id: int, product_id: int, actor: Actor) -> tuple[SalesPointOut, Optional[dict]]:
+    """Everything one movement is checked against, in one query: the point, whether the actor
+    manages it, and the product's assortment row and certificate (the counter's hot path)."""
+    rows = await SalesPoint.raw(
+        "SELECT sp.*, a.product AS item_product, a.selling_price, a.specialty, p.stars, p.expires_on, p.withdrawn_on, "
+        "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages "
+        "FROM sales_point sp "
+        "LEFT JOIN assortment_item a ON a.point = sp.id AND a.product = {} "
+        "LEFT JOIN product p ON p.id = a.product WHERE sp.id = {}",
+        actor.user_id or 0, product_id, point_id,
+    )
+    if not rows:
+        raise NotFound(N_("This sales point does not exist."))
+    row = rows[0]
+    if actor.role not in (Role.admin, Role.organizer) and not (actor.role is Role.salespoint_manager and row["manages"]):
+        raise Forbidden(N_("You do not manage this sales point."))
+    if row["status"] != "active":
+        raise ValidationFailed({"point": N_("This sales point is closed.")})
+    item = None
+    if row["item_product"] is not None:
+        item = {"product": row["item_product"], "selling_price": row["selling_price"], "specialty": bool(row["specialty"]),
+                "stars": row["stars"], "expires_on": _as_date(row["expires_on"]), "withdrawn_on": _as_date(row["withdrawn_on"])}
+    return _point_out(row), item
+
+
+def _as_date(value: Any) -> Optional[dt.date]:
+    # Raw SQLite rows carry dates as ISO text; PostgreSQL rows carry date objects.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
     """Records one movement; a retry with the same idempotency key returns the first result."""
-    point = await _point_for_writing(point_id, actor)
+    if not 0 < line.product_id <= 2**31 - 1 or not 0 < point_id <= 2**31 - 1:
+        raise ValidationFailed({"product_id": N_("This product is not in the point's assortment.")})
+    point, item = await _movement_context(point_id, line.product_id, actor)
     key = idempotency_key or line.idempotency_key
-    items = await _assortment(point_id, {line.product_id})
-    errors = _movement_errors(msgspec.structs.replace(line, idempotency_key=key), items.get(line.product_id), point, today())
+    errors = _movement_errors(msgspec.structs.replace(line, idempotency_key=key), item, point, today())
     if errors:
         raise ValidationFailed(errors)
-    spec = _spec(point_id, line, items[line.product_id], actor, key)
+    spec = _spec(point_id, line, item, actor, key)
     return await _write([spec], actor, {"kind": spec.kind, "product": line.product_id, "quantity": spec.quantity})
 
 

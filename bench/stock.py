@@ -1,0 +1,290 @@
+"""Stock ledger figures, in one run, on SQLite:
+
+1. single-movement POST through the whole stack (session auth, CSRF, validation, scope check,
+   ledger, balance, idempotency, audit) with 16 connections (wrk), next to a bare Litestar
+   endpoint that only validates the same body (the framework's ceiling here) and raw sqlite3
+   doing the same two writes per transaction (the database's ceiling);
+2. one batch of 10,000 movements in one request;
+3. the balance query of a point carrying 5,000 products after millions of ledger rows;
+4. the server's memory (RSS) during the load.
+
+Usage: python bench/stock.py [--seconds 10] [--ledger-rows 5000000]
+Targets (issue "Sales points"): ≥ 2,500 movements/s and ≥ 40 % of the bare ceiling, p99 ≤ 25 ms;
+batch ≤ 1 s; balance query ≤ 20 ms; server RSS ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-stock-bench-"))
+DB_PATH = WORKDIR / "stock.db"
+os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+
+import httpx  # noqa: E402
+
+WRK_SCRIPT = """
+local counter = 0
+local tag = "%(tag)s"
+local products = {%(products)s}
+local thread_id = 0
+function setup(thread)
+  thread:set("id", math.random(1, 1000000000))
+end
+function init(args)
+  thread_id = id or math.random(1, 1000000000)
+end
+request = function()
+  counter = counter + 1
+  local product = products[(counter %% #products) + 1]
+  local body = '{"product_id":' .. product .. ',"kind":"receipt","quantity":1}'
+  wrk.headers["Idempotency-Key"] = tag .. "-" .. thread_id .. "-" .. counter
+  return wrk.format("POST", "%(path)s", nil, body)
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(target: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--no-access-log"],
+        cwd=ROOT, env={**os.environ, **(extra_env or {}), "OCOP_SECRET_FILE": str(WORKDIR / "secret"),
+                       "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            httpx.get(f"{base}/health", timeout=1)
+            return process, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                self.peak = max(self.peak, rss_mb(self.pid))
+            except OSError:
+                return
+            time.sleep(0.2)
+
+
+def run_wrk(base: str, path: str, headers: dict, products: list[int], seconds: int, connections: int = 16) -> dict:
+    script = WORKDIR / f"wrk-{random.randrange(10**9)}.lua"
+    script.write_text(WRK_SCRIPT % {"tag": f"b{random.randrange(10**9)}", "products": ",".join(map(str, products)), "path": path})
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [base + path], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def latency(label: str) -> float:
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def raw_sqlite_ceiling(seconds: float) -> float:
+    """The same two writes per transaction (movement insert, balance upsert) in a plain loop."""
+    path = WORKDIR / "raw.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("CREATE TABLE m (id INTEGER PRIMARY KEY, point INT, product INT, kind TEXT, quantity INT, key TEXT UNIQUE)")
+    connection.execute("CREATE TABLE b (point INT, product INT, lot TEXT, quantity INT, PRIMARY KEY (point, product, lot))")
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO m (point, product, kind, quantity, key) VALUES (1, ?, 'receipt', 1, ?)", (count % 200, f"k{count}"))
+        connection.execute("INSERT INTO b VALUES (1, ?, '', 1) ON CONFLICT (point, product, lot) DO UPDATE SET quantity = quantity + 1", (count % 200,))
+        connection.execute("COMMIT")
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+async def prepare(products: int) -> dict:
+    """Migrates the database and makes a manager, a point and an assortment, through the services."""
+    from piccolo_conf import DB
+
+    from accounts.enums import Role
+    from accounts.services import SYSTEM, create_user
+    from catalog.tables import Producer, Product
+    from ocop import database
+    from ocop.cli import migrate
+    from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager
+
+    await migrate()
+    await database.start(DB)
+    try:
+        manager = await create_user("bench-manager", "bench-password", Role.salespoint_manager, "m@bench.vn")
+        producer = (await Producer.insert(Producer(name="HTX Bench", kind="cooperative", province_code="ha-noi")))[0]["id"]
+        today = __import__("catalog.services", fromlist=["today"]).today()
+        rows = [Product(producer=producer, name=f"Sản phẩm {i}", group_code="food", stars=4, score=75,
+                        certificate_number=f"B-{i}", certified_on=today, expires_on=today.replace(year=today.year + 3),
+                        code=f"bench{i}", province_code="ha-noi") for i in range(products)]
+        for start in range(0, len(rows), 500):
+            await Product.insert(*rows[start : start + 500])
+        product_ids = [r["id"] for r in await Product.select(Product.id).order_by(Product.id)]
+        point = (await SalesPoint.insert(SalesPoint(name="Điểm Bench", province_code="ha-noi")))[0]["id"]
+        await SalesPointManager.insert(SalesPointManager(point=point, user=manager.id))
+        for start in range(0, len(product_ids), 500):
+            await AssortmentItem.insert(*[AssortmentItem(point=point, product=p, selling_price=50_000)
+                                          for p in product_ids[start : start + 500]])
+        del SYSTEM
+        return {"point": point, "products": product_ids}
+    finally:
+        await database.stop(DB)
+
+
+def log_in(base: str) -> tuple[httpx.Client, dict]:
+    client = httpx.Client(base_url=base, timeout=60)
+    client.get("/login")
+    token = client.cookies.get("ocop_csrftoken")
+    response = client.post("/login", data={"username": "bench-manager", "password": "bench-password", "_csrf_token": token})
+    assert response.status_code == 302, response.text
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return client, {"Cookie": cookie, "x-csrftoken": token, "Content-Type": "application/json"}
+
+
+def fill_ledger(point: int, products: list[int], rows: int) -> float:
+    """Appends `rows` receipts for the point straight into the ledger (and sets the balances to match)."""
+    started = time.perf_counter()
+    connection = sqlite3.connect(DB_PATH, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")
+    start_day = time.time() - 365 * 86400
+    batch = 100_000
+    for offset in range(0, rows, batch):
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO stock_movement (point, product, kind, quantity, unit_price, lot_code, happened_at, note) "
+            "VALUES (?, ?, 'receipt', 1, 50000, '', ?, '')",
+            ((point, products[i % len(products)],
+              time.strftime("%Y-%m-%d %H:%M:%S+00:00", time.gmtime(start_day + i * 365 * 86400 / rows)))
+             for i in range(offset, min(rows, offset + batch))),
+        )
+        connection.execute("COMMIT")
+    connection.execute("BEGIN")
+    connection.execute("DELETE FROM stock_balance WHERE point = ?", (point,))
+    connection.execute(
+        "INSERT INTO stock_balance (point, product, lot_code, quantity) "
+        "SELECT point, product, lot_code, SUM(quantity) FROM stock_movement WHERE point = ? GROUP BY point, product, lot_code",
+        (point,),
+    )
+    connection.execute("COMMIT")
+    connection.close()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--products", type=int, default=5000)
+    parser.add_argument("--ledger-rows", type=int, default=5_000_000)
+    args = parser.parse_args()
+
+    setup = asyncio.run(prepare(args.products))
+    point, products = setup["point"], setup["products"]
+    path = f"/api/v1/salespoints/{point}/movements"
+    hot = products[:200]
+
+    bare_process, bare_base = start_server("bare_app:app")
+    try:
+        run_wrk(bare_base, path, {"Content-Type": "application/json"}, hot, 2)  # warm-up
+        bare = run_wrk(bare_base, path, {"Content-Type": "application/json"}, hot, args.seconds)
+    finally:
+        bare_process.terminate()
+        bare_process.wait()
+
+    raw = raw_sqlite_ceiling(args.seconds)
+
+    process, base = start_server("ocop.asgi:app")
+    sampler = RssSampler(process.pid)
+    sampler.start()
+    try:
+        client, headers = log_in(base)
+        run_wrk(base, path, headers, hot, 2)  # warm-up
+        full = run_wrk(base, path, headers, hot, args.seconds)
+        idle_rss = rss_mb(process.pid)
+
+        lines = [{"product_id": products[i % len(products)], "kind": "receipt", "quantity": 2,
+                  "idempotency_key": f"batch-{i}"} for i in range(10_000)]
+        started = time.perf_counter()
+        response = client.post(f"/api/v1/salespoints/{point}/movements/batch", json={"movements": lines},
+                               headers={"x-csrftoken": headers["x-csrftoken"]})
+        batch_s = time.perf_counter() - started
+        assert response.status_code == 201, response.text[:500]
+
+        fill_s = fill_ledger(point, products, args.ledger_rows)
+        timings = []
+        for _ in range(20):
+            started = time.perf_counter()
+            response = client.get(f"/api/v1/salespoints/{point}/balances")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200 and len(response.json()) >= args.products
+        balance_ms = statistics.median(timings)
+    finally:
+        sampler.running = False
+        process.terminate()
+        process.wait()
+
+    share = full["rps"] / bare["rps"] * 100
+    print(f"stock bench on SQLite ({os.cpu_count()} cores), wrk 16 connections, {args.seconds} s each")
+    print(f"{'single movement POST, whole stack':<40}{full['rps']:>8.0f} req/s  p50 {full['p50_ms']:.1f} ms  p99 {full['p99_ms']:.1f} ms  "
+          f"non-2xx {full['errors']}")
+    print(f"{'bare Litestar, validation only':<40}{bare['rps']:>8.0f} req/s  p50 {bare['p50_ms']:.1f} ms  p99 {bare['p99_ms']:.1f} ms")
+    print(f"{'raw sqlite3, 2 writes per transaction':<40}{raw:>8.0f} txn/s")
+    print(f"{'whole stack / bare Litestar':<40}{share:>8.0f} %   (target ≥ 2,500 req/s and ≥ 40 %, p99 ≤ 25 ms)")
+    print(f"{'batch of 10,000 movements':<40}{batch_s:>8.2f} s   (target ≤ 1 s)")
+    print(f"{'balances of 5,000 products':<40}{balance_ms:>8.1f} ms  after {args.ledger_rows:,} ledger rows "
+          f"(filled in {fill_s:.0f} s; target ≤ 20 ms)")
+    print(f"{'server RSS':<40}{sampler.peak:>8.0f} MB peak, {idle_rss:.0f} MB after load (target ≤ 300 MB)")
+    print(json.dumps({
+        "post_rps": round(full["rps"]), "post_p50_ms": full["p50_ms"], "post_p99_ms": full["p99_ms"],
+        "post_non_2xx": full["errors"], "bare_rps": round(bare["rps"]), "bare_p99_ms": bare["p99_ms"],
+        "raw_sqlite_txn_per_s": round(raw), "share_of_bare_pct": round(share, 1), "batch_10k_s": round(batch_s, 2),
+        "balance_5k_ms": round(balance_ms, 1), "ledger_rows": args.ledger_rows, "rss_peak_mb": round(sampler.peak),
+    }))
+
+
+if __name__ == "__main__":
+    main()
