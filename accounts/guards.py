@@ -1,4 +1,4 @@
-"""Route guards: who may call a handler. The middleware in `ocop.auth` puts an Actor (or None) in scope."""
+"""Route guards (async: Litestar would run sync ones in a thread): who may call a handler. The middleware in `ocop.auth` puts an Actor (or None) in scope."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def current_actor(connection: ASGIConnection) -> Actor | None:
     return connection.scope.get("user")  # type: ignore[return-value]
 
 
-def require_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def require_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if current_actor(connection) is None:
         raise NotAuthorizedException("Log in to continue.")
 
@@ -23,7 +23,7 @@ def require_roles(*roles: Role):
     """A guard admitting only the given roles (admins always pass)."""
     allowed = frozenset(roles) | {Role.admin}
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         actor = current_actor(connection)
         if actor is None:
             raise NotAuthorizedException("Log in to continue.")

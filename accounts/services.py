@@ -10,6 +10,8 @@ import asyncio
 import datetime as dt
 import re
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -147,13 +149,38 @@ async def open_session(user_id: int, hours: int = 12) -> str:
 
 
 async def close_session(token: str) -> None:
+    forget_session(token)
     await Session.delete().where(Session.token == token)
 
 
+# Sessions read in the last few seconds, so a burst of requests (a counter syncing its queue)
+# costs one lookup. Logging out here forgets at once; other workers within SESSION_CACHE_SECONDS.
+SESSION_CACHE_SECONDS = 5.0
+_session_cache: "OrderedDict[str, tuple[float, Optional[dict[str, Any]]]]" = OrderedDict()
+
+
 async def user_for_session(token: str) -> Optional[dict[str, Any]]:
-    """The active user behind a session token, or None if the token is unknown or expired (one query)."""
+    """The active user behind a session token, or None if the token is unknown or expired."""
     if not token or len(token) > 100:
         return None
+    cached = _session_cache.get(token)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    user = await _load_session_user(token)
+    if user is not None:
+        _session_cache[token] = (now + SESSION_CACHE_SECONDS, user)
+        _session_cache.move_to_end(token)
+        while len(_session_cache) > 10_000:
+            _session_cache.popitem(last=False)
+    return user
+
+
+def forget_session(token: str) -> None:
+    _session_cache.pop(token, None)
+
+
+async def _load_session_user(token: str) -> Optional[dict[str, Any]]:
     rows = await Session.raw(
         "SELECT u.id, u.username, u.role, u.language, u.first_name, u.last_name "
         "FROM ocop_session s JOIN ocop_user u ON u.id = s.user_id "

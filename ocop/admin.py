@@ -10,6 +10,7 @@ from accounts.enums import Role
 from accounts.tables import AuditEntry, Session, User
 from catalog.tables import Buyer, Producer, Product
 from core.settings import settings
+from ocop.security import with_admin_headers
 
 _admin_app = create_admin(
     tables=[Producer, Product, Buyer, User, AuditEntry],
@@ -22,6 +23,7 @@ _admin_app = create_admin(
 
 
 async def _refuse(send: Send, status: int, location: str | None = None) -> None:
+    send = with_admin_headers(send)
     headers = [(b"content-type", b"text/plain; charset=utf-8")]
     if location:
         headers.append((b"location", location.encode()))
@@ -39,4 +41,4 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     if actor.role is not Role.admin:
         await _refuse(send, 403)
         return
-    await _admin_app(scope, receive, send)  # type: ignore[arg-type]
+    await _admin_app(scope, receive, with_admin_headers(send))  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from typing import AsyncIterator
 import asyncpg
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -34,7 +35,7 @@ from ocop import database
 from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
-from ocop.security import SecurityHeadersMiddleware
+from ocop.security import HEADERS, RESPONSE_HEADERS, add_security_headers
 from core.settings import settings
 from ocop.templating import configure_environment
 
@@ -47,11 +48,13 @@ def _problem(status: int, title: str, errors: dict | None = None) -> Response:
     body: dict = {"status": status, "title": title}
     if errors:
         body["errors"] = errors
-    return Response(body, status_code=status, media_type="application/problem+json")
+    return Response(body, status_code=status, media_type="application/problem+json", headers=HEADERS)
 
 
 def _error_page(request: Request, status: int, message: str) -> Template:
-    return Template(template_name="error.html", context={"status": status, "message": message}, status_code=status)
+    return Template(
+        template_name="error.html", context={"status": status, "message": message}, status_code=status, headers=HEADERS
+    )
 
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
@@ -70,7 +73,7 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
             errors = {str(e.get("key") or e.get("source") or "body"): str(e.get("message")) for e in exc.extra if isinstance(e, dict)}
         return _problem(status, i18n.gettext(exc.detail) if exc.detail else "", errors)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
-        return Redirect(f"/login?next={request.url.path}")
+        return Redirect(f"/login?next={request.url.path}", headers=HEADERS)
     if isinstance(exc, NotAuthorizedException):
         return _error_page(request, 401, i18n.gettext("Log in to continue."))
     if isinstance(exc, PermissionDeniedException):
@@ -139,7 +142,10 @@ def create_app() -> Litestar:
             SalesPointPages,
             SalesPointApi,
             admin_mount,
-            create_static_files_router(path="/static", directories=[settings.static_dir], include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[settings.static_dir], include_in_schema=False,
+                after_request=add_security_headers, cache_control=CacheControlHeader(max_age=3600),
+            ),
         ],
         template_config=template_config,
         plugins=[HTMXPlugin()],
@@ -149,7 +155,8 @@ def create_app() -> Litestar:
             cookie_secure=settings.secure_cookies,
             exclude=["^/admin(/|$)"],
         ),
-        middleware=[DefineMiddleware(SecurityHeadersMiddleware), DefineMiddleware(ActorMiddleware)],
+        middleware=[DefineMiddleware(ActorMiddleware)],
+        response_headers=RESPONSE_HEADERS,
         exception_handlers={
             DomainError: handle_domain_error,
             HTTPException: handle_http_error,

@@ -26,7 +26,7 @@ from piccolo.querystring import QueryString
 
 DEFAULT_SQLITE_PATH = "ocop.db"
 _READ_PREFIXES = ("SELECT", "WITH", "EXPLAIN", "(SELECT")
-_MAX_IDLE_READERS = 8
+_READERS = 4  # as many as executor threads: more could not run at once anyway
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple) -> dict:
@@ -40,6 +40,9 @@ class _LoopConnections:
         self.writer: Optional[sqlite3.Connection] = None
         self.writer_lock = asyncio.Lock()
         self.idle_readers: list[sqlite3.Connection] = []
+        # Readers are opened once and reused: opening one costs a schema parse and
+        # throws away the statement cache, which under load cost more than the queries.
+        self.reader_slots = asyncio.Semaphore(_READERS)
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):
@@ -104,7 +107,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._per_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections]" = (
             weakref.WeakKeyDictionary()
         )
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite")
+        self._executor = ThreadPoolExecutor(max_workers=_READERS + 1, thread_name_prefix="sqlite")
         self._lock = threading.Lock()
 
     # -- connections -------------------------------------------------------
@@ -179,16 +182,14 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     async def _run_read(self, query: str, args: list) -> list[dict]:
         connections = self._loop_connections()
-        connection = connections.idle_readers.pop() if connections.idle_readers else None
-        if connection is None:
-            connection = await self._call(self._open)
-        try:
-            return await self._call(self._fetch, connection, query, args)
-        finally:
-            if len(connections.idle_readers) < _MAX_IDLE_READERS:
+        async with connections.reader_slots:
+            connection = connections.idle_readers.pop() if connections.idle_readers else None
+            if connection is None:
+                connection = await self._call(self._open)
+            try:
+                return await self._call(self._fetch, connection, query, args)
+            finally:
                 connections.idle_readers.append(connection)
-            else:
-                connection.close()
 
     async def _run_write(self, query: str, args: list) -> list[dict]:
         connections = self._loop_connections()

@@ -19,13 +19,15 @@ transaction on the pool; the conditional UPDATE takes the row lock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import queue
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from core.errors import N_, Conflict, DomainError
 
@@ -71,10 +73,33 @@ class UnitResult:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class Unit:
+    """What to write: ready specs, or a context query whose row `build` turns into specs.
+
+    The second form lets the hot path (one movement at the counter) read what it is checked
+    against (the point, the manager, the assortment, the certificate) inside the writing
+    transaction: consistent with the write, and with no extra round trip before it.
+    """
+
+    specs: tuple[MovementSpec, ...] = ()
+    context_sql: str = ""  # with {} placeholders
+    context_params: tuple = ()
+    build: Optional[Callable[[Optional[dict]], list[MovementSpec]]] = None
+    audit: Optional[dict] = None
+
+    def sql_for(self, engine: str) -> str:
+        if engine == "sqlite":
+            return self.context_sql.replace("{}", "?")
+        numbered = self.context_sql
+        for index in range(1, len(self.context_params) + 1):
+            numbered = numbered.replace("{}", f"${index}", 1)
+        return numbered
+
+
 @dataclass
 class _Pending:
-    specs: list[MovementSpec]
-    audit: Optional[dict]
+    unit: Unit
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
     result: Any = None
@@ -115,6 +140,16 @@ def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lo
         "SELECT quantity FROM stock_balance WHERE point = ? AND product = ? AND lot_code = ?", (point, product, lot)
     ).fetchone()
     return row[0] if row else 0
+
+
+def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
+    specs = list(unit.specs)
+    if unit.build is not None:
+        cursor = connection.execute(unit.sql_for("sqlite"), unit.context_params)
+        row = cursor.fetchone()
+        context = dict(zip([c[0] for c in cursor.description], row)) if row is not None else None
+        specs = unit.build(context)
+    return sqlite_apply(connection, specs, unit.audit)
 
 
 def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
@@ -182,10 +217,11 @@ class SQLiteLedgerWriter:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._thread.start()
+                threading.Thread(target=self._checkpoint, name="ledger-checkpoint", daemon=True).start()
 
-    async def submit(self, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+    async def submit(self, unit: Unit) -> UnitResult:
         loop = asyncio.get_running_loop()
-        pending = _Pending(specs=specs, audit=audit, future=loop.create_future(), loop=loop)
+        pending = _Pending(unit=unit, future=loop.create_future(), loop=loop)
         self._ensure_thread()
         self._queue.put(pending)
         return await pending.future
@@ -201,7 +237,20 @@ class SQLiteLedgerWriter:
         connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoints run beside the writer (see _checkpoint), not inside a commit that callers wait for.
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
         return connection
+
+    def _checkpoint(self) -> None:
+        """Copies the WAL back into the database once a second, without blocking the writer."""
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
+        try:
+            while self._thread is not None and self._thread.is_alive():
+                time.sleep(1.0)
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            connection.close()
 
     def _run(self) -> None:
         connection = self._connect()
@@ -224,18 +273,32 @@ class SQLiteLedgerWriter:
         finally:
             connection.close()
 
-    def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending]) -> None:
+    def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending], guard_all: bool = False) -> None:
         try:
             connection.execute("BEGIN IMMEDIATE")
             for index, pending in enumerate(group):
-                connection.execute(f"SAVEPOINT unit{index}")
+                # A one-movement unit is refused before it writes anything (its checks, then the
+                # conditional UPDATE), so only larger units pay for a savepoint to undo a partial write.
+                guarded = guard_all or len(pending.unit.specs) > 1
+                if guarded:
+                    connection.execute(f"SAVEPOINT unit{index}")
+                changes = connection.total_changes
                 try:
-                    pending.result = sqlite_apply(connection, pending.specs, pending.audit)
-                    connection.execute(f"RELEASE unit{index}")
-                except (DomainError, sqlite3.IntegrityError) as error:
-                    connection.execute(f"ROLLBACK TO unit{index}")
-                    connection.execute(f"RELEASE unit{index}")
-                    pending.error = error
+                    pending.result = sqlite_apply_unit(connection, pending.unit)
+                    if guarded:
+                        connection.execute(f"RELEASE unit{index}")
+                except Exception as error:  # noqa: BLE001 - one refused unit must not sink its group
+                    if guarded:
+                        connection.execute(f"ROLLBACK TO unit{index}")
+                        connection.execute(f"RELEASE unit{index}")
+                    elif connection.total_changes != changes:
+                        # It failed after writing: undo the whole group and redo it unit by unit.
+                        connection.execute("ROLLBACK")
+                        for other in group:
+                            other.result, other.error = None, None
+                        self._commit_group(connection, group, guard_all=True)
+                        return
+                    pending.result, pending.error = None, error
             connection.execute("COMMIT")
         except BaseException as error:  # the whole group failed (disk full, locked too long...)
             if connection.in_transaction:
@@ -275,13 +338,13 @@ async def _pg_recorded(connection, specs: list[MovementSpec]) -> dict[str, int]:
     return {r["idempotency_key"]: r["id"] for r in rows}
 
 
-async def pg_apply(connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+async def pg_apply(connection, unit: Unit) -> UnitResult:
     """Writes one unit in its own PostgreSQL transaction (same contract as `sqlite_apply`)."""
     import asyncpg
 
     for attempt in range(2):
         try:
-            return await _pg_apply_once(connection, specs, audit)
+            return await _pg_apply_once(connection, unit)
         except asyncpg.UniqueViolationError:
             # A concurrent request committed the same key between our check and our insert:
             # the second attempt sees it and answers as a replay.
@@ -290,10 +353,15 @@ async def pg_apply(connection, specs: list[MovementSpec], audit: Optional[dict])
     raise AssertionError("unreachable")
 
 
-async def _pg_apply_once(connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
     now = dt.datetime.now(dt.timezone.utc)
     placeholders = ", ".join(f"${i + 1}" for i in range(len(_MOVEMENT_COLUMNS)))
+    audit = unit.audit
     async with connection.transaction():
+        specs = list(unit.specs)
+        if unit.build is not None:
+            row = await connection.fetchrow(unit.sql_for("postgres"), *unit.context_params)
+            specs = unit.build(dict(row) if row is not None else None)
         recorded = await _pg_recorded(connection, specs)
         ids, balances, written = [], [], []
         for spec in specs:

@@ -225,20 +225,22 @@ async def _point_for_writing(point_id: int, actor: Actor) -> SalesPointOut:
     return point
 
 
-async def _movement_context(point_id: int, product_id: int, actor: Actor) -> tuple[SalesPointOut, Optional[dict]]:
-    """Everything one movement is checked against, in one query: the point, whether the actor
-    manages it, and the product's assortment row and certificate (the counter's hot path)."""
-    rows = await SalesPoint.raw(
-        "SELECT sp.*, a.product AS item_product, a.selling_price, a.specialty, p.stars, p.expires_on, p.withdrawn_on, "
-        "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages "
-        "FROM sales_point sp "
-        "LEFT JOIN assortment_item a ON a.point = sp.id AND a.product = {} "
-        "LEFT JOIN product p ON p.id = a.product WHERE sp.id = {}",
-        actor.user_id or 0, product_id, point_id,
-    )
-    if not rows:
+# Everything one movement is checked against, in one query: the point, whether the actor manages
+# it, and the product's assortment row and certificate. Run inside the writing transaction.
+_MOVEMENT_CONTEXT = (
+    "SELECT sp.id, sp.name, sp.kind, sp.province_code, sp.commune, sp.address, sp.opening_hours, sp.opened_on, "
+    "sp.status, sp.policy, sp.min_ocop_share, a.product AS item_product, a.selling_price, a.specialty, "
+    "p.stars, p.expires_on, p.withdrawn_on, "
+    "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages "
+    "FROM sales_point sp "
+    "LEFT JOIN assortment_item a ON a.point = sp.id AND a.product = {} "
+    "LEFT JOIN product p ON p.id = a.product WHERE sp.id = {}"
+)
+
+
+def _checked_context(row: Optional[dict], actor: Actor) -> tuple[SalesPointOut, Optional[dict]]:
+    if row is None:
         raise NotFound(N_("This sales point does not exist."))
-    row = rows[0]
     if actor.role not in (Role.admin, Role.organizer) and not (actor.role is Role.salespoint_manager and row["manages"]):
         raise Forbidden(N_("You do not manage this sales point."))
     if row["status"] != "active":
@@ -252,20 +254,33 @@ async def _movement_context(point_id: int, product_id: int, actor: Actor) -> tup
 
 def _as_date(value: Any) -> Optional[dt.date]:
     # Raw SQLite rows carry dates as ISO text; PostgreSQL rows carry date objects.
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
-    """Records one movement; a retry with the same idempotency key returns the first result."""
+    """Records one movement; a retry with the same idempotency key returns the first result.
+
+    The point, the actor's rights, the assortment and the certificate are read and checked in
+    the same transaction as the write (see `ledger.Unit`).
+    """
     if not 0 < line.product_id <= 2**31 - 1 or not 0 < point_id <= 2**31 - 1:
         raise ValidationFailed({"product_id": N_("This product is not in the point's assortment.")})
-    point, item = await _movement_context(point_id, line.product_id, actor)
     key = idempotency_key or line.idempotency_key
-    errors = _movement_errors(msgspec.structs.replace(line, idempotency_key=key), item, point, today())
-    if errors:
-        raise ValidationFailed(errors)
-    spec = _spec(point_id, line, item, actor, key)
-    return await _write([spec], actor, {"kind": spec.kind, "product": line.product_id, "quantity": spec.quantity})
+    line = msgspec.structs.replace(line, idempotency_key=key)
+    on = today()
+
+    def build(row: Optional[dict]) -> list[ledger.MovementSpec]:
+        point, item = _checked_context(row, actor)
+        errors = _movement_errors(line, item, point, on)
+        if errors:
+            raise ValidationFailed(errors)
+        return [_spec(point_id, line, item, actor, key)]
+
+    unit = ledger.Unit(
+        context_sql=_MOVEMENT_CONTEXT, context_params=(actor.user_id or 0, line.product_id, point_id), build=build,
+        audit=_audit(actor, {"kind": MovementKind(line.kind).value, "product": line.product_id, "quantity": line.quantity}),
+    )
+    return await _submit(unit)
 
 
 async def record_batch(point_id: int, lines: list[MovementIn], actor: Actor) -> MovementResult:
@@ -325,21 +340,27 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
     return await _write(specs, actor, {"transfer": transfer_id, "to": data.to_point_id, "quantity": data.quantity})
 
 
+def _audit(actor: Actor, summary: dict) -> dict:
+    return {"user_id": actor.user_id, "username": actor.username, "action": "movement", "after": summary}
+
+
 async def _write(specs: list[ledger.MovementSpec], actor: Actor, summary: dict) -> MovementResult:
-    audit = {"user_id": actor.user_id, "username": actor.username, "action": "movement", "after": summary}
+    return await _submit(ledger.Unit(specs=tuple(specs), audit=_audit(actor, summary)))
+
+
+async def _submit(unit: ledger.Unit) -> MovementResult:
     db = StockMovement._meta.db
     if db.engine_type == "sqlite":
-        result = await _sqlite_writer(db).submit(specs, audit)
+        result = await _sqlite_writer(db).submit(unit)
+    elif db.pool is not None:
+        async with db.pool.acquire() as connection:
+            result = await ledger.pg_apply(connection, unit)
     else:
-        if db.pool is not None:
-            async with db.pool.acquire() as connection:
-                result = await ledger.pg_apply(connection, specs, audit)
-        else:
-            connection = await db.get_new_connection()
-            try:
-                result = await ledger.pg_apply(connection, specs, audit)
-            finally:
-                await connection.close()
+        connection = await db.get_new_connection()
+        try:
+            result = await ledger.pg_apply(connection, unit)
+        finally:
+            await connection.close()
     return MovementResult(movement_ids=result.movement_ids, balances=result.balances, replayed=result.replayed)
 
 

@@ -89,12 +89,13 @@ def test_login_next_parameter_cannot_send_users_elsewhere(anonymous, users):
     assert response.status_code == 302 and response.headers["location"] == "/"
 
 
-def test_security_headers_are_set(anonymous):
-    headers = anonymous.get("/login").headers
-    assert headers["x-frame-options"] == "DENY"
-    assert headers["x-content-type-options"] == "nosniff"
-    assert "default-src 'self'" in headers["content-security-policy"]
-    assert headers["referrer-policy"]
+def test_security_headers_are_set_on_pages_files_errors_and_the_api(anonymous):
+    for path in ("/login", "/static/css/app.css", "/no-such-page", "/api/v1/products", "/catalog/products/"):
+        headers = anonymous.get(path).headers
+        assert headers["x-frame-options"] == "DENY", path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert headers["referrer-policy"], path
 
 
 def test_passwords_are_stored_hashed(users):
