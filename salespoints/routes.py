@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 from typing import Annotated, Any, Optional
 
 from litestar import Controller, Request, get, post, put
@@ -28,6 +30,7 @@ from salespoints.schemas import (
     TransferIn,
 )
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 IdempotencyKey = Annotated[
     Optional[str],
@@ -82,6 +85,13 @@ class SalesPointApi(Controller):
     async def balances(self, point_id: int) -> list[BalanceOut]:
         await services.get_point(point_id)
         return await services.balances(point_id)
+
+    @get("/{point_id:int}/stock")
+    async def stock_as_of(self, point_id: int, as_of: datetime) -> list[dict]:
+        """Stock per product and lot at a past moment (ISO date-time), summed from the ledger."""
+        await services.get_point(point_id)
+        moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
+        return await services.stock_as_of(point_id, moment.astimezone(timezone.utc))
 
     @get("/{point_id:int}/movements")
     async def movements(self, point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:

@@ -383,28 +383,37 @@ def stop_writer() -> None:
 # -- reading -------------------------------------------------------------------------------------
 
 
+_BALANCES = (
+    "SELECT b.product AS product_id, p.name AS product_name, b.lot_code, b.lot_expiry, b.quantity, "
+    "COALESCE(a.reorder_threshold, 0) AS reorder_threshold, COALESCE(a.selling_price, 0) AS selling_price, "
+    "SUM(b.quantity) OVER (PARTITION BY b.product) AS product_total "
+    "FROM stock_balance b JOIN product p ON p.id = b.product "
+    "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
+    "WHERE b.point = {} AND b.quantity <> 0 ORDER BY p.name, b.product, b.lot_code"
+)
+
+
 async def balances(point_id: int) -> list[BalanceOut]:
-    """On-hand stock of a point per product and lot, with low-stock flags."""
-    rows = await StockBalance.select(
-        StockBalance.product, StockBalance.product.name.as_alias("product_name"), StockBalance.lot_code,
-        StockBalance.lot_expiry, StockBalance.quantity,
-    ).where((StockBalance.point == point_id) & (StockBalance.quantity != 0)).order_by(StockBalance.product.name)
-    items = await AssortmentItem.select(AssortmentItem.product, AssortmentItem.reorder_threshold, AssortmentItem.selling_price).where(
-        AssortmentItem.point == point_id
-    )
-    by_product = {i["product"]: i for i in items}
-    totals: dict[int, int] = {}
-    for row in rows:
-        totals[row["product"]] = totals.get(row["product"], 0) + row["quantity"]
+    """On-hand stock of a point per product and lot, flagged low when the product's total is at
+    or under its reorder threshold. One query: a point may carry thousands of products."""
+    rows = await StockBalance.raw(_BALANCES, point_id)
     return [
         BalanceOut(
-            product_id=r["product"], product_name=r["product_name"], lot_code=r["lot_code"], lot_expiry=r["lot_expiry"],
-            quantity=r["quantity"], reorder_threshold=by_product.get(r["product"], {}).get("reorder_threshold", 0),
-            selling_price=by_product.get(r["product"], {}).get("selling_price", 0),
-            low=totals[r["product"]] <= by_product.get(r["product"], {}).get("reorder_threshold", 0),
+            product_id=r["product_id"], product_name=r["product_name"], lot_code=r["lot_code"],
+            lot_expiry=_as_date(r["lot_expiry"]), quantity=r["quantity"], reorder_threshold=r["reorder_threshold"],
+            selling_price=r["selling_price"], low=r["product_total"] <= r["reorder_threshold"],
         )
         for r in rows
     ]
+
+
+async def stock_as_of(point_id: int, moment: dt.datetime) -> list[dict]:
+    """Stock per product and lot at a past moment, summed from the ledger."""
+    return await StockMovement.raw(
+        "SELECT m.product AS product_id, m.lot_code, SUM(m.quantity) AS quantity FROM stock_movement m "
+        "WHERE m.point = {} AND m.happened_at <= {} GROUP BY m.product, m.lot_code HAVING SUM(m.quantity) <> 0",
+        point_id, moment,
+    )
 
 
 async def assortment(point_id: int) -> list[dict]:

@@ -130,3 +130,15 @@ def test_the_point_page_records_a_sale_from_its_form_once_even_when_submitted_tw
     assert _balance(manager, point, product) == 2
     oversell = manager.form(f"/salespoints/{point}/movements", {**form, "quantity": "9", "idempotency_key": unique()})
     assert oversell.status_code == 409 and 'id="e-quantity"' in oversell.text
+
+
+def test_stock_as_of_a_past_moment_sums_the_ledger_up_to_it(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 9, happened_at="2025-12-01T08:00:00+07:00").status_code == 201
+    assert move(manager, point, product, "sale", 4, happened_at="2026-01-10T08:00:00+07:00").status_code == 201
+    def stock(moment):
+        rows = manager.get(f"/api/v1/salespoints/{point}/stock", params={"as_of": moment}).json()
+        return sum(r["quantity"] for r in rows if r["product_id"] == product)
+    assert stock("2025-11-30T00:00:00") == 0
+    assert stock("2025-12-31T00:00:00") == 9
+    assert stock("2026-02-01T00:00:00") == 5
