@@ -385,23 +385,27 @@ def stop_writer() -> None:
 
 _BALANCES = (
     "SELECT b.product AS product_id, p.name AS product_name, b.lot_code, b.lot_expiry, b.quantity, "
-    "COALESCE(a.reorder_threshold, 0) AS reorder_threshold, COALESCE(a.selling_price, 0) AS selling_price, "
-    "SUM(b.quantity) OVER (PARTITION BY b.product) AS product_total "
+    "a.reorder_threshold, a.selling_price "
     "FROM stock_balance b JOIN product p ON p.id = b.product "
     "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
-    "WHERE b.point = {} AND b.quantity <> 0 ORDER BY p.name, b.product, b.lot_code"
+    "WHERE b.point = {} AND b.quantity <> 0"
 )
 
 
 async def balances(point_id: int) -> list[BalanceOut]:
     """On-hand stock of a point per product and lot, flagged low when the product's total is at
-    or under its reorder threshold. One query: a point may carry thousands of products."""
+    or under its reorder threshold. One query, totals and order in Python: a point may carry
+    thousands of products and the database would sort them through a temporary tree."""
     rows = await StockBalance.raw(_BALANCES, point_id)
+    totals: dict[int, int] = {}
+    for r in rows:
+        totals[r["product_id"]] = totals.get(r["product_id"], 0) + r["quantity"]
+    rows.sort(key=lambda r: (r["product_name"], r["product_id"], r["lot_code"]))
     return [
         BalanceOut(
             product_id=r["product_id"], product_name=r["product_name"], lot_code=r["lot_code"],
-            lot_expiry=_as_date(r["lot_expiry"]), quantity=r["quantity"], reorder_threshold=r["reorder_threshold"],
-            selling_price=r["selling_price"], low=r["product_total"] <= r["reorder_threshold"],
+            lot_expiry=_as_date(r["lot_expiry"]), quantity=r["quantity"], reorder_threshold=r["reorder_threshold"] or 0,
+            selling_price=r["selling_price"] or 0, low=totals[r["product_id"]] <= (r["reorder_threshold"] or 0),
         )
         for r in rows
     ]
