@@ -8,6 +8,7 @@ from litestar.response import Template
 from accounts.enums import Role
 from catalog import services as catalog
 from catalog.schemas import ProductFilter
+from salespoints import services as salespoints
 
 
 async def dashboard(request: Request) -> Template:
@@ -21,5 +22,11 @@ async def dashboard(request: Request) -> Template:
             context["own_products"] = [
                 p for pid in sorted(actor.producer_ids)
                 for p in (await catalog.list_products(ProductFilter(producer_id=pid, page_size=50))).items
+            ]
+        if actor.role is Role.salespoint_manager:
+            mine = await salespoints.managed_point_ids(actor)
+            context["my_points"] = [
+                {"point": point, "low": [b for b in await salespoints.balances(point.id) if b.low]}
+                for point in await salespoints.list_points(actor) if point.id in mine
             ]
     return Template(template_name="home.html", context=context)

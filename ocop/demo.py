@@ -168,13 +168,105 @@ async def seed_programme(seed: int, size: DemoSize) -> list[dict]:
     return producers
 
 
+_POINTS = [
+    ("Điểm giới thiệu và bán sản phẩm OCOP Hà Nội - Hoàn Kiếm", "ha-noi", "showroom", 100),
+    ("Điểm OCOP Công viên Thống Nhất", "ha-noi", "showroom", 100),
+    ("Góc OCOP siêu thị Long Biên", "ha-noi", "market_corner", 100),
+    ("Ki-ốt OCOP Văn Miếu", "ha-noi", "tourist_kiosk", 100),
+    ("Trung tâm OCOP Hạ Long", "quang-ninh", "showroom", 70),
+    ("Điểm OCOP chợ Móng Cái", "quang-ninh", "market_corner", 70),
+    ("Điểm OCOP Thái Nguyên - Tân Cương", "thai-nguyen", "showroom", 100),
+    ("Điểm OCOP Huế - Đông Ba", "hue", "tourist_kiosk", 100),
+    ("Điểm OCOP Đà Nẵng - Hàn", "da-nang", "showroom", 100),
+    ("Cửa hàng OCOP trực tuyến TP Hồ Chí Minh", "ho-chi-minh", "online", 100),
+    ("Điểm OCOP Cần Thơ - Ninh Kiều", "can-tho", "showroom", 100),
+    ("Điểm OCOP Lâm Đồng - Đà Lạt", "lam-dong", "tourist_kiosk", 100),
+]
+# The year's weeks before Tết (mid-February 2026) sell three to four times an ordinary week.
+_TET = dt.date(2026, 2, 17)
+
+
+def _season(day: dt.date) -> float:
+    days_before_tet = (_TET - day).days
+    if 0 <= days_before_tet <= 28:
+        return 3.5 - days_before_tet / 14
+    return 1.0
+
+
+async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date) -> dict[str, int]:
+    """Twelve points with managers, assortments, and a year of receipts and sales (peaks before
+    Tết), some lots close to expiry, and one point running low; balances rebuilt from the ledger."""
+    from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
+
+    soon = on + dt.timedelta(days=120)
+    sellable = await Product.select(Product.id, Product.reference_price, Product.group_code).where(
+        (Product.stars >= 3) & (Product.expires_on > soon) & Product.withdrawn_on.is_null()
+    )
+    movements: list[tuple] = []
+    balances: dict[tuple, tuple[int, dt.date]] = {}
+    assortment: list = []
+    start = on - dt.timedelta(days=365)
+    for index, (name, province, kind, share) in enumerate(_POINTS):
+        point = (await SalesPoint.insert(SalesPoint(
+            name=name, province_code=province, kind=kind, min_ocop_share=share, address=f"Số {rng.randint(1, 300)} đường chính",
+            opening_hours="8:00–21:00", opened_on=start - dt.timedelta(days=rng.randint(30, 900)),
+        )))[0]["id"]
+        await SalesPointManager.insert(SalesPointManager(point=point, user=managers[index % len(managers)]))
+        low_point = index == 3
+        for product in rng.sample(sellable, k=min(40, len(sellable))):
+            price = max(1000, product["reference_price"] + rng.choice([0, 5000, 10000]))
+            threshold = rng.choice([5, 10, 20])
+            assortment.append(AssortmentItem(point=point, product=product["id"], selling_price=price, reorder_threshold=threshold))
+            lot_days = 540 if product["group_code"] in ("handicrafts", "ornamental") else 150
+            lots: list[list] = []  # [lot code, expiry, quantity], oldest first: sales take from it (FIFO)
+            day = start
+            while day <= on:
+                on_hand = sum(lot[2] for lot in lots)
+                if on_hand < threshold * 2 and not (low_point and day > on - dt.timedelta(days=30)):
+                    quantity = rng.randint(30, 80)
+                    lots.append([f"L{day:%y%m%d}-{product['id']}", day + dt.timedelta(days=lot_days), quantity])
+                    movements.append((point, product["id"], "receipt", quantity, price, lots[-1][0], lots[-1][1], day))
+                wanted = int(rng.random() * 3 * _season(day))
+                while wanted and lots:
+                    taken = min(wanted, lots[0][2])
+                    movements.append((point, product["id"], "sale", -taken, price, lots[0][0], None, day))
+                    lots[0][2] -= taken
+                    wanted -= taken
+                    if not lots[0][2]:
+                        lots.pop(0)
+                day += dt.timedelta(days=rng.choice([1, 1, 2, 3]))
+            for code, expiry, quantity in lots:
+                if expiry < on and quantity:  # expired on the shelf: written off
+                    movements.append((point, product["id"], "write_off", -quantity, price, code, None, on))
+                    quantity = 0
+                balances[(point, product["id"], code)] = (quantity, expiry)
+    await _insert(AssortmentItem, assortment)
+    rows = [
+        StockMovement(point=p, product=pr, kind=k, quantity=q, unit_price=price, lot_code=lot,
+                      happened_at=dt.datetime.combine(day, dt.time(2 + rng.randint(0, 11)), tzinfo=dt.timezone.utc))
+        for p, pr, k, q, price, lot, _, day in movements
+    ]
+    await _insert(StockMovement, rows, size=1000)
+    await _insert(StockBalance, [StockBalance(point=k[0], product=k[1], lot_code=k[2], lot_expiry=expiry, quantity=q)
+                                 for k, (q, expiry) in balances.items() if q])
+    return {"sales_points": len(_POINTS), "movements": len(rows)}
+
+
 async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, int]:
     """Fills an empty database with the demo programme and one user per role; does nothing otherwise."""
     if await Producer.count() > 0:
         return {}
     producers = await seed_programme(seed, size)
+    managers = []
     for username, password, role in DEMO_USERS:
         user = await accounts.create_user(username, password, role, f"{username}@demo.ocop.vn")
         if role is Role.producer:
             await ProducerMember.insert(ProducerMember(user=user.id, producer=producers[0]["id"]))
-    return {"producers": size.producers, "products": size.products, "buyers": size.buyers}
+        if role is Role.salespoint_manager:
+            managers.append(user.id)
+    for number in range(2, 7):  # more managers, the demo manager keeps two points of its own
+        password = dict((u, p) for u, p, _ in DEMO_USERS)["manager"]
+        user = await accounts.create_user(f"manager{number}", password, Role.salespoint_manager, f"manager{number}@demo.ocop.vn")
+        managers.append(user.id)
+    stock = await seed_salespoints(random.Random(seed + 1), managers, today())
+    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock}

@@ -1,0 +1,29 @@
+"""In real Chromium on a phone-sized screen: a sales-point manager records a sale at the counter."""
+
+from __future__ import annotations
+
+from tests.conftest import PASSWORDS
+from tests.salespoints.conftest import move, shop  # noqa: F401  (fixture)
+
+
+def test_manager_sells_from_the_point_page_on_a_phone(page, server, users, shop, shot):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 5, lot_code="L-A").status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/login?next=/salespoints/{point}")
+    page.fill("#f-username", users["salespoint_manager"])
+    page.fill("#f-password", PASSWORDS["salespoint_manager"])
+    page.click("button[type=submit].button")
+    page.wait_for_url(f"**/salespoints/{point}")
+    shot(page, "counter-1-point")
+    page.select_option("#f-product_id", str(product))
+    page.select_option("#f-kind", "sale")
+    page.fill("#f-quantity", "2")
+    page.fill("#f-lot_code", "L-A")
+    page.click("form.grid button[type=submit]")
+    page.wait_for_url(f"**/salespoints/{point}")
+    shot(page, "counter-2-sold")
+    rows = manager.get(f"/api/v1/salespoints/{point}/balances").json()
+    assert sum(r["quantity"] for r in rows if r["product_id"] == product) == 3
+    assert page.locator("text=Bán hàng").count() >= 1  # the sale is listed among the latest movements
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
