@@ -34,6 +34,12 @@ class MovementKind(str, enum.Enum):
     write_off = "write_off"  # hết hạn, hư hỏng
 
 
+class CountStatus(str, enum.Enum):
+    open = "open"
+    posted = "posted"
+    cancelled = "cancelled"
+
+
 # The sign a movement's quantity must carry; None: either (adjustments, corrections).
 SIGN = {
     MovementKind.receipt: 1,
@@ -68,4 +74,7 @@ LABELS = {
     MovementKind.adjustment: N_("Adjustment"),
     MovementKind.count_correction: N_("Count correction"),
     MovementKind.write_off: N_("Write-off"),
+    CountStatus.open: N_("Counting"),
+    CountStatus.posted: N_("Posted"),
+    CountStatus.cancelled: N_("Cancelled"),
 }

@@ -2,12 +2,20 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
+from salespoints.tables import (
+    AssortmentItem,
+    SalesPoint,
+    SalesPointManager,
+    StockBalance,
+    StockCount,
+    StockCountLine,
+    StockMovement,
+)
 
 APP_CONFIG = AppConfig(
     app_name="salespoints",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance],
+    table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance, StockCount, StockCountLine],
     migration_dependencies=["accounts.piccolo_app", "catalog.piccolo_app"],
     commands=[],
 )

@@ -21,6 +21,8 @@ from salespoints.schemas import (
     AssortmentIn,
     BalanceOut,
     BatchIn,
+    CountLineIn,
+    CountSheet,
     ManagerIn,
     MovementIn,
     MovementOut,
@@ -93,6 +95,25 @@ class SalesPointApi(Controller):
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
         return await services.stock_as_of(point_id, moment.astimezone(timezone.utc))
 
+    @post("/{point_id:int}/counts")
+    async def open_count(self, request: Request, point_id: int) -> CountSheet:
+        """Opens a stock count (kiểm kê) at the point."""
+        return await services.count_sheet(await services.open_count(point_id, current_actor(request)))
+
+    @get("/counts/{count_id:int}")
+    async def count_sheet(self, count_id: int) -> CountSheet:
+        return await services.count_sheet(count_id)
+
+    @put("/counts/{count_id:int}/lines")
+    async def count_line(self, request: Request, count_id: int, data: CountLineIn) -> CountSheet:
+        await services.count_line(count_id, data, current_actor(request))
+        return await services.count_sheet(count_id)
+
+    @post("/counts/{count_id:int}/post")
+    async def post_count(self, request: Request, count_id: int) -> MovementResult:
+        """Posts the count: corrections bring each counted lot to what was counted."""
+        return await services.post_count(count_id, current_actor(request))
+
     @get("/{point_id:int}/movements")
     async def movements(self, point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
         await services.get_point(point_id)
@@ -127,6 +148,34 @@ class SalesPointPages(Controller):
             context = await self._context(request, point_id, values, errors)
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")
+
+    @post("/{point_id:int}/counts")
+    async def open_count(self, request: Request, point_id: int) -> Redirect:
+        count_id = await services.open_count(point_id, current_actor(request))
+        return Redirect(f"/salespoints/counts/{count_id}")
+
+    @get("/counts/{count_id:int}")
+    async def count(self, count_id: int) -> Template:
+        sheet = await services.count_sheet(count_id)
+        return Template(template_name="salespoints/count.html",
+                        context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": {}})
+
+    @post("/counts/{count_id:int}/lines")
+    async def count_line(self, request: Request, count_id: int, data: Form) -> Template | Redirect:
+        try:
+            line = parse_struct({k: v for k, v in data.items() if k != "_csrf_token"}, CountLineIn)
+            await services.count_line(count_id, line, current_actor(request))
+        except ValidationFailed as error:
+            sheet = await services.count_sheet(count_id)
+            return Template(template_name="salespoints/count.html", status_code=422,
+                            context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": error.errors})
+        return Redirect(f"/salespoints/counts/{count_id}")
+
+    @post("/counts/{count_id:int}/post")
+    async def post_count(self, request: Request, count_id: int) -> Redirect:
+        sheet = await services.count_sheet(count_id)
+        await services.post_count(count_id, current_actor(request))
+        return Redirect(f"/salespoints/{sheet.point_id}")
 
     async def _context(self, request: Request, point_id: int, values: dict, errors: dict) -> dict:
         point = await services.get_point(point_id)

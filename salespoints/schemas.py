@@ -105,3 +105,26 @@ class MovementOut(msgspec.Struct, kw_only=True):
     corrects: Optional[int]
     transfer: Optional[str]
     note: str
+
+
+class CountLineIn(msgspec.Struct, kw_only=True):
+    product_id: int
+    counted: int
+    lot_code: str = ""
+
+
+class CountRow(msgspec.Struct, kw_only=True):
+    product_id: int
+    product_name: str
+    lot_code: str
+    booked: int
+    counted: Optional[int]
+    difference: Optional[int]
+
+
+class CountSheet(msgspec.Struct, kw_only=True):
+    id: int
+    point_id: int
+    status: str
+    opened_at: dt.datetime
+    rows: list[CountRow]

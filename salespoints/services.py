@@ -17,12 +17,15 @@ from accounts.services import Actor, record_audit
 from catalog import reference
 from catalog.services import today
 from catalog.tables import Product
-from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
+from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from salespoints import ledger
-from salespoints.enums import ADMITTING, SIGN, MovementKind, Policy
+from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
 from salespoints.schemas import (
     AssortmentIn,
     BalanceOut,
+    CountLineIn,
+    CountRow,
+    CountSheet,
     MovementIn,
     MovementOut,
     MovementResult,
@@ -30,7 +33,15 @@ from salespoints.schemas import (
     SalesPointOut,
     TransferIn,
 )
-from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
+from salespoints.tables import (
+    AssortmentItem,
+    SalesPoint,
+    SalesPointManager,
+    StockBalance,
+    StockCount,
+    StockCountLine,
+    StockMovement,
+)
 
 MAX_BATCH = 10_000
 _writer: Optional[ledger.SQLiteLedgerWriter] = None
@@ -468,3 +479,103 @@ async def rebuild_balances() -> list[dict]:
                 await StockBalance.insert(StockBalance(point=difference["point"], product=difference["product"],
                                                        lot_code=difference["lot_code"], quantity=difference["ledger"]))
     return differences
+
+
+# -- stock counts (kiểm kê) ---------------------------------------------------------------------
+
+
+async def open_count(point_id: int, actor: Actor, note: str = "") -> int:
+    """Opens a stocktake at a point; one open count per point at a time."""
+    await _point_for_writing(point_id, actor)
+    async with StockCount._meta.db.transaction():
+        if await StockCount.exists().where((StockCount.point == point_id) & (StockCount.status == CountStatus.open.value)):
+            raise Conflict(N_("A stock count is already open at this point: finish or cancel it first."))
+        count_id = (await StockCount.insert(StockCount(point=point_id, opened_by=actor.user_id, note=note[:2000])))[0]["id"]
+        await record_audit(actor, "create", "stock_count", count_id, None, {"point": point_id})
+    return count_id
+
+
+async def _open_count(count_id: int, actor: Actor) -> dict:
+    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= 2**31 - 1 else None
+    if count is None:
+        raise NotFound(N_("This stock count does not exist."))
+    await ensure_can_write(actor, count["point"])
+    if count["status"] != CountStatus.open.value:
+        raise ValidationFailed({"count": N_("This stock count is closed.")})
+    return count
+
+
+async def count_line(count_id: int, data: CountLineIn, actor: Actor) -> None:
+    """Records (or corrects) what was counted of a product and lot."""
+    count = await _open_count(count_id, actor)
+    errors: dict[str, Any] = {}
+    if data.counted < 0:
+        errors["counted"] = N_("A counted quantity cannot be negative.")
+    if data.counted > 1_000_000:
+        errors["counted"] = N_("This quantity is too large.")
+    if not await AssortmentItem.exists().where(
+        (AssortmentItem.point == count["point"]) & (AssortmentItem.product == data.product_id)
+    ):
+        errors["product_id"] = N_("This product is not in the point's assortment.")
+    if len(data.lot_code) > 64:
+        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
+    if errors:
+        raise ValidationFailed(errors)
+    lot = data.lot_code.strip()
+    clause = (StockCountLine.count == count_id) & (StockCountLine.product == data.product_id) & (StockCountLine.lot_code == lot)
+    # The books at the moment of counting: sales rung up later still count at posting time.
+    booked = await StockBalance.select(StockBalance.quantity).where(
+        (StockBalance.point == count["point"]) & (StockBalance.product == data.product_id) & (StockBalance.lot_code == lot)
+    ).first()
+    values = {StockCountLine.counted: data.counted, StockCountLine.booked: booked["quantity"] if booked else 0}
+    async with StockCount._meta.db.transaction():
+        if await StockCountLine.exists().where(clause):
+            await StockCountLine.update(values).where(clause)
+        else:
+            await StockCountLine.insert(StockCountLine(count=count_id, product=data.product_id, lot_code=lot,
+                                                       counted=data.counted, booked=values[StockCountLine.booked]))
+
+
+async def count_sheet(count_id: int) -> CountSheet:
+    """The count beside the books: every booked lot and every counted line, with differences."""
+    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= 2**31 - 1 else None
+    if count is None:
+        raise NotFound(N_("This stock count does not exist."))
+    booked = {(b.product_id, b.lot_code): b for b in await balances(count["point"])}
+    lines = await StockCountLine.select(
+        StockCountLine.product, StockCountLine.product.name.as_alias("product_name"), StockCountLine.lot_code,
+        StockCountLine.counted, StockCountLine.booked,
+    ).where(StockCountLine.count == count_id)
+    counted = {(line["product"], line["lot_code"]): line for line in lines}
+    names = {key: b.product_name for key, b in booked.items()}
+    names.update({key: line["product_name"] for key, line in counted.items()})
+    rows = []
+    for key in sorted(names, key=lambda k: (names[k], k)):
+        line = counted.get(key)
+        book = line["booked"] if line else booked[key].quantity
+        rows.append(CountRow(product_id=key[0], product_name=names[key], lot_code=key[1], booked=book,
+                             counted=line["counted"] if line else None,
+                             difference=(line["counted"] - book) if line else None))
+    return CountSheet(id=count_id, point_id=count["point"], status=count["status"], opened_at=count["opened_at"], rows=rows)
+
+
+async def post_count(count_id: int, actor: Actor) -> MovementResult:
+    """Posts a count: for each counted lot, a count-correction movement of (counted − booked when
+    counted), all as one unit; lots not counted stay as booked. Sales made while counting stay
+    counted, and a retried post writes nothing twice (each correction carries a key)."""
+    count = await _open_count(count_id, actor)
+    lines = await StockCountLine.select().where(StockCountLine.count == count_id)
+    specs = [
+        ledger.MovementSpec(point_id=count["point"], product_id=line["product"], kind=MovementKind.count_correction.value,
+                            quantity=line["counted"] - line["booked"], lot_code=line["lot_code"], recorded_by=actor.user_id,
+                            idempotency_key=f"count-{count_id}-{line['id']}", note=f"count {count_id}")
+        for line in lines
+        if line["counted"] != line["booked"]
+    ]
+    result = await _write(specs, actor, {"count": count_id, "lines": len(specs)}) if specs else MovementResult(
+        movement_ids=[], balances=[], replayed=False)
+    await StockCount.update({
+        StockCount.status: CountStatus.posted.value, StockCount.posted_by: actor.user_id,
+        StockCount.posted_at: dt.datetime.now(dt.timezone.utc),
+    }).where(StockCount.id == count_id)
+    return result

@@ -10,7 +10,7 @@ from piccolo.table import Table
 
 from accounts.tables import User
 from catalog.tables import Product
-from salespoints.enums import MovementKind, PointKind, PointStatus, Policy
+from salespoints.enums import CountStatus, MovementKind, PointKind, PointStatus, Policy
 
 
 class SalesPoint(Table):
@@ -70,3 +70,25 @@ class StockBalance(Table):
     lot_code = Varchar(length=64, default="")
     lot_expiry = Date(null=True, default=None)
     quantity = Integer(default=0)
+
+
+class StockCount(Table):
+    """Kiểm kê: a stocktake of one point; posting it writes count corrections to the ledger."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    status = Varchar(length=16, choices=CountStatus, default=CountStatus.open.value)
+    opened_at = Timestamptz(default=TimestamptzNow())
+    opened_by = Integer(null=True)
+    posted_at = Timestamptz(null=True, default=None)
+    posted_by = Integer(null=True)
+    note = Text(default="")
+
+
+class StockCountLine(Table):
+    """What was counted of one product and lot (one line per product and lot in a count)."""
+
+    count = ForeignKey(references=StockCount, index=True)
+    product = ForeignKey(references=Product)
+    lot_code = Varchar(length=64, default="")
+    counted = Integer()
+    booked = Integer(default=0)  # the ledger's quantity when this line was counted
