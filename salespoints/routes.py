@@ -149,6 +149,14 @@ class SalesPointPages(Controller):
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")
 
+    @get("/{point_id:int}/counter")
+    async def counter(self, request: Request, point_id: int) -> Template:
+        """The phone-first counter: scan or search, two taps for a sale, works offline."""
+        point = await services.get_point(point_id)
+        await services.ensure_can_write(current_actor(request), point_id)
+        return Template(template_name="salespoints/counter.html",
+                        context={"point": point, "items": await services.counter_items(point_id)})
+
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> Redirect:
         count_id = await services.open_count(point_id, current_actor(request))

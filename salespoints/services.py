@@ -15,6 +15,7 @@ import msgspec
 from accounts.enums import Role
 from accounts.services import Actor, record_audit
 from catalog import reference
+from catalog.reference import fold
 from catalog.services import today
 from catalog.tables import Product
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
@@ -437,6 +438,20 @@ async def assortment(point_id: int) -> list[dict]:
         AssortmentItem.product, AssortmentItem.product.name.as_alias("product_name"), AssortmentItem.selling_price,
         AssortmentItem.reorder_threshold, AssortmentItem.specialty,
     ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
+
+
+async def counter_items(point_id: int) -> list[dict]:
+    """What the counter screen needs to work offline: the assortment with codes, prices and stock."""
+    items = await AssortmentItem.select(
+        AssortmentItem.product.as_alias("id"), AssortmentItem.product.name.as_alias("name"),
+        AssortmentItem.product.code.as_alias("code"), AssortmentItem.product.barcode.as_alias("barcode"),
+        AssortmentItem.product.unit.as_alias("unit"), AssortmentItem.selling_price.as_alias("price"),
+    ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
+    stock: dict[int, int] = {}
+    for balance in await balances(point_id):
+        stock[balance.product_id] = stock.get(balance.product_id, 0) + balance.quantity
+    return [{**item, "stock": stock.get(item["id"], 0), "search": fold(f"{item['name']} {item['code']} {item['barcode']}")}
+            for item in items]
 
 
 async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
