@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import Iterable
-
-from openpyxl import Workbook
 
 from catalog import reference
 from catalog.schemas import ProducerOut, ProductOut
+from core.spreadsheets import workbook
 
 PRODUCT_HEADERS = [
     "Mã QR", "Tên sản phẩm", "Chủ thể", "Tỉnh/thành", "Nhóm", "Phân nhóm", "Số sao", "Điểm",
@@ -19,25 +17,6 @@ PRODUCER_HEADERS = [
     "Tên chủ thể", "Loại hình", "Mã số thuế/ĐKKD", "Tỉnh/thành", "Xã/phường", "Địa chỉ",
     "Tỉnh cũ", "Huyện cũ", "Người liên hệ", "Điện thoại", "Email",
 ]
-
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _workbook(title: str, headers: list[str], rows: Iterable[list]) -> bytes:
-    # write_only keeps memory flat for exports of tens of thousands of rows
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def products_workbook(products: Iterable[ProductOut]) -> bytes:
@@ -51,11 +30,11 @@ def products_workbook(products: Iterable[ProductOut]) -> bytes:
             p.reference_price, p.barcode,
         ]
 
-    return _workbook("San pham", PRODUCT_HEADERS, (row(p) for p in products))
+    return workbook("San pham", PRODUCT_HEADERS, (row(p) for p in products))
 
 
 def producers_workbook(producers: Iterable[ProducerOut]) -> bytes:
-    return _workbook(
+    return workbook(
         "Chu the",
         PRODUCER_HEADERS,
         (

@@ -29,10 +29,10 @@ from catalog.schemas import (
 )
 from core.errors import ValidationFailed
 from core.forms import parse_struct
+from core.spreadsheets import XLSX_MEDIA_TYPE
 from core.i18n import gettext
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _submit(
@@ -63,7 +63,7 @@ async def _producers(include: Any = None) -> list[dict]:
 
 def _xlsx(content: bytes, filename: str) -> Response:
     return Response(
-        content, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{filename}"'}
+        content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'}
     )
 
 

@@ -10,12 +10,13 @@ from typing import Annotated, Any, Optional
 from litestar import Controller, Request, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
 from core.errors import Forbidden, ValidationFailed
 from core.forms import parse_struct
-from salespoints import services
+from core.spreadsheets import XLSX_MEDIA_TYPE
+from salespoints import exporting, services
 from salespoints.ledger import InsufficientStock
 from salespoints.schemas import (
     AssortmentIn,
@@ -38,6 +39,10 @@ IdempotencyKey = Annotated[
     Optional[str],
     Parameter(header="Idempotency-Key", required=False, description="Retries with the same key take effect once."),
 ]
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 class SalesPointApi(Controller):
@@ -149,6 +154,16 @@ class SalesPointPages(Controller):
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")
 
+    @get("/{point_id:int}/stock.xlsx")
+    async def stock_export(self, point_id: int) -> Response:
+        await services.get_point(point_id)
+        return _xlsx(exporting.stock_workbook(await services.balances(point_id)), f"ton-kho-{point_id}.xlsx")
+
+    @get("/{point_id:int}/movements.xlsx")
+    async def movements_export(self, point_id: int) -> Response:
+        await services.get_point(point_id)
+        return _xlsx(exporting.movements_workbook(await services.history(point_id, limit=100_000)), f"nhap-xuat-{point_id}.xlsx")
+
     @get("/{point_id:int}/counter")
     async def counter(self, request: Request, point_id: int) -> Template:
         """The phone-first counter: scan or search, two taps for a sale, works offline."""
@@ -199,6 +214,9 @@ class SalesPointPages(Controller):
             "stock": stock,
             "low": [b for b in stock if b.low],
             "movements": await services.history(point_id, limit=30),
+            "expiring": await services.expiring_lots(point_id),
+            "compliance": await services.compliance(point_id),
+            "sales": await services.sales_by_day(point_id),
             "product_options": [(a["product"], a["product_name"]) for a in await services.assortment(point_id)],
             "can_write": can_write,
             # A fresh key per form: a double-submitted form records the movement once.

@@ -462,7 +462,7 @@ async def history(point_id: int, product_id: Optional[int] = None, limit: int = 
     ).where(StockMovement.point == point_id)
     if product_id is not None:
         query = query.where(StockMovement.product == product_id)
-    rows = await query.order_by(StockMovement.id, ascending=False).limit(max(1, min(limit, 1000)))
+    rows = await query.order_by(StockMovement.id, ascending=False).limit(max(1, min(limit, 100_000)))
     return [MovementOut(product_id=r.pop("product"), **r) for r in rows]
 
 
@@ -594,3 +594,56 @@ async def post_count(count_id: int, actor: Actor) -> MovementResult:
         StockCount.posted_at: dt.datetime.now(dt.timezone.utc),
     }).where(StockCount.id == count_id)
     return result
+
+
+# -- views -------------------------------------------------------------------------------------------
+
+
+async def expiring_lots(point_id: int, within_days: int = 30) -> list[BalanceOut]:
+    """Lots on hand whose expiry falls within `within_days` (or has passed)."""
+    limit = today() + dt.timedelta(days=within_days)
+    return [b for b in await balances(point_id) if b.quantity > 0 and b.lot_expiry is not None and b.lot_expiry <= limit]
+
+
+async def compliance(point_id: int) -> dict[str, Any]:
+    """The share of items and of stock value that are valid OCOP 3★+, against the point's minimum."""
+    point = await get_point(point_id)
+    rows = await StockBalance.raw(
+        "SELECT b.product, SUM(b.quantity) AS quantity, COALESCE(a.selling_price, 0) AS price, "
+        "p.stars, p.expires_on, p.withdrawn_on FROM stock_balance b JOIN product p ON p.id = b.product "
+        "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
+        "WHERE b.point = {} AND b.quantity > 0 GROUP BY b.product, a.selling_price, p.stars, p.expires_on, p.withdrawn_on",
+        point_id,
+    )
+    on = today()
+
+    def certified(row: dict) -> bool:
+        status = reference.certificate_status(_as_date(row["expires_on"]), _as_date(row["withdrawn_on"]), on)
+        return row["stars"] >= reference.rules().min_certified_stars and status in ("valid", "expiring")
+
+    items = len(rows)
+    value = sum(r["quantity"] * r["price"] for r in rows)
+    ocop_items = sum(1 for r in rows if certified(r))
+    ocop_value = sum(r["quantity"] * r["price"] for r in rows if certified(r))
+    item_share = round(100 * ocop_items / items, 1) if items else 100.0
+    return {
+        "items": items, "ocop_items": ocop_items, "item_share": item_share,
+        "value": value, "ocop_value": ocop_value, "value_share": round(100 * ocop_value / value, 1) if value else 100.0,
+        "minimum": point.min_ocop_share, "meets": item_share >= point.min_ocop_share,
+    }
+
+
+async def sales_by_day(point_id: int, days: int = 14) -> list[dict]:
+    """Units and revenue (VND) sold per day over the last `days` days, returns netted, Vietnam dates."""
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    rows = await StockMovement.select(StockMovement.kind, StockMovement.quantity, StockMovement.unit_price, StockMovement.happened_at).where(
+        (StockMovement.point == point_id) & (StockMovement.happened_at >= since)
+        & StockMovement.kind.is_in([MovementKind.sale.value, MovementKind.customer_return.value])
+    )
+    totals: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        day = (row["happened_at"] + dt.timedelta(hours=7)).date()
+        entry = totals.setdefault(day, {"units": 0, "revenue": 0})
+        entry["units"] -= row["quantity"]  # sales are negative, returns positive
+        entry["revenue"] -= row["quantity"] * row["unit_price"]
+    return [{"day": day, **totals[day]} for day in sorted(totals, reverse=True)]

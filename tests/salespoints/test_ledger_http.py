@@ -142,3 +142,22 @@ def test_stock_as_of_a_past_moment_sums_the_ledger_up_to_it(shop):
     assert stock("2025-11-30T00:00:00") == 0
     assert stock("2025-12-31T00:00:00") == 9
     assert stock("2026-02-01T00:00:00") == 5
+
+
+def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    soon = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    assert move(manager, point, product, "receipt", 8, lot_code="SOON", lot_expiry=soon).status_code == 201
+    assert move(manager, point, product, "sale", 3, lot_code="SOON").status_code == 201
+    page = manager.get(f"/salespoints/{point}")
+    assert page.status_code == 200
+    assert "100.0 %" in page.text and "SOON" in page.text and "300.000 ₫" in page.text
+    sheet = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/stock.xlsx").content)).active
+    assert list(sheet.iter_rows(values_only=True))[1][4] == 5
+    moves = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/movements.xlsx").content)).active
+    assert len(list(moves.iter_rows(values_only=True))) == 3
