@@ -32,6 +32,10 @@ from typing import Any, Callable, Optional
 from core.errors import N_, Conflict, DomainError
 
 
+class WriterUnavailable(DomainError):
+    status_code = 503
+
+
 class InsufficientStock(Conflict):
     """Selling or moving more than is on hand; carries the quantity available."""
 
@@ -87,6 +91,9 @@ class Unit:
     context_params: tuple = ()
     build: Optional[Callable[[Optional[dict]], list[MovementSpec]]] = None
     audit: Optional[dict] = None
+    # Keys a `build` unit will write: a retry finds them and replays without re-checking
+    # (the product may have left the assortment since the first, successful attempt).
+    replay_keys: tuple[str, ...] = ()
 
     def sql_for(self, engine: str) -> str:
         if engine == "sqlite":
@@ -122,6 +129,17 @@ def _movement_values(spec: MovementSpec, now: dt.datetime) -> tuple:
 # -- SQLite ----------------------------------------------------------------------------------
 
 
+def _sqlite_replay(connection: sqlite3.Connection, keys: tuple[str, ...]) -> Optional[UnitResult]:
+    rows = connection.execute(
+        f"SELECT id, point, product, lot_code FROM stock_movement WHERE idempotency_key IN ({','.join('?' * len(keys))}) ORDER BY id",
+        keys,
+    ).fetchall()
+    if len(rows) != len(keys):
+        return None
+    balances = [_sqlite_balance(connection, r[1], r[2], r[3]) for r in rows]
+    return UnitResult(movement_ids=[r[0] for r in rows], balances=balances, replayed=True)
+
+
 def _sqlite_recorded(connection: sqlite3.Connection, specs: list[MovementSpec]) -> dict[str, int]:
     """Idempotency keys of the unit already in the ledger → their movement ids."""
     keys = [s.idempotency_key for s in specs if s.idempotency_key]
@@ -144,6 +162,10 @@ def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lo
 
 def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
     specs = list(unit.specs)
+    if unit.replay_keys:
+        replay = _sqlite_replay(connection, unit.replay_keys)
+        if replay is not None:
+            return replay
     if unit.build is not None:
         cursor = connection.execute(unit.sql_for("sqlite"), unit.context_params)
         row = cursor.fetchone()
@@ -224,7 +246,13 @@ class SQLiteLedgerWriter:
         pending = _Pending(unit=unit, future=loop.create_future(), loop=loop)
         self._ensure_thread()
         self._queue.put(pending)
-        return await pending.future
+        while True:
+            try:
+                # Wakes up now and then to notice a writer that died instead of waiting forever.
+                return await asyncio.wait_for(asyncio.shield(pending.future), timeout=5)
+            except asyncio.TimeoutError:
+                if self._thread is None or not self._thread.is_alive():
+                    raise WriterUnavailable(N_("Stock cannot be written right now. Try again in a moment.")) from None
 
     def stop(self) -> None:
         with self._lock:
@@ -253,7 +281,11 @@ class SQLiteLedgerWriter:
             connection.close()
 
     def _run(self) -> None:
-        connection = self._connect()
+        try:
+            connection = self._connect()
+        except Exception as error:  # noqa: BLE001 - callers must hear about it, not wait
+            self._fail_queued(error)
+            return
         try:
             while True:
                 first = self._queue.get()
@@ -269,9 +301,24 @@ class SQLiteLedgerWriter:
                         self._queue.put(None)  # stop after this group
                         break
                     group.append(item)
-                self._commit_group(connection, group)
+                try:
+                    self._commit_group(connection, group)
+                except Exception as error:  # noqa: BLE001 - keep serving; this group's callers are told
+                    for pending in group:
+                        pending.result, pending.error = None, error
+                        _settle_threadsafe(pending)
         finally:
             connection.close()
+
+    def _fail_queued(self, error: BaseException) -> None:
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item.error = error
+                _settle_threadsafe(item)
 
     def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending], guard_all: bool = False) -> None:
         try:
@@ -288,6 +335,8 @@ class SQLiteLedgerWriter:
                     if guarded:
                         connection.execute(f"RELEASE unit{index}")
                 except Exception as error:  # noqa: BLE001 - one refused unit must not sink its group
+                    if not connection.in_transaction:
+                        raise  # SQLite ended the transaction itself (disk full, I/O): the group fails whole
                     if guarded:
                         connection.execute(f"ROLLBACK TO unit{index}")
                         connection.execute(f"RELEASE unit{index}")
@@ -306,7 +355,14 @@ class SQLiteLedgerWriter:
             for pending in group:
                 pending.result, pending.error = None, error
         for pending in group:  # answered only now, after COMMIT
-            pending.loop.call_soon_threadsafe(_settle, pending)
+            _settle_threadsafe(pending)
+
+
+def _settle_threadsafe(pending: _Pending) -> None:
+    try:
+        pending.loop.call_soon_threadsafe(_settle, pending)
+    except RuntimeError:  # the caller's event loop has closed: nobody is waiting any more
+        pass
 
 
 def _settle(pending: _Pending) -> None:
@@ -329,7 +385,10 @@ async def _pg_balance(connection, point: int, product: int, lot: str) -> int:
 
 
 async def _pg_recorded(connection, specs: list[MovementSpec]) -> dict[str, int]:
-    keys = [s.idempotency_key for s in specs if s.idempotency_key]
+    return await _pg_recorded_keys(connection, [s.idempotency_key for s in specs if s.idempotency_key])
+
+
+async def _pg_recorded_keys(connection, keys: list[str]) -> dict[str, int]:
     if not keys:
         return {}
     rows = await connection.fetch(
@@ -342,13 +401,13 @@ async def pg_apply(connection, unit: Unit) -> UnitResult:
     """Writes one unit in its own PostgreSQL transaction (same contract as `sqlite_apply`)."""
     import asyncpg
 
-    for attempt in range(2):
+    for attempt in range(3):
         try:
             return await _pg_apply_once(connection, unit)
-        except asyncpg.UniqueViolationError:
-            # A concurrent request committed the same key between our check and our insert:
-            # the second attempt sees it and answers as a replay.
-            if attempt:
+        except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
+            # A concurrent request committed the same key between our check and our insert, or two
+            # transfers crossed: the next attempt sees the key (a replay) or gets the locks.
+            if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
@@ -358,10 +417,25 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
     placeholders = ", ".join(f"${i + 1}" for i in range(len(_MOVEMENT_COLUMNS)))
     audit = unit.audit
     async with connection.transaction():
+        keys = sorted(set(unit.replay_keys) | {s.idempotency_key for s in unit.specs if s.idempotency_key})
+        for key in keys:  # same key at once: the second waits here, then replays
+            await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        if unit.replay_keys:
+            recorded = await _pg_recorded_keys(connection, list(unit.replay_keys))
+            if len(recorded) == len(unit.replay_keys):
+                ids = [recorded[k] for k in unit.replay_keys]
+                rows = await connection.fetch("SELECT point, product, lot_code FROM stock_movement WHERE id = ANY($1::int[]) ORDER BY id", ids)
+                return UnitResult(movement_ids=sorted(ids), replayed=True,
+                                  balances=[await _pg_balance(connection, r["point"], r["product"], r["lot_code"]) for r in rows])
         specs = list(unit.specs)
         if unit.build is not None:
             row = await connection.fetchrow(unit.sql_for("postgres"), *unit.context_params)
             specs = unit.build(dict(row) if row is not None else None)
+        # Balance rows locked in one global order, so crossing transfers and batches cannot deadlock.
+        for point, product, lot in sorted({(s.point_id, s.product_id, s.lot_code) for s in specs}):
+            await connection.execute(
+                "SELECT 1 FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3 FOR UPDATE", point, product, lot
+            )
         recorded = await _pg_recorded(connection, specs)
         ids, balances, written = [], [], []
         for spec in specs:

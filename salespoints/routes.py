@@ -78,9 +78,11 @@ class SalesPointApi(Controller):
         return await services.record_movement(point_id, data, current_actor(request), idempotency_key)
 
     @post("/{point_id:int}/movements/batch")
-    async def record_batch(self, request: Request, point_id: int, data: BatchIn) -> MovementResult:
+    async def record_batch(
+        self, request: Request, point_id: int, data: BatchIn, idempotency_key: IdempotencyKey = None
+    ) -> MovementResult:
         """Up to 10,000 movements, all or nothing; lines whose key is already recorded are not repeated."""
-        return await services.record_batch(point_id, data.movements, current_actor(request))
+        return await services.record_batch(point_id, data.movements, current_actor(request), idempotency_key)
 
     @post("/{point_id:int}/transfers")
     async def transfer(
@@ -98,6 +100,8 @@ class SalesPointApi(Controller):
         """Stock per product and lot at a past moment (ISO date-time), summed from the ledger."""
         await services.get_point(point_id)
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
+        if moment.year < 2000:
+            return []
         return await services.stock_as_of(point_id, moment.astimezone(timezone.utc))
 
     @post("/{point_id:int}/counts")

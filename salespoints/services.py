@@ -45,6 +45,11 @@ from salespoints.tables import (
 )
 
 MAX_BATCH = 10_000
+MAX_ID = 2**31 - 1
+MAX_PRICE = 10**12
+MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
 _writer: Optional[ledger.SQLiteLedgerWriter] = None
 
 
@@ -65,6 +70,23 @@ async def ensure_can_write(actor: Actor, point_id: int) -> None:
     if actor.role is Role.salespoint_manager and point_id in await managed_point_ids(actor):
         return
     raise Forbidden(N_("You do not manage this sales point."))
+
+
+def scoped_key(point_id: int, actor: Actor, key: Optional[str]) -> Optional[str]:
+    """The stored idempotency key: a client's key counts within its point and its user, so no
+    one can collide with (or read back) another's movements, nor with the system's own keys."""
+    return f"p{point_id}:u{actor.user_id or 0}:{key}" if key else None
+
+
+def _in_range(value: Optional[int], limit: int = MAX_ID) -> bool:
+    return value is None or 0 < value <= limit
+
+
+def _moment(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """A client's time in UTC; a time without zone is Vietnam time."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=VIETNAM)).astimezone(dt.timezone.utc)
 
 
 def _ensure_organizer(actor: Actor) -> None:
@@ -106,6 +128,8 @@ async def create_point(data: SalesPointIn, actor: Actor) -> int:
 
 
 async def get_point(point_id: int) -> SalesPointOut:
+    if not _in_range(point_id):
+        raise NotFound(N_("This sales point does not exist."))
     row = await SalesPoint.select().where(SalesPoint.id == point_id).first()
     if row is None:
         raise NotFound(N_("This sales point does not exist."))
@@ -122,6 +146,8 @@ async def list_points(actor: Actor) -> list[SalesPointOut]:
 async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
     _ensure_organizer(actor)
     await get_point(point_id)
+    if not _in_range(user_id):
+        raise ValidationFailed({"user_id": N_("Choose a user with the sales-point manager role.")})
     from accounts.tables import User
 
     user = await User.select(User.role).where(User.id == user_id).first()
@@ -137,6 +163,8 @@ async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
 
 async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, actor: Actor) -> None:
     """Adds a product to the point's assortment or changes its price and threshold."""
+    if not _in_range(point_id) or not _in_range(product_id):
+        raise NotFound(N_("This product is not in the point's assortment."))
     await ensure_can_write(actor, point_id)
     point = await get_point(point_id)
     product = await Product.select(Product.id).where(Product.id == product_id).first()
@@ -149,6 +177,12 @@ async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, act
         errors["reorder_threshold"] = N_("The threshold cannot be negative.")
     if data.specialty and point.policy != Policy.with_specialties.value:
         errors["specialty"] = N_("This point's policy admits OCOP 3★+ products only.")
+    elif data.specialty and actor.role not in (Role.admin, Role.organizer):
+        errors["specialty"] = N_("Only organizers list non-OCOP specialties.")
+    if data.selling_price > MAX_PRICE:
+        errors["selling_price"] = N_("This price is too large.")
+    if data.reorder_threshold > 1_000_000:
+        errors["reorder_threshold"] = N_("This quantity is too large.")
     if errors:
         raise ValidationFailed(errors)
     values = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
@@ -201,6 +235,8 @@ def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOu
         errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
     if abs(line.quantity) > 1_000_000:
         errors["quantity"] = N_("This quantity is too large.")
+    if not _in_range(line.product_id):
+        errors["product_id"] = N_("This product is not in the point's assortment.")
     if item is None:
         errors["product_id"] = N_("This product is not in the point's assortment.")
     elif kind in ADMITTING:
@@ -209,12 +245,27 @@ def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOu
             errors["product_id"] = refusal
     if kind is MovementKind.receipt and line.lot_expiry is not None and line.lot_expiry < on:
         errors["lot_expiry"] = N_("This lot has already expired: it cannot be received.")
-    if line.unit_price is not None and line.unit_price < 0:
-        errors["unit_price"] = N_("The price cannot be negative.")
+    if line.unit_price is not None and not 0 <= line.unit_price <= MAX_PRICE:
+        errors["unit_price"] = N_("The price cannot be negative.") if line.unit_price < 0 else N_("This price is too large.")
+    if not _in_range(line.corrects):
+        errors["corrects"] = N_("This movement does not exist.")
+    for field in ("lot_code", "note"):
+        value = getattr(line, field)
+        if "\x00" in value:
+            errors[field] = N_("This value contains a character that is not allowed.")
     if len(line.lot_code) > 64:
         errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
-    if line.idempotency_key is not None and not 1 <= len(line.idempotency_key) <= 128:
-        errors["idempotency_key"] = N_("An idempotency key has 1–128 characters.")
+    if len(line.note) > 2000:
+        errors["note"] = Msg(N_("At most %(n)s characters."), n=2000)
+    if line.idempotency_key is not None and (not 1 <= len(line.idempotency_key) <= MAX_KEY or "\x00" in line.idempotency_key):
+        errors["idempotency_key"] = Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)
+    if line.happened_at is not None:
+        try:
+            moment = _moment(line.happened_at)
+        except OverflowError:  # e.g. year 1 in a zone east of UTC
+            moment = None
+        if moment is None or not EARLIEST <= moment <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+            errors["happened_at"] = N_("A movement happens between 2000 and today.")
     return errors
 
 
@@ -224,7 +275,7 @@ def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: Option
     return ledger.MovementSpec(
         point_id=point_id, product_id=line.product_id, kind=kind.value, quantity=sign * line.quantity,
         unit_price=line.unit_price if line.unit_price is not None else item["selling_price"],
-        lot_code=line.lot_code.strip(), lot_expiry=line.lot_expiry, happened_at=line.happened_at,
+        lot_code=line.lot_code.strip(), lot_expiry=line.lot_expiry, happened_at=_moment(line.happened_at),
         recorded_by=actor.user_id, idempotency_key=key, corrects=line.corrects, note=line.note[:2000],
     )
 
@@ -275,10 +326,12 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     The point, the actor's rights, the assortment and the certificate are read and checked in
     the same transaction as the write (see `ledger.Unit`).
     """
-    if not 0 < line.product_id <= 2**31 - 1 or not 0 < point_id <= 2**31 - 1:
+    if not _in_range(point_id):
+        raise NotFound(N_("This sales point does not exist."))
+    if not _in_range(line.product_id):
         raise ValidationFailed({"product_id": N_("This product is not in the point's assortment.")})
-    key = idempotency_key or line.idempotency_key
-    line = msgspec.structs.replace(line, idempotency_key=key)
+    line = msgspec.structs.replace(line, idempotency_key=idempotency_key or line.idempotency_key)
+    key = scoped_key(point_id, actor, line.idempotency_key)
     on = today()
 
     def build(row: Optional[dict]) -> list[ledger.MovementSpec]:
@@ -291,18 +344,27 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     unit = ledger.Unit(
         context_sql=_MOVEMENT_CONTEXT, context_params=(actor.user_id or 0, line.product_id, point_id), build=build,
         audit=_audit(actor, {"kind": MovementKind(line.kind).value, "product": line.product_id, "quantity": line.quantity}),
+        replay_keys=(key,) if key else (),
     )
     return await _submit(unit)
 
 
-async def record_batch(point_id: int, lines: list[MovementIn], actor: Actor) -> MovementResult:
-    """Records many movements all-or-nothing; a line already recorded (same key) is not written twice."""
+async def record_batch(
+    point_id: int, lines: list[MovementIn], actor: Actor, idempotency_key: Optional[str] = None
+) -> MovementResult:
+    """Records many movements all-or-nothing; a line already recorded (same key) is not written twice.
+    A batch-level key gives each line without its own key the key `{key}:{line number}`."""
+    if not _in_range(point_id):
+        raise NotFound(N_("This sales point does not exist."))
     point = await _point_for_writing(point_id, actor)
+    if idempotency_key:
+        lines = [line if line.idempotency_key else msgspec.structs.replace(line, idempotency_key=f"{idempotency_key[:60]}:{n}")
+                 for n, line in enumerate(lines, start=1)]
     if not lines:
         raise ValidationFailed({"movements": N_("The batch is empty.")})
     if len(lines) > MAX_BATCH:
         raise ValidationFailed({"movements": Msg(N_("At most %(n)s movements in one batch."), n=MAX_BATCH)})
-    items = await _assortment(point_id, {line.product_id for line in lines})
+    items = await _assortment(point_id, {line.product_id for line in lines if _in_range(line.product_id)})
     on = today()
     errors: dict[str, Any] = {}
     keys: set[str] = set()
@@ -318,31 +380,53 @@ async def record_batch(point_id: int, lines: list[MovementIn], actor: Actor) -> 
             break
     if errors:
         raise ValidationFailed(errors)
-    specs = [_spec(point_id, line, items[line.product_id], actor, line.idempotency_key) for line in lines]
+    specs = [_spec(point_id, line, items[line.product_id], actor, scoped_key(point_id, actor, line.idempotency_key))
+             for line in lines]
     return await _write(specs, actor, {"batch": len(specs)})
 
 
 async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
     """Moves stock to another point as one atomic pair of movements (out here, in there)."""
+    if not _in_range(point_id):
+        raise NotFound(N_("This sales point does not exist."))
     point = await _point_for_writing(point_id, actor)
     errors: dict[str, Any] = {}
     if data.to_point_id == point_id:
         errors["to_point_id"] = N_("Choose another sales point: a transfer cannot go to the same point.")
-    if data.quantity <= 0:
+    if not 0 < data.quantity <= 1_000_000:
         errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
-    destination = await SalesPoint.select(SalesPoint.id, SalesPoint.status).where(SalesPoint.id == data.to_point_id).first()
+    if len(data.lot_code) > 64 or "\x00" in data.lot_code + data.note:
+        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY:
+        errors["idempotency_key"] = Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)
+    destination = None
+    if _in_range(data.to_point_id):
+        destination = await SalesPoint.select().where(SalesPoint.id == data.to_point_id).first()
     if destination is None:
         errors["to_point_id"] = N_("This sales point does not exist.")
-    items = await _assortment(point_id, {data.product_id})
+    elif destination["status"] != "active":
+        errors["to_point_id"] = N_("This sales point is closed.")
+    items = await _assortment(point_id, {data.product_id}) if _in_range(data.product_id) else {}
     if data.product_id not in items:
         errors["product_id"] = N_("This product is not in the point's assortment.")
-    elif destination is not None and data.product_id not in await _assortment(data.to_point_id, {data.product_id}):
-        errors["product_id"] = N_("The receiving point does not carry this product.")
+    elif destination is not None:
+        received = await _assortment(data.to_point_id, {data.product_id})
+        if data.product_id not in received:
+            errors["product_id"] = N_("The receiving point does not carry this product.")
+        else:
+            refusal = _policy_refusal(received[data.product_id], _point_out(destination), today())
+            if refusal is not None:
+                errors["product_id"] = refusal
     if errors:
         raise ValidationFailed(errors)
+    idempotency_key = scoped_key(point_id, actor, idempotency_key)
     transfer_id = uuid.uuid4().hex
+    lot_expiry = await StockBalance.select(StockBalance.lot_expiry).where(
+        (StockBalance.point == point_id) & (StockBalance.product == data.product_id) & (StockBalance.lot_code == data.lot_code.strip())
+    ).first()
     base = dict(product_id=data.product_id, lot_code=data.lot_code.strip(), recorded_by=actor.user_id,
-                transfer=transfer_id, note=data.note[:2000], unit_price=items[data.product_id]["selling_price"])
+                transfer=transfer_id, note=data.note[:2000], unit_price=items[data.product_id]["selling_price"],
+                lot_expiry=_as_date(lot_expiry["lot_expiry"]) if lot_expiry else None)
     specs = [
         ledger.MovementSpec(point_id=point_id, kind=MovementKind.transfer_out.value, quantity=-data.quantity,
                             idempotency_key=f"{idempotency_key}:out" if idempotency_key else None, **base),
@@ -528,11 +612,11 @@ async def count_line(count_id: int, data: CountLineIn, actor: Actor) -> None:
         errors["counted"] = N_("A counted quantity cannot be negative.")
     if data.counted > 1_000_000:
         errors["counted"] = N_("This quantity is too large.")
-    if not await AssortmentItem.exists().where(
+    if not _in_range(data.product_id) or not await AssortmentItem.exists().where(
         (AssortmentItem.point == count["point"]) & (AssortmentItem.product == data.product_id)
     ):
         errors["product_id"] = N_("This product is not in the point's assortment.")
-    if len(data.lot_code) > 64:
+    if len(data.lot_code) > 64 or "\x00" in data.lot_code:
         errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
     if errors:
         raise ValidationFailed(errors)
@@ -583,7 +667,7 @@ async def post_count(count_id: int, actor: Actor) -> MovementResult:
     specs = [
         ledger.MovementSpec(point_id=count["point"], product_id=line["product"], kind=MovementKind.count_correction.value,
                             quantity=line["counted"] - line["booked"], lot_code=line["lot_code"], recorded_by=actor.user_id,
-                            idempotency_key=f"count-{count_id}-{line['id']}", note=f"count {count_id}")
+                            idempotency_key=f"count-{count_id}-{line['id']}-{line['counted']}", note=f"count {count_id}")
         for line in lines
         if line["counted"] != line["booked"]
     ]

@@ -161,3 +161,26 @@ def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
     assert list(sheet.iter_rows(values_only=True))[1][4] == 5
     moves = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/movements.xlsx").content)).active
     assert len(list(moves.iter_rows(values_only=True))) == 3
+
+
+def test_idempotency_keys_belong_to_their_point_and_user(shop, login):
+    point, product, manager, organizer = shop["point"], shop["products"][0], shop["manager"], shop["organizer"]
+    assert move(manager, point, product, "receipt", 5).status_code == 201
+    first = move(manager, point, product, "sale", 1, key="same-key")
+    other = move(organizer, point, product, "sale", 1, key="same-key")  # another user's key space
+    assert first.status_code == other.status_code == 201
+    assert not other.json()["replayed"] and other.json()["movement_ids"] != first.json()["movement_ids"]
+    assert _balance(manager, point, product) == 3
+
+
+def test_out_of_range_and_malformed_values_are_4xx_not_500(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, 10**12, product, "receipt", 1).status_code == 404
+    assert move(manager, point, 10**12, "receipt", 1).status_code == 422
+    assert move(manager, point, product, "receipt", 1, unit_price=10**15).status_code == 422
+    assert move(manager, point, product, "receipt", 1, lot_code="a\x00b").status_code == 422
+    assert move(manager, point, product, "receipt", 1, happened_at="0001-01-01T00:00:00+07:00").status_code == 422
+    assert manager.get(f"/api/v1/salespoints/{point}/stock", params={"as_of": "0001-01-01T00:00:00"}).status_code == 200
+    huge = manager.api("POST", f"/api/v1/salespoints/{point}/transfers", {"to_point_id": 10**12, "product_id": product, "quantity": 1})
+    assert huge.status_code == 422
+    assert _movement_count(point) == 0
