@@ -6,6 +6,8 @@ unique indexes made here (the same statement works on PostgreSQL).
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
+from core.migrations import index_steps
+
 ID = "2026-11-23T06:10:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique balance and assortment keys"
@@ -19,17 +21,5 @@ INDEXES = {
 
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="salespoints", description=DESCRIPTION)
-
-    def raw(sql: str):
-        async def run():
-            from piccolo_conf import DB
-
-            await DB.run_ddl(sql)
-
-        return run
-
-    for statement in INDEXES.values():
-        manager.add_raw(raw(f"CREATE {statement}"))
-    for name in INDEXES:
-        manager.add_raw_backwards(raw(f"DROP INDEX IF EXISTS {name}"))
+    index_steps(manager, INDEXES)
     return manager

@@ -31,3 +31,18 @@ def shot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def sign_in(server, users):
+    """sign_in(page, role, next_path) logs in through the login form and waits for the page."""
+    from tests.conftest import PASSWORDS
+
+    def go(page, role: str, next_path: str) -> None:
+        page.goto(f"{server}/login?next={next_path}")
+        page.fill("#f-username", users[role])
+        page.fill("#f-password", PASSWORDS[role])
+        page.click("button[type=submit].button")
+        page.wait_for_url(f"**{next_path}")
+
+    return go

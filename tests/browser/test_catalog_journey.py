@@ -40,13 +40,9 @@ def test_organizer_logs_in_creates_a_product_and_sees_it_listed(page, server, us
     shot(page, "catalog-4-found")
 
 
-def test_phone_sized_screen_shows_the_list_readably(page, server, users, shot):
+def test_phone_sized_screen_shows_the_list_readably(page, server, shot, sign_in):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{server}/login")
-    page.fill("#f-username", users["viewer"])
-    page.fill("#f-password", PASSWORDS["viewer"])
-    page.click("button[type=submit].button")
-    page.goto(f"{server}/catalog/products/")
+    sign_in(page, "viewer", "/catalog/products/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400  # no sideways scrolling on a phone
     shot(page, "catalog-phone")

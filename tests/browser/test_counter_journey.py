@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORDS
 from tests.salespoints.conftest import move, shop  # noqa: F401  (fixture)
 
 
-def test_manager_sells_from_the_point_page_on_a_phone(page, server, users, shop, shot):
+def test_manager_sells_from_the_point_page_on_a_phone(page, shop, shot, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     assert move(manager, point, product, "receipt", 5, lot_code="L-A").status_code == 201
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{server}/login?next=/salespoints/{point}")
-    page.fill("#f-username", users["salespoint_manager"])
-    page.fill("#f-password", PASSWORDS["salespoint_manager"])
-    page.click("button[type=submit].button")
-    page.wait_for_url(f"**/salespoints/{point}")
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}")
     shot(page, "counter-1-point")
     page.select_option("#f-product_id", str(product))
     page.select_option("#f-kind", "sale")
@@ -31,15 +26,11 @@ def test_manager_sells_from_the_point_page_on_a_phone(page, server, users, shop,
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
 
 
-def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, server, users, shop, shot):
+def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, shop, shot, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     assert move(manager, point, product, "receipt", 6).status_code == 201
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{server}/login?next=/salespoints/{point}/counter")
-    page.fill("#f-username", users["salespoint_manager"])
-    page.fill("#f-password", PASSWORDS["salespoint_manager"])
-    page.click("button[type=submit].button")
-    page.wait_for_url(f"**/salespoints/{point}/counter")
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
     item = page.locator(f"#counter-items li[data-id='{product}'] button")
     item.click()
     page.click("#confirm")  # second tap: one sale recorded
