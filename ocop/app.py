@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -103,6 +104,9 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     from piccolo_conf import DB
 
     await database.start(DB)
+    # Objects made at start-up live as long as the worker: keep them out of the collector's
+    # full passes, which otherwise showed up as the slowest requests under load.
+    gc.freeze()
     try:
         yield
     finally:

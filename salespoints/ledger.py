@@ -246,13 +246,8 @@ class SQLiteLedgerWriter:
         pending = _Pending(unit=unit, future=loop.create_future(), loop=loop)
         self._ensure_thread()
         self._queue.put(pending)
-        while True:
-            try:
-                # Wakes up now and then to notice a writer that died instead of waiting forever.
-                return await asyncio.wait_for(asyncio.shield(pending.future), timeout=5)
-            except asyncio.TimeoutError:
-                if self._thread is None or not self._thread.is_alive():
-                    raise WriterUnavailable(N_("Stock cannot be written right now. Try again in a moment.")) from None
+        # The writer answers every unit it takes, and fails what is queued if it ever stops.
+        return await pending.future
 
     def stop(self) -> None:
         with self._lock:
@@ -309,6 +304,8 @@ class SQLiteLedgerWriter:
                         _settle_threadsafe(pending)
         finally:
             connection.close()
+            # Whatever stopped the writer, nobody queued behind it may wait forever.
+            self._fail_queued(WriterUnavailable(N_("Stock cannot be written right now. Try again in a moment.")))
 
     def _fail_queued(self, error: BaseException) -> None:
         while True:
