@@ -97,6 +97,12 @@ async def _rebuild_stock() -> int:
     return len(differences)
 
 
+async def _snapshot_stock() -> None:
+    from salespoints.services import snapshot_month_starts
+
+    print(f"{await snapshot_month_starts()} snapshots written")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ocop", description="OCOP trade-fair and sales-point system")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,7 +120,9 @@ def main(argv: list[str] | None = None) -> None:
     importer = commands.add_parser("import", help="import producers and products from .xlsx or .csv (all or nothing)")
     importer.add_argument("file", type=Path)
     stock = commands.add_parser("stock", help="stock ledger maintenance")
-    stock.add_argument("action", choices=["rebuild"], help="rebuild: recompute balances from the ledger, report differences")
+    stock.add_argument("action", choices=["rebuild", "snapshot"],
+                       help="rebuild: recompute balances from the ledger, report differences; "
+                            "snapshot: write down each point's stock at every past month start (speeds up 'stock as of')")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -134,8 +142,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"created {args.role} {args.username}")
     elif args.command == "import":
         asyncio.run(_with_database(_import, args.file))
-    elif args.command == "stock":
+    elif args.command == "stock" and args.action == "rebuild":
         asyncio.run(_with_database(_rebuild_stock))
+    elif args.command == "stock":
+        asyncio.run(_with_database(_snapshot_stock))
 
 
 if __name__ == "__main__":

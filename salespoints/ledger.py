@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import json
 import queue
+import re
 import sqlite3
 import threading
 import time
@@ -119,6 +120,16 @@ _MOVEMENT_COLUMNS = (
 )
 
 
+# A movement dated before snapshot runs of its point changes what those runs hold.
+_SNAPSHOT_ADJUST = (
+    "INSERT INTO stock_snapshot (point, product, lot_code, taken_at, quantity) "
+    "SELECT r.point, $1, $2, r.taken_at, $3 FROM stock_snapshot_run r WHERE r.point = $4 AND r.taken_at >= $5 "
+    "ON CONFLICT (point, taken_at, product, lot_code) DO UPDATE SET quantity = stock_snapshot.quantity + excluded.quantity"
+)
+
+_SNAPSHOT_ADJUST_SQLITE = re.sub(r"\$\d", "?", _SNAPSHOT_ADJUST)
+
+
 def _movement_values(spec: MovementSpec, now: dt.datetime) -> tuple:
     return (
         spec.point_id, spec.product_id, spec.kind, spec.quantity, spec.unit_price, spec.lot_code, spec.lot_expiry,
@@ -211,6 +222,9 @@ def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audi
             f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(_MOVEMENT_COLUMNS))}) RETURNING id",
             _movement_values(spec, now),
         ).fetchone()
+        if spec.happened_at is not None:  # dated in the past: snapshots taken since must include it
+            connection.execute(_SNAPSHOT_ADJUST_SQLITE,
+                               (spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at))
         ids.append(movement[0])
         written.append(movement[0])
     if audit is not None and written:
@@ -463,6 +477,8 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
                 f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({placeholders}) RETURNING id",
                 *_movement_values(spec, now),
             )
+            if spec.happened_at is not None:
+                await connection.execute(_SNAPSHOT_ADJUST, spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at)
             ids.append(movement_id)
             written.append(movement_id)
         if audit is not None and written:

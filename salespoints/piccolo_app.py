@@ -10,12 +10,15 @@ from salespoints.tables import (
     StockCount,
     StockCountLine,
     StockMovement,
+    StockSnapshot,
+    StockSnapshotRun,
 )
 
 APP_CONFIG = AppConfig(
     app_name="salespoints",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance, StockCount, StockCountLine],
+    table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance, StockCount, StockCountLine,
+                   StockSnapshotRun, StockSnapshot],
     migration_dependencies=["accounts.piccolo_app", "catalog.piccolo_app"],
     commands=[],
 )

@@ -42,6 +42,8 @@ from salespoints.tables import (
     StockCount,
     StockCountLine,
     StockMovement,
+    StockSnapshot,
+    StockSnapshotRun,
 )
 
 MAX_BATCH = 10_000
@@ -508,12 +510,62 @@ async def balances(point_id: int) -> list[BalanceOut]:
 
 
 async def stock_as_of(point_id: int, moment: dt.datetime) -> list[dict]:
-    """Stock per product and lot at a past moment, summed from the ledger."""
-    return await StockMovement.raw(
-        "SELECT m.product AS product_id, m.lot_code, SUM(m.quantity) AS quantity FROM stock_movement m "
-        "WHERE m.point = {} AND m.happened_at <= {} GROUP BY m.product, m.lot_code HAVING SUM(m.quantity) <> 0",
-        point_id, moment,
-    )
+    """Stock per product and lot at a past moment: the latest snapshot before it, plus the
+    ledger between the two (the whole ledger when there is no snapshot yet)."""
+    run = await StockSnapshotRun.select(StockSnapshotRun.taken_at).where(
+        (StockSnapshotRun.point == point_id) & (StockSnapshotRun.taken_at <= moment)
+    ).order_by(StockSnapshotRun.taken_at, ascending=False).first()
+    totals: dict[tuple[int, str], int] = {}
+    since = None
+    if run is not None:
+        since = run["taken_at"]
+        for row in await StockSnapshot.select(StockSnapshot.product, StockSnapshot.lot_code, StockSnapshot.quantity).where(
+            (StockSnapshot.point == point_id) & (StockSnapshot.taken_at == since)
+        ):
+            totals[(row["product"], row["lot_code"])] = row["quantity"]
+    for row in await StockMovement.raw(
+        "SELECT product, lot_code, SUM(quantity) AS quantity FROM stock_movement WHERE point = {} AND happened_at <= {}"
+        + (" AND happened_at > {}" if since is not None else "") + " GROUP BY product, lot_code",
+        *([point_id, moment] + ([since] if since is not None else [])),
+    ):
+        key = (row["product"], row["lot_code"])
+        totals[key] = totals.get(key, 0) + row["quantity"]
+    return [{"product_id": k[0], "lot_code": k[1], "quantity": q} for k, q in sorted(totals.items()) if q]
+
+
+async def take_snapshot(point_id: int, moment: dt.datetime) -> bool:
+    """Writes down a point's stock at `moment` (a past moment); False if that run exists already.
+    Movements recorded later with an earlier time adjust the runs after them (see the ledger)."""
+    if await StockSnapshotRun.exists().where((StockSnapshotRun.point == point_id) & (StockSnapshotRun.taken_at == moment)):
+        return False
+    rows = await stock_as_of(point_id, moment)
+    async with StockSnapshot._meta.db.transaction():
+        await StockSnapshotRun.insert(StockSnapshotRun(point=point_id, taken_at=moment))
+        for start in range(0, len(rows), 500):
+            await StockSnapshot.insert(*[
+                StockSnapshot(point=point_id, product=r["product_id"], lot_code=r["lot_code"], taken_at=moment, quantity=r["quantity"])
+                for r in rows[start : start + 500]
+            ])
+    return True
+
+
+async def snapshot_month_starts(on: Optional[dt.date] = None) -> int:
+    """Snapshots every point at the start of each past month since its first movement (Vietnam time)."""
+    on = on or today()
+    taken = 0
+    for point in await SalesPoint.select(SalesPoint.id):
+        first = await StockMovement.select(StockMovement.happened_at).where(StockMovement.point == point["id"]).order_by(
+            StockMovement.happened_at).first()
+        if first is None:
+            continue
+        month = (first["happened_at"] + dt.timedelta(hours=7)).date().replace(day=1)
+        while True:
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+            if month > on:
+                break
+            moment = dt.datetime.combine(month, dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+            taken += await take_snapshot(point["id"], moment)
+    return taken
 
 
 async def assortment(point_id: int) -> list[dict]:

@@ -92,3 +92,20 @@ class StockCountLine(Table):
     lot_code = Varchar(length=64, default="")
     counted = Integer()
     booked = Integer(default=0)  # the ledger's quantity when this line was counted
+
+
+class StockSnapshotRun(Table):
+    """A moment at which a point's stock was written down, so "stock as of" starts from it."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    taken_at = Timestamptz()
+
+
+class StockSnapshot(Table):
+    """Stock of one product and lot at a snapshot run (rows with zero are not kept)."""
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    product = Integer()
+    lot_code = Varchar(length=64, default="")
+    taken_at = Timestamptz()
+    quantity = Integer(default=0)
