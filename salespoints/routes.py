@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 from typing import Annotated, Any, Optional
 
@@ -13,10 +13,11 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
-from core.errors import Forbidden, ValidationFailed
+from core.errors import N_, Forbidden, ValidationFailed
 from core.forms import parse_struct
 from core.spreadsheets import XLSX_MEDIA_TYPE
 from salespoints import exporting, services
+from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
 from salespoints.schemas import (
     AssortmentIn,
@@ -124,9 +125,21 @@ class SalesPointApi(Controller):
         return await services.post_count(count_id, current_actor(request))
 
     @get("/{point_id:int}/movements")
-    async def movements(self, point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
+    async def movements(
+        self, point_id: int, product_id: Optional[int] = None, limit: int = 100, kind: Optional[MovementKind] = None,
+        since: Optional[date] = None, until: Optional[date] = None,
+    ) -> list[MovementOut]:
+        """Movement history, newest first, filtered by product, kind and Vietnam dates (inclusive)."""
         await services.get_point(point_id)
-        return await services.history(point_id, product_id, limit)
+        return await services.history(point_id, product_id, limit, kind.value if kind else "", since, until)
+
+    @get("/{point_id:int}/sales")
+    async def sales(self, point_id: int, since: date, until: date) -> list[dict]:
+        """Units and revenue per product over a period, best sellers first."""
+        await services.get_point(point_id)
+        if until < since or (until - since).days > 366:
+            raise ValidationFailed({"until": N_("Choose a period of at most a year, ending after it starts.")})
+        return await services.sales_by_product(point_id, since, until)
 
 
 class SalesPointPages(Controller):
@@ -139,7 +152,7 @@ class SalesPointPages(Controller):
         actor = current_actor(request)
         return Template(
             template_name="salespoints/points.html",
-            context={"points": await services.list_points(actor), "mine": await services.managed_point_ids(actor)},
+            context={"overview": await services.overview(), "mine": await services.managed_point_ids(actor)},
         )
 
     @get("/{point_id:int}")

@@ -590,14 +590,61 @@ async def counter_items(point_id: int) -> list[dict]:
             for item in items]
 
 
-async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100) -> list[MovementOut]:
+async def overview() -> list[dict[str, Any]]:
+    """Every point with its units and value on hand, products low on stock and lots expiring soon."""
+    limit = today() + dt.timedelta(days=30)
+    rows = await StockBalance.raw(
+        "SELECT b.point, SUM(b.quantity) AS units, CAST(SUM(b.quantity * COALESCE(a.selling_price, 0)) AS BIGINT) AS value, "
+        "SUM(CASE WHEN b.lot_expiry IS NOT NULL AND b.lot_expiry <= {} THEN 1 ELSE 0 END) AS expiring "
+        "FROM stock_balance b LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
+        "WHERE b.quantity > 0 GROUP BY b.point",
+        limit,
+    )
+    low = await StockBalance.raw(
+        "SELECT a.point, COUNT(*) AS low FROM assortment_item a LEFT JOIN ("
+        "SELECT point, product, SUM(quantity) AS quantity FROM stock_balance GROUP BY point, product) b "
+        "ON b.point = a.point AND b.product = a.product "
+        "WHERE COALESCE(b.quantity, 0) <= a.reorder_threshold GROUP BY a.point"
+    )
+    by_point = {r["point"]: r for r in rows}
+    low_by_point = {r["point"]: r["low"] for r in low}
+    return [
+        {"point": point, "units": (by_point.get(point.id) or {}).get("units") or 0,
+         "value": (by_point.get(point.id) or {}).get("value") or 0,
+         "expiring": (by_point.get(point.id) or {}).get("expiring") or 0, "low": low_by_point.get(point.id, 0)}
+        for point in [_point_out(r) for r in await SalesPoint.select().order_by(SalesPoint.name)]
+    ]
+
+
+async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    """Units and revenue per product over a period (Vietnam dates, inclusive), best sellers first."""
+    start = dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+    rows = await StockMovement.raw(
+        "SELECT m.product AS product_id, p.name AS product_name, p.group_code, CAST(-SUM(m.quantity) AS BIGINT) AS units, "
+        "CAST(-SUM(m.quantity * m.unit_price) AS BIGINT) AS revenue FROM stock_movement m JOIN product p ON p.id = m.product "
+        "WHERE m.point = {} AND m.kind IN ('sale', 'customer_return') AND m.happened_at >= {} AND m.happened_at < {} "
+        "GROUP BY m.product, p.name, p.group_code",
+        point_id, start, end,
+    )
+    return sorted(rows, key=lambda r: (-r["revenue"], r["product_name"]))
+
+
+async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100, kind: str = "",
+                  since: Optional[dt.date] = None, until: Optional[dt.date] = None) -> list[MovementOut]:
     query = StockMovement.select(
         StockMovement.id, StockMovement.product, StockMovement.product.name.as_alias("product_name"), StockMovement.kind,
         StockMovement.quantity, StockMovement.unit_price, StockMovement.lot_code, StockMovement.happened_at,
         StockMovement.recorded_by, StockMovement.corrects, StockMovement.transfer, StockMovement.note,
     ).where(StockMovement.point == point_id)
     if product_id is not None:
-        query = query.where(StockMovement.product == product_id)
+        query = query.where(StockMovement.product == min(max(product_id, 0), MAX_ID))
+    if kind:
+        query = query.where(StockMovement.kind == kind)
+    if since is not None:
+        query = query.where(StockMovement.happened_at >= dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM))
+    if until is not None:
+        query = query.where(StockMovement.happened_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM))
     rows = await query.order_by(StockMovement.id, ascending=False).limit(max(1, min(limit, 100_000)))
     return [MovementOut(product_id=r.pop("product"), **r) for r in rows]
 

@@ -184,3 +184,23 @@ def test_out_of_range_and_malformed_values_are_4xx_not_500(shop):
     huge = manager.api("POST", f"/api/v1/salespoints/{point}/transfers", {"to_point_id": 10**12, "product_id": product, "quantity": 1})
     assert huge.status_code == 422
     assert _movement_count(point) == 0
+
+
+def test_history_filters_sales_by_product_and_the_overview(shop):
+    point, (first, second), manager = shop["point"], shop["products"], shop["manager"]
+    for product, quantity in ((first, 9), (second, 4)):
+        assert move(manager, point, product, "receipt", quantity).status_code == 201
+    assert move(manager, point, first, "sale", 3).status_code == 201
+    assert move(manager, point, second, "sale", 1).status_code == 201
+    sales_only = manager.get(f"/api/v1/salespoints/{point}/movements", params={"kind": "sale"}).json()
+    assert [m["quantity"] for m in sales_only] == [-1, -3]
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    year_ago = (dt.date.today() - dt.timedelta(days=300)).isoformat()
+    best = manager.get(f"/api/v1/salespoints/{point}/sales", params={"since": year_ago, "until": today}).json()
+    assert isinstance(best, list), best
+    assert [(r["product_id"], r["units"], r["revenue"]) for r in best] == [(first, 3, 300_000), (second, 1, 100_000)]
+    assert manager.get(f"/api/v1/salespoints/{point}/sales", params={"since": today, "until": "2020-01-01"}).status_code == 422
+    overview = manager.get("/salespoints/")
+    assert overview.status_code == 200 and "1.000.000 ₫" in overview.text  # 5 + 3 units at 100.000 ₫
