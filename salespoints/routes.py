@@ -171,6 +171,19 @@ class SalesPointPages(Controller):
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")
 
+    @post("/{point_id:int}/transfers")
+    async def transfer(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
+        values = {k: v for k, v in data.items() if k not in ("_csrf_token", "idempotency_key")}
+        try:
+            transfer = parse_struct(values, TransferIn)
+            await services.transfer(point_id, transfer, current_actor(request), str(data.get("idempotency_key") or "") or None)
+        except (ValidationFailed, InsufficientStock) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
+            context = await self._context(request, point_id, {}, {})
+            context.update(transfer_values=values, transfer_errors=errors)
+            return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
+        return Redirect(f"/salespoints/{point_id}")
+
     @get("/{point_id:int}/stock.xlsx")
     async def stock_export(self, point_id: int) -> Response:
         await services.get_point(point_id)
@@ -235,6 +248,9 @@ class SalesPointPages(Controller):
             "compliance": await services.compliance(point_id),
             "sales": await services.sales_by_day(point_id),
             "product_options": [(a["product"], a["product_name"]) for a in await services.assortment(point_id)],
+            "point_options": [(p.id, p.name) for p in await services.list_points(actor) if p.id != point_id],
+            "transfer_values": {"idempotency_key": uuid.uuid4().hex},
+            "transfer_errors": {},
             "can_write": can_write,
             # A fresh key per form: a double-submitted form records the movement once.
             "values": {"idempotency_key": uuid.uuid4().hex, **{k: v for k, v in values.items() if k != "idempotency_key"}},

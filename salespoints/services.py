@@ -296,7 +296,8 @@ _MOVEMENT_CONTEXT = (
     "SELECT sp.id, sp.name, sp.kind, sp.province_code, sp.commune, sp.address, sp.opening_hours, sp.opened_on, "
     "sp.status, sp.policy, sp.min_ocop_share, a.product AS item_product, a.selling_price, a.specialty, "
     "p.stars, p.expires_on, p.withdrawn_on, "
-    "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages "
+    "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages, "
+    "EXISTS (SELECT 1 FROM stock_movement c WHERE c.id = {} AND c.point = sp.id) AS corrects_found "
     "FROM sales_point sp "
     "LEFT JOIN assortment_item a ON a.point = sp.id AND a.product = {} "
     "LEFT JOIN product p ON p.id = a.product WHERE sp.id = {}"
@@ -339,12 +340,15 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     def build(row: Optional[dict]) -> list[ledger.MovementSpec]:
         point, item = _checked_context(row, actor)
         errors = _movement_errors(line, item, point, on)
+        if line.corrects is not None and not row["corrects_found"]:
+            errors["corrects"] = N_("This movement does not exist.")  # nor at another point
         if errors:
             raise ValidationFailed(errors)
         return [_spec(point_id, line, item, actor, key)]
 
     unit = ledger.Unit(
-        context_sql=_MOVEMENT_CONTEXT, context_params=(actor.user_id or 0, line.product_id, point_id), build=build,
+        context_sql=_MOVEMENT_CONTEXT, context_params=(actor.user_id or 0, line.corrects or 0, line.product_id, point_id),
+        build=build,
         audit=_audit(actor, {"kind": MovementKind(line.kind).value, "product": line.product_id, "quantity": line.quantity}),
         replay_keys=(key,) if key else (),
     )

@@ -204,3 +204,27 @@ def test_history_filters_sales_by_product_and_the_overview(shop):
     assert manager.get(f"/api/v1/salespoints/{point}/sales", params={"since": today, "until": "2020-01-01"}).status_code == 422
     overview = manager.get("/salespoints/")
     assert overview.status_code == 200 and "1.000.000 ₫" in overview.text  # 5 + 3 units at 100.000 ₫
+
+
+def test_a_correction_references_a_movement_of_the_same_point(shop, login):
+    point, product, manager, organizer = shop["point"], shop["products"][0], shop["manager"], shop["organizer"]
+    receipt = move(manager, point, product, "receipt", 5)
+    wrong = receipt.json()["movement_ids"][0]
+    fixed = move(manager, point, product, "adjustment", -1, corrects=wrong, note="counted one too many")
+    assert fixed.status_code == 201
+    history = manager.get(f"/api/v1/salespoints/{point}/movements").json()
+    assert history[0]["corrects"] == wrong and history[1]["quantity"] == 5  # the original stays as it was
+    assert move(manager, point, product, "adjustment", 1, corrects=10**9).status_code == 422
+
+
+def test_the_point_page_transfers_stock_to_another_point(shop):
+    point, product, organizer, manager = shop["point"], shop["products"][0], shop["organizer"], shop["manager"]
+    other = make_point(organizer)
+    carry(organizer, other, product)
+    assert move(manager, point, product, "receipt", 4).status_code == 201
+    form = {"to_point_id": str(other), "product_id": str(product), "quantity": "3", "lot_code": "", "idempotency_key": unique()}
+    assert manager.form(f"/salespoints/{point}/transfers", form).status_code == 302
+    assert manager.form(f"/salespoints/{point}/transfers", form).status_code == 302  # double submit: once
+    assert _balance(manager, point, product) == 1 and _balance(manager, other, product) == 3
+    refused = manager.form(f"/salespoints/{point}/transfers", {**form, "idempotency_key": unique(), "quantity": "9"})
+    assert refused.status_code == 409
