@@ -395,7 +395,7 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
     """Moves stock to another point as one atomic pair of movements (out here, in there)."""
     if not _in_range(point_id):
         raise NotFound(N_("This sales point does not exist."))
-    point = await _point_for_writing(point_id, actor)
+    await _point_for_writing(point_id, actor)
     errors: dict[str, Any] = {}
     if data.to_point_id == point_id:
         errors["to_point_id"] = N_("Choose another sales point: a transfer cannot go to the same point.")

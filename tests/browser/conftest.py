@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.salespoints.conftest import shop  # noqa: F401  (fixture shared with the sales-point tests)
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

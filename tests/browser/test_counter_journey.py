@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.salespoints.conftest import move, shop  # noqa: F401  (fixture)
+from tests.salespoints.conftest import move
 
 
 def test_manager_sells_from_the_point_page_on_a_phone(page, shop, shot, sign_in):
