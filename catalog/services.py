@@ -409,9 +409,15 @@ def _status_clause(status: str, on: dt.date):
     raise ValidationFailed({"status": N_("Choose a certificate status from the list.")})
 
 
-def product_clauses(filters: ProductFilter, on: dt.date) -> list:
+def product_clauses(filters: ProductFilter, on: dt.date, certified_only: bool = False, producer_kind: str = "") -> list:
     """The WHERE clauses of a product filter, shared by the list, the count and the export."""
     clauses = _search_clauses(Product.search_text, filters.q)
+    if certified_only:  # what may be shown to the public as an OCOP product
+        clauses += [Product.stars >= reference.rules().min_certified_stars,
+                    Product.withdrawn_on.is_null() | (Product.withdrawn_on > on),
+                    Product.expires_on.is_null() | (Product.expires_on >= on)]
+    if producer_kind:
+        clauses.append(Product.producer.kind == producer_kind)
     if filters.province:
         clauses.append(Product.province_code == filters.province)
     if filters.group:
@@ -432,10 +438,10 @@ def _where(query: Select, clauses: Iterable) -> Select:
     return query.where(*clauses) if clauses else query
 
 
-async def list_products(filters: ProductFilter) -> ProductPage:
-    """One page of products matching the filter, newest certificate first within a name."""
+async def list_products(filters: ProductFilter, certified_only: bool = False, producer_kind: str = "") -> ProductPage:
+    """One page of products matching the filter, ordered by name."""
     on = today()
-    clauses = product_clauses(filters, on)
+    clauses = product_clauses(filters, on, certified_only, producer_kind)
     page, page_size = _page_bounds(filters.page, filters.page_size)
     query = _where(Product.select(*_PRODUCT_COLUMNS), clauses).order_by(Product.name).order_by(Product.id)
     rows = await query.limit(page_size).offset((page - 1) * page_size)

@@ -10,7 +10,7 @@ from accounts.enums import Role
 from accounts.tables import AuditEntry, Session, User
 from catalog.tables import Buyer, Producer, Product
 from core.settings import settings
-from ocop.security import with_admin_headers
+from core.security import with_admin_headers
 
 _admin_app = create_admin(
     tables=[Producer, Product, Buyer, User, AuditEntry],

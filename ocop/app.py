@@ -30,13 +30,14 @@ from accounts.routes import AccountPages, UserPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core.errors import DomainError, ValidationFailed, render
 from salespoints import services as salespoints
+from public.routes import PublicPages
 from salespoints.routes import SalesPointApi, SalesPointPages
 from core import i18n
 from ocop import database
 from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
-from ocop.security import HEADERS, RESPONSE_HEADERS, add_security_headers
+from core.security import HEADERS, RESPONSE_HEADERS, add_security_headers
 from core.settings import settings
 from ocop.templating import configure_environment
 
@@ -145,6 +146,7 @@ def create_app() -> Litestar:
             BuyerApi,
             SalesPointPages,
             SalesPointApi,
+            PublicPages,
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,
@@ -157,7 +159,8 @@ def create_app() -> Litestar:
             secret=settings.secret_key,
             cookie_name="ocop_csrftoken",
             cookie_secure=settings.secure_cookies,
-            exclude=["^/admin(/|$)"],
+            # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
+            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/"],
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
         response_headers=RESPONSE_HEADERS,

@@ -1,0 +1,85 @@
+"""What the public may see. Only published facts: no stock quantities (in stock / low only), no
+unpublished phone, address or email, no prices agreed between parties, no accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+from typing import Any
+
+from catalog import reference
+from catalog.schemas import ProductFilter, ProductOut
+from catalog.services import list_products, today
+from catalog.tables import Producer, Product
+from core.errors import N_, NotFound
+from salespoints.tables import StockBalance
+
+MAX_CODE = 64
+
+
+def validity(product: ProductOut, on: dt.date) -> dict[str, Any]:
+    """The certificate's state in words a shopper reads: certified or not, until when, how soon."""
+    certified = product.stars >= reference.rules().min_certified_stars and product.status in ("valid", "expiring")
+    days_left = (product.expires_on - on).days if product.expires_on else None
+    return {"certified": certified, "status": product.status if product.stars >= 3 else "not_certified",
+            "days_left": days_left, "expires_on": product.expires_on, "withdrawn_on": product.withdrawn_on}
+
+
+async def product_by_code(code: str) -> ProductOut:
+    from catalog.services import get_product
+
+    if not code or len(code) > MAX_CODE or "\x00" in code:
+        raise NotFound(N_("No OCOP product has this code."))
+    row = await Product.select(Product.id).where(Product.code == code).first()
+    if row is None:
+        raise NotFound(N_("No OCOP product has this code."))
+    return await get_product(row["id"])
+
+
+async def public_producer(producer_id: int) -> dict[str, Any]:
+    """A producer as the public sees it: contact details only if the producer chose to publish them."""
+    if not 0 < producer_id <= 2**31 - 1:
+        raise NotFound(N_("This producer does not exist."))
+    row = await Producer.select(
+        Producer.id, Producer.name, Producer.kind, Producer.province_code, Producer.commune, Producer.address,
+        Producer.phone, Producer.publish_contact,
+    ).where(Producer.id == producer_id).first()
+    if row is None:
+        raise NotFound(N_("This producer does not exist."))
+    published = bool(row["publish_contact"])
+    return {"id": row["id"], "name": row["name"], "kind": row["kind"], "province": reference.province_name(row["province_code"]),
+            "commune": row["commune"], "address": row["address"] if published else "", "phone": row["phone"] if published else ""}
+
+
+async def where_to_buy(product_id: int) -> list[dict[str, Any]]:
+    """Open sales points that carry the product and have it on hand now (in stock or low, never the count)."""
+    rows = await StockBalance.raw(
+        "SELECT sp.id, sp.name, sp.address, sp.commune, sp.province_code, sp.opening_hours, "
+        "SUM(b.quantity) AS quantity, a.reorder_threshold "
+        "FROM stock_balance b JOIN sales_point sp ON sp.id = b.point "
+        "JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
+        "WHERE b.product = {} AND sp.status = 'active' GROUP BY sp.id, sp.name, sp.address, sp.commune, "
+        "sp.province_code, sp.opening_hours, a.reorder_threshold HAVING SUM(b.quantity) > 0 ORDER BY sp.name",
+        product_id,
+    )
+    return [
+        {"id": r["id"], "name": r["name"], "address": ", ".join(p for p in (r["address"], r["commune"], reference.province_name(r["province_code"])) if p),
+         "opening_hours": r["opening_hours"], "level": "low" if r["quantity"] <= r["reorder_threshold"] else "in_stock"}
+        for r in rows
+    ]
+
+
+async def other_products(product: ProductOut, limit: int = 12) -> list[ProductOut]:
+    page = await list_products(ProductFilter(producer_id=product.producer_id, page_size=limit + 1))
+    return [p for p in page.items if p.id != product.id][:limit]
+
+
+async def catalogue(filters: ProductFilter, producer_kind: str = "") -> Any:
+    """Certified products only (3★+, certificate valid or expiring), with the staff list's search and filters."""
+    status = filters.status if filters.status in ("valid", "expiring") else ""
+    public_filters = msgspec.structs.replace(filters, status=status, page_size=min(filters.page_size, 48))
+    return await list_products(public_filters, certified_only=True, producer_kind=producer_kind)
+
+
+

@@ -1,0 +1,1 @@
+from tests.salespoints.conftest import shop  # noqa: F401  (fixture shared with the sales-point tests)

@@ -1,0 +1,103 @@
+"""The shopper's side: what a QR scan shows, where to buy, the catalogue, and nothing private."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from tests.conftest import product_payload, unique
+from tests.salespoints.conftest import carry, make_point, move
+
+
+def _product(login, producer_id, **overrides) -> dict:
+    payload = {**product_payload(producer_id, name=unique("Mật ong ")), **overrides}
+    response = login("organizer").api("POST", "/api/v1/products", payload)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _certified_on_for_expiry_in(days: int) -> str:
+    """A certification date whose 36-month expiry falls `days` from today."""
+    expiry = dt.date.today() + dt.timedelta(days=days)
+    return expiry.replace(year=expiry.year - 3).isoformat()
+
+
+def test_the_four_validity_states_read_plainly(login, anonymous, producer_id):
+    valid = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(400))
+    soon = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(20))
+    expired = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(-1))
+    withdrawn = _product(login, producer_id, withdrawn_on=dt.date.today().isoformat(),
+                         certified_on=_certified_on_for_expiry_in(400))
+    page = anonymous.get(f"/p/{valid['code']}?lang=en").text
+    assert "Certified OCOP product" in page and "Valid until" in page and "verdict-ok" in page
+    page = anonymous.get(f"/p/{soon['code']}?lang=en").text
+    assert re.search(r"expires in (19|20|21) days", page)
+    page = anonymous.get(f"/p/{expired['code']}?lang=en").text
+    assert "Not a certified OCOP product" in page and "expired on" in page and "verdict-bad" in page
+    page = anonymous.get(f"/p/{withdrawn['code']}?lang=en").text
+    assert "Not a certified OCOP product" in page and "withdrawn" in page
+    assert "Chứng nhận" in anonymous.get(f"/p/{valid['code']}?lang=vi").text or "OCOP" in page
+
+
+def test_where_to_buy_follows_the_stock_ledger(shop, anonymous, login):
+    point, product_id, manager = shop["point"], shop["products"][0], shop["manager"]
+    code = manager.get(f"/api/v1/products/{product_id}").json()["code"]
+    assert move(manager, point, product_id, "receipt", 1).status_code == 201
+    page = anonymous.get(f"/p/{code}").text
+    assert f">{manager.get(f'/api/v1/salespoints/{point}').json()['name']}<" in page
+    assert move(manager, point, product_id, "sale", 1).status_code == 201  # the last unit
+    page = anonymous.get(f"/p/{code}").text
+    assert manager.get(f"/api/v1/salespoints/{point}").json()["name"] not in page
+
+
+def test_catalogue_search_is_accent_insensitive_and_shows_certified_products_only(login, anonymous, producer_id):
+    tag = unique()
+    _product(login, producer_id, name=f"Đường phèn Quảng Ngãi {tag}")
+    _product(login, producer_id, name=f"Đường phèn cũ {tag}", certified_on=_certified_on_for_expiry_in(-30))
+    page = anonymous.get("/catalogue", params={"q": f"duong phen {tag}"}).text
+    assert f"Đường phèn Quảng Ngãi {tag}" in page and f"Đường phèn cũ {tag}" not in page
+    for hostile in ('"%\'; DROP TABLE product; --', "<script>alert(1)</script>", "%%%", "_"):
+        response = anonymous.get("/catalogue", params={"q": hostile, "page": -5})
+        assert response.status_code == 200 and "<script>alert(1)</script>" not in response.text
+
+
+def test_private_fields_never_reach_public_pages(login, anonymous):
+    organizer = login("organizer")
+    secret_phone, secret_email = "0987654321", f"{unique()}@secret.vn"
+    producer = organizer.api("POST", "/api/v1/producers", {
+        "name": unique("HTX Kín "), "kind": "cooperative", "province_code": "hue", "phone": secret_phone,
+        "email": secret_email, "address": "Số 9 ngõ kín", "publish_contact": False}).json()
+    product = _product(login, producer["id"])
+    pages = [anonymous.get(f"/p/{product['code']}").text, anonymous.get(f"/producers/{producer['id']}").text,
+             anonymous.get("/catalogue", params={"q": product["name"]}).text]
+    for page in pages:
+        assert secret_phone not in page and secret_email not in page and "ngõ kín" not in page
+
+
+def test_repeated_views_are_answered_304_and_a_change_changes_the_tag(login, anonymous, producer_id):
+    product = _product(login, producer_id)
+    first = anonymous.get(f"/p/{product['code']}")
+    tag = first.headers["etag"]
+    assert "set-cookie" not in first.headers  # no session or CSRF cost for anonymous readers
+    again = anonymous.get(f"/p/{product['code']}", headers={"if-none-match": tag})
+    assert again.status_code == 304 and again.content == b""
+    changed = {**product_payload(producer_id, name=product["name"] + " mới", certificate_number=product["certificate_number"]),
+               "code": product["code"]}
+    assert login("organizer").api("PUT", f"/api/v1/products/{product['id']}", changed).status_code == 200
+    assert anonymous.get(f"/p/{product['code']}", headers={"if-none-match": tag}).status_code == 200
+
+
+def test_json_ld_describes_a_schema_org_product(login, anonymous, producer_id):
+    product = _product(login, producer_id, barcode="8935000000011")
+    page = anonymous.get(f"/p/{product['code']}").text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Product"
+    assert data["name"] == product["name"] and data["sku"] == product["code"] and data["gtin13"] == "8935000000011"
+    assert data["offers"]["priceCurrency"] == "VND"
+
+
+def test_unknown_or_malformed_codes_are_a_friendly_404(anonymous):
+    for code in ("nope", "x" * 300, "%00", "'; select 1; --"):
+        response = anonymous.get(f"/p/{code}")
+        assert response.status_code == 404 and 'action="/catalogue"' in response.text
