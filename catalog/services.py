@@ -215,7 +215,7 @@ async def get_producer(producer_id: int) -> ProducerOut:
 
 def _search_clauses(column, q: str) -> list:
     # LIKE wildcards typed by a user are not search terms: drop them rather than escape them.
-    words = fold(q).translate({ord("%"): " ", ord("_"): " ", ord("\\"): " "}).split()
+    words = fold(q).translate({ord("%"): " ", ord("_"): " ", ord("\\"): " ", 0: " "}).split()
     return [column.like(f"%{word[:60]}%") for word in words[:8]]
 
 
