@@ -449,10 +449,10 @@ async def list_products(filters: ProductFilter, certified_only: bool = False, pr
     return ProductPage(items=[_product_out(r, on) for r in rows], total=total, page=page, page_size=page_size)
 
 
-async def all_products(filters: ProductFilter, limit: int = 100_000) -> list[ProductOut]:
+async def all_products(filters: ProductFilter, limit: int = 100_000, certified_only: bool = False) -> list[ProductOut]:
     """Every product matching the filter (for exports), in list order."""
     on = today()
-    rows = await _where(Product.select(*_PRODUCT_COLUMNS), product_clauses(filters, on)).order_by(
+    rows = await _where(Product.select(*_PRODUCT_COLUMNS), product_clauses(filters, on, certified_only)).order_by(
         Product.name
     ).order_by(Product.id).limit(limit)
     return [_product_out(r, on) for r in rows]

@@ -30,7 +30,7 @@ from accounts.routes import AccountPages, UserPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core.errors import DomainError, ValidationFailed, render
 from salespoints import services as salespoints
-from public.routes import PublicPages
+from public.routes import LabelSheets, OpenData, PublicPages, sitemap
 from salespoints.routes import SalesPointApi, SalesPointPages
 from core import i18n
 from ocop import database
@@ -147,6 +147,9 @@ def create_app() -> Litestar:
             SalesPointPages,
             SalesPointApi,
             PublicPages,
+            OpenData,
+            LabelSheets,
+            sitemap,
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,
@@ -160,7 +163,7 @@ def create_app() -> Litestar:
             cookie_name="ocop_csrftoken",
             cookie_secure=settings.secure_cookies,
             # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
-            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/"],
+            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml"],
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
         response_headers=RESPONSE_HEADERS,

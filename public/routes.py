@@ -6,10 +6,15 @@ repeated request with If-None-Match is answered 304 without a body.
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import hashlib
+import io
 import json
+from html import escape
 from typing import Optional
 
+import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.di import Provide
 
@@ -17,10 +22,12 @@ from catalog import reference
 from catalog.routes import provide_product_filter
 from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import today
-from core.errors import NotFound
 from core.i18n import current_language
 from core.security import HEADERS
-from public import services
+from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
+from accounts.guards import require_login
+from core.errors import N_, NotFound, ValidationFailed
+from public import labels, services
 
 
 def _cached(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -49,6 +56,11 @@ def _json_ld(product: ProductOut, producer: dict, certified: bool) -> str:
     if product.reference_price:
         data["offers"] = {"@type": "Offer", "price": product.reference_price, "priceCurrency": "VND"}
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type,
+                    headers={**HEADERS, "content-disposition": f'attachment; filename="{filename}"', "cache-control": "public, max-age=3600"})
 
 
 class PublicPages(Controller):
@@ -82,3 +94,78 @@ class PublicPages(Controller):
         return _cached(request, "public/producer.html", {"producer": producer, "page": page})
 
 
+
+
+class OpenData(Controller):
+    """The certified catalogue for anyone to reuse, and a sitemap for search engines."""
+
+    path = "/open-data"
+    tags = ["open data"]
+
+    @get("/products.json")
+    async def products_json(self) -> Response:
+        return _download(msgspec.json.encode(await services.open_data_rows()), "application/json", "san-pham-ocop.json")
+
+    @get("/products.csv")
+    async def products_csv(self) -> Response:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(services.FEED_HEADERS)
+        for row in await services.open_data_rows():
+            writer.writerow([safe_cell(row[field]) if row[field] is not None else "" for field in services.FEED_FIELDS])
+        return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "san-pham-ocop.csv")
+
+    @get("/products.xlsx")
+    async def products_xlsx(self) -> Response:
+        rows = await services.open_data_rows()
+        content = workbook("San pham OCOP", services.FEED_HEADERS, ([row[f] for f in services.FEED_FIELDS] for row in rows))
+        return _download(content, XLSX_MEDIA_TYPE, "san-pham-ocop.xlsx")
+
+
+@get("/sitemap.xml", include_in_schema=False)
+async def sitemap(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    urls = [f"{base}/catalogue"] + [f"{base}/p/{row['code']}" for row in await services.open_data_rows()]
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    body += "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls) + "</urlset>\n"
+    return Response(body.encode(), media_type="application/xml", headers={**HEADERS, "cache-control": "public, max-age=3600"})
+
+
+class LabelSheets(Controller):
+    """Printable QR label sheets for a product, a producer's products, or a sales point's assortment."""
+
+    path = "/labels"
+    guards = [require_login]
+    include_in_schema = False
+
+    async def _pdf(self, request: Request, products: list[ProductOut], layout: str, copies: int, name: str) -> Response:
+        if layout not in labels.LAYOUTS:
+            raise ValidationFailed({"layout": N_("Choose one of the listed values.")})
+        base = str(request.base_url).rstrip("/")
+        items = [labels.Label(url=f"{base}/p/{p.code}", name=p.name, stars=p.stars, code=p.code) for p in products]
+        items = [item for item in items for _ in range(max(1, min(copies, 400)))][:2000]
+        if not items:
+            raise ValidationFailed({"products": N_("There is no certified product to label.")})
+        content = await asyncio.to_thread(labels.label_sheet_pdf, items, layout)
+        return _download(content, "application/pdf", f"nhan-qr-{name}.pdf")
+
+    @get("/product/{product_id:int}")
+    async def product(self, request: Request, product_id: int, layout: str = "3x8", copies: int = 24) -> Response:
+        from catalog.services import get_product
+
+        return await self._pdf(request, [await get_product(product_id)], layout, copies, str(product_id))
+
+    @get("/producer/{producer_id:int}")
+    async def producer(self, request: Request, producer_id: int, layout: str = "3x8", copies: int = 1) -> Response:
+        page = await services.catalogue(ProductFilter(producer_id=producer_id, page_size=48))
+        return await self._pdf(request, page.items, layout, copies, f"chu-the-{producer_id}")
+
+    @get("/salespoint/{point_id:int}")
+    async def salespoint(self, request: Request, point_id: int, layout: str = "4x10", copies: int = 1) -> Response:
+        from catalog.services import get_product
+        from salespoints.services import assortment, get_point
+
+        await get_point(point_id)
+        products = [await get_product(item["product"]) for item in await assortment(point_id)]
+        return await self._pdf(request, [p for p in products if services.validity(p, today())["certified"]], layout, copies,
+                               f"diem-ban-{point_id}")

@@ -83,3 +83,17 @@ async def catalogue(filters: ProductFilter, producer_kind: str = "") -> Any:
 
 
 
+
+
+# Open data: the certified catalogue, public fields only.
+FEED_FIELDS = ["code", "name", "producer_name", "province_name", "group_code", "subgroup_code", "stars",
+               "certificate_number", "certified_on", "expires_on", "status", "unit", "reference_price", "barcode"]
+FEED_HEADERS = ["Mã QR", "Tên sản phẩm", "Chủ thể", "Tỉnh/thành", "Nhóm", "Phân nhóm", "Số sao", "Số giấy chứng nhận",
+                "Ngày công nhận", "Ngày hết hạn", "Trạng thái", "Đơn vị tính", "Giá tham khảo (VND)", "Mã vạch"]
+
+
+async def open_data_rows() -> list[dict[str, Any]]:
+    from catalog.services import all_products
+
+    products = await all_products(ProductFilter(), certified_only=True)
+    return [{field: getattr(p, field) for field in FEED_FIELDS} for p in products]

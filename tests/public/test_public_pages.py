@@ -101,3 +101,24 @@ def test_unknown_or_malformed_codes_are_a_friendly_404(anonymous):
     for code in ("nope", "x" * 300, "%00", "'; select 1; --"):
         response = anonymous.get(f"/p/{code}")
         assert response.status_code == 404 and 'action="/catalogue"' in response.text
+
+
+def test_open_data_feeds_and_sitemap_list_certified_products_with_public_fields_only(login, anonymous, producer_id):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    product = _product(login, producer_id)
+    expired = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(-3))
+    rows = anonymous.get("/open-data/products.json").json()
+    codes = {row["code"] for row in rows}
+    assert product["code"] in codes and expired["code"] not in codes
+    assert set(rows[0]) == {"code", "name", "producer_name", "province_name", "group_code", "subgroup_code", "stars",
+                            "certificate_number", "certified_on", "expires_on", "status", "unit", "reference_price", "barcode"}
+    text = anonymous.get("/open-data/products.csv").content.decode("utf-8-sig")
+    assert product["code"] in {row[0] for row in csv.reader(io.StringIO(text))}
+    sheet = load_workbook(io.BytesIO(anonymous.get("/open-data/products.xlsx").content)).active
+    assert product["code"] in {row[0] for row in sheet.iter_rows(values_only=True)}
+    sitemap = anonymous.get("/sitemap.xml").text
+    assert f"/p/{product['code']}</loc>" in sitemap and f"/p/{expired['code']}<" not in sitemap
