@@ -10,7 +10,7 @@ from typing import Any
 
 from catalog import reference
 from catalog.schemas import ProductFilter, ProductOut
-from catalog.services import list_products, today
+from catalog.services import list_products
 from catalog.tables import Producer, Product
 from core.errors import N_, NotFound
 from salespoints.tables import StockBalance

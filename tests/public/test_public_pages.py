@@ -7,7 +7,7 @@ import json
 import re
 
 from tests.conftest import product_payload, unique
-from tests.salespoints.conftest import carry, make_point, move
+from tests.salespoints.conftest import move
 
 
 def _product(login, producer_id, **overrides) -> dict:
