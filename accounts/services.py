@@ -13,7 +13,7 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from accounts.enums import Role
 from accounts.tables import AuditEntry, LoginAttempt, Session, User
@@ -27,7 +27,7 @@ _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
 class Actor:
     """Who is acting: what services need to check rights and write audit rows."""
 
-    user_id: Optional[int]
+    user_id: int | None
     username: str
     role: Role
     producer_ids: frozenset[int] = frozenset()
@@ -42,7 +42,7 @@ SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 async def create_user(
@@ -91,7 +91,7 @@ async def create_user(
     return user
 
 
-async def _check_password(username: str, password: str) -> Optional[int]:
+async def _check_password(username: str, password: str) -> int | None:
     row = await User.select(User.id, User.password, User.active).where(User.username == username).first()
     if row is None or not row["active"]:
         await asyncio.to_thread(User.hash_password, password)  # same cost: no user enumeration by timing
@@ -156,10 +156,10 @@ async def close_session(token: str) -> None:
 # Sessions read in the last few seconds, so a burst of requests (a counter syncing its queue)
 # costs one lookup. Logging out here forgets at once; other workers within SESSION_CACHE_SECONDS.
 SESSION_CACHE_SECONDS = 5.0
-_session_cache: "OrderedDict[str, tuple[float, Optional[dict[str, Any]]]]" = OrderedDict()
+_session_cache: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
 
 
-async def user_for_session(token: str) -> Optional[dict[str, Any]]:
+async def user_for_session(token: str) -> dict[str, Any] | None:
     """The active user behind a session token, or None if the token is unknown or expired."""
     if not token or len(token) > 100:
         return None
@@ -180,7 +180,7 @@ def forget_session(token: str) -> None:
     _session_cache.pop(token, None)
 
 
-async def _load_session_user(token: str) -> Optional[dict[str, Any]]:
+async def _load_session_user(token: str) -> dict[str, Any] | None:
     rows = await Session.raw(
         "SELECT u.id, u.username, u.role, u.language, u.first_name, u.last_name "
         "FROM ocop_session s JOIN ocop_user u ON u.id = s.user_id "
@@ -212,8 +212,8 @@ async def record_audit(
     action: str,
     entity: str,
     entity_id: Any,
-    before: Optional[dict],
-    after: Optional[dict],
+    before: dict | None,
+    after: dict | None,
 ) -> None:
     """Writes one audit row; call it inside the transaction of the change it records."""
     await AuditEntry.insert(
@@ -229,7 +229,7 @@ async def record_audit(
     )
 
 
-def _jsonable(values: Optional[dict]) -> Optional[dict]:
+def _jsonable(values: dict | None) -> dict | None:
     if values is None:
         return None
     return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}

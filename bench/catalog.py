@@ -170,10 +170,9 @@ def run_server(extra_env: dict) -> tuple[subprocess.Popen, str]:
 
 
 async def prepare(products_to_import: int, catalogue: int) -> dict:
-    from piccolo_conf import DB
-
     from ocop import database
     from ocop.cli import migrate
+    from piccolo_conf import DB
 
     if os.environ["DATABASE_URL"].startswith("postgres"):
         import asyncpg

@@ -145,13 +145,12 @@ def raw_sqlite_ceiling(seconds: float) -> float:
 
 async def prepare(products: int) -> dict:
     """Migrates the database and makes a manager, a point and an assortment, through the services."""
-    from piccolo_conf import DB
-
     from accounts.enums import Role
     from accounts.services import SYSTEM, create_user
     from catalog.tables import Producer, Product
     from ocop import database
     from ocop.cli import migrate
+    from piccolo_conf import DB
     from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager
 
     await migrate()
@@ -218,9 +217,8 @@ def fill_ledger(point: int, products: list[int], rows: int) -> float:
 
 async def take_snapshots() -> int:
     """What `ocop stock snapshot` does: each point's stock at every past month start."""
-    from piccolo_conf import DB
-
     from ocop import database
+    from piccolo_conf import DB
     from salespoints.services import snapshot_month_starts
 
     await database.start(DB)

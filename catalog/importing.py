@@ -9,15 +9,17 @@ producer by registration code or by name, in the database or in the same file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import secrets
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import msgspec
 from openpyxl import load_workbook
@@ -125,7 +127,7 @@ def _header_map(headers: list[Any], aliases: dict[str, list[str]]) -> dict[str, 
     return columns
 
 
-def _sheet_from_rows(name: str, rows: Iterator[list[Any]]) -> Optional[Sheet]:
+def _sheet_from_rows(name: str, rows: Iterator[list[Any]]) -> Sheet | None:
     try:
         headers = next(rows)
     except StopIteration:
@@ -175,10 +177,8 @@ def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
         except UnicodeDecodeError:
             raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
         dialect = csv.excel
-        try:
+        with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            pass
         sheets = [_sheet_from_rows(filename, iter(csv.reader(io.StringIO(text), dialect)))]
     else:
         raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
@@ -267,7 +267,7 @@ def _mapped(value: Any, words: dict[str, Any]) -> Any:
     return found.value if found is not None else str(value)
 
 
-def _producer_key(registration_code: Optional[str], name: str) -> str:
+def _producer_key(registration_code: str | None, name: str) -> str:
     return f"code:{registration_code}" if registration_code else f"name:{fold(name).strip()}"
 
 
@@ -314,7 +314,7 @@ async def check_sheets(sheets: list[Sheet]) -> Checked:
     return checked
 
 
-def _check_producer(cells, columns, producer_keys, file_producers) -> tuple[dict, Optional[ProducerIn]]:
+def _check_producer(cells, columns, producer_keys, file_producers) -> tuple[dict, ProducerIn | None]:
     raw = {name: _cell(cells, columns, name) for name in PRODUCER_COLUMNS}
     raw["province_code"] = _province_code(raw["province_code"])
     raw["kind"] = _mapped(raw["kind"], _KIND_WORDS)
@@ -385,7 +385,7 @@ async def preview_upload(filename: str, content: bytes, actor: Actor) -> ImportP
     sheets = await asyncio.to_thread(read_sheets, filename, content, settings.max_upload_bytes)
     checked = await check_sheets(sheets)
     token = secrets.token_urlsafe(24)
-    stale = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=UPLOAD_HOURS)
+    stale = dt.datetime.now(dt.UTC) - dt.timedelta(hours=UPLOAD_HOURS)
     await ImportUpload.delete().where(ImportUpload.created_at < stale)  # abandoned previews
     await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content, created_by=actor.user_id))
     # Rows with problems first, so a long file shows what needs fixing at the top.

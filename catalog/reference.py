@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Optional
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -141,7 +140,7 @@ def default_expiry(certified_on: dt.date) -> dt.date:
 
 
 def certificate_status(
-    expires_on: Optional[dt.date], withdrawn_on: Optional[dt.date], today: dt.date
+    expires_on: dt.date | None, withdrawn_on: dt.date | None, today: dt.date
 ) -> str:
     """valid / expiring / expired / withdrawn, from the certificate's dates."""
     if withdrawn_on is not None and withdrawn_on <= today:

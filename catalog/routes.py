@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post, put
@@ -29,8 +30,8 @@ from catalog.schemas import (
 )
 from core.errors import ValidationFailed
 from core.forms import parse_struct
-from core.spreadsheets import XLSX_MEDIA_TYPE
 from core.i18n import gettext
+from core.spreadsheets import xlsx_response
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -61,11 +62,6 @@ async def _producers(include: Any = None) -> list[dict]:
     return await services.producer_choices(limit=500, include=chosen)
 
 
-def _xlsx(content: bytes, filename: str) -> Response:
-    return Response(
-        content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'}
-    )
-
 
 def _product_values(product: ProductOut) -> dict[str, Any]:
     values = msgspec.structs.asdict(product)
@@ -77,9 +73,9 @@ async def provide_product_filter(
     q: str = "",
     province: str = "",
     group: str = "",
-    stars: Optional[int] = None,
+    stars: int | None = None,
     status: str = "",
-    producer_id: Optional[int] = None,
+    producer_id: int | None = None,
     page: int = 1,
     page_size: int = 25,
 ) -> ProductFilter:
@@ -114,10 +110,10 @@ class ProductPages(Controller):
 
     @get("/export.xlsx")
     async def export(self, filters: ProductFilter) -> Response:
-        return _xlsx(exporting.products_workbook(await services.all_products(filters)), "san-pham-ocop.xlsx")
+        return xlsx_response(exporting.products_workbook(await services.all_products(filters)), "san-pham-ocop.xlsx")
 
     @get("/new", guards=[require_catalog_editor])
-    async def new(self, producer_id: Optional[int] = None) -> Template:
+    async def new(self, producer_id: int | None = None) -> Template:
         return Template(
             template_name="catalog/product_form.html",
             context={"values": {"producer_id": producer_id or ""}, "errors": {}, "producers": await _producers(producer_id)},
@@ -172,7 +168,7 @@ class ProducerPages(Controller):
 
     @get("/export.xlsx")
     async def export(self, filters: ProducerFilter) -> Response:
-        return _xlsx(exporting.producers_workbook(await services.all_producers(filters)), "chu-the-ocop.xlsx")
+        return xlsx_response(exporting.producers_workbook(await services.all_producers(filters)), "chu-the-ocop.xlsx")
 
     @get("/new", guards=[require_catalog_editor])
     async def new(self) -> Template:

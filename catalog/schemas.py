@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import msgspec
 
@@ -14,7 +13,7 @@ class ProducerIn(msgspec.Struct, kw_only=True):
     name: str
     kind: ProducerKind
     province_code: str
-    registration_code: Optional[str] = None
+    registration_code: str | None = None
     commune: str = ""
     address: str = ""
     legacy_province: str = ""
@@ -31,7 +30,7 @@ class ProducerOut(msgspec.Struct, kw_only=True):
     kind: str
     province_code: str
     province_name: str
-    registration_code: Optional[str]
+    registration_code: str | None
     commune: str
     address: str
     legacy_province: str
@@ -51,13 +50,13 @@ class ProductIn(msgspec.Struct, kw_only=True):
     score: int
     subgroup_code: str = ""
     potential_five_star: bool = False
-    certificate_number: Optional[str] = None
+    certificate_number: str | None = None
     certifying_level: CertifyingLevel = CertifyingLevel.province
     certifying_body: str = ""
-    certified_on: Optional[dt.date] = None
-    expires_on: Optional[dt.date] = None
-    withdrawn_on: Optional[dt.date] = None
-    code: Optional[str] = None
+    certified_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    code: str | None = None
     barcode: str = ""
     unit: str = ""
     reference_price: int = 0
@@ -76,12 +75,12 @@ class ProductOut(msgspec.Struct, kw_only=True):
     stars: int
     score: int
     potential_five_star: bool
-    certificate_number: Optional[str]
+    certificate_number: str | None
     certifying_level: str
     certifying_body: str
-    certified_on: Optional[dt.date]
-    expires_on: Optional[dt.date]
-    withdrawn_on: Optional[dt.date]
+    certified_on: dt.date | None
+    expires_on: dt.date | None
+    withdrawn_on: dt.date | None
     status: str
     barcode: str
     unit: str
@@ -111,9 +110,9 @@ class ProductFilter(msgspec.Struct, kw_only=True):
     q: str = ""
     province: str = ""
     group: str = ""
-    stars: Optional[int] = None
+    stars: int | None = None
     status: str = ""
-    producer_id: Optional[int] = None
+    producer_id: int | None = None
     page: int = 1
     page_size: int = 25
 

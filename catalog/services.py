@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 import msgspec
 from piccolo.query import Select
@@ -37,7 +38,7 @@ EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 def today() -> dt.date:
     """Today in Vietnam, which decides whether a certificate is still valid."""
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=7)).date()
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
 
 
 def new_product_code() -> str:
@@ -170,7 +171,7 @@ async def update_producer(producer_id: int, data: ProducerIn, actor: Actor) -> N
             raise NotFound(N_("This producer does not exist."))
         await Producer.update(
             {**{getattr(Producer, k): v for k, v in values.items()},
-             Producer.search_text: _producer_search_text(data), Producer.updated_at: dt.datetime.now(dt.timezone.utc)}
+             Producer.search_text: _producer_search_text(data), Producer.updated_at: dt.datetime.now(dt.UTC)}
         ).where(Producer.id == producer_id)
         if before["province_code"] != data.province_code:
             await Product.update({Product.province_code: data.province_code}).where(Product.producer == producer_id)
@@ -224,7 +225,7 @@ def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
     return max(1, min(page, MAX_PAGE)), page_size
 
 
-def _check_id(record_id: Optional[int], message: str) -> None:
+def _check_id(record_id: int | None, message: str) -> None:
     if record_id is not None and not 0 < record_id <= MAX_ID:
         raise NotFound(message)
 
@@ -256,7 +257,7 @@ async def all_producers(filters: ProducerFilter, limit: int = 100_000) -> list[P
     return [_producer_out(r) for r in rows]
 
 
-async def producer_choices(q: str = "", limit: int = 20, include: Optional[int] = None) -> list[dict]:
+async def producer_choices(q: str = "", limit: int = 20, include: int | None = None) -> list[dict]:
     """Producers matching a typed name, for autocomplete and select boxes; `include` is always among them."""
     query = Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.name).limit(limit)
     clauses = _search_clauses(Producer.search_text, q)
@@ -310,7 +311,7 @@ def _product_search_text(data: ProductIn, producer_name: str) -> str:
     return fold(" ".join([data.name, producer_name, data.certificate_number or "", data.barcode]))
 
 
-async def _product_conflicts(data: ProductIn, product_id: Optional[int]) -> dict[str, Any]:
+async def _product_conflicts(data: ProductIn, product_id: int | None) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     not_self = (Product.id != product_id) if product_id else None
     if data.certificate_number:
@@ -324,7 +325,7 @@ async def _product_conflicts(data: ProductIn, product_id: Optional[int]) -> dict
     return errors
 
 
-async def _producer_row(producer_id: int) -> Optional[dict]:
+async def _producer_row(producer_id: int) -> dict | None:
     if not 0 < producer_id <= MAX_ID:
         return None
     return await Producer.select(Producer.name, Producer.province_code).where(Producer.id == producer_id).first()
@@ -381,7 +382,7 @@ async def update_product(product_id: int, data: ProductIn, actor: Actor) -> None
             {**{getattr(Product, k): v for k, v in values.items()},
              Product.province_code: producer["province_code"],
              Product.search_text: _product_search_text(data, producer["name"]),
-             Product.updated_at: dt.datetime.now(dt.timezone.utc)}
+             Product.updated_at: dt.datetime.now(dt.UTC)}
         ).where(Product.id == product_id)
         await record_audit(actor, "update", "product", product_id, *_changes(before, values))
 

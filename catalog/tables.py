@@ -6,8 +6,8 @@ rows store its codes and `catalog.reference` validates them.
 
 from piccolo.columns import (
     BigInt,
-    Bytea,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,

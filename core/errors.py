@@ -6,7 +6,8 @@ never needs to know the user's language.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 
 def N_(message: str) -> str:
@@ -32,7 +33,7 @@ class Msg:
 
 
 
-def render(message: "str | Msg", gettext: Callable[[str], str] = lambda s: s) -> str:
+def render(message: str | Msg, gettext: Callable[[str], str] = lambda s: s) -> str:
     return message.render(gettext) if isinstance(message, Msg) else gettext(message)
 
 
@@ -41,7 +42,7 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: "str | Msg", **params: Any) -> None:
+    def __init__(self, message: str | Msg, **params: Any) -> None:
         self.message = Msg(message, **params) if isinstance(message, str) else message
         super().__init__(self.message.render())
 
@@ -51,7 +52,7 @@ class ValidationFailed(DomainError):
 
     status_code = 422
 
-    def __init__(self, errors: Mapping[str, "str | Msg"]) -> None:
+    def __init__(self, errors: Mapping[str, str | Msg]) -> None:
         self.errors = {field: (Msg(m) if isinstance(m, str) else m) for field, m in errors.items()}
         super().__init__(N_("Some fields are not valid."))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 
 def ddl(sql: str) -> Callable[[], Awaitable[None]]:

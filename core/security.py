@@ -3,8 +3,8 @@ with a looser CSP, since its Vue pages need inline code."""
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders, ResponseHeader
 from litestar import Response
+from litestar.datastructures import MutableScopeHeaders, ResponseHeader
 from litestar.types import Message, Send
 
 _COMMON = {

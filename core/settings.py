@@ -26,7 +26,7 @@ def _secret_key() -> str:
             if key:
                 return key
             time.sleep(0.05)
-        raise RuntimeError(f"{key_file} is empty: delete it or set OCOP_SECRET_KEY")
+        raise RuntimeError(f"{key_file} is empty: delete it or set OCOP_SECRET_KEY") from None
     key = secrets.token_urlsafe(48)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)

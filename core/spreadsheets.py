@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -28,3 +29,10 @@ def workbook(title: str, headers: list[str], rows: Iterable[list]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str):
+    """The workbook as a download."""
+    from litestar import Response
+
+    return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'})

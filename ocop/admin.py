@@ -9,8 +9,8 @@ from piccolo_admin.endpoints import create_admin
 from accounts.enums import Role
 from accounts.tables import AuditEntry, Session, User
 from catalog.tables import Buyer, Producer, Product
-from core.settings import settings
 from core.security import with_admin_headers
+from core.settings import settings
 
 _admin_app = create_admin(
     tables=[Producer, Product, Buyer, User, AuditEntry],

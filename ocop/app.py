@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import asyncpg
 from litestar import Litestar, Request, Response, get
@@ -28,18 +28,18 @@ from litestar.template.config import TemplateConfig
 
 from accounts.routes import AccountPages, UserPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
-from core.errors import DomainError, ValidationFailed, render
-from salespoints import services as salespoints
-from public.routes import LabelSheets, OpenData, PublicPages, sitemap
-from salespoints.routes import SalesPointApi, SalesPointPages
 from core import i18n
+from core.errors import DomainError, ValidationFailed, render
+from core.security import HEADERS, RESPONSE_HEADERS, add_security_headers
+from core.settings import settings
 from ocop import database
 from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
-from core.security import HEADERS, RESPONSE_HEADERS, add_security_headers
-from core.settings import settings
 from ocop.templating import configure_environment
+from public.routes import LabelSheets, OpenData, PublicPages, sitemap
+from salespoints import services as salespoints
+from salespoints.routes import SalesPointApi, SalesPointPages
 
 
 def _wants_json(request: Request) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from litestar._parsers import parse_cookie_string
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -17,7 +15,7 @@ SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both
 LANGUAGE_COOKIE = "lang"
 
 
-async def load_actor(token: str) -> Optional[Actor]:
+async def load_actor(token: str) -> Actor | None:
     user = await accounts.user_for_session(token)
     if user is None:
         return None
@@ -42,7 +40,7 @@ def _cookies(scope: Scope) -> dict[str, str]:
     return {}
 
 
-def _query_language(scope: Scope) -> Optional[str]:
+def _query_language(scope: Scope) -> str | None:
     query = scope.get("query_string", b"").decode("latin-1")
     for part in query.split("&"):
         if part.startswith("lang="):

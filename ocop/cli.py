@@ -13,9 +13,8 @@ os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
 
 async def _with_database(coroutine_function, *args):
-    from piccolo_conf import DB
-
     from ocop import database
+    from piccolo_conf import DB
 
     await database.start(DB)
     try:
@@ -27,9 +26,9 @@ async def _with_database(coroutine_function, *args):
 async def migrate() -> None:
     """Applies every app's pending Piccolo migrations."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
-    from piccolo_conf import DB
 
     from ocop import database
+    from piccolo_conf import DB
 
     if database.is_sqlite(DB):
         database.prepare_sqlite_file(DB.path)

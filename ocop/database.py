@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.engine.postgres import PostgresEngine
@@ -38,7 +38,7 @@ class _LoopConnections:
     """The connections one event loop uses: a writer under a lock, idle readers."""
 
     def __init__(self) -> None:
-        self.writer: Optional[sqlite3.Connection] = None
+        self.writer: sqlite3.Connection | None = None
         self.writer_lock = asyncio.Lock()
         self.idle_readers: list[sqlite3.Connection] = []
         # Readers are opened once and reused: opening one costs a schema parse and
@@ -55,7 +55,7 @@ class PooledSQLiteTransaction(SQLiteTransaction):
 
     __slots__ = ("_lock",)
 
-    async def __aenter__(self) -> "PooledSQLiteTransaction":
+    async def __aenter__(self) -> PooledSQLiteTransaction:
         if self._parent is not None:
             return self._parent
         engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
@@ -105,7 +105,7 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str = DEFAULT_SQLITE_PATH, timeout: float = 30.0, **kwargs: Any):
         super().__init__(path=path, timeout=timeout, check_same_thread=False, **kwargs)
-        self._per_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections]" = (
+        self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections] = (
             weakref.WeakKeyDictionary()
         )
         self._executor = ThreadPoolExecutor(max_workers=_READERS + 1, thread_name_prefix="sqlite")
@@ -182,7 +182,7 @@ class PooledSQLiteEngine(SQLiteEngine):
             if not rows:
                 return []
             names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row)) for row in rows]
+            return [dict(zip(names, row, strict=False)) for row in rows]
         finally:
             cursor.close()
 
@@ -203,7 +203,7 @@ class PooledSQLiteEngine(SQLiteEngine):
             connection = await self._writer(connections)
             return await self._call(self._fetch, connection, query, args)
 
-    async def _run(self, query: str, args: Optional[list]) -> list[dict]:
+    async def _run(self, query: str, args: list | None) -> list[dict]:
         args = args or []
         transaction = self.current_transaction.get()
         if transaction is not None:
@@ -234,7 +234,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         )
 
 
-def engine_from_url(url: Optional[str]):
+def engine_from_url(url: str | None):
     """The engine for DATABASE_URL: unset or sqlite:///path is SQLite, postgres(ql):// is PostgreSQL."""
     parsed = urlparse(url or "sqlite:///")
     if parsed.scheme == "sqlite":

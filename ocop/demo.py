@@ -43,7 +43,7 @@ class DemoSize:
 
 
 def _pick(rng: random.Random, weighted: list) -> object:
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights, k=1)[0]
 
 
@@ -243,7 +243,7 @@ async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date)
     await _insert(AssortmentItem, assortment)
     rows = [
         StockMovement(point=p, product=pr, kind=k, quantity=q, unit_price=price, lot_code=lot,
-                      happened_at=dt.datetime.combine(day, dt.time(2 + rng.randint(0, 11)), tzinfo=dt.timezone.utc))
+                      happened_at=dt.datetime.combine(day, dt.time(2 + rng.randint(0, 11)), tzinfo=dt.UTC))
         for p, pr, k, q, price, lot, _, day in movements
     ]
     await _insert(StockMovement, rows, size=1000)
@@ -264,8 +264,8 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
             await ProducerMember.insert(ProducerMember(user=user.id, producer=producers[0]["id"]))
         if role is Role.salespoint_manager:
             managers.append(user.id)
+    password = {u: p for u, p, _ in DEMO_USERS}["manager"]
     for number in range(2, 7):  # more managers, the demo manager keeps two points of its own
-        password = dict((u, p) for u, p, _ in DEMO_USERS)["manager"]
         user = await accounts.create_user(f"manager{number}", password, Role.salespoint_manager, f"manager{number}@demo.ocop.vn")
         managers.append(user.id)
     stock = await seed_salespoints(random.Random(seed + 1), managers, today())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -14,20 +13,20 @@ from core.i18n import LOCALES, current_language
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def vnd(amount: Optional[int]) -> str:
+def vnd(amount: int | None) -> str:
     """1234567 → '1.234.567 ₫' (the đồng has no minor unit)."""
     if amount is None:
         return ""
     return format_currency(amount, "VND", format="#,##0 ¤", locale="vi_VN", currency_digits=False)
 
 
-def number(value: Optional[float]) -> str:
+def number(value: float | None) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=LOCALES[current_language.get()])
 
 
-def date(value: Optional[dt.date]) -> str:
+def date(value: dt.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -35,11 +34,11 @@ def date(value: Optional[dt.date]) -> str:
     return format_date(value, "dd/MM/yyyy", locale="vi_VN")
 
 
-def datetime(value: Optional[dt.datetime]) -> str:
+def datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")

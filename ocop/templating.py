@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from accounts.enums import ACTION_LABELS
+from accounts.enums import ACTION_LABELS, Role
 from accounts.enums import LABELS as ROLE_LABELS
-from accounts.enums import Role
 from catalog import reference
 from catalog.enums import LABELS as CATALOG_LABELS
 from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
+from core import i18n
+from core.errors import render
+from ocop import formatting
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
-from core.errors import render
-from core import i18n
-from ocop import formatting
 
 
 def _message(value) -> str:

@@ -12,21 +12,20 @@ import hashlib
 import io
 import json
 from html import escape
-from typing import Optional
 
 import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.di import Provide
 
+from accounts.guards import require_login
 from catalog import reference
 from catalog.routes import provide_product_filter
 from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import today
+from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
 from core.security import HEADERS
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
-from accounts.guards import require_login
-from core.errors import N_, NotFound, ValidationFailed
 from public import labels, services
 
 
@@ -82,7 +81,7 @@ class PublicPages(Controller):
         })
 
     @get("/catalogue", dependencies={"filters": Provide(provide_product_filter)})
-    async def catalogue(self, request: Request, filters: ProductFilter, kind: Optional[str] = None) -> Response:
+    async def catalogue(self, request: Request, filters: ProductFilter, kind: str | None = None) -> Response:
         page = await services.catalogue(filters, kind or "")
         return _cached(request, "public/catalogue.html", {"page": page, "filters": filters, "kind": kind or "",
                                                            "query": request.url.query})

@@ -4,9 +4,9 @@ unpublished phone, address or email, no prices agreed between parties, no accoun
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
-from typing import Any
 
 from catalog import reference
 from catalog.schemas import ProductFilter, ProductOut

@@ -27,8 +27,9 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 from core.errors import N_, Conflict, DomainError
 
@@ -60,12 +61,12 @@ class MovementSpec:
     quantity: int
     unit_price: int = 0
     lot_code: str = ""
-    lot_expiry: Optional[dt.date] = None
-    happened_at: Optional[dt.datetime] = None
-    recorded_by: Optional[int] = None
-    idempotency_key: Optional[str] = None
-    corrects: Optional[int] = None
-    transfer: Optional[str] = None
+    lot_expiry: dt.date | None = None
+    happened_at: dt.datetime | None = None
+    recorded_by: int | None = None
+    idempotency_key: str | None = None
+    corrects: int | None = None
+    transfer: str | None = None
     note: str = ""
 
 
@@ -90,8 +91,8 @@ class Unit:
     specs: tuple[MovementSpec, ...] = ()
     context_sql: str = ""  # with {} placeholders
     context_params: tuple = ()
-    build: Optional[Callable[[Optional[dict]], list[MovementSpec]]] = None
-    audit: Optional[dict] = None
+    build: Callable[[dict | None], list[MovementSpec]] | None = None
+    audit: dict | None = None
     # Keys a `build` unit will write: a retry finds them and replays without re-checking
     # (the product may have left the assortment since the first, successful attempt).
     replay_keys: tuple[str, ...] = ()
@@ -111,7 +112,7 @@ class _Pending:
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
     result: Any = None
-    error: Optional[BaseException] = None
+    error: BaseException | None = None
 
 
 _MOVEMENT_COLUMNS = (
@@ -140,7 +141,7 @@ def _movement_values(spec: MovementSpec, now: dt.datetime) -> tuple:
 # -- SQLite ----------------------------------------------------------------------------------
 
 
-def _sqlite_replay(connection: sqlite3.Connection, keys: tuple[str, ...]) -> Optional[UnitResult]:
+def _sqlite_replay(connection: sqlite3.Connection, keys: tuple[str, ...]) -> UnitResult | None:
     rows = connection.execute(
         f"SELECT id, point, product, lot_code FROM stock_movement WHERE idempotency_key IN ({','.join('?' * len(keys))}) ORDER BY id",
         keys,
@@ -180,19 +181,19 @@ def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
     if unit.build is not None:
         cursor = connection.execute(unit.sql_for("sqlite"), unit.context_params)
         row = cursor.fetchone()
-        context = dict(zip([c[0] for c in cursor.description], row)) if row is not None else None
+        context = dict(zip([c[0] for c in cursor.description], row, strict=False)) if row is not None else None
         specs = unit.build(context)
     return sqlite_apply(connection, specs, unit.audit)
 
 
-def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audit: Optional[dict]) -> UnitResult:
+def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audit: dict | None) -> UnitResult:
     """Writes one unit on an open SQLite transaction; raises without writing on refusal.
 
     Movements whose idempotency key is already in the ledger are not written again: their
     stored ids are returned, so a retried request or a re-sent offline batch takes effect once.
     """
     recorded = _sqlite_recorded(connection, specs)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ids, balances, written = [], [], []
     for spec in specs:
         if spec.idempotency_key in recorded:
@@ -244,8 +245,8 @@ class SQLiteLedgerWriter:
         self._path = path
         self._connect_kwargs = connect_kwargs
         self._group_size = group_size
-        self._queue: "queue.SimpleQueue[Optional[_Pending]]" = queue.SimpleQueue()
-        self._thread: Optional[threading.Thread] = None
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def _ensure_thread(self) -> None:
@@ -345,7 +346,7 @@ class SQLiteLedgerWriter:
                     pending.result = sqlite_apply_unit(connection, pending.unit)
                     if guarded:
                         connection.execute(f"RELEASE unit{index}")
-                except Exception as error:  # noqa: BLE001 - one refused unit must not sink its group
+                except Exception as error:
                     if not connection.in_transaction:
                         raise  # SQLite ended the transaction itself (disk full, I/O): the group fails whole
                     if guarded:
@@ -360,7 +361,7 @@ class SQLiteLedgerWriter:
                         return
                     pending.result, pending.error = None, error
             connection.execute("COMMIT")
-        except BaseException as error:  # the whole group failed (disk full, locked too long...)
+        except BaseException as error:  # noqa: BLE001 - the whole group failed (disk full, locked too long...)
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             for pending in group:
@@ -370,10 +371,8 @@ class SQLiteLedgerWriter:
 
 
 def _settle_threadsafe(pending: _Pending) -> None:
-    try:
+    with contextlib.suppress(RuntimeError):  # the caller's event loop has closed: nobody is waiting any more
         pending.loop.call_soon_threadsafe(_settle, pending)
-    except RuntimeError:  # the caller's event loop has closed: nobody is waiting any more
-        pass
 
 
 def _settle(pending: _Pending) -> None:
@@ -424,7 +423,7 @@ async def pg_apply(connection, unit: Unit) -> UnitResult:
 
 
 async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     placeholders = ", ".join(f"${i + 1}" for i in range(len(_MOVEMENT_COLUMNS)))
     audit = unit.audit
     async with connection.transaction():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
-from typing import Annotated, Any, Optional
 
 from litestar import Controller, Request, get, post, put
 from litestar.enums import RequestEncodingType
@@ -15,7 +15,7 @@ from litestar.response import Redirect, Response, Template
 from accounts.guards import current_actor, require_login
 from core.errors import N_, Forbidden, ValidationFailed
 from core.forms import parse_struct
-from core.spreadsheets import XLSX_MEDIA_TYPE
+from core.spreadsheets import xlsx_response
 from salespoints import exporting, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
@@ -37,13 +37,10 @@ from salespoints.schemas import (
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 IdempotencyKey = Annotated[
-    Optional[str],
+    str | None,
     Parameter(header="Idempotency-Key", required=False, description="Retries with the same key take effect once."),
 ]
 
-
-def _xlsx(content: bytes, filename: str) -> Response:
-    return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 class SalesPointApi(Controller):
@@ -103,7 +100,7 @@ class SalesPointApi(Controller):
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
         if moment.year < 2000:
             return []
-        return await services.stock_as_of(point_id, moment.astimezone(timezone.utc))
+        return await services.stock_as_of(point_id, moment.astimezone(UTC))
 
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> CountSheet:
@@ -126,8 +123,8 @@ class SalesPointApi(Controller):
 
     @get("/{point_id:int}/movements")
     async def movements(
-        self, point_id: int, product_id: Optional[int] = None, limit: int = 100, kind: Optional[MovementKind] = None,
-        since: Optional[date] = None, until: Optional[date] = None,
+        self, point_id: int, product_id: int | None = None, limit: int = 100, kind: MovementKind | None = None,
+        since: date | None = None, until: date | None = None,
     ) -> list[MovementOut]:
         """Movement history, newest first, filtered by product, kind and Vietnam dates (inclusive)."""
         await services.get_point(point_id)
@@ -187,12 +184,12 @@ class SalesPointPages(Controller):
     @get("/{point_id:int}/stock.xlsx")
     async def stock_export(self, point_id: int) -> Response:
         await services.get_point(point_id)
-        return _xlsx(exporting.stock_workbook(await services.balances(point_id)), f"ton-kho-{point_id}.xlsx")
+        return xlsx_response(exporting.stock_workbook(await services.balances(point_id)), f"ton-kho-{point_id}.xlsx")
 
     @get("/{point_id:int}/movements.xlsx")
     async def movements_export(self, point_id: int) -> Response:
         await services.get_point(point_id)
-        return _xlsx(exporting.movements_workbook(await services.history(point_id, limit=100_000)), f"nhap-xuat-{point_id}.xlsx")
+        return xlsx_response(exporting.movements_workbook(await services.history(point_id, limit=100_000)), f"nhap-xuat-{point_id}.xlsx")
 
     @get("/{point_id:int}/counter")
     async def counter(self, request: Request, point_id: int) -> Template:

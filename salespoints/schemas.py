@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import msgspec
 
@@ -17,7 +16,7 @@ class SalesPointIn(msgspec.Struct, kw_only=True):
     commune: str = ""
     address: str = ""
     opening_hours: str = ""
-    opened_on: Optional[dt.date] = None
+    opened_on: dt.date | None = None
     policy: Policy = Policy.strict_ocop
     min_ocop_share: int = 100
 
@@ -31,7 +30,7 @@ class SalesPointOut(msgspec.Struct, kw_only=True):
     commune: str
     address: str
     opening_hours: str
-    opened_on: Optional[dt.date]
+    opened_on: dt.date | None
     status: str
     policy: str
     min_ocop_share: int
@@ -54,13 +53,13 @@ class MovementIn(msgspec.Struct, kw_only=True):
     product_id: int
     kind: MovementKind
     quantity: int
-    unit_price: Optional[int] = None
+    unit_price: int | None = None
     lot_code: str = ""
-    lot_expiry: Optional[dt.date] = None
-    happened_at: Optional[dt.datetime] = None
-    corrects: Optional[int] = None
+    lot_expiry: dt.date | None = None
+    happened_at: dt.datetime | None = None
+    corrects: int | None = None
     note: str = ""
-    idempotency_key: Optional[str] = None
+    idempotency_key: str | None = None
 
 
 class BatchIn(msgspec.Struct, kw_only=True):
@@ -85,7 +84,7 @@ class BalanceOut(msgspec.Struct, kw_only=True):
     product_id: int
     product_name: str
     lot_code: str
-    lot_expiry: Optional[dt.date]
+    lot_expiry: dt.date | None
     quantity: int
     reorder_threshold: int
     selling_price: int
@@ -101,9 +100,9 @@ class MovementOut(msgspec.Struct, kw_only=True):
     unit_price: int
     lot_code: str
     happened_at: dt.datetime
-    recorded_by: Optional[int]
-    corrects: Optional[int]
-    transfer: Optional[str]
+    recorded_by: int | None
+    corrects: int | None
+    transfer: str | None
     note: str
 
 
@@ -118,8 +117,8 @@ class CountRow(msgspec.Struct, kw_only=True):
     product_name: str
     lot_code: str
     booked: int
-    counted: Optional[int]
-    difference: Optional[int]
+    counted: int | None
+    difference: int | None
 
 
 class CountSheet(msgspec.Struct, kw_only=True):

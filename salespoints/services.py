@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 import msgspec
 
@@ -50,9 +50,9 @@ MAX_BATCH = 10_000
 MAX_ID = 2**31 - 1
 MAX_PRICE = 10**12
 MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
-_writer: Optional[ledger.SQLiteLedgerWriter] = None
+_writer: ledger.SQLiteLedgerWriter | None = None
 
 
 # -- rights ------------------------------------------------------------------------------------
@@ -74,21 +74,21 @@ async def ensure_can_write(actor: Actor, point_id: int) -> None:
     raise Forbidden(N_("You do not manage this sales point."))
 
 
-def scoped_key(point_id: int, actor: Actor, key: Optional[str]) -> Optional[str]:
+def scoped_key(point_id: int, actor: Actor, key: str | None) -> str | None:
     """The stored idempotency key: a client's key counts within its point and its user, so no
     one can collide with (or read back) another's movements, nor with the system's own keys."""
     return f"p{point_id}:u{actor.user_id or 0}:{key}" if key else None
 
 
-def _in_range(value: Optional[int], limit: int = MAX_ID) -> bool:
+def _in_range(value: int | None, limit: int = MAX_ID) -> bool:
     return value is None or 0 < value <= limit
 
 
-def _moment(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+def _moment(value: dt.datetime | None) -> dt.datetime | None:
     """A client's time in UTC; a time without zone is Vietnam time."""
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=VIETNAM)).astimezone(dt.timezone.utc)
+    return (value if value.tzinfo else value.replace(tzinfo=VIETNAM)).astimezone(dt.UTC)
 
 
 def _ensure_organizer(actor: Actor) -> None:
@@ -212,7 +212,7 @@ async def _assortment(point_id: int, product_ids: set[int]) -> dict[int, dict]:
     return {r["product"]: r for r in rows}
 
 
-def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Optional[Msg]:
+def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Msg | None:
     """Why the point's policy refuses this product, or None."""
     if item["specialty"] and point.policy == Policy.with_specialties.value:
         return None
@@ -226,7 +226,7 @@ def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Optional[M
     return None
 
 
-def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOut, on: dt.date) -> dict[str, Any]:
+def _movement_errors(line: MovementIn, item: dict | None, point: SalesPointOut, on: dt.date) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     kind = MovementKind(line.kind)
     if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
@@ -266,12 +266,12 @@ def _movement_errors(line: MovementIn, item: Optional[dict], point: SalesPointOu
             moment = _moment(line.happened_at)
         except OverflowError:  # e.g. year 1 in a zone east of UTC
             moment = None
-        if moment is None or not EARLIEST <= moment <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+        if moment is None or not EARLIEST <= moment <= dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             errors["happened_at"] = N_("A movement happens between 2000 and today.")
     return errors
 
 
-def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: Optional[str]) -> ledger.MovementSpec:
+def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: str | None) -> ledger.MovementSpec:
     kind = MovementKind(line.kind)
     sign = SIGN[kind] or 1
     return ledger.MovementSpec(
@@ -304,7 +304,7 @@ _MOVEMENT_CONTEXT = (
 )
 
 
-def _checked_context(row: Optional[dict], actor: Actor) -> tuple[SalesPointOut, Optional[dict]]:
+def _checked_context(row: dict | None, actor: Actor) -> tuple[SalesPointOut, dict | None]:
     if row is None:
         raise NotFound(N_("This sales point does not exist."))
     if actor.role not in (Role.admin, Role.organizer) and not (actor.role is Role.salespoint_manager and row["manages"]):
@@ -318,12 +318,12 @@ def _checked_context(row: Optional[dict], actor: Actor) -> tuple[SalesPointOut, 
     return _point_out(row), item
 
 
-def _as_date(value: Any) -> Optional[dt.date]:
+def _as_date(value: Any) -> dt.date | None:
     # Raw SQLite rows carry dates as ISO text; PostgreSQL rows carry date objects.
     return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
-async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
+async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempotency_key: str | None = None) -> MovementResult:
     """Records one movement; a retry with the same idempotency key returns the first result.
 
     The point, the actor's rights, the assortment and the certificate are read and checked in
@@ -337,7 +337,7 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     key = scoped_key(point_id, actor, line.idempotency_key)
     on = today()
 
-    def build(row: Optional[dict]) -> list[ledger.MovementSpec]:
+    def build(row: dict | None) -> list[ledger.MovementSpec]:
         point, item = _checked_context(row, actor)
         errors = _movement_errors(line, item, point, on)
         if line.corrects is not None and not row["corrects_found"]:
@@ -356,7 +356,7 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
 
 
 async def record_batch(
-    point_id: int, lines: list[MovementIn], actor: Actor, idempotency_key: Optional[str] = None
+    point_id: int, lines: list[MovementIn], actor: Actor, idempotency_key: str | None = None
 ) -> MovementResult:
     """Records many movements all-or-nothing; a line already recorded (same key) is not written twice.
     A batch-level key gives each line without its own key the key `{key}:{line number}`."""
@@ -391,7 +391,7 @@ async def record_batch(
     return await _write(specs, actor, {"batch": len(specs)})
 
 
-async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_key: Optional[str] = None) -> MovementResult:
+async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_key: str | None = None) -> MovementResult:
     """Moves stock to another point as one atomic pair of movements (out here, in there)."""
     if not _in_range(point_id):
         raise NotFound(N_("This sales point does not exist."))
@@ -430,9 +430,9 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
     lot_expiry = await StockBalance.select(StockBalance.lot_expiry).where(
         (StockBalance.point == point_id) & (StockBalance.product == data.product_id) & (StockBalance.lot_code == data.lot_code.strip())
     ).first()
-    base = dict(product_id=data.product_id, lot_code=data.lot_code.strip(), recorded_by=actor.user_id,
-                transfer=transfer_id, note=data.note[:2000], unit_price=items[data.product_id]["selling_price"],
-                lot_expiry=_as_date(lot_expiry["lot_expiry"]) if lot_expiry else None)
+    base = {"product_id": data.product_id, "lot_code": data.lot_code.strip(), "recorded_by": actor.user_id,
+                "transfer": transfer_id, "note": data.note[:2000], "unit_price": items[data.product_id]["selling_price"],
+                "lot_expiry": _as_date(lot_expiry["lot_expiry"]) if lot_expiry else None}
     specs = [
         ledger.MovementSpec(point_id=point_id, kind=MovementKind.transfer_out.value, quantity=-data.quantity,
                             idempotency_key=f"{idempotency_key}:out" if idempotency_key else None, **base),
@@ -553,7 +553,7 @@ async def take_snapshot(point_id: int, moment: dt.datetime) -> bool:
     return True
 
 
-async def snapshot_month_starts(on: Optional[dt.date] = None) -> int:
+async def snapshot_month_starts(on: dt.date | None = None) -> int:
     """Snapshots every point at the start of each past month since its first movement (Vietnam time)."""
     on = on or today()
     taken = 0
@@ -567,7 +567,7 @@ async def snapshot_month_starts(on: Optional[dt.date] = None) -> int:
             month = (month + dt.timedelta(days=32)).replace(day=1)
             if month > on:
                 break
-            moment = dt.datetime.combine(month, dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+            moment = dt.datetime.combine(month, dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
             taken += await take_snapshot(point["id"], moment)
     return taken
 
@@ -622,8 +622,8 @@ async def overview() -> list[dict[str, Any]]:
 
 async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
     """Units and revenue per product over a period (Vietnam dates, inclusive), best sellers first."""
-    start = dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
     rows = await StockMovement.raw(
         "SELECT m.product AS product_id, p.name AS product_name, p.group_code, CAST(-SUM(m.quantity) AS BIGINT) AS units, "
         "CAST(-SUM(m.quantity * m.unit_price) AS BIGINT) AS revenue FROM stock_movement m JOIN product p ON p.id = m.product "
@@ -634,8 +634,8 @@ async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> lis
     return sorted(rows, key=lambda r: (-r["revenue"], r["product_name"]))
 
 
-async def history(point_id: int, product_id: Optional[int] = None, limit: int = 100, kind: str = "",
-                  since: Optional[dt.date] = None, until: Optional[dt.date] = None) -> list[MovementOut]:
+async def history(point_id: int, product_id: int | None = None, limit: int = 100, kind: str = "",
+                  since: dt.date | None = None, until: dt.date | None = None) -> list[MovementOut]:
     query = StockMovement.select(
         StockMovement.id, StockMovement.product, StockMovement.product.name.as_alias("product_name"), StockMovement.kind,
         StockMovement.quantity, StockMovement.unit_price, StockMovement.lot_code, StockMovement.happened_at,
@@ -778,7 +778,7 @@ async def post_count(count_id: int, actor: Actor) -> MovementResult:
         movement_ids=[], balances=[], replayed=False)
     await StockCount.update({
         StockCount.status: CountStatus.posted.value, StockCount.posted_by: actor.user_id,
-        StockCount.posted_at: dt.datetime.now(dt.timezone.utc),
+        StockCount.posted_at: dt.datetime.now(dt.UTC),
     }).where(StockCount.id == count_id)
     return result
 
@@ -822,7 +822,7 @@ async def compliance(point_id: int) -> dict[str, Any]:
 
 async def sales_by_day(point_id: int, days: int = 14) -> list[dict]:
     """Units and revenue (VND) sold per day over the last `days` days, returns netted, Vietnam dates."""
-    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
     rows = await StockMovement.select(StockMovement.kind, StockMovement.quantity, StockMovement.unit_price, StockMovement.happened_at).where(
         (StockMovement.point == point_id) & (StockMovement.happened_at >= since)
         & StockMovement.kind.is_in([MovementKind.sale.value, MovementKind.customer_return.value])

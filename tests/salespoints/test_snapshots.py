@@ -32,13 +32,13 @@ def test_snapshots_agree_with_the_ledger_even_for_backdated_movements(shop):
 
     point, products, manager = shop["point"], shop["products"], shop["manager"]
     rng = random.Random(5)
-    start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     def at(day: int) -> str:
         return (start + dt.timedelta(days=day, hours=rng.randint(0, 20))).isoformat()
     for day in range(0, 120, 3):
         assert move(manager, point, rng.choice(products), "receipt", rng.randint(1, 9), happened_at=at(day)).status_code == 201
     for month in (2, 3, 4):
-        run(take_snapshot(point, dt.datetime(2025, month, 1, tzinfo=dt.timezone.utc)))
+        run(take_snapshot(point, dt.datetime(2025, month, 1, tzinfo=dt.UTC)))
     for day in (20, 45, 70):  # recorded now, dated before the snapshots
         assert move(manager, point, products[0], "receipt", 5, lot_code="LATE", happened_at=at(day)).status_code == 201
     for day in (10, 31, 32, 59, 60, 61, 90, 100, 119, 200):
