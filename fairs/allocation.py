@@ -1,0 +1,559 @@
+"""Booth allocation: which application gets which booths, and why.
+
+Pure: plain data in, plain data out, no database and no clock beyond measuring the solve.
+
+Two stages, in the order an organizer ranks what matters:
+
+1. Who gets booths, in which zone and of which kind: an integer programme solved by HiGHS. An
+   application takes all of its booths or none; a booth goes to one exhibitor; a run of booths
+   lies side by side in one row and shares one kind and set of amenities; zones take only the
+   groups, province or invited applications they are for; blocked booths stay empty; locked
+   assignments stay. It maximises the sum, over the applications served, of their priority (base,
+   stars above 3, first time in the series, a featured province) and how well their zone
+   preference is met, less a penalty for every booth a province gets over its fair share.
+   One-booth requests are aggregated by booth class (zone, kind, amenities), which keeps the
+   model small enough to prove optimality for a national fair in seconds.
+2. Where inside each zone: a group's exhibitors side by side and same-subgroup competitors
+   apart, by a deterministic arrangement of stage one's choice (scored, not claimed optimal).
+
+The first-come-first-served assignment a clerk would make is computed too: it starts the solver
+(which therefore never returns less) and is the baseline the benchmark compares with.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Geometry is in metres; touching edges are compared with this tolerance.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Zone:
+    id: int
+    name: str
+    groups: frozenset[str] = frozenset()  # OCOP group codes the zone takes; empty: any
+    province: str | None = None  # a province pavilion takes only that province's producers
+    invited_only: bool = False  # a partner's pavilion takes only applications that ask for it
+
+
+@dataclass(frozen=True)
+class Booth:
+    id: int
+    code: str
+    zone: int
+    x: float
+    y: float
+    width: float
+    depth: float
+    kind: str
+    amenities: frozenset[str] = frozenset()
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    """An eligible application as the engine sees it."""
+
+    id: int
+    booths: int
+    kind: str
+    group: str  # the OCOP group of most of its products
+    subgroup: str
+    province: str
+    stars: int  # the best star rating among its products
+    order: int  # submission rank: first come, first served, and ties go to the earlier one
+    amenities: frozenset[str] = frozenset()
+    zones: tuple[int, ...] = ()  # preferred zones, best first
+    newcomer: bool = False  # never exhibited at an edition of this fair's series
+    locked: tuple[int, ...] = ()  # booths the organizer locked to it; kept as they are
+
+
+@dataclass(frozen=True)
+class Weights:
+    base: float = 100.0
+    per_star: float = 20.0
+    newcomer: float = 30.0
+    featured_province: float = 30.0
+    zone_choice: float = 25.0  # first choice; the second earns two thirds, the third one third
+    same_group_neighbours: float = 4.0
+    competitor_neighbours: float = 12.0
+    over_province_share: float = 40.0
+    featured_provinces: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an application got what it got: a code the service turns into words, and its details."""
+
+    code: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    assignments: dict[int, tuple[int, ...]]  # request id -> booth ids, left to right
+    reasons: dict[int, Reason]  # request id -> why (for everyone, placed or waitlisted)
+    objective: float
+    bound: float
+    gap: float  # relative: (bound - objective) / objective
+    optimal: bool
+    seconds: float
+    greedy_objective: float
+    variables: int = 0
+    first_stage: float = 0.0  # the part of the objective the bound and gap are about
+
+
+# ---------------------------------------------------------------------------------------------
+# Floor-plan structure
+
+
+def rows_of(booths: Iterable[Booth]) -> list[list[Booth]]:
+    """Booths grouped into rows: same zone, same y and depth, touching side by side, left to right."""
+    lines: dict[tuple, list[Booth]] = defaultdict(list)
+    for booth in booths:
+        lines[(booth.zone, round(booth.y, 3), round(booth.depth, 3))].append(booth)
+    rows = []
+    for line in lines.values():
+        line.sort(key=lambda b: (b.x, b.id))
+        run = [line[0]]
+        for booth in line[1:]:
+            if abs(run[-1].x + run[-1].width - booth.x) < _EPS:
+                run.append(booth)
+            else:
+                rows.append(run)
+                run = [booth]
+        rows.append(run)
+    rows.sort(key=lambda r: (r[0].zone, r[0].y, r[0].x))
+    return rows
+
+
+def neighbour_pairs(booths: Iterable[Booth]) -> list[tuple[int, int]]:
+    """Touching side-by-side booth pairs (what a visitor sees as neighbours)."""
+    return [(a.id, b.id) for row in rows_of(booths) for a, b in zip(row, row[1:], strict=False)]
+
+
+def zone_takes(zone: Zone, request: Request) -> bool:
+    if zone.groups and request.group not in zone.groups:
+        return False
+    if zone.province and request.province != zone.province:
+        return False
+    return not (zone.invited_only and zone.id not in request.zones)
+
+
+def priority(request: Request, weights: Weights) -> float:
+    return (weights.base + weights.per_star * max(0, request.stars - 3)
+            + (weights.newcomer if request.newcomer else 0.0)
+            + (weights.featured_province if request.province in weights.featured_provinces else 0.0))
+
+
+def zone_bonus(request: Request, zone: int, weights: Weights) -> float:
+    if zone not in request.zones:
+        return 0.0
+    return weights.zone_choice * max(0.0, 1.0 - request.zones.index(zone) / 3.0)
+
+
+def province_shares(requests: Sequence[Request], capacity: int) -> dict[str, int]:
+    """Each province's fair share of the booths: its part of the booths asked for, rounded up."""
+    asked: dict[str, int] = defaultdict(int)
+    for request in requests:
+        asked[request.province] += request.booths
+    total = sum(asked.values())
+    if total <= capacity:
+        return dict(asked)
+    return {province: math.ceil(capacity * n / total) for province, n in asked.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Segments: where requests can go
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Touching free booths in one row, all of one kind and one set of amenities."""
+
+    zone: int
+    kind: str
+    amenities: frozenset[str]
+    booths: tuple[int, ...]  # left to right
+
+
+@dataclass
+class _Plan:
+    """Everything about the instance that both the solver and the baseline use."""
+
+    booths: dict[int, Booth]
+    zones: dict[int, Zone]
+    requests: list[Request]  # in submission order
+    weights: Weights
+    segments: list[_Segment]
+    classes: dict[tuple, list[int]]  # (zone, kind, amenities) -> its segment indices
+    fitting: list[list[tuple]]  # request index -> the classes it may use, preferred zones first
+    locked: dict[int, tuple[int, ...]]  # request id -> its locked booths
+    shares: dict[str, int]
+
+
+def _segments(free: Sequence[Booth]) -> list[_Segment]:
+    segments = []
+    for row in rows_of(free):
+        run = [row[0]]
+        for booth in row[1:]:
+            if booth.kind == run[-1].kind and booth.amenities == run[-1].amenities:
+                run.append(booth)
+            else:
+                segments.append(_Segment(run[0].zone, run[0].kind, run[0].amenities, tuple(b.id for b in run)))
+                run = [booth]
+        segments.append(_Segment(run[0].zone, run[0].kind, run[0].amenities, tuple(b.id for b in run)))
+    return segments
+
+
+def _plan(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Request], weights: Weights) -> _Plan:
+    booth_by_id = {b.id: b for b in booths}
+    zone_by_id = {z.id: z for z in zones}
+    requests = sorted(requests, key=lambda r: (r.order, r.id))
+    locked = {r.id: tuple(sorted(r.locked, key=lambda b: (booth_by_id[b].x, b))) for r in requests if r.locked}
+    taken = {b for ids in locked.values() for b in ids}
+    free = [b for b in booths if not b.blocked and b.id not in taken]
+    segments = _segments(free)
+    classes: dict[tuple, list[int]] = defaultdict(list)
+    for index, segment in enumerate(segments):
+        classes[(segment.zone, segment.kind, segment.amenities)].append(index)
+    zone_order = sorted(zone_by_id)
+    fitting = []
+    for request in requests:
+        mine = []
+        if not request.locked:
+            for zone_id in list(request.zones) + [z for z in zone_order if z not in request.zones]:
+                zone = zone_by_id.get(zone_id)
+                if zone is None or not zone_takes(zone, request):
+                    continue
+                mine += [key for key in sorted(classes, key=lambda k: (sorted(k[2]), k[1]))
+                         if key[0] == zone_id and key[1] == request.kind and request.amenities <= key[2]
+                         and any(len(segments[s].booths) >= request.booths for s in classes[key])]
+        fitting.append(mine)
+    return _Plan(booth_by_id, zone_by_id, requests, weights, segments, dict(classes), fitting, locked,
+                 province_shares(requests, len(free) + len(taken)))
+
+# ---------------------------------------------------------------------------------------------
+# Scoring (the one definition of the objective; the solver's model encodes exactly this)
+
+
+def score(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Request],
+          assignments: dict[int, tuple[int, ...]], weights: Weights = Weights()) -> float:
+    """The objective value of an assignment, computed directly."""
+    booth_by_id = {b.id: b for b in booths}
+    request_by_id = {r.id: r for r in requests}
+    holder = {booth: rid for rid, ids in assignments.items() for booth in ids}
+    total = 0.0
+    for rid, ids in assignments.items():
+        request = request_by_id[rid]
+        total += priority(request, weights) + zone_bonus(request, booth_by_id[ids[0]].zone, weights)
+    for a, b in neighbour_pairs(booths):
+        ra, rb = holder.get(a), holder.get(b)
+        if ra is None or rb is None or ra == rb:
+            continue
+        left, right = request_by_id[ra], request_by_id[rb]
+        if left.group == right.group:
+            total += weights.same_group_neighbours
+        if left.subgroup == right.subgroup:
+            total -= weights.competitor_neighbours
+    capacity = sum(1 for b in booths if not b.blocked or b.id in holder)
+    shares = province_shares(requests, capacity)
+    used: dict[str, int] = defaultdict(int)
+    for rid, ids in assignments.items():
+        used[request_by_id[rid].province] += len(ids)
+    total -= weights.over_province_share * sum(max(0, n - shares.get(p, 0)) for p, n in used.items())
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# First come, first served: the baseline, and the solver's starting point
+
+
+def _greedy_choice(plan: _Plan) -> list[tuple | None]:
+    """Per request (in submission order): (class, segment index) of the first free run, or None."""
+    used = [0] * len(plan.segments)  # booths taken from the left of each segment
+    chosen: list[tuple | None] = []
+    for index, request in enumerate(plan.requests):
+        pick = None
+        for key in plan.fitting[index]:
+            for s in plan.classes[key]:
+                if len(plan.segments[s].booths) - used[s] >= request.booths:
+                    pick = (key, s)
+                    used[s] += request.booths
+                    break
+            if pick:
+                break
+        chosen.append(pick)
+    return chosen
+
+
+def first_come_first_served(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Request],
+                            weights: Weights = Weights()) -> dict[int, tuple[int, ...]]:
+    """What a clerk does by hand: each application in turn gets the first free booths that fit it."""
+    plan = _plan(zones, booths, requests, weights)
+    return _greedy_layout(plan, _greedy_choice(plan))
+
+
+def _greedy_layout(plan: _Plan, chosen: list[tuple | None]) -> dict[int, tuple[int, ...]]:
+    used = [0] * len(plan.segments)
+    assignments = dict(plan.locked)
+    for request, pick in zip(plan.requests, chosen, strict=True):
+        if pick:
+            s = pick[1]
+            assignments[request.id] = plan.segments[s].booths[used[s]:used[s] + request.booths]
+            used[s] += request.booths
+    return assignments
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage one: who gets booths, and in which zone, of which kind — an integer programme
+
+
+def allocate_booths(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Request],
+                    weights: Weights = Weights(), time_limit: float = 10.0, gap: float = 1e-4) -> Outcome:
+    """The assignment of booths that maximises the weighted score, with a reason for every request.
+
+    Two stages, in the order an organizer ranks them. First, which applications get booths, in
+    which zone and of which kind: priority, zone preference and provinces' fair shares — an
+    integer programme solved by HiGHS to proven optimality (or to `gap` when `time_limit` seconds
+    stop it; the outcome says which, with the bound). Second, where inside each zone: groups kept
+    together and competitors apart, by a deterministic arrangement of the first stage's choice.
+    The same input gives the same output.
+    """
+    started = time.perf_counter()
+    plan = _plan(zones, booths, requests, weights)
+    greedy = _greedy_choice(plan)
+    greedy_assignment = _greedy_layout(plan, greedy)
+    greedy_objective = score(zones, booths, requests, greedy_assignment, weights)
+
+    chosen, bound, optimal, variables = _solve(plan, greedy, time_limit, gap)
+    assignments = _arrange(plan, chosen)
+    objective = score(zones, booths, requests, assignments, weights)
+    if objective < greedy_objective - 1e-6:  # never hand back less than the baseline
+        assignments, objective = greedy_assignment, greedy_objective
+    # The bound covers the first stage; neighbours can add at most their bonus on every touching pair.
+    first_stage = _first_stage_value(plan, assignments)
+    bound = max(bound, first_stage)
+    relative_gap = 0.0 if optimal else (bound - first_stage) / max(abs(first_stage), 1e-9)
+    return Outcome(assignments, _reasons(plan, assignments), objective, bound, relative_gap, optimal,
+                   time.perf_counter() - started, greedy_objective, variables, first_stage)
+
+
+def _first_stage_value(plan: _Plan, assignments: dict[int, tuple[int, ...]]) -> float:
+    request_by_id = {r.id: r for r in plan.requests}
+    total = 0.0
+    used: dict[str, int] = defaultdict(int)
+    for rid, ids in assignments.items():
+        request = request_by_id[rid]
+        total += priority(request, plan.weights) + zone_bonus(request, plan.booths[ids[0]].zone, plan.weights)
+        used[request.province] += len(ids)
+    return total - plan.weights.over_province_share * sum(max(0, n - plan.shares.get(p, 0)) for p, n in used.items())
+
+
+def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float):
+    """Chosen (class, segment or None) per request, the proven bound, whether optimal, the column count.
+
+    Columns: for a one-booth request, one per class it may use (any booth of the class will do, so
+    the class's size is its capacity); for a longer request, one per segment of such a class that
+    is long enough (a run must fit in one segment). Rows: one per request (at most one column),
+    per class (booths), per segment that longer requests may use (booths), per province (fair
+    share, with a penalised slack column).
+    """
+    import highspy
+
+    weights, requests, segments = plan.weights, plan.requests, plan.segments
+    row_upper: list[float] = []
+
+    def new_row(bound: float) -> int:
+        row_upper.append(bound)
+        return len(row_upper) - 1
+
+    request_row = [new_row(1.0) for _ in requests]
+    class_row = {key: new_row(float(sum(len(segments[s].booths) for s in ss))) for key, ss in plan.classes.items()}
+    segment_row: dict[int, int] = {}
+    province_row: dict[str, int] = {}
+    locked_use: dict[str, int] = defaultdict(int)
+    request_by_id = {r.id: r for r in requests}
+    for rid, ids in plan.locked.items():
+        locked_use[request_by_id[rid].province] += len(ids)
+    for province in sorted({r.province for r in requests}):
+        province_row[province] = new_row(float(plan.shares.get(province, 0) - locked_use[province]))
+
+    cost, starts, index, values, meaning = [], [0], [], [], []
+    for i, request in enumerate(requests):
+        value = priority(request, weights) + 1e-3 * (len(requests) - i) / len(requests)  # ties: the earlier one
+        for key in plan.fitting[i]:
+            worth = -(value + zone_bonus(request, key[0], weights))
+            options = [None] if request.booths == 1 else [s for s in plan.classes[key]
+                                                          if len(segments[s].booths) >= request.booths]
+            for s in options:
+                entries = [(request_row[i], 1.0), (class_row[key], float(request.booths))]
+                if s is not None:
+                    if s not in segment_row:
+                        segment_row[s] = new_row(float(len(segments[s].booths)))
+                    entries.append((segment_row[s], float(request.booths)))
+                entries.append((province_row[request.province], float(request.booths)))
+                entries.sort()
+                index += [r for r, _ in entries]
+                values += [v for _, v in entries]
+                starts.append(len(index))
+                cost.append(worth)
+                meaning.append((i, key, s))
+    placements = len(cost)
+    for row in province_row.values():  # booths over the fair share, penalised
+        index.append(row)
+        values.append(-1.0)
+        starts.append(len(index))
+        cost.append(weights.over_province_share)
+        meaning.append(None)
+    if placements == 0:
+        return [None] * len(requests), 0.0, True, 0
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cost), len(row_upper)
+    lp.col_cost_ = np.array(cost)
+    lp.col_lower_ = np.zeros(len(cost))
+    lp.col_upper_ = np.array([1.0] * placements + [float(len(plan.booths))] * len(province_row))
+    lp.row_lower_ = np.full(len(row_upper), -highspy.kHighsInf)
+    lp.row_upper_ = np.array(row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(values)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * placements + [highspy.HighsVarType.kContinuous] * len(province_row)
+
+    solver = highspy.Highs()
+    for option, value in (("output_flag", False), ("time_limit", float(time_limit)), ("mip_rel_gap", float(gap)),
+                          ("threads", 1), ("random_seed", 0)):
+        solver.setOptionValue(option, value)
+    solver.passModel(lp)
+    solver.setSolution(_start_solution(plan, start, meaning, placements, province_row, locked_use))
+    solver.run()
+    info = solver.getInfo()
+    solution = np.array(solver.getSolution().col_value[:placements])
+    chosen: list[tuple | None] = [None] * len(requests)
+    for column in np.flatnonzero(solution > 0.5):
+        i, key, s = meaning[column]
+        chosen[i] = (key, s)
+    optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal and info.mip_gap <= gap + 1e-12
+    return chosen, -info.mip_dual_bound, optimal, len(cost)
+
+
+def _start_solution(plan: _Plan, start, meaning, placements: int, province_row, locked_use):
+    import highspy
+
+    column_of = {m: c for c, m in enumerate(meaning[:placements])}
+    values = np.zeros(len(meaning))
+    used: dict[str, int] = defaultdict(int, locked_use)
+    for i, pick in enumerate(start):
+        if pick is None:
+            continue
+        key, s = pick
+        request = plan.requests[i]
+        values[column_of[(i, key, None if request.booths == 1 else s)]] = 1.0
+        used[request.province] += request.booths
+    for offset, province in enumerate(province_row):
+        values[placements + offset] = max(0.0, used[province] - plan.shares.get(province, 0))
+    solution = highspy.HighsSolution()
+    solution.col_value = list(values)
+    solution.value_valid = True
+    return solution
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage two: where inside each zone
+
+
+def _arrange(plan: _Plan, chosen: list[tuple | None]) -> dict[int, tuple[int, ...]]:
+    """Booths for every chosen request: longer requests in their segment, one-booth requests in the
+    booths of their class that are left, laid out so that a group's exhibitors stand together and
+    exhibitors of one subgroup alternate with others (competitors not side by side)."""
+    assignments = dict(plan.locked)
+    per_class: dict[tuple, list[Request]] = defaultdict(list)
+    per_segment: dict[int, list[Request]] = defaultdict(list)
+    for request, pick in zip(plan.requests, chosen, strict=True):
+        if pick is None:
+            continue
+        key, s = pick
+        (per_class[key] if s is None else per_segment[s]).append(request)
+    for key in sorted(set(per_class) | {(plan.segments[s].zone, plan.segments[s].kind, plan.segments[s].amenities)
+                                        for s in per_segment}, key=lambda k: (k[0], k[1], sorted(k[2]))):
+        singles = _interleaved(per_class.get(key, []))
+        for s in plan.classes[key]:
+            segment = plan.segments[s]
+            blocks = per_segment.get(s, [])
+            room = len(segment.booths) - sum(r.booths for r in blocks)
+            here, singles = singles[:room], singles[room:]
+            position = 0
+            for request in sorted(blocks + here, key=lambda r: r.group):  # stable: keeps the interleaving
+                assignments[request.id] = segment.booths[position:position + request.booths]
+                position += request.booths
+    return assignments
+
+
+def _interleaved(requests: list[Request]) -> list[Request]:
+    """Grouped by OCOP group; inside a group, subgroups dealt out in turn, the largest first."""
+    ordered = []
+    by_group: dict[str, list[Request]] = defaultdict(list)
+    for request in requests:
+        by_group[request.group].append(request)
+    for group in sorted(by_group):
+        piles: dict[str, list[Request]] = defaultdict(list)
+        for request in by_group[group]:
+            piles[request.subgroup].append(request)
+        queues = sorted(piles.values(), key=lambda pile: (-len(pile), pile[0].subgroup))
+        while queues:
+            for pile in queues:
+                ordered.append(pile.pop(0))
+            queues = sorted((p for p in queues if p), key=lambda pile: (-len(pile), pile[0].subgroup))
+    return ordered
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations
+
+
+def _reasons(plan: _Plan, assignments: dict[int, tuple[int, ...]]) -> dict[int, Reason]:
+    reasons: dict[int, Reason] = {}
+    holder = {booth: rid for rid, ids in assignments.items() for booth in ids}
+    lowest_served = min((priority(r, plan.weights) for r in plan.requests if r.id in assignments), default=0.0)
+    for index, request in enumerate(plan.requests):
+        prio = round(priority(request, plan.weights))
+        if request.id in assignments:
+            ids = assignments[request.id]
+            zone = plan.booths[ids[0]].zone
+            details = {"booths": [plan.booths[b].code for b in ids], "zone": plan.zones[zone].name, "priority": prio,
+                       "choice": request.zones.index(zone) + 1 if zone in request.zones else 0,
+                       "stars": request.stars, "newcomer": request.newcomer,
+                       "featured": request.province in plan.weights.featured_provinces}
+            reasons[request.id] = Reason("locked" if request.locked else "placed", details)
+        else:
+            reasons[request.id] = _why_not(plan, index, request, holder, prio, lowest_served)
+    return reasons
+
+
+def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], prio: int, lowest: float) -> Reason:
+    zones = [z for z in plan.zones.values() if zone_takes(z, request)]
+    base = {"booths": request.booths, "kind": request.kind, "amenities": sorted(request.amenities), "priority": prio}
+    if not zones:
+        return Reason("no_zone", {**base, "group": request.group, "province": request.province})
+    zone_ids = {z.id for z in zones}
+    names = [z.name for z in sorted(zones, key=lambda z: z.id)]
+    usable = [b for b in plan.booths.values() if b.zone in zone_ids and not b.blocked]
+    if not any(b.kind == request.kind for b in usable):
+        return Reason("no_kind", {**base, "zones": names})
+    if not any(b.kind == request.kind and request.amenities <= b.amenities for b in usable):
+        return Reason("no_amenities", {**base, "zones": names})
+    if not plan.fitting[index]:
+        return Reason("no_adjacent", {**base, "zones": names})
+    fitting = {b for key in plan.fitting[index] for s in plan.classes[key] for b in plan.segments[s].booths}
+    taken = fitting & holder.keys()
+    return Reason("outbid", {**base, "zones": names, "fitting": len(fitting), "taken": len(taken),
+                             "lowest_served": round(lowest)})
