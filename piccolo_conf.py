@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "accounts.piccolo_app",
         "catalog.piccolo_app",
         "salespoints.piccolo_app",
+        "fairs.piccolo_app",
     ]
 )

@@ -244,3 +244,19 @@ async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict
         .limit(limit)
     )
 
+
+
+async def enqueue_notification(key: str, recipient: int, template: str, data: dict, due_at: dt.datetime | None = None,
+                               channel: str = "email") -> bool:
+    """Writes one outbox row unless a row with this key exists; True when it wrote one.
+
+    Call it inside the transaction of the change that causes it: the notification exists if and
+    only if the change does.
+    """
+    from accounts.tables import Notification
+
+    if await Notification.exists().where(Notification.key == key):
+        return False
+    await Notification.insert(Notification(key=key, recipient=recipient, template=template, data=_jsonable(data),
+                                            channel=channel, due_at=due_at or dt.datetime.now(dt.UTC)))
+    return True

@@ -39,3 +39,25 @@ class AuditEntry(Table):
     entity_id = Varchar(length=64, index=True)
     before = JSON(null=True)
     after = JSON(null=True)
+
+
+class Notification(Table):
+    """The outbox: a message due to a user. Rules write rows; the scheduler delivers them.
+
+    `key` names the rule and subject ("fair 3 published, application 12"), so writing the same
+    notification twice leaves one row.
+    """
+
+    key = Varchar(length=200, unique=True)
+    recipient = Integer(index=True)  # a user id
+    channel = Varchar(length=16, default="email")
+    template = Varchar(length=64)
+    data = JSON(default="{}")
+    due_at = Timestamptz(default=TimestamptzNow(), index=True)
+    status = Varchar(length=16, default="pending", index=True)
+    attempts = Integer(default=0)
+    message_id = Varchar(length=255, default="")
+    error = Varchar(length=500, default="")
+    sent_at = Timestamptz(null=True, default=None)
+    read_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from core.text import fold  # noqa: F401 (part of this module's interface)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -152,12 +153,6 @@ def certificate_status(
     if (expires_on - today).days <= EXPIRING_WITHIN_DAYS:
         return "expiring"
     return "valid"
-
-
-def fold(text: str) -> str:
-    """Lower-case text without diacritics, đ as d: how Vietnamese users type a search."""
-    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
 
 
 def province_name(code: str) -> str:

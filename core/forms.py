@@ -66,6 +66,8 @@ def _convert(value: Any, annotation: Any) -> Any:
         return value in (True, "1", "on", "true", "yes", 1)
     if base is dt.date:
         return parse_date(value)
+    if typing.get_origin(base) is list and not isinstance(value, list):
+        value = [value]  # a form sends one value for a list with one item
     if base is int and isinstance(value, str):
         return int(value.replace(".", "").replace(",", "").replace(" ", ""))
     return msgspec.convert(value, base, strict=False)

@@ -36,3 +36,58 @@ def xlsx_response(content: bytes, filename: str):
     from litestar import Response
 
     return Response(content, media_type=XLSX_MEDIA_TYPE, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def read_table(filename: str, content: bytes, max_bytes: int, aliases: dict[str, tuple[str, ...]],
+               max_rows: int = 10_000) -> list[dict[str, Any]]:
+    """The rows of the first sheet of an .xlsx or .csv upload as dicts keyed by field name.
+
+    Headers are matched without case or accents against each field's aliases (so "Mã gian"
+    and "code" both work). Wrong types, oversized or unreadable files raise ValidationFailed.
+    """
+    import csv
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from core.errors import N_, Msg, ValidationFailed
+    from core.text import fold
+
+    if not content:
+        raise ValidationFailed({"file": N_("Choose a file to import.")})
+    if len(content) > max_bytes:
+        raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        if not content.startswith(b"PK\x03\x04"):
+            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")})
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+            book.close()
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
+            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")}) from None
+    elif lower.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    else:
+        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+    if not rows:
+        raise ValidationFailed({"file": N_("The file is empty.")})
+    headers = [fold(str(h or "")).strip().rstrip(":*") for h in rows[0]]
+    columns = {}
+    for field, names in aliases.items():
+        for index, header in enumerate(headers):
+            if header == field or header in names:
+                columns.setdefault(field, index)
+    body = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
+    if len(body) > max_rows:
+        raise ValidationFailed({"file": Msg(N_("At most %(n)s rows can be imported at once."), n=max_rows)})
+    return [{field: (r[i] if i < len(r) else None) for field, i in columns.items()} for r in body]

@@ -32,6 +32,7 @@ from core import i18n
 from core.errors import DomainError, ValidationFailed, render
 from core.security import HEADERS, RESPONSE_HEADERS, add_security_headers
 from core.settings import settings
+from fairs.routes import FairApi, FairPages
 from ocop import database
 from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
@@ -146,6 +147,8 @@ def create_app() -> Litestar:
             BuyerApi,
             SalesPointPages,
             SalesPointApi,
+            FairPages,
+            FairApi,
             PublicPages,
             OpenData,
             LabelSheets,

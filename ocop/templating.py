@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from jinja2 import Environment
 
 from accounts.enums import ACTION_LABELS, Role
@@ -11,6 +13,8 @@ from catalog.enums import LABELS as CATALOG_LABELS
 from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
 from core import i18n
 from core.errors import render
+from fairs.enums import LABELS as FAIR_LABELS
+from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
 from ocop import formatting
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
@@ -20,20 +24,22 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_LABELS = {
-    **{member.value: text for member, text in {**ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}.items()},
-    **ACTION_LABELS,
-}
+_ALL_LABELS = {**FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
+_LABELS = {**{member.value: text for member, text in _ALL_LABELS.items()}, **ACTION_LABELS}
+# Two enums may share a value ("open" counts and "open" fairs): a member finds its own label.
+_MEMBER_LABELS = {(type(member), member.value): text for member, text in _ALL_LABELS.items()}
 
 
 def label(code) -> str:
-    """The translated label of an enum code (role, producer kind, status, ...)."""
+    """The translated label of an enum member or code (role, producer kind, status, ...)."""
+    if isinstance(code, enum.Enum) and (type(code), code.value) in _MEMBER_LABELS:
+        return i18n.gettext(_MEMBER_LABELS[(type(code), code.value)])
     code = getattr(code, "value", code)
     return i18n.gettext(_LABELS.get(code, code)) if code else ""
 
 
 def options(enum_class) -> list[tuple[str, str]]:
-    return [(member.value, label(member.value)) for member in enum_class]
+    return [(member.value, label(member)) for member in enum_class]
 
 
 def _localised(item) -> str:
@@ -83,6 +89,13 @@ def configure_environment(env: Environment) -> None:
         MovementKind=MovementKind,
         PointKind=PointKind,
         Policy=Policy,
+        FairKind=FairKind,
+        FairStatus=FairStatus,
+        FeePolicy=FeePolicy,
+        ZoneTheme=ZoneTheme,
+        BoothKind=BoothKind,
+        Amenity=Amenity,
+        ApplicationStatus=ApplicationStatus,
         options=options,
         group_options=group_options,
         subgroup_options=subgroup_options,

@@ -1,0 +1,460 @@
+"""Fair pages for staff and producers, and the /api/v1/fairs endpoints. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+
+from accounts.guards import current_actor, require_login
+from catalog.tables import Producer, Product
+from core.errors import DomainError, ValidationFailed
+from core.forms import parse_struct
+from core.settings import settings
+from core.spreadsheets import read_table
+from fairs import services
+from fairs.enums import TRANSITIONS, FairStatus
+from fairs.plans import plan_pdf, plan_svg
+from fairs.schemas import (
+    AllocationOut,
+    ApplicationIn,
+    ApplicationOut,
+    AssignIn,
+    BoothIn,
+    BoothSaleIn,
+    DayFigures,
+    FairIn,
+    FairOut,
+    FloorPlan,
+    GridIn,
+    StatusIn,
+    SwapIn,
+    VisitorsIn,
+    WeightsIn,
+    ZoneIn,
+    ZoneOut,
+)
+from fairs.services.common import is_organizer
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+BOOTH_COLUMNS = {
+    "zone": ("khu", "ma khu", "zone code"), "code": ("ma", "ma gian", "gian", "booth", "booth code"),
+    "x": ("vi tri x",), "y": ("vi tri y",), "width": ("rong", "chieu rong", "ngang"),
+    "depth": ("sau", "chieu sau"), "kind": ("loai", "loai gian", "type"), "amenities": ("tien ich", "dich vu"),
+    "price": ("gia", "phi", "fee"),
+}
+
+
+def _form(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "_csrf_token"}
+
+
+async def _read_booth_rows(upload: Any) -> list[dict]:
+    if not isinstance(upload, UploadFile):
+        raise ValidationFailed({"file": "Choose a file to import."})
+    return read_table(upload.filename or "", await upload.read(), settings.max_upload_bytes, BOOTH_COLUMNS)
+
+
+# -- JSON API -------------------------------------------------------------------------------------
+
+
+class FairApi(Controller):
+    path = "/api/v1/fairs"
+    guards = [require_login]
+    tags = ["fairs"]
+
+    @get("/")
+    async def list_fairs(self, status: str = "") -> list[FairOut]:
+        return await services.list_fairs(status)
+
+    @post("/")
+    async def create_fair(self, request: Request, data: FairIn) -> FairOut:
+        return await services.get_fair(await services.create_fair(data, current_actor(request)))
+
+    @get("/{fair_id:int}")
+    async def get_fair(self, fair_id: int) -> FairOut:
+        return await services.get_fair(fair_id)
+
+    @put("/{fair_id:int}")
+    async def update_fair(self, request: Request, fair_id: int, data: FairIn) -> FairOut:
+        await services.update_fair(fair_id, data, current_actor(request))
+        return await services.get_fair(fair_id)
+
+    @post("/{fair_id:int}/status")
+    async def change_status(self, request: Request, fair_id: int, data: StatusIn) -> FairOut:
+        await services.change_status(fair_id, data.status, current_actor(request))
+        return await services.get_fair(fair_id)
+
+    @put("/{fair_id:int}/weights")
+    async def set_weights(self, request: Request, fair_id: int, data: WeightsIn) -> FairOut:
+        await services.set_weights(fair_id, data, current_actor(request))
+        return await services.get_fair(fair_id)
+
+    @get("/{fair_id:int}/zones")
+    async def zones(self, fair_id: int) -> list[ZoneOut]:
+        await services.get_fair(fair_id)
+        return await services.zones(fair_id)
+
+    @post("/{fair_id:int}/zones")
+    async def add_zone(self, request: Request, fair_id: int, data: ZoneIn) -> dict:
+        return {"id": await services.add_zone(fair_id, data, current_actor(request))}
+
+    @post("/{fair_id:int}/booths")
+    async def add_booth(self, request: Request, fair_id: int, data: BoothIn) -> dict:
+        return {"id": await services.add_booth(fair_id, data, current_actor(request))}
+
+    @post("/{fair_id:int}/booths/grid")
+    async def generate_booths(self, request: Request, fair_id: int, data: GridIn) -> dict:
+        return {"created": await services.generate_booths(fair_id, data, current_actor(request))}
+
+    @post("/{fair_id:int}/booths/import")
+    async def import_booths(self, request: Request, fair_id: int, data: Upload) -> dict:
+        rows = await _read_booth_rows(data.get("file"))
+        return {"created": await services.import_booths(fair_id, rows, current_actor(request))}
+
+    @put("/{fair_id:int}/booths/{booth_id:int}")
+    async def update_booth(self, request: Request, fair_id: int, booth_id: int, data: BoothIn) -> None:
+        if (await services.booth_row(booth_id))["fair"] != fair_id:
+            raise ValidationFailed({"booth": "This booth is in another fair."})
+        await services.update_booth(booth_id, data, current_actor(request))
+
+    @get("/{fair_id:int}/plan")
+    async def plan(self, request: Request, fair_id: int) -> FloorPlan:
+        return await services.floor_plan(fair_id, public=not is_organizer(current_actor(request)))
+
+    @get("/{fair_id:int}/applications")
+    async def applications(self, request: Request, fair_id: int, status: str = "") -> list[ApplicationOut]:
+        return await services.list_applications(fair_id, current_actor(request), status)
+
+    @post("/{fair_id:int}/applications")
+    async def apply(self, request: Request, fair_id: int, data: ApplicationIn) -> ApplicationOut:
+        actor = current_actor(request)
+        return await services.get_application(await services.apply(fair_id, data, actor), actor)
+
+    @get("/applications/{application_id:int}")
+    async def application(self, request: Request, application_id: int) -> ApplicationOut:
+        return await services.get_application(application_id, current_actor(request))
+
+    @post("/applications/{application_id:int}/withdraw")
+    async def withdraw(self, request: Request, application_id: int) -> ApplicationOut:
+        actor = current_actor(request)
+        await services.withdraw(application_id, actor)
+        return await services.get_application(application_id, actor)
+
+    @post("/applications/{application_id:int}/confirm")
+    async def confirm(self, request: Request, application_id: int) -> ApplicationOut:
+        actor = current_actor(request)
+        await services.confirm(application_id, actor)
+        return await services.get_application(application_id, actor)
+
+    @post("/applications/{application_id:int}/check-in")
+    async def check_in(self, request: Request, application_id: int) -> ApplicationOut:
+        actor = current_actor(request)
+        await services.check_in(application_id, actor)
+        return await services.get_application(application_id, actor)
+
+    @post("/{fair_id:int}/allocation")
+    async def allocate(self, request: Request, fair_id: int) -> AllocationOut:
+        return await services.run_allocation(fair_id, current_actor(request))
+
+    @post("/{fair_id:int}/assignments", status_code=204)
+    async def assign(self, request: Request, fair_id: int, data: AssignIn) -> None:
+        await services.assign(fair_id, data, current_actor(request))
+
+    @post("/{fair_id:int}/swaps", status_code=204)
+    async def swap(self, request: Request, fair_id: int, data: SwapIn) -> None:
+        await services.swap(fair_id, data, current_actor(request))
+
+    @delete("/{fair_id:int}/booths/{booth_id:int}/assignment", status_code=204)
+    async def release(self, request: Request, fair_id: int, booth_id: int) -> None:
+        await services.release(fair_id, booth_id, current_actor(request))
+
+    @put("/{fair_id:int}/booths/{booth_id:int}/lock", status_code=204)
+    async def lock(self, request: Request, fair_id: int, booth_id: int, data: dict[str, bool]) -> None:
+        await services.set_lock(fair_id, booth_id, bool(data.get("locked", True)), current_actor(request))
+
+    @post("/{fair_id:int}/visitors", status_code=204)
+    async def visitors(self, request: Request, fair_id: int, data: VisitorsIn) -> None:
+        await services.record_visitors(fair_id, data, current_actor(request))
+
+    @post("/{fair_id:int}/sales", status_code=204)
+    async def sales(self, request: Request, fair_id: int, data: BoothSaleIn) -> None:
+        await services.record_booth_sales(fair_id, data, current_actor(request))
+
+    @get("/{fair_id:int}/days")
+    async def days(self, fair_id: int) -> list[DayFigures]:
+        return await services.daily_figures(fair_id)
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+
+class FairPages(Controller):
+    path = "/fairs"
+    guards = [require_login]
+    include_in_schema = False
+
+    @get("/")
+    async def fairs(self, request: Request) -> Template:
+        return Template(template_name="fairs/list.html", context={
+            "fairs": await services.list_fairs(), "can_edit": is_organizer(current_actor(request))})
+
+    @get("/new")
+    async def new(self) -> Template:
+        return Template(template_name="fairs/edit.html", context={"fair": None, "values": {"min_stars": 3}, "errors": {}})
+
+    @post("/new")
+    async def create(self, request: Request, data: Form) -> Template | Redirect:
+        values = _form(data)
+        try:
+            fair_id = await services.create_fair(parse_struct(values, FairIn), current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="fairs/edit.html", status_code=422,
+                            context={"fair": None, "values": values, "errors": error.errors})
+        return Redirect(f"/fairs/{fair_id}")
+
+    @get("/{fair_id:int}/edit")
+    async def edit(self, fair_id: int) -> Template:
+        fair = await services.get_fair(fair_id)
+        return Template(template_name="fairs/edit.html", context={"fair": fair, "values": _fair_values(fair), "errors": {}})
+
+    @post("/{fair_id:int}/edit")
+    async def update(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        values = _form(data)
+        try:
+            await services.update_fair(fair_id, parse_struct(values, FairIn), current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="fairs/edit.html", status_code=422,
+                            context={"fair": await services.get_fair(fair_id), "values": values, "errors": error.errors})
+        return Redirect(f"/fairs/{fair_id}")
+
+    @get("/{fair_id:int}")
+    async def fair(self, request: Request, fair_id: int) -> Template:
+        return Template(template_name="fairs/fair.html", context=await self._overview(request, fair_id))
+
+    @post("/{fair_id:int}/status")
+    async def change_status(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        try:
+            await services.change_status(fair_id, FairStatus(str(data.get("status"))), current_actor(request))
+        except (DomainError, ValueError) as error:
+            context = await self._overview(request, fair_id)
+            context["status_error"] = error.message if isinstance(error, DomainError) else str(error)
+            return Template(template_name="fairs/fair.html", context=context, status_code=409)
+        return Redirect(f"/fairs/{fair_id}")
+
+    @post("/{fair_id:int}/allocate")
+    async def allocate(self, request: Request, fair_id: int) -> Redirect:
+        await services.run_allocation(fair_id, current_actor(request))
+        return Redirect(f"/fairs/{fair_id}/applications")
+
+    @post("/{fair_id:int}/weights")
+    async def weights(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        try:
+            await services.set_weights(fair_id, parse_struct(_form(data), WeightsIn), current_actor(request))
+        except ValidationFailed as error:
+            context = await self._overview(request, fair_id)
+            context["weight_errors"] = error.errors
+            return Template(template_name="fairs/fair.html", context=context, status_code=422)
+        return Redirect(f"/fairs/{fair_id}")
+
+    async def _overview(self, request: Request, fair_id: int) -> dict:
+        fair = await services.get_fair(fair_id)
+        return {"fair": fair, "can_edit": is_organizer(current_actor(request)), "next_states": sorted(
+                    TRANSITIONS[fair.status], key=list(FairStatus).index), "run": await services.last_run(fair_id),
+                "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
+
+    # -- floor plan
+
+    @get("/{fair_id:int}/plan")
+    async def plan(self, request: Request, fair_id: int) -> Template:
+        return Template(template_name="fairs/plan.html", context=await self._plan_context(request, fair_id))
+
+    @get("/{fair_id:int}/plan.pdf")
+    async def plan_pdf(self, fair_id: int) -> Response:
+        fair = await services.get_fair(fair_id)
+        pdf = await plan_pdf(fair, await services.floor_plan(fair_id))
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="so-do-gian-hang-{fair_id}.pdf"'})
+
+    async def _plan_context(self, request: Request, fair_id: int, errors: dict | None = None, form: str = "",
+                            values: dict | None = None) -> dict:
+        fair = await services.get_fair(fair_id)
+        plan = await services.floor_plan(fair_id)
+        actor = current_actor(request)
+        applications = await services.list_applications(fair_id, actor) if is_organizer(actor) else []
+        placeable = ("eligible", "waitlisted", "allocated", "confirmed")
+        return {"fair": fair, "plan": plan, "svg": plan_svg(plan, interactive=is_organizer(actor)),
+                "can_edit": is_organizer(actor), "applications": applications,
+                "booth_options": [(b.id, f"{b.code} · {b.exhibitor}" if b.exhibitor else b.code) for b in plan.booths],
+                "zone_options": [(z.id, f"{z.code} · {z.name}") for z in plan.zones],
+                "zone_names": {z.id: z.name for z in plan.zones},
+                "application_options": [(a.id, f"{a.producer_name} ({a.booths_wanted})") for a in applications
+                                        if a.status.value in placeable],
+                "errors": errors or {}, "form": form, "values": values or {}}
+
+    async def _plan_action(self, request: Request, fair_id: int, form: str, action) -> Template | Redirect:
+        values = _form(await request.form()) if request.method == "POST" else {}
+        try:
+            await action(values)
+        except (ValidationFailed, DomainError) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
+            context = await self._plan_context(request, fair_id, errors, form, values)
+            return Template(template_name="fairs/plan.html", context=context, status_code=error.status_code)
+        return Redirect(f"/fairs/{fair_id}/plan")
+
+    @post("/{fair_id:int}/zones")
+    async def add_zone(self, request: Request, fair_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, "zone",
+                                       lambda v: services.add_zone(fair_id, parse_struct(v, ZoneIn), actor))
+
+    @post("/{fair_id:int}/grid")
+    async def grid(self, request: Request, fair_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, "grid",
+                                       lambda v: services.generate_booths(fair_id, parse_struct(v, GridIn), actor))
+
+    @post("/{fair_id:int}/booths/import")
+    async def import_booths(self, request: Request, fair_id: int, data: Upload) -> Template | Redirect:
+        actor = current_actor(request)
+        try:
+            await services.import_booths(fair_id, await _read_booth_rows(data.get("file")), actor)
+        except ValidationFailed as error:
+            context = await self._plan_context(request, fair_id, error.errors, "import")
+            return Template(template_name="fairs/plan.html", context=context, status_code=422)
+        return Redirect(f"/fairs/{fair_id}/plan")
+
+    @post("/{fair_id:int}/booths/{booth_id:int}")
+    async def update_booth(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, f"booth-{booth_id}",
+                                       lambda v: services.update_booth(booth_id, parse_struct(v, BoothIn), actor))
+
+    @post("/{fair_id:int}/assign")
+    async def assign(self, request: Request, fair_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        form = await request.form()
+        booth_ids = form.getall("booth_ids") if hasattr(form, "getall") else form.get("booth_ids")
+
+        async def action(values):
+            data = parse_struct({**values, "booth_ids": booth_ids}, AssignIn)
+            await services.assign(fair_id, data, actor)
+
+        return await self._plan_action(request, fair_id, "assign", action)
+
+    @post("/{fair_id:int}/swap")
+    async def swap(self, request: Request, fair_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, "swap",
+                                       lambda v: services.swap(fair_id, parse_struct(v, SwapIn), actor))
+
+    @post("/{fair_id:int}/booths/{booth_id:int}/release")
+    async def release(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, "release", lambda v: services.release(fair_id, booth_id, actor))
+
+    @post("/{fair_id:int}/booths/{booth_id:int}/lock")
+    async def lock(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._plan_action(request, fair_id, "lock", lambda v: services.set_lock(
+            fair_id, booth_id, v.get("locked") in ("1", "true", "on"), actor))
+
+    # -- applications
+
+    @get("/{fair_id:int}/applications")
+    async def applications(self, request: Request, fair_id: int, status: str = "") -> Template:
+        actor = current_actor(request)
+        return Template(template_name="fairs/applications.html", context={
+            "fair": await services.get_fair(fair_id), "applications": await services.list_applications(fair_id, actor, status),
+            "status": status, "can_edit": is_organizer(actor)})
+
+    @get("/{fair_id:int}/apply")
+    async def apply_form(self, request: Request, fair_id: int, producer_id: int | None = None) -> Template:
+        return Template(template_name="fairs/apply.html", context=await self._apply_context(request, fair_id, {
+            "producer_id": producer_id}, {}))
+
+    @post("/{fair_id:int}/apply")
+    async def apply(self, request: Request, fair_id: int) -> Template | Redirect:
+        form = await request.form()
+        values = _form(dict(form))
+        for many in ("product_ids", "amenities", "zone_preferences"):
+            values[many] = [v for v in form.getall(many) if v] if hasattr(form, "getall") else values.get(many, [])
+        try:
+            application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), current_actor(request))
+        except (ValidationFailed, DomainError) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
+            return Template(template_name="fairs/apply.html", status_code=error.status_code,
+                            context=await self._apply_context(request, fair_id, values, errors))
+        return Redirect(f"/fairs/applications/{application_id}")
+
+    async def _apply_context(self, request: Request, fair_id: int, values: dict, errors: dict) -> dict:
+        actor = current_actor(request)
+        fair = await services.get_fair(fair_id)
+        if is_organizer(actor):
+            producers = await Producer.select(Producer.id, Producer.name).order_by(Producer.name)
+        else:
+            producers = await Producer.select(Producer.id, Producer.name).where(
+                Producer.id.is_in(list(actor.producer_ids) or [0]))
+        producer_id = values.get("producer_id") or (producers[0]["id"] if len(producers) == 1 else None)
+        products = []
+        if producer_id:
+            products = await Product.select(Product.id, Product.name, Product.stars, Product.expires_on).where(
+                Product.producer == int(producer_id)).order_by(Product.name)
+        return {"fair": fair, "producers": producers, "products": products, "zones": await services.zones(fair_id),
+                "values": {**values, "producer_id": int(producer_id) if producer_id else None}, "errors": errors}
+
+    @get("/applications/{application_id:int}")
+    async def application(self, request: Request, application_id: int) -> Template:
+        application = await services.get_application(application_id, current_actor(request))
+        return Template(template_name="fairs/application.html", context={
+            "application": application, "fair": await services.get_fair(application.fair_id),
+            "can_edit": is_organizer(current_actor(request))})
+
+    @post("/applications/{application_id:int}/{action:str}")
+    async def application_action(self, request: Request, application_id: int, action: str) -> Redirect:
+        actor = current_actor(request)
+        handlers = {"withdraw": services.withdraw, "confirm": services.confirm, "check-in": services.check_in}
+        if action not in handlers:
+            raise ValidationFailed({"action": "Unknown action."})
+        await handlers[action](application_id, actor)
+        return Redirect(f"/fairs/applications/{application_id}")
+
+    # -- the days of the fair
+
+    @get("/{fair_id:int}/days")
+    async def days(self, request: Request, fair_id: int) -> Template:
+        return Template(template_name="fairs/days.html", context=await self._days_context(request, fair_id, {}, {}))
+
+    async def _days_context(self, request: Request, fair_id: int, values: dict, errors: dict) -> dict:
+        actor = current_actor(request)
+        return {"fair": await services.get_fair(fair_id), "days": await services.daily_figures(fair_id),
+                "exhibitors": [a for a in await services.list_applications(fair_id, actor) if a.booths],
+                "sales": await services.sales_of(fair_id), "can_edit": is_organizer(actor),
+                "values": values, "errors": errors}
+
+    @post("/{fair_id:int}/visitors")
+    async def visitors(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        return await self._record(request, fair_id, data, VisitorsIn, services.record_visitors)
+
+    @post("/{fair_id:int}/sales")
+    async def sales(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        return await self._record(request, fair_id, data, BoothSaleIn, services.record_booth_sales)
+
+    async def _record(self, request: Request, fair_id: int, data: dict, struct, service) -> Template | Redirect:
+        values = _form(data)
+        try:
+            await service(fair_id, parse_struct(values, struct), current_actor(request))
+        except (ValidationFailed, DomainError) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
+            return Template(template_name="fairs/days.html", status_code=error.status_code,
+                            context=await self._days_context(request, fair_id, values, errors))
+        return Redirect(f"/fairs/{fair_id}/days")
+
+
+def _fair_values(fair: FairOut) -> dict:
+    return {field: getattr(fair, field) for field in FairIn.__struct_fields__}

@@ -1,0 +1,34 @@
+"""Fairs' services: each public function is one transaction, checked before it writes."""
+
+from fairs.services.allocations import assign, last_run, release, run_allocation, set_lock, swap
+from fairs.services.applications import (
+    apply,
+    check_in,
+    confirm,
+    eligibility_problems,
+    get_application,
+    list_applications,
+    recheck_eligibility,
+    withdraw,
+)
+from fairs.services.events import change_status, create_fair, get_fair, list_fairs, set_weights, update_fair, weights_of
+from fairs.services.floorplans import (
+    add_booth,
+    add_zone,
+    booth_row,
+    exhibitors,
+    floor_plan,
+    generate_booths,
+    import_booths,
+    update_booth,
+    zones,
+)
+from fairs.services.onsite import daily_figures, record_booth_sales, record_visitors, sales_of
+
+__all__ = [
+    "add_booth", "add_zone", "apply", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
+    "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
+    "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "recheck_eligibility",
+    "record_booth_sales", "record_visitors", "release", "run_allocation", "sales_of", "set_lock", "set_weights",
+    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones",
+]

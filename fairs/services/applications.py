@@ -1,0 +1,285 @@
+"""Applications for booths: entered by a producer or an organizer, checked for eligibility on entry
+and again before allocation, withdrawn, confirmed and checked in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from accounts.services import Actor, record_audit
+from catalog.reference import certificate_status
+from catalog.services import today
+from catalog.tables import Producer, Product
+from core import i18n
+from core.errors import N_, Conflict, Forbidden, Msg, ValidationFailed
+from fairs.enums import Amenity, ApplicationStatus, AssignmentState, FairStatus
+from fairs.explanations import explain
+from fairs.schemas import ApplicationIn, ApplicationOut
+from fairs.services.common import (
+    application_row,
+    ensure_acts_for,
+    fair_row,
+    in_range,
+    is_organizer,
+    join,
+    split,
+)
+from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, Zone
+
+MAX_PRODUCTS = 30
+CLOSED = (ApplicationStatus.withdrawn.value,)
+
+
+def eligibility_problems(fair: dict, products: list[dict]) -> list[dict]:
+    """Why the listed products may not be shown, one entry per product and rule (empty: eligible).
+
+    A product must have at least the fair's minimum stars and a certificate valid on every day
+    of the fair: certified before it starts, not expiring before it ends, not withdrawn.
+    """
+    problems = []
+    for product in products:
+        name = product["name"]
+        if product["stars"] < fair["min_stars"]:
+            problems.append({"msgid": N_("“%(name)s” has %(stars)s stars; this fair shows %(min)s stars and up."),
+                             "params": {"name": name, "stars": product["stars"], "min": fair["min_stars"]}})
+        if product["certified_on"] and product["certified_on"] > fair["starts_on"]:
+            problems.append({"msgid": N_("“%(name)s” is certified only from %(day)s, after the fair starts."),
+                             "params": {"name": name, "day": product["certified_on"].strftime("%d/%m/%Y")}})
+        status = certificate_status(product["expires_on"], product["withdrawn_on"], fair["ends_on"])
+        if status == "withdrawn":
+            problems.append({"msgid": N_("“%(name)s” has had its OCOP certificate withdrawn."), "params": {"name": name}})
+        elif status == "expired":
+            problems.append({"msgid": N_("The certificate of “%(name)s” expires on %(day)s, before the fair ends."),
+                             "params": {"name": name, "day": product["expires_on"].strftime("%d/%m/%Y")}})
+    return problems
+
+
+def _render_problems(problems: list[dict]) -> list[str]:
+    return [Msg(p["msgid"], **p.get("params", {})).render(i18n.gettext) for p in problems]
+
+
+async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict], list[int]]:
+    """The products, and the ids that are not this producer's."""
+    ids = [p for p in dict.fromkeys(product_ids) if in_range(p)]
+    rows = await Product.select(Product.id, Product.name, Product.producer, Product.stars, Product.certified_on,
+                                Product.expires_on, Product.withdrawn_on, Product.group_code,
+                                Product.subgroup_code).where(Product.id.is_in(ids)) if ids else []
+    foreign = [p for p in product_ids if p not in {r["id"] for r in rows if r["producer"] == producer_id}]
+    return [r for r in rows if r["producer"] == producer_id], foreign
+
+
+async def _application_errors(fair: dict, data: ApplicationIn) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if not 1 <= data.booths_wanted <= 4:
+        errors["booths_wanted"] = N_("Ask for 1 to 4 booths.")
+    if not data.product_ids:
+        errors["product_ids"] = N_("List the products you will show.")
+    elif len(data.product_ids) > MAX_PRODUCTS:
+        errors["product_ids"] = Msg(N_("List at most %(n)s products."), n=MAX_PRODUCTS)
+    unknown = sorted(set(data.amenities) - {a.value for a in Amenity})
+    if unknown:
+        errors["amenities"] = Msg(N_("Unknown amenities: %(names)s."), names=", ".join(unknown))
+    if len(data.zone_preferences) > 3:
+        errors["zone_preferences"] = N_("Name at most 3 zones, best first.")
+    elif data.zone_preferences:
+        ids = [z for z in data.zone_preferences if in_range(z)]
+        known = {r["id"] for r in await Zone.select(Zone.id).where(Zone.fair == fair["id"], Zone.id.is_in(ids or [0]))}
+        if set(data.zone_preferences) - known or len(set(data.zone_preferences)) != len(data.zone_preferences):
+            errors["zone_preferences"] = N_("Choose zones of this fair, each once.")
+    if len(data.notes) > 2000:
+        errors["notes"] = N_("At most 2 000 characters.")
+    if "booths_wanted" not in errors:
+        of_kind = await Booth.count().where(Booth.fair == fair["id"], Booth.kind == data.booth_kind.value,
+                                            Booth.blocked.eq(False))
+        total = await Booth.count().where(Booth.fair == fair["id"])
+        if total and data.booths_wanted > of_kind:
+            errors["booths_wanted"] = Msg(N_("This fair has only %(n)s booths of this type."), n=of_kind)
+    return errors
+
+
+def _accepting(fair: dict, actor: Actor) -> None:
+    status = FairStatus(fair["status"])
+    if is_organizer(actor) and status in (FairStatus.open, FairStatus.allocating):
+        return  # organizers also enter late applications on a producer's behalf
+    if status is not FairStatus.open:
+        raise Conflict(N_("This fair is not taking applications."))
+    day = today()
+    if (fair["applications_open_on"] and day < fair["applications_open_on"]) or (
+            fair["applications_close_on"] and day > fair["applications_close_on"]):
+        raise Conflict(N_("Applications are taken from %(opens)s to %(closes)s."),
+                       opens=_day(fair["applications_open_on"]), closes=_day(fair["applications_close_on"]))
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "…"
+
+
+async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
+    """Records an application (or renews a withdrawn one) with its products, checked for eligibility.
+
+    Refused whole when it is malformed, lists another producer's products, or the fair is not
+    taking applications. An ineligible application is kept with the exact reasons.
+    """
+    ensure_acts_for(actor, data.producer_id)
+    fair = await fair_row(fair_id)
+    _accepting(fair, actor)
+    errors = await _application_errors(fair, data)
+    products, foreign = await _products(data.producer_id, data.product_ids)
+    if foreign:
+        errors["product_ids"] = N_("Some of the listed products are not this producer's.")
+    if not await Producer.exists().where(Producer.id == data.producer_id):
+        errors["producer_id"] = N_("This producer does not exist.")
+    if errors:
+        raise ValidationFailed(errors)
+    problems = eligibility_problems(fair, products)
+    values = {
+        "booths_wanted": data.booths_wanted, "booth_kind": data.booth_kind.value, "amenities": join(sorted(set(data.amenities))),
+        "zone_preferences": join(data.zone_preferences), "notes": data.notes.strip(), "problems": problems,
+        "status": (ApplicationStatus.ineligible if problems else ApplicationStatus.eligible).value,
+        "explanation": {}, "submitted_by": actor.user_id,
+    }
+    async with Application._meta.db.transaction():
+        existing = await Application.select(Application.id, Application.status).where(
+            Application.fair == fair_id, Application.producer == data.producer_id).first()
+        if existing and existing["status"] not in CLOSED:
+            raise Conflict(N_("This producer has already applied to this fair; edit or withdraw that application."))
+        if existing:
+            application_id = existing["id"]
+            await Application.update({**values, "submitted_at": dt.datetime.now(dt.UTC)}).where(Application.id == application_id)
+            await ApplicationProduct.delete().where(ApplicationProduct.application == application_id)
+        else:
+            application_id = (await Application.insert(Application(fair=fair_id, producer=data.producer_id, **values)))[0]["id"]
+        await ApplicationProduct.insert(*[ApplicationProduct(application=application_id, product=p["id"]) for p in products])
+        await record_audit(actor, "apply", "application", application_id, None,
+                           {**values, "fair": fair_id, "producer": data.producer_id, "products": [p["id"] for p in products]})
+    return application_id
+
+
+async def recheck_eligibility(fair_id: int) -> int:
+    """Checks every live application again (certificates expire, stars change); the number now ineligible."""
+    fair = await fair_row(fair_id)
+    rows = await Application.select(Application.id, Application.producer, Application.status).where(
+        Application.fair == fair_id, Application.status.not_in([*CLOSED, ApplicationStatus.confirmed.value]))
+    links = await ApplicationProduct.select(ApplicationProduct.application, ApplicationProduct.product).where(
+        ApplicationProduct.application.is_in([r["id"] for r in rows] or [0]))
+    ids = sorted({link["product"] for link in links})
+    products = {p["id"]: p for p in await Product.select(
+        Product.id, Product.name, Product.stars, Product.certified_on, Product.expires_on,
+        Product.withdrawn_on).where(Product.id.is_in(ids or [0]))}
+    by_application: dict[int, list[dict]] = {}
+    for link in links:
+        by_application.setdefault(link["application"], []).append(products[link["product"]])
+    ineligible = 0
+    for row in rows:
+        problems = eligibility_problems(fair, by_application.get(row["id"], []))
+        if problems:
+            ineligible += 1
+            await Application.update({Application.problems: problems, Application.status: ApplicationStatus.ineligible.value,
+                                      Application.explanation: {"code": "ineligible"}}).where(Application.id == row["id"])
+            await BoothAssignment.delete().where(BoothAssignment.application == row["id"])
+        elif row["status"] == ApplicationStatus.ineligible.value:
+            await Application.update({Application.problems: [], Application.status: ApplicationStatus.eligible.value}).where(
+                Application.id == row["id"])
+    return ineligible
+
+
+async def withdraw(application_id: int, actor: Actor) -> None:
+    """Withdraws an application and releases its booths."""
+    async with Application._meta.db.transaction():
+        row = await application_row(application_id)
+        ensure_acts_for(actor, row["producer"])
+        if FairStatus((await fair_row(row["fair"]))["status"]) is FairStatus.closed:
+            raise Conflict(N_("This fair is closed."))
+        await BoothAssignment.delete().where(BoothAssignment.application == application_id)
+        await Application.update({Application.status: ApplicationStatus.withdrawn.value}).where(Application.id == application_id)
+        await record_audit(actor, "withdraw", "application", application_id, {"status": row["status"]},
+                           {"status": ApplicationStatus.withdrawn.value})
+
+
+async def confirm(application_id: int, actor: Actor) -> None:
+    """The exhibitor (or an organizer for them) confirms the booths it was given."""
+    async with Application._meta.db.transaction():
+        row = await application_row(application_id)
+        ensure_acts_for(actor, row["producer"])
+        if row["status"] not in (ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value):
+            raise Conflict(N_("Only an application with booths can be confirmed."))
+        status = FairStatus((await fair_row(row["fair"]))["status"])
+        if status not in (FairStatus.published, FairStatus.running):
+            raise Conflict(N_("Booths are confirmed once the floor plan is published."))
+        await BoothAssignment.update({BoothAssignment.state: AssignmentState.confirmed.value}).where(
+            BoothAssignment.application == application_id)
+        await Application.update({Application.status: ApplicationStatus.confirmed.value}).where(Application.id == application_id)
+        await record_audit(actor, "confirm", "application", application_id, {"status": row["status"]},
+                           {"status": ApplicationStatus.confirmed.value})
+
+
+async def check_in(application_id: int, actor: Actor) -> None:
+    """Marks an exhibitor as arrived at the fair (set-up day or during the fair)."""
+    async with Application._meta.db.transaction():
+        row = await application_row(application_id)
+        if not is_organizer(actor):
+            raise Forbidden(N_("Only organizers may do this."))
+        status = FairStatus((await fair_row(row["fair"]))["status"])
+        if status not in (FairStatus.published, FairStatus.running):
+            raise Conflict(N_("Exhibitors check in once the floor plan is published."))
+        if not await BoothAssignment.exists().where(BoothAssignment.application == application_id):
+            raise Conflict(N_("This exhibitor has no booth."))
+        now = dt.datetime.now(dt.UTC)
+        await Application.update({Application.checked_in_at: now}).where(Application.id == application_id)
+        await record_audit(actor, "check_in", "application", application_id, None, {"checked_in_at": now})
+
+
+async def list_applications(fair_id: int, actor: Actor | None, status: str = "") -> list[ApplicationOut]:
+    """A fair's applications; a producer sees only their own."""
+    await fair_row(fair_id)
+    query = Application.select(Application.all_columns(), Application.producer.name,
+                               Application.producer.province_code).where(Application.fair == fair_id)
+    if status:
+        query = query.where(Application.status == status)
+    if not is_organizer(actor):
+        if actor is None or not actor.producer_ids:
+            return []
+        query = query.where(Application.producer.is_in(list(actor.producer_ids)))
+    return await _outs(await query.order_by(Application.submitted_at).order_by(Application.id))
+
+
+async def get_application(application_id: int, actor: Actor | None) -> ApplicationOut:
+    row = await application_row(application_id)
+    if not is_organizer(actor) and (actor is None or row["producer"] not in actor.producer_ids):
+        raise Forbidden(N_("You may act only for your own producer."))
+    rows = await Application.select(Application.all_columns(), Application.producer.name,
+                                    Application.producer.province_code).where(Application.id == application_id)
+    return (await _outs(rows))[0]
+
+
+async def _outs(rows: list[dict]) -> list[ApplicationOut]:
+    ids = [r["id"] for r in rows] or [0]
+    products: dict[int, list[tuple[int, str]]] = {}
+    for link in await ApplicationProduct.select(ApplicationProduct.application, ApplicationProduct.product,
+                                                ApplicationProduct.product.name).where(
+            ApplicationProduct.application.is_in(ids)).order_by(ApplicationProduct.id):
+        products.setdefault(link["application"], []).append((link["product"], link["product.name"]))
+    booths: dict[int, list[str]] = {}
+    for held in await BoothAssignment.select(BoothAssignment.application, BoothAssignment.booth.code).where(
+            BoothAssignment.application.is_in(ids)):
+        booths.setdefault(held["application"], []).append(held["booth.code"])
+    out = []
+    for r in rows:
+        problems = _decoded(r["problems"], [])
+        out.append(ApplicationOut(
+            id=r["id"], fair_id=r["fair"], producer_id=r["producer"], producer_name=r["producer.name"],
+            province_code=r["producer.province_code"], status=ApplicationStatus(r["status"]),
+            booths_wanted=r["booths_wanted"], booth_kind=r["booth_kind"], amenities=split(r["amenities"]),
+            zone_preferences=[int(z) for z in split(r["zone_preferences"])], notes=r["notes"],
+            product_ids=[p for p, _ in products.get(r["id"], [])], products=[n for _, n in products.get(r["id"], [])],
+            problems=_render_problems(problems), explanation=explain(_decoded(r["explanation"], {}), i18n.gettext),
+            booths=sorted(booths.get(r["id"], [])), submitted_at=r["submitted_at"], checked_in_at=r["checked_in_at"]))
+    return out
+
+
+def _decoded(value: Any, default: Any) -> Any:
+    if isinstance(value, str):
+        return msgspec.json.decode(value) if value else default
+    return value if value is not None else default

@@ -1,0 +1,40 @@
+"""A fair from draft to closed over HTTP: plan, applications, allocation, hand edits, publishing, the days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.fairs.conftest import TODAY, move
+
+
+def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(organizer, make_fair, exhibitor, run_db):
+    fair_id, zones = make_fair()
+    move(organizer, fair_id, "open")
+    applied = []
+    for stars in (3, 4, 5):
+        producer, product = exhibitor(stars=stars)
+        response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications", {
+            "producer_id": producer, "product_ids": [product], "booths_wanted": 1, "zone_preferences": [zones["A"]]})
+        assert response.status_code == 201, response.text
+        assert response.json()["status"] == "eligible"
+        applied.append(response.json()["id"])
+    move(organizer, fair_id, "allocating")
+    run = organizer.api("POST", f"/api/v1/fairs/{fair_id}/allocation")
+    assert run.status_code == 201, run.text
+    assert run.json()["placed"] == 3 and run.json()["optimal"]
+    applications = organizer.get(f"/api/v1/fairs/{fair_id}/applications").json()
+    assert {a["status"] for a in applications} == {"allocated"}
+    assert all(a["explanation"] and len(a["booths"]) == 1 for a in applications)
+    plan = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()
+    assert sum(1 for b in plan["booths"] if b["state"] == "proposed") == 3
+    move(organizer, fair_id, "published")
+    move(organizer, fair_id, "running")
+    day = TODAY + dt.timedelta(days=30)
+    assert organizer.api("POST", f"/api/v1/fairs/{fair_id}/visitors", {"day": day.isoformat(), "visitors": 1200}).status_code == 204
+    sale = organizer.api("POST", f"/api/v1/fairs/{fair_id}/sales", {"application_id": applied[0], "day": day.isoformat(),
+                                                                   "revenue": 2_500_000, "transactions": 31})
+    assert sale.status_code == 204, sale.text
+    days = organizer.get(f"/api/v1/fairs/{fair_id}/days").json()
+    assert days[0]["visitors"] == 1200 and days[0]["revenue"] == 2_500_000
+    for page in ("", "/plan", "/applications", "/days", "/plan.pdf"):
+        assert organizer.get(f"/fairs/{fair_id}{page}").status_code == 200, page
