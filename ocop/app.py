@@ -38,7 +38,7 @@ from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
-from public.routes import LabelSheets, OpenData, PublicPages, sitemap
+from public.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
 
@@ -150,6 +150,7 @@ def create_app() -> Litestar:
             FairPages,
             FairApi,
             PublicPages,
+            PublicFairs,
             OpenData,
             LabelSheets,
             sitemap,
@@ -166,7 +167,7 @@ def create_app() -> Litestar:
             cookie_name="ocop_csrftoken",
             cookie_secure=settings.secure_cookies,
             # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
-            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml"],
+            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/"],
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
         response_headers=RESPONSE_HEADERS,

@@ -24,7 +24,7 @@ class Label:
     code: str
 
 
-def _qr_svg(url: str) -> str:
+def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, svgns=True, scale=4, border=1, nl=False)
     return buffer.getvalue().decode()
@@ -36,10 +36,11 @@ def label_sheet_html(labels: list[Label], layout: str) -> str:
     cells = []
     for label in labels:
         name = unicodedata.normalize("NFC", label.name)
+        stars = f'<div class="stars">{"★" * label.stars} OCOP</div>' if label.stars else ""
         cells.append(
-            f'<div class="label"><div class="qr">{_qr_svg(label.url)}</div>'
-            f'<div class="text"><div class="name">{escape(name)}</div>'
-            f'<div class="stars">{"★" * label.stars} OCOP</div><div class="code">{escape(label.code)}</div></div></div>'
+            f'<div class="label"><div class="qr">{qr_svg(label.url)}</div>'
+            f'<div class="text"><div class="name">{escape(name)}</div>{stars}'
+            f'<div class="code">{escape(label.code)}</div></div></div>'
         )
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 10mm 5mm; }}

@@ -26,6 +26,7 @@ from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
 from core.security import HEADERS
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
+from fairs.plans import plan_svg
 from public import labels, services
 
 
@@ -77,6 +78,7 @@ class PublicPages(Controller):
             "product": product, "producer": producer, "validity": validity,
             "where": await services.where_to_buy(product.id) if validity["certified"] else [],
             "others": await services.other_products(product),
+            "fairs": await services.fairs_showing(product.id, today()) if validity["certified"] else [],
             "json_ld": _json_ld(product, producer, validity["certified"]),
         })
 
@@ -93,6 +95,36 @@ class PublicPages(Controller):
         return _cached(request, "public/producer.html", {"producer": producer, "page": page})
 
 
+
+
+class PublicFairs(Controller):
+    """A published fair for visitors: the plan, the exhibitor list, and one page (and QR code) per booth."""
+
+    path = "/f"
+    include_in_schema = False
+
+    @get("/{fair_id:int}")
+    async def fair(self, request: Request, fair_id: int) -> Response:
+        data = await services.public_fair(fair_id)
+        return _cached(request, "public/fair.html", {**data, "svg": plan_svg(data["plan"], public=True)})
+
+    @get("/{fair_id:int}/b/{code:str}")
+    async def booth(self, request: Request, fair_id: int, code: str) -> Response:
+        data = await services.public_fair(fair_id)
+        exhibitor = next((e for e in data["exhibitors"] if code.upper() in e["booths"]), None)
+        if exhibitor is None and code.upper() not in {b.code for b in data["plan"].booths}:
+            raise NotFound(N_("This booth does not exist."))
+        return _cached(request, "public/booth.html", {"fair": data["fair"], "code": code.upper(), "exhibitor": exhibitor})
+
+    @get("/{fair_id:int}/qr/{code:str}")
+    async def booth_qr(self, request: Request, fair_id: int, code: str) -> Response:
+        """The booth's QR code as SVG, pointing at the booth's page."""
+        data = await services.public_fair(fair_id)
+        code = code.removesuffix(".svg").upper()
+        if code not in {b.code for b in data["plan"].booths}:
+            raise NotFound(N_("This booth does not exist."))
+        svg = labels.qr_svg(f"{str(request.base_url).rstrip('/')}/f/{fair_id}/b/{code}")
+        return Response(svg.encode(), media_type="image/svg+xml", headers={**HEADERS, "cache-control": "public, max-age=3600"})
 
 
 class OpenData(Controller):
@@ -147,6 +179,22 @@ class LabelSheets(Controller):
             raise ValidationFailed({"products": N_("There is no certified product to label.")})
         content = await asyncio.to_thread(labels.label_sheet_pdf, items, layout)
         return _download(content, "application/pdf", f"nhan-qr-{name}.pdf")
+
+    @get("/fair/{fair_id:int}")
+    async def fair(self, request: Request, fair_id: int, layout: str = "3x8") -> Response:
+        """One sticker per booth: its code, the exhibitor, and a QR code to the booth's page."""
+        from fairs import services as fairs
+
+        if layout not in labels.LAYOUTS:
+            raise ValidationFailed({"layout": N_("Choose one of the listed values.")})
+        plan = await fairs.floor_plan(fair_id)
+        base = str(request.base_url).rstrip("/")
+        items = [labels.Label(url=f"{base}/f/{fair_id}/b/{b.code}", name=b.exhibitor or b.code, stars=0, code=b.code)
+                 for b in plan.booths if not b.blocked]
+        if not items:
+            raise ValidationFailed({"booths": N_("This fair has no booths yet.")})
+        content = await asyncio.to_thread(labels.label_sheet_pdf, items, layout)
+        return _download(content, "application/pdf", f"qr-gian-hang-{fair_id}.pdf")
 
     @get("/product/{product_id:int}")
     async def product(self, request: Request, product_id: int, layout: str = "3x8", copies: int = 24) -> Response:

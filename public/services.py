@@ -97,3 +97,39 @@ async def open_data_rows() -> list[dict[str, Any]]:
 
     products = await all_products(ProductFilter(), certified_only=True)
     return [{field: getattr(p, field) for field in FEED_FIELDS} for p in products]
+
+
+PUBLIC_FAIR_STATES = ("published", "running", "closed")
+
+
+async def fairs_showing(product_id: int, on: dt.date) -> list[dict[str, Any]]:
+    """Fairs showing the product now or soon (published plan, not yet over), with the booth codes."""
+    from fairs.tables import ApplicationProduct, BoothAssignment
+
+    rows = await ApplicationProduct.select(
+        ApplicationProduct.application, ApplicationProduct.application.fair.id, ApplicationProduct.application.fair.name,
+        ApplicationProduct.application.fair.venue, ApplicationProduct.application.fair.starts_on,
+        ApplicationProduct.application.fair.ends_on).where(
+        ApplicationProduct.product == product_id,
+        ApplicationProduct.application.fair.status.is_in(["published", "running"]),
+        ApplicationProduct.application.fair.ends_on >= on)
+    if not rows:
+        return []
+    booths: dict[int, list[str]] = {}
+    for held in await BoothAssignment.select(BoothAssignment.application, BoothAssignment.booth.code).where(
+            BoothAssignment.application.is_in([r["application"] for r in rows])):
+        booths.setdefault(held["application"], []).append(held["booth.code"])
+    return sorted(({"fair_id": r["application.fair.id"], "name": r["application.fair.name"],
+                    "venue": r["application.fair.venue"], "starts_on": r["application.fair.starts_on"],
+                    "ends_on": r["application.fair.ends_on"], "booths": sorted(booths[r["application"]])}
+                   for r in rows if booths.get(r["application"])), key=lambda f: f["starts_on"])
+
+
+async def public_fair(fair_id: int) -> dict[str, Any]:
+    """A fair whose floor plan is published: its facts, plan and exhibitors (nothing private)."""
+    from fairs import services as fairs
+
+    fair = await fairs.get_fair(fair_id)
+    if fair.status.value not in PUBLIC_FAIR_STATES:
+        raise NotFound(N_("This fair has not published its floor plan yet."))
+    return {"fair": fair, "plan": await fairs.floor_plan(fair_id, public=True), "exhibitors": await fairs.exhibitors(fair_id)}

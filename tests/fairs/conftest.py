@@ -67,9 +67,3 @@ def move(organizer, fair_id: int, status: str) -> None:
     response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/status", {"status": status})
     assert response.status_code == 201, response.text
 
-
-@pytest.fixture
-def run_db():
-    from tests.conftest import run
-
-    return run

@@ -7,12 +7,13 @@ import datetime as dt
 from tests.fairs.conftest import TODAY, move
 
 
-def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(organizer, make_fair, exhibitor, run_db):
+def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(organizer, anonymous, make_fair, exhibitor):
     fair_id, zones = make_fair()
     move(organizer, fair_id, "open")
-    applied = []
+    applied, products = [], []
     for stars in (3, 4, 5):
         producer, product = exhibitor(stars=stars)
+        products.append(product)
         response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications", {
             "producer_id": producer, "product_ids": [product], "booths_wanted": 1, "zone_preferences": [zones["A"]]})
         assert response.status_code == 201, response.text
@@ -27,7 +28,20 @@ def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(org
     assert all(a["explanation"] and len(a["booths"]) == 1 for a in applications)
     plan = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()
     assert sum(1 for b in plan["booths"] if b["state"] == "proposed") == 3
+    assert anonymous.get(f"/f/{fair_id}").status_code == 404  # not public before publishing
     move(organizer, fair_id, "published")
+    public = anonymous.get(f"/f/{fair_id}")
+    assert public.status_code == 200 and "set-cookie" not in public.headers
+    placed = organizer.get(f"/api/v1/fairs/applications/{applied[0]}").json()
+    assert placed["producer_name"] in public.text
+    booth = placed["booths"][0]
+    assert placed["producer_name"] in anonymous.get(f"/f/{fair_id}/b/{booth}").text
+    qr = anonymous.get(f"/f/{fair_id}/qr/{booth}.svg")
+    assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    product_code = organizer.get(f"/api/v1/products/{products[0]}").json()["code"]
+    assert f"/f/{fair_id}/b/{booth}" in anonymous.get(f"/p/{product_code}").text  # "at a fair now or soon"
+    sheet = organizer.get(f"/labels/fair/{fair_id}")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
     move(organizer, fair_id, "running")
     day = TODAY + dt.timedelta(days=30)
     assert organizer.api("POST", f"/api/v1/fairs/{fair_id}/visitors", {"day": day.isoformat(), "visitors": 1200}).status_code == 204
