@@ -6,7 +6,8 @@ Two stages, in the order an organizer ranks what matters:
 
 1. Who gets booths, in which zone and of which kind: an integer programme solved by HiGHS. An
    application takes all of its booths or none; a booth goes to one exhibitor; a run of booths
-   lies side by side in one row and shares one kind and set of amenities; zones take only the
+   lies side by side in one row and shares one kind and set of amenities (a standard request may
+   have corner booths, standard booths open on two sides); zones take only the
    groups, province or invited applications they are for; blocked booths stay empty; locked
    assignments stay. It maximises the sum, over the applications served, of their priority (base,
    stars above 3, first time in the series, a featured province) and how well their zone
@@ -139,6 +140,15 @@ def neighbour_pairs(booths: Iterable[Booth]) -> list[tuple[int, int]]:
     return [(a.id, b.id) for row in rows_of(booths) for a, b in zip(row, row[1:], strict=False)]
 
 
+# A corner booth is a standard booth open on two sides: a standard request may have one.
+KIND_ACCEPTS = {"standard": frozenset({"standard", "corner"})}
+
+
+def accepts(kind: str) -> frozenset[str]:
+    """The booth kinds that satisfy a request for `kind`."""
+    return KIND_ACCEPTS.get(kind, frozenset({kind}))
+
+
 def zone_takes(zone: Zone, request: Request) -> bool:
     if zone.groups and request.group not in zone.groups:
         return False
@@ -225,17 +235,28 @@ def _plan(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Req
     for index, segment in enumerate(segments):
         classes[(segment.zone, segment.kind, segment.amenities)].append(index)
     zone_order = sorted(zone_by_id)
+    longest = {key: max(len(segments[s].booths) for s in ss) for key, ss in classes.items()}
+    by_zone: dict[int, list[tuple]] = defaultdict(list)
+    for key in sorted(classes, key=lambda k: (k[0], sorted(k[2]), k[1])):
+        by_zone[key[0]].append(key)
+    suitable: dict[tuple, list[tuple]] = {}  # (zone, kind, amenities, length) -> classes, exact kind first
+
+    def classes_for(zone_id: int, request: Request) -> list[tuple]:
+        signature = (zone_id, request.kind, request.amenities, request.booths)
+        if signature not in suitable:
+            kinds = accepts(request.kind)
+            keys = [k for k in by_zone[zone_id] if k[1] in kinds and request.amenities <= k[2] and longest[k] >= request.booths]
+            suitable[signature] = sorted(keys, key=lambda k: k[1] != request.kind)
+        return suitable[signature]
+
     fitting = []
     for request in requests:
         mine = []
         if not request.locked:
             for zone_id in list(request.zones) + [z for z in zone_order if z not in request.zones]:
                 zone = zone_by_id.get(zone_id)
-                if zone is None or not zone_takes(zone, request):
-                    continue
-                mine += [key for key in sorted(classes, key=lambda k: (sorted(k[2]), k[1]))
-                         if key[0] == zone_id and key[1] == request.kind and request.amenities <= key[2]
-                         and any(len(segments[s].booths) >= request.booths for s in classes[key])]
+                if zone is not None and zone_takes(zone, request):
+                    mine += classes_for(zone_id, request)
         fitting.append(mine)
     return _Plan(booth_by_id, zone_by_id, requests, weights, segments, dict(classes), fitting, locked,
                  province_shares(requests, len(free) + len(taken)))
@@ -547,9 +568,10 @@ def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], 
     zone_ids = {z.id for z in zones}
     names = [z.name for z in sorted(zones, key=lambda z: z.id)]
     usable = [b for b in plan.booths.values() if b.zone in zone_ids and not b.blocked]
-    if not any(b.kind == request.kind for b in usable):
+    kinds = accepts(request.kind)
+    if not any(b.kind in kinds for b in usable):
         return Reason("no_kind", {**base, "zones": names})
-    if not any(b.kind == request.kind and request.amenities <= b.amenities for b in usable):
+    if not any(b.kind in kinds and request.amenities <= b.amenities for b in usable):
         return Reason("no_amenities", {**base, "zones": names})
     if not plan.fitting[index]:
         return Reason("no_adjacent", {**base, "zones": names})

@@ -40,13 +40,19 @@ def synthetic_fair(booth_count: int, request_count: int, seed: int = 1):
             columns = min(12, count)
             rows = -(-count // columns)
             specs = grid(f"Z{zone_id}-", rows, columns, x=x, y=0.0, kind=kind)[:count]
-            for spec in specs:
+            # Amenities come by row, as power and water lines run along rows; food zones have a refrigerated row.
+            row_amenities = {}
+            for row, top in enumerate(sorted({spec.y for spec in specs})):
                 amenities = {"power"} if rng.random() < 0.8 else set()
-                if groups == {"1"} and rng.random() < 0.15:
+                if groups == {"1"} and row == 0:
                     amenities |= {"refrigeration", "water"}
-                kind_here = "premium" if spec.kind == "standard" and rng.random() < 0.05 else spec.kind
+                row_amenities[top] = frozenset(amenities)
+            premium_row = rng.choice(sorted(row_amenities)) if kind == "standard" and rows > 2 else None
+            for spec in specs:
+                amenities = row_amenities[spec.y]
+                kind_here = "premium" if spec.y == premium_row and spec.kind == "standard" and spec.x - x < 12 else spec.kind
                 booths.append(Booth(len(booths) + 1, spec.code, zone_id, spec.x, spec.y, spec.width, spec.depth,
-                                    kind_here, frozenset(amenities), blocked=rng.random() < 0.01))
+                                    kind_here, amenities, blocked=rng.random() < 0.01))
             x += columns * 3.0 + 6.0
     requests = []
     group_weights = {"1": 0.45, "2": 0.12, "3": 0.1, "4": 0.18, "5": 0.1, "6": 0.05}

@@ -269,4 +269,7 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
         user = await accounts.create_user(f"manager{number}", password, Role.salespoint_manager, f"manager{number}@demo.ocop.vn")
         managers.append(user.id)
     stock = await seed_salespoints(random.Random(seed + 1), managers, today())
-    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock}
+    from ocop.demo_fairs import seed_fairs
+
+    fairs = await seed_fairs(random.Random(seed + 2), today())
+    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock, **fairs}

@@ -43,7 +43,7 @@ def fair_errors(data: FairIn) -> dict[str, Any]:
     unknown = [p for p in split(data.featured_provinces) if p not in reference.provinces()]
     if unknown:
         errors["featured_provinces"] = Msg(N_("Unknown province codes: %(codes)s."), codes=", ".join(unknown))
-    if data.edition is not None and not 0 < data.edition < 1000:
+    if data.edition is not None and not 0 < data.edition <= 9999:  # a number or the year
         errors["edition"] = N_("Enter an edition number from 1.")
     return errors
 
