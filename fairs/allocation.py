@@ -74,6 +74,7 @@ class Request:
     zones: tuple[int, ...] = ()  # preferred zones, best first
     newcomer: bool = False  # never exhibited at an edition of this fair's series
     locked: tuple[int, ...] = ()  # booths the organizer locked to it; kept as they are
+    groups: frozenset[str] = frozenset()  # the groups of all its products, when they are not all `group`
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def accepts(kind: str) -> frozenset[str]:
 
 
 def zone_takes(zone: Zone, request: Request) -> bool:
-    if zone.groups and request.group not in zone.groups:
+    if zone.groups and not (request.groups or {request.group}) <= zone.groups:  # every product shown fits the zone
         return False
     if zone.province and request.province != zone.province:
         return False

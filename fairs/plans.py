@@ -15,8 +15,9 @@ _MARGIN = 2.0  # metres around the drawing
 _PALETTE = ["#e8f1fb", "#eef7e8", "#fbf1e6", "#f3eafa", "#e9f6f6", "#fbeaea", "#f6f6e4"]
 
 
-def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False) -> Markup:
-    """One SVG in metres: zones as tinted areas with their names, booths as rectangles with their code."""
+def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, link: str = "") -> Markup:
+    """One SVG in metres: zones as tinted areas with their names, booths as rectangles with their code
+    (each a link to `{link}/{code}` when a link is given)."""
     width, depth = plan.width + 2 * _MARGIN, plan.depth + 2 * _MARGIN + 2
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="floor-plan{" interactive" if interactive else ""}" '
              f'viewBox="{-_MARGIN} {-_MARGIN - 2} {width:.2f} {depth:.2f}" role="img" '
@@ -43,11 +44,13 @@ def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False) -
             attributes += ' tabindex="0"'
         lock = " locked" if booth.locked and not public else ""
         size = min(booth.width, booth.depth)
-        parts.append(
-            f'<g class="booth {booth.state}{lock}" {attributes}><title>{escape(title)}</title>'
-            f'<rect x="{booth.x:.2f}" y="{booth.y:.2f}" width="{booth.width:.2f}" height="{booth.depth:.2f}"/>'
-            f'<text x="{booth.x + booth.width / 2:.2f}" y="{booth.y + booth.depth / 2:.2f}" '
-            f'font-size="{size / 3.6:.2f}">{escape(booth.code)}</text></g>')
+        shape = (f'<g class="booth {booth.state}{lock}" {attributes}><title>{escape(title)}</title>'
+                 f'<rect x="{booth.x:.2f}" y="{booth.y:.2f}" width="{booth.width:.2f}" height="{booth.depth:.2f}"/>'
+                 f'<text x="{booth.x + booth.width / 2:.2f}" y="{booth.y + booth.depth / 2:.2f}" '
+                 f'font-size="{size / 3.6:.2f}">{escape(booth.code)}</text></g>')
+        if link and booth.state != "blocked":  # a visitor taps a booth to see who is there
+            shape = f'<a href="{link}/{escape(booth.code)}">{shape}</a>'
+        parts.append(shape)
     parts.append("</svg>")
     return Markup("".join(parts))
 

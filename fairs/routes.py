@@ -298,7 +298,10 @@ class FairPages(Controller):
                 "errors": errors or {}, "form": form, "values": values or {}}
 
     async def _plan_action(self, request: Request, fair_id: int, form: str, action) -> Template | Redirect:
-        values = _form(await request.form()) if request.method == "POST" else {}
+        submitted = await request.form()
+        values = _form(dict(submitted))
+        if "amenities" in submitted:  # several checkboxes of one name
+            values["amenities"] = submitted.getall("amenities")
         try:
             await action(values)
         except (ValidationFailed, DomainError) as error:

@@ -106,7 +106,7 @@ class PublicFairs(Controller):
     @get("/{fair_id:int}")
     async def fair(self, request: Request, fair_id: int) -> Response:
         data = await services.public_fair(fair_id)
-        return _cached(request, "public/fair.html", {**data, "svg": plan_svg(data["plan"], public=True)})
+        return _cached(request, "public/fair.html", {**data, "svg": plan_svg(data["plan"], public=True, link=f"/f/{fair_id}/b")})
 
     @get("/{fair_id:int}/b/{code:str}")
     async def booth(self, request: Request, fair_id: int, code: str) -> Response:

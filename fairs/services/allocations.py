@@ -76,7 +76,7 @@ async def _engine_input(fair: dict):
             a["id"], a["booths_wanted"], a["booth_kind"], group, subgroup, a["producer.province_code"],
             max((p["product.stars"] for p in mine), default=3), order, frozenset(split(a["amenities"])),
             tuple(int(z) for z in split(a["zone_preferences"])), a["producer"] not in veterans,
-            tuple(kept.get(a["id"], ()))))
+            tuple(kept.get(a["id"], ())), frozenset(p["product.group_code"] for p in mine)))
     weights = weights_of(fair)
     engine_weights = allocation.Weights(**msgspec.structs.asdict(weights),
                                         featured_provinces=frozenset(split(fair["featured_provinces"])))

@@ -52,3 +52,36 @@ def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(org
     assert days[0]["visitors"] == 1200 and days[0]["revenue"] == 2_500_000
     for page in ("", "/plan", "/applications", "/days", "/plan.pdf"):
         assert organizer.get(f"/fairs/{fair_id}{page}").status_code == 200, page
+
+
+def test_an_organizer_builds_a_plan_with_the_page_forms(organizer):
+    from tests.fairs.conftest import fair_payload
+
+    created = organizer.form("/fairs/new", fair_payload(starts_on="01/03/2027", ends_on="05/03/2027"))
+    assert created.status_code == 302, created.text
+    fair_id = int(created.headers["location"].rsplit("/", 1)[1])
+    assert organizer.form(f"/fairs/{fair_id}/zones", {"code": "a", "name": "Thủ công", "theme": "group",
+                                                      "theme_value": "handicrafts"}).status_code == 302
+    zone_id = organizer.get(f"/api/v1/fairs/{fair_id}/zones").json()[0]["id"]
+    grid = organizer.form(f"/fairs/{fair_id}/grid", {"zone_id": zone_id, "rows": 2, "columns": 5, "x": 0, "y": 0,
+                                                     "aisle": 3, "kind": "standard", "price": 0, "back_to_back": "1"})
+    assert grid.status_code == 302, grid.text
+    booths = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"]
+    assert [b["code"] for b in booths][:3] == ["A01", "A02", "A03"] and len(booths) == 10
+    assert {b["kind"] for b in booths if b["code"] in ("A01", "A05", "A06", "A10")} == {"corner"}
+    target = booths[2]
+    edited = organizer.form(f"/fairs/{fair_id}/booths/{target['id']}", {
+        "zone_id": zone_id, "code": "A03", "x": target["x"], "y": target["y"], "width": 3, "depth": 3, "kind": "premium",
+        "price": 2500000, "amenities": "power", "blocked": "1"})
+    assert edited.status_code == 302, edited.text
+    after = next(b for b in organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"] if b["id"] == target["id"])
+    assert after["kind"] == "premium" and after["blocked"] and after["state"] == "blocked" and after["amenities"] == ["power"]
+    # Moving it onto its neighbour is refused, with the overlap named, and nothing changes.
+    overlap = organizer.form(f"/fairs/{fair_id}/booths/{target['id']}", {
+        "zone_id": zone_id, "code": "A03", "x": target["x"] + 1.5, "y": target["y"], "width": 3, "depth": 3,
+        "kind": "premium", "price": 0})
+    assert overlap.status_code == 422 and "A03" in overlap.text
+    assert next(b for b in organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"]
+                if b["id"] == target["id"])["x"] == target["x"]
+    page = organizer.get(f"/fairs/{fair_id}/plan")
+    assert page.status_code == 200 and 'data-code="A03"' in page.text
