@@ -85,3 +85,30 @@ def test_an_organizer_builds_a_plan_with_the_page_forms(organizer):
                 if b["id"] == target["id"])["x"] == target["x"]
     page = organizer.get(f"/fairs/{fair_id}/plan")
     assert page.status_code == 200 and 'data-code="A03"' in page.text
+
+
+def test_publishing_writes_one_notification_per_exhibitor_user_once(organizer, login, make_fair, users):
+    from accounts.tables import Notification, User
+    from catalog.tables import ProducerMember
+    from tests.conftest import product_payload, run
+
+    producer_client = login("producer")
+    user = run(User.select(User.id).where(User.username == users["producer"]).first())["id"]
+    own = run(ProducerMember.select(ProducerMember.producer).where(ProducerMember.user == user).first())["producer"]
+    product = organizer.api("POST", "/api/v1/products", product_payload(own)).json()["id"]
+    fair_id, zones = make_fair()
+    move(organizer, fair_id, "open")
+    applied = producer_client.api("POST", f"/api/v1/fairs/{fair_id}/applications", {"producer_id": own, "product_ids": [product]})
+    assert applied.status_code == 201, applied.text
+    move(organizer, fair_id, "allocating")
+    assert organizer.api("POST", f"/api/v1/fairs/{fair_id}/allocation").json()["placed"] == 1
+    move(organizer, fair_id, "published")
+    mine = run(Notification.select().where(Notification.recipient == user, Notification.key.like(f"fair:{fair_id}:%")))
+    assert len(mine) == 1 and mine[0]["template"] == "fair_booths_published" and mine[0]["status"] == "pending"
+    # Back to allocating and published again with the same booths: nothing new to say.
+    move(organizer, fair_id, "allocating")
+    move(organizer, fair_id, "published")
+    assert run(Notification.count().where(Notification.recipient == user, Notification.key.like(f"fair:{fair_id}:%"))) == 1
+    # The exhibitor confirms its booth on its own.
+    confirmed = producer_client.api("POST", f"/api/v1/fairs/applications/{applied.json()['id']}/confirm")
+    assert confirmed.status_code == 201 and confirmed.json()["status"] == "confirmed"
