@@ -12,7 +12,7 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
 from catalog.tables import Producer, Product
-from core.errors import DomainError, ValidationFailed
+from core.errors import N_, DomainError, ValidationFailed
 from core.forms import parse_struct
 from core.settings import settings
 from core.spreadsheets import read_table
@@ -56,7 +56,7 @@ def _form(data: dict[str, Any]) -> dict[str, Any]:
 
 async def _read_booth_rows(upload: Any) -> list[dict]:
     if not isinstance(upload, UploadFile):
-        raise ValidationFailed({"file": "Choose a file to import."})
+        raise ValidationFailed({"file": N_("Choose a file to import.")})
     return read_table(upload.filename or "", await upload.read(), settings.max_upload_bytes, BOOTH_COLUMNS)
 
 
@@ -120,7 +120,7 @@ class FairApi(Controller):
     @put("/{fair_id:int}/booths/{booth_id:int}")
     async def update_booth(self, request: Request, fair_id: int, booth_id: int, data: BoothIn) -> None:
         if (await services.booth_row(booth_id))["fair"] != fair_id:
-            raise ValidationFailed({"booth": "This booth is in another fair."})
+            raise ValidationFailed({"booth": N_("This booth is in another fair.")})
         await services.update_booth(booth_id, data, current_actor(request))
 
     @get("/{fair_id:int}/plan")
@@ -423,7 +423,7 @@ class FairPages(Controller):
         actor = current_actor(request)
         handlers = {"withdraw": services.withdraw, "confirm": services.confirm, "check-in": services.check_in}
         if action not in handlers:
-            raise ValidationFailed({"action": "Unknown action."})
+            raise ValidationFailed({"action": N_("Unknown action.")})
         await handlers[action](application_id, actor)
         return Redirect(f"/fairs/applications/{application_id}")
 

@@ -1,0 +1,291 @@
+"""Bad input to a fair over HTTP: each case is refused with a clear 4xx naming the field (or a titled
+problem) and leaves the fair exactly as it was. Two cases are not errors at all: an ineligible
+product gives a kept, ineligible application, and a booth nobody has gives a waitlisted one."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from fairs.enums import FairStatus
+from tests.fairs.conftest import TODAY, fair_payload, move
+
+FIRST_DAY = TODAY + dt.timedelta(days=30)
+LAST_DAY = TODAY + dt.timedelta(days=34)
+COLUMNS = ("zone", "code", "x", "y", "width", "depth", "kind", "amenities", "price")
+
+
+@pytest.fixture
+def organizer(organizer):
+    organizer.cookies.set("lang", "en")  # messages checked below are the English msgids
+    return organizer
+
+
+def fair(client, fair_id: int) -> dict:
+    response = client.get(f"/api/v1/fairs/{fair_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+def field_errors(response) -> dict[str, str]:
+    body = problem(response, 422)
+    assert body["errors"], body
+    return body["errors"]
+
+
+def import_csv(client, fair_id: int, rows: list[tuple]):
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return client.post(f"/api/v1/fairs/{fair_id}/booths/import", headers={"x-csrftoken": client.csrf()},
+                       files={"file": ("booths.csv", text.getvalue().encode(), "text/csv")})
+
+
+def apply(client, fair_id: int, producer_id: int, product_ids: list[int], **fields):
+    return client.api("POST", f"/api/v1/fairs/{fair_id}/applications",
+                      {"producer_id": producer_id, "product_ids": product_ids, **fields})
+
+
+def running_fair(organizer, make_fair, exhibitor) -> tuple[int, int]:
+    """A running fair with one exhibitor holding one booth: (fair id, application id)."""
+    fair_id, _ = make_fair()
+    move(organizer, fair_id, "open")
+    producer, product = exhibitor()
+    application = apply(organizer, fair_id, producer, [product])
+    assert application.status_code == 201, application.text
+    move(organizer, fair_id, "allocating")
+    booth = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"][0]["id"]
+    assigned = organizer.api("POST", f"/api/v1/fairs/{fair_id}/assignments",
+                             {"application_id": application.json()["id"], "booth_ids": [booth]})
+    assert assigned.status_code == 204, assigned.text
+    move(organizer, fair_id, "published")
+    move(organizer, fair_id, "running")
+    return fair_id, application.json()["id"]
+
+
+def days(client, fair_id: int) -> list[dict]:
+    return client.get(f"/api/v1/fairs/{fair_id}/days").json()
+
+
+# -- floor plans ----------------------------------------------------------------------------------
+
+
+def test_overlapping_booths_in_an_import_are_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = import_csv(organizer, fair_id, [
+        ("A", "A20", 0, 10, 3, 3, "standard", "power,water", 0),  # fine on its own
+        ("A", "A21", 20, 10, 3, 3, "standard", "", 0),
+        ("A", "A22", 21.5, 11, 3, 3, "standard", "", 0),  # half on A21
+    ])
+    errors = field_errors(response)
+    assert any("overlap" in message and "A21" in message and "A22" in message for message in errors.values()), errors
+    assert fair(organizer, fair_id)["booths"] == before
+
+
+def test_duplicated_booth_codes_in_an_import_are_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = import_csv(organizer, fair_id, [
+        ("A", "A30", 0, 10, 3, 3, "standard", "", 0),
+        ("A", "A30", 6, 10, 3, 3, "standard", "", 0),
+    ])
+    errors = field_errors(response)
+    assert "A30" in errors["code"] and "twice" in errors["code"], errors
+    assert fair(organizer, fair_id)["booths"] == before
+
+
+def test_an_imported_booth_code_already_in_the_plan_is_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = import_csv(organizer, fair_id, [
+        ("A", "A40", 0, 10, 3, 3, "standard", "", 0),
+        ("A", "a01", 6, 10, 3, 3, "standard", "", 0),  # A01 comes from the grid; codes ignore case
+    ])
+    errors = field_errors(response)
+    assert "A01" in errors["code"], errors
+    assert fair(organizer, fair_id)["booths"] == before
+
+
+def test_an_imported_booth_on_top_of_an_existing_one_is_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = import_csv(organizer, fair_id, [("A", "A50", 1, 1, 3, 3, "standard", "", 0)])
+    errors = field_errors(response)
+    assert any("overlap" in message and "A50" in message for message in errors.values()), errors
+    assert fair(organizer, fair_id)["booths"] == before
+
+
+def test_an_import_without_a_file_or_without_booths_is_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = organizer.post(f"/api/v1/fairs/{fair_id}/booths/import", headers={"x-csrftoken": organizer.csrf()},
+                              files={"sheet": ("booths.csv", b"zone,code,x,y\nA,A60,0,10\n", "text/csv")})
+    assert "Choose a file" in field_errors(response)["file"]
+    assert "no booths" in field_errors(import_csv(organizer, fair_id, []))["file"]
+    assert fair(organizer, fair_id)["booths"] == before
+
+
+def test_a_grid_that_overlaps_existing_booths_is_refused_and_nothing_is_saved(organizer, make_fair):
+    fair_id, zones = make_fair()
+    before = fair(organizer, fair_id)["booths"]
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/booths/grid",
+                             {"zone_id": zones["A"], "rows": 2, "columns": 3, "x": 4.5, "y": 1.0, "prefix": "N"})
+    errors = field_errors(response)
+    assert any("overlap" in message and "N01" in message for message in errors.values()), errors
+    assert fair(organizer, fair_id)["booths"] == before
+    assert not [b for b in organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"] if b["code"].startswith("N")]
+
+
+# -- applications -----------------------------------------------------------------------------------
+
+
+def test_an_application_for_more_booths_than_exist_of_its_type_is_refused(organizer, make_fair, exhibitor):
+    fair_id, _ = make_fair(columns=3)  # per zone: corner, standard, corner → 2 standard booths in the fair
+    move(organizer, fair_id, "open")
+    producer, product = exhibitor()
+    errors = field_errors(apply(organizer, fair_id, producer, [product], booths_wanted=3, booth_kind="standard"))
+    assert "only 2 booths" in errors["booths_wanted"], errors
+    errors = field_errors(apply(organizer, fair_id, producer, [product], booths_wanted=1, booth_kind="premium"))
+    assert "only 0 booths" in errors["booths_wanted"], errors
+    assert organizer.get(f"/api/v1/fairs/{fair_id}/applications").json() == []
+    assert fair(organizer, fair_id)["applications"] == 0
+
+
+def test_an_application_listing_another_producers_products_is_refused(organizer, make_fair, exhibitor):
+    fair_id, _ = make_fair()
+    move(organizer, fair_id, "open")
+    producer, own = exhibitor()
+    _, foreign = exhibitor()
+    errors = field_errors(apply(organizer, fair_id, producer, [own, foreign]))
+    assert "not this producer" in errors["product_ids"], errors
+    assert organizer.get(f"/api/v1/fairs/{fair_id}/applications").json() == []
+    assert fair(organizer, fair_id)["applications"] == 0
+
+
+def test_a_product_whose_certificate_expires_during_the_fair_gives_an_ineligible_application_naming_it(
+        organizer, make_fair, exhibitor):
+    fair_id, _ = make_fair()
+    move(organizer, fair_id, "open")
+    expires = LAST_DAY - dt.timedelta(days=2)
+    producer, product = exhibitor(name="Trà shan tuyết hết hạn", certified_on="2022-06-01", expires_on=expires.isoformat())
+    stored = organizer.get(f"/api/v1/products/{product}")
+    assert stored.status_code == 200 and stored.json()["expires_on"] == expires.isoformat(), stored.text
+    response = apply(organizer, fair_id, producer, [product])
+    assert response.status_code == 201, response.text
+    application = response.json()
+    assert application["status"] == "ineligible"
+    assert len(application["problems"]) == 1
+    assert "Trà shan tuyết hết hạn" in application["problems"][0]
+    assert expires.strftime("%d/%m/%Y") in application["problems"][0]
+
+
+def test_an_application_needing_refrigeration_no_booth_has_is_waitlisted_with_the_reason(organizer, make_fair, exhibitor):
+    fair_id, zones = make_fair()  # every booth has power only
+    move(organizer, fair_id, "open")
+    producer, product = exhibitor()
+    cold = apply(organizer, fair_id, producer, [product], amenities=["refrigeration"], zone_preferences=[zones["A"]])
+    assert cold.status_code == 201, cold.text  # asking is not an error
+    assert cold.json()["status"] == "eligible"
+    other, other_product = exhibitor()
+    plain = apply(organizer, fair_id, other, [other_product])
+    assert plain.status_code == 201, plain.text
+    move(organizer, fair_id, "allocating")
+    run = organizer.api("POST", f"/api/v1/fairs/{fair_id}/allocation")
+    assert run.status_code == 201, run.text
+    assert run.json()["placed"] == 1 and run.json()["waitlisted"] == 1
+    waiting = organizer.get(f"/api/v1/fairs/applications/{cold.json()['id']}").json()
+    assert waiting["status"] == "waitlisted" and waiting["booths"] == []
+    assert "Waitlisted" in waiting["explanation"] and "refrigeration" in waiting["explanation"], waiting["explanation"]
+    placed = organizer.get(f"/api/v1/fairs/applications/{plain.json()['id']}").json()
+    assert placed["status"] == "allocated" and len(placed["booths"]) == 1
+
+
+# -- the days of the fair -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [FIRST_DAY - dt.timedelta(days=1), LAST_DAY + dt.timedelta(days=1)])
+def test_booth_sales_for_a_day_outside_the_fair_are_refused(organizer, make_fair, exhibitor, day):
+    fair_id, application = running_fair(organizer, make_fair, exhibitor)
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/sales",
+                             {"application_id": application, "day": day.isoformat(), "revenue": 1_000_000, "transactions": 3})
+    errors = field_errors(response)
+    assert "day of the fair" in errors["day"], errors
+    assert all(d["revenue"] == 0 and d["booths_reporting"] == 0 for d in days(organizer, fair_id))
+
+
+def test_negative_booth_sales_are_refused(organizer, make_fair, exhibitor):
+    fair_id, application = running_fair(organizer, make_fair, exhibitor)
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/sales",
+                             {"application_id": application, "day": FIRST_DAY.isoformat(), "revenue": -500_000,
+                              "transactions": -2})
+    errors = field_errors(response)
+    assert "not negative" in errors["revenue"] and "not negative" in errors["transactions"], errors
+    assert all(d["revenue"] == 0 and d["transactions"] == 0 and d["booths_reporting"] == 0 for d in days(organizer, fair_id))
+
+
+def test_a_negative_visitor_count_is_refused(organizer, make_fair, exhibitor):
+    fair_id, _ = running_fair(organizer, make_fair, exhibitor)
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/visitors", {"day": FIRST_DAY.isoformat(), "visitors": -1})
+    errors = field_errors(response)
+    assert "not negative" in errors["visitors"], errors
+    assert all(d["visitors"] is None for d in days(organizer, fair_id))
+
+
+# -- the fair itself --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["published", "allocating", "running", "closed"])
+def test_a_draft_fair_cannot_skip_the_workflow(organizer, make_fair, target):
+    fair_id, _ = make_fair()
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/status", {"status": target})
+    body = problem(response, 409)
+    assert "draft" in body["title"] and target in body["title"], body
+    assert fair(organizer, fair_id)["status"] == "draft"
+
+
+def test_a_closed_fair_goes_nowhere(organizer, make_fair, exhibitor):
+    fair_id, _ = running_fair(organizer, make_fair, exhibitor)
+    move(organizer, fair_id, "closed")
+    for target in FairStatus:
+        response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/status", {"status": target.value})
+        body = problem(response, 409)
+        assert "closed" in body["title"], body
+    assert fair(organizer, fair_id)["status"] == "closed"
+
+
+def test_an_unknown_status_is_refused(organizer, make_fair):
+    fair_id, _ = make_fair()
+    response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/status", {"status": "archived"})
+    problem(response, 400)
+    assert fair(organizer, fair_id)["status"] == "draft"
+
+
+def test_a_fair_that_ends_before_it_starts_is_refused(organizer):
+    payload = fair_payload(starts_on=(TODAY + dt.timedelta(days=40)).isoformat(),
+                           ends_on=(TODAY + dt.timedelta(days=38)).isoformat())
+    errors = field_errors(organizer.api("POST", "/api/v1/fairs", payload))
+    assert "end before it starts" in errors["ends_on"], errors
+    assert payload["name"] not in {f["name"] for f in organizer.get("/api/v1/fairs").json()}
+
+
+def test_moving_a_fairs_end_before_its_start_is_refused_and_the_dates_stay(organizer, make_fair):
+    fair_id, _ = make_fair()
+    before = fair(organizer, fair_id)
+    changed = {k: before[k] for k in fair_payload()} | {"ends_on": (TODAY + dt.timedelta(days=20)).isoformat()}
+    errors = field_errors(organizer.api("PUT", f"/api/v1/fairs/{fair_id}", changed))
+    assert "end before it starts" in errors["ends_on"], errors
+    after = fair(organizer, fair_id)
+    assert (after["starts_on"], after["ends_on"]) == (before["starts_on"], before["ends_on"])
