@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "catalog.piccolo_app",
         "salespoints.piccolo_app",
         "fairs.piccolo_app",
+        "agreements.piccolo_app",
     ]
 )

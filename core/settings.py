@@ -45,6 +45,7 @@ class Settings:
     max_upload_bytes: int
     secure_cookies: bool
     allowed_hosts: list[str]
+    uploads_dir: Path = Path("uploads")  # attached scans and evidence, by checksum
     templates_dir: Path = PROJECT_ROOT / "templates"
     static_dir: Path = PROJECT_ROOT / "static"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -64,6 +65,7 @@ def load_settings() -> Settings:
         max_upload_bytes=int(env.get("OCOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         secure_cookies=env.get("OCOP_SECURE_COOKIES", "0") == "1",
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
+        uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
     )
 
 

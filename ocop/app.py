@@ -27,6 +27,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from accounts.routes import AccountPages, UserPages
+from agreements.routes import AgreementApi, AgreementPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core import i18n
 from core.errors import DomainError, ValidationFailed, render
@@ -149,6 +150,8 @@ def create_app() -> Litestar:
             SalesPointApi,
             FairPages,
             FairApi,
+            AgreementPages,
+            AgreementApi,
             PublicPages,
             PublicFairs,
             OpenData,

@@ -8,6 +8,8 @@ from jinja2 import Environment
 
 from accounts.enums import ACTION_LABELS, Role
 from accounts.enums import LABELS as ROLE_LABELS
+from agreements.enums import LABELS as AGREEMENT_LABELS
+from agreements.enums import AgreementKind, AgreementStatus
 from catalog import reference
 from catalog.enums import LABELS as CATALOG_LABELS
 from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
@@ -24,7 +26,7 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_ALL_LABELS = {**FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
+_ALL_LABELS = {**AGREEMENT_LABELS, **FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
 _LABELS = {**{member.value: text for member, text in _ALL_LABELS.items()}, **ACTION_LABELS}
 # Two enums may share a value ("open" counts and "open" fairs): a member finds its own label.
 _MEMBER_LABELS = {(type(member), member.value): text for member, text in _ALL_LABELS.items()}
@@ -96,6 +98,8 @@ def configure_environment(env: Environment) -> None:
         BoothKind=BoothKind,
         Amenity=Amenity,
         ApplicationStatus=ApplicationStatus,
+        AgreementKind=AgreementKind,
+        AgreementStatus=AgreementStatus,
         options=options,
         group_options=group_options,
         subgroup_options=subgroup_options,

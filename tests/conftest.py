@@ -24,6 +24,7 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ["DATABASE_URL"] = f"sqlite:///{_WORKDIR / 'test.db'}"
 os.environ["OCOP_SECRET_KEY"] = "test-secret-key-not-for-production-0123456789"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
+os.environ["OCOP_UPLOADS_DIR"] = str(_WORKDIR / "uploads")
 
 PASSWORDS = {
     "admin": "test-admin-pass",

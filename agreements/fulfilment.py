@@ -1,0 +1,166 @@
+"""Fulfilment arithmetic: how much of an agreement was delivered, on time or late, and which
+milestones are met or overdue. Pure: plain data in, plain data out.
+
+Rules. A line's deliveries fill its milestones in due-date order (a milestone's quantity is what
+falls due on its date, on top of the earlier ones): a unit is on time when it is delivered by the
+due date of the milestone it fills, late otherwise. Units beyond every milestone are on time until
+the end of the agreement's term (always, with no term). A milestone is met on the day the line's
+deliveries reach the milestones' running total (or on the day an organizer marked it done, for a
+milestone without a quantity); it is overdue when its date has passed unmet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    id: int
+    quantity: int
+    value: int
+
+
+@dataclass(frozen=True)
+class DeliveryFact:
+    line: int
+    delivered_on: dt.date
+    quantity: int
+    value: int
+
+
+@dataclass(frozen=True)
+class MilestoneTerms:
+    id: int
+    due_on: dt.date
+    line: int | None = None
+    quantity: int | None = None
+    done_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class LineFulfilment:
+    line: int
+    committed_quantity: int
+    delivered_quantity: int
+    committed_value: int
+    delivered_value: int
+    on_time_quantity: int
+    late_quantity: int
+
+    @property
+    def remaining_quantity(self) -> int:
+        return max(0, self.committed_quantity - self.delivered_quantity)
+
+    @property
+    def over_quantity(self) -> int:
+        return max(0, self.delivered_quantity - self.committed_quantity)
+
+    @property
+    def share(self) -> float:
+        """Delivered over committed quantity (above 1 when over-delivered)."""
+        return self.delivered_quantity / self.committed_quantity if self.committed_quantity else 0.0
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    id: int
+    due_on: dt.date
+    met_on: dt.date | None
+    overdue: bool
+
+    @property
+    def late(self) -> bool:
+        return self.met_on is not None and self.met_on > self.due_on
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    lines: list[LineFulfilment]
+    milestones: list[MilestoneState]
+    committed_value: int
+    delivered_value: int
+    on_time_quantity: int
+    late_quantity: int
+
+    @property
+    def share(self) -> float:
+        """Delivered over committed value."""
+        return self.delivered_value / self.committed_value if self.committed_value else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.lines) and all(line.delivered_quantity >= line.committed_quantity for line in self.lines)
+
+    @property
+    def overdue(self) -> list[MilestoneState]:
+        return [m for m in self.milestones if m.overdue]
+
+
+def _fill(quantity_due: list[tuple[dt.date, int]], deliveries: list[DeliveryFact], valid_until: dt.date | None):
+    """(on time, late) units and the day each running total of `quantity_due` was reached."""
+    reached: list[dt.date | None] = [None] * len(quantity_due)
+    on_time = late = 0
+    slot, room = 0, quantity_due[0][1] if quantity_due else 0
+    for delivery in sorted(deliveries, key=lambda d: d.delivered_on):
+        left = delivery.quantity
+        while left > 0:
+            if slot < len(quantity_due):
+                taken = min(left, room)
+                due = quantity_due[slot][0]
+                if delivery.delivered_on <= due:
+                    on_time += taken
+                else:
+                    late += taken
+                left -= taken
+                room -= taken
+                if room == 0:
+                    reached[slot] = delivery.delivered_on
+                    slot += 1
+                    room = quantity_due[slot][1] if slot < len(quantity_due) else 0
+            else:
+                if valid_until is None or delivery.delivered_on <= valid_until:
+                    on_time += left
+                else:
+                    late += left
+                left = 0
+    return on_time, late, reached
+
+
+def fulfilment(lines: Sequence[LineTerms], deliveries: Iterable[DeliveryFact], milestones: Sequence[MilestoneTerms],
+               valid_until: dt.date | None, today: dt.date) -> Fulfilment:
+    """The agreement's fulfilment on `today`: per line, per milestone, and in total."""
+    by_line: dict[int, list[DeliveryFact]] = {line.id: [] for line in lines}
+    for delivery in deliveries:
+        by_line.setdefault(delivery.line, []).append(delivery)
+    states: dict[int, MilestoneState] = {}
+    results = []
+    for line in lines:
+        mine = sorted((m for m in milestones if m.line == line.id and m.quantity), key=lambda m: (m.due_on, m.id))
+        on_time, late, reached = _fill([(m.due_on, m.quantity) for m in mine], by_line[line.id], valid_until)
+        for milestone, met_on in zip(mine, reached, strict=True):
+            met_on = met_on or milestone.done_on
+            states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, met_on,
+                                                  met_on is None and milestone.due_on < today)
+        delivered = by_line[line.id]
+        results.append(LineFulfilment(line.id, line.quantity, sum(d.quantity for d in delivered), line.value,
+                                      sum(d.value for d in delivered), on_time, late))
+    for milestone in milestones:  # milestones without a quantity: met when marked done
+        if milestone.id not in states:
+            states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, milestone.done_on,
+                                                  milestone.done_on is None and milestone.due_on < today)
+    return Fulfilment(results, sorted(states.values(), key=lambda m: (m.due_on, m.id)), sum(line.value for line in lines),
+                      sum(r.delivered_value for r in results), sum(r.on_time_quantity for r in results),
+                      sum(r.late_quantity for r in results))
+
+
+def closing_status(result: Fulfilment, valid_until: dt.date | None, today: dt.date) -> str | None:
+    """The verdict once it is due: fulfilled when every line is delivered; at the end of the term,
+    partially fulfilled when something was delivered, lapsed when nothing was; None before that."""
+    if result.complete:
+        return "fulfilled"
+    if valid_until is not None and today > valid_until:
+        return "partially_fulfilled" if result.delivered_value > 0 else "lapsed"
+    return None

@@ -1,0 +1,242 @@
+"""Importing the organizers' sheet of agreements signed at an event (.xlsx or .csv).
+
+One row per agreement line; rows with the same code are one agreement (a row without a code is
+an agreement of its own). The preview reports every row's problems and every buyer or producer the
+sheet names that the catalogue does not know, each offered as "create" (buyers) or "match to" one
+of the closest known names. The commit checks everything again with the choices made and writes
+all agreements in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from accounts.services import Actor, record_audit
+from agreements.enums import AgreementKind
+from agreements.schemas import AgreementIn, LineIn
+from agreements.services.records import _checked, _write_parts, ensure_editor, new_code
+from agreements.tables import Agreement
+from catalog.enums import BuyerKind
+from catalog.tables import Buyer, ImportUpload, Producer, Product
+from core.errors import N_, Msg, ValidationFailed
+from core.forms import parse_date
+from core.settings import settings
+from core.spreadsheets import read_table
+from core.text import fold
+
+UPLOAD_HOURS = 24
+MAX_ROWS = 20_000
+COLUMNS = {
+    "code": ("ma", "ma bien ban", "so bien ban", "so hop dong"),
+    "signed_on": ("ngay ky", "date", "signed"),
+    "kind": ("loai", "hinh thuc"),
+    "buyer": ("ben mua", "don vi thu mua", "doanh nghiep thu mua", "buyer name"),
+    "producer": ("chu the", "chu the ocop", "ben ban", "producer name"),
+    "product": ("san pham", "ten san pham", "product name"),
+    "quantity": ("so luong", "san luong", "qty"),
+    "unit": ("don vi", "don vi tinh", "dvt"),
+    "unit_price": ("don gia", "gia", "price"),
+    "value": ("gia tri", "tri gia", "thanh tien", "amount"),
+    "valid_until": ("hieu luc den", "thoi han", "han", "valid to"),
+}
+_KINDS = {"ghi nho": "memorandum", "bien ban ghi nho": "memorandum", "mou": "memorandum", "hop dong": "offtake",
+          "bao tieu": "offtake", "mua ban": "offtake", "phan phoi": "distribution", "ky gui": "consignment",
+          **{k.value: k.value for k in AgreementKind}}
+
+
+@dataclass
+class Unknown:
+    """A name the catalogue does not know, and the known names it might be."""
+
+    kind: str  # "buyer" or "producer"
+    name: str
+    rows: list[int]
+    suggestions: list[tuple[int, str]]
+
+    @property
+    def key(self) -> str:
+        """The form field naming the choice made for it."""
+        return f"{self.kind}:{fold(self.name)}"
+
+
+@dataclass
+class Preview:
+    token: str
+    filename: str
+    agreements: int
+    lines: int
+    problems: dict[int, list[str]] = field(default_factory=dict)  # row number -> messages
+    unknown: list[Unknown] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        return int(round(value))
+    text = str(value).strip().replace(" ", "").replace(".", "").replace(",", "")
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _suggest(name: str, known: dict[str, list[tuple[int, str]]], limit: int = 5) -> list[tuple[int, str]]:
+    """Known names sharing the most words with `name`."""
+    words = set(fold(name).split())
+    scored = []
+    for folded, entries in known.items():
+        common = len(words & set(folded.split()))
+        if common:
+            scored += [(-common, entry) for entry in entries]
+    return [entry for _, entry in sorted(scored, key=lambda s: (s[0], s[1][1]))[:limit]]
+
+
+async def _check(rows: list[dict], choices: dict[str, str], fair_id: int | None):
+    """(agreements to write, per-row problems, unknown names) with the given create/match choices."""
+    buyers: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for b in await Buyer.select(Buyer.id, Buyer.name):
+        buyers[fold(b["name"])].append((b["id"], b["name"]))
+    producers: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for p in await Producer.select(Producer.id, Producer.name):
+        producers[fold(p["name"])].append((p["id"], p["name"]))
+    products: dict[tuple[int, str], int] = {}
+    for p in await Product.select(Product.id, Product.producer, Product.name):
+        products.setdefault((p["producer"], fold(p["name"])), p["id"])
+    problems: dict[int, list[str]] = defaultdict(list)
+    unknown: dict[tuple[str, str], Unknown] = {}
+    groups: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+
+    def resolve(kind: str, name: str, known, number: int) -> int | str | None:
+        folded = fold(name)
+        if folded in known:
+            return known[folded][0][0]
+        choice = choices.get(f"{kind}:{folded}", "")
+        if choice.isdigit():
+            return int(choice)
+        if choice == "create" and kind == "buyer":
+            return f"new:{name}"
+        entry = unknown.setdefault((kind, folded), Unknown(kind, name, [], _suggest(name, known)))
+        entry.rows.append(number)
+        return None
+
+    for number, raw in enumerate(rows, start=2):
+        buyer_name, producer_name, product_name = _text(raw.get("buyer")), _text(raw.get("producer")), _text(raw.get("product"))
+        signed_on, quantity = _day(raw.get("signed_on")), _number(raw.get("quantity"))
+        if not buyer_name:
+            problems[number].append(N_("The buyer is missing."))
+        if not producer_name:
+            problems[number].append(N_("The producer is missing."))
+        if signed_on is None:
+            problems[number].append(N_("Give the signing date as dd/mm/yyyy."))
+        if quantity is None or quantity <= 0:
+            problems[number].append(N_("Give a quantity above zero."))
+        for name in ("unit_price", "value"):
+            amount = _number(raw.get(name))
+            if raw.get(name) not in (None, "") and (amount is None or amount < 0):
+                problems[number].append(N_("Amounts are whole đồng, not negative."))
+        if raw.get("valid_until") not in (None, "") and _day(raw.get("valid_until")) is None:
+            problems[number].append(N_("Give the end of the term as dd/mm/yyyy."))
+        kind = _KINDS.get(fold(_text(raw.get("kind"))), "memorandum" if not _text(raw.get("kind")) else None)
+        if kind is None:
+            problems[number].append(N_("Unknown kind of agreement."))
+        buyer = resolve("buyer", buyer_name, buyers, number) if buyer_name else None
+        producer = resolve("producer", producer_name, producers, number) if producer_name else None
+        product = None
+        if isinstance(producer, int):
+            product = products.get((producer, fold(product_name)))
+            if product is None:
+                problems[number].append(N_("This producer has no product of this name in the catalogue."))
+        code = _text(raw.get("code")).upper()
+        groups[code or f"#row{number}"].append((number, {
+            "buyer": buyer, "producer": producer, "product": product, "signed_on": signed_on, "quantity": quantity,
+            "unit": _text(raw.get("unit"))[:32], "unit_price": _number(raw.get("unit_price")) or 0,
+            "value": _number(raw.get("value")), "valid_until": _day(raw.get("valid_until")), "kind": kind, "code": code}))
+    agreements = []
+    for code, members in groups.items():
+        first = members[0][1]
+        if len({(m["buyer"], m["signed_on"]) for _, m in members}) > 1:
+            for number, _ in members:
+                problems[number].append(N_("Rows with the same code name different buyers or dates."))
+        agreements.append((code if not code.startswith("#row") else "", [n for n, _ in members], first, members))
+    return agreements, problems, list(unknown.values())
+
+
+def _rows(filename: str, content: bytes) -> list[dict]:
+    return read_table(filename, content, settings.max_upload_bytes, COLUMNS, max_rows=MAX_ROWS)
+
+
+async def preview(filename: str, content: bytes, fair_id: int | None, actor: Actor) -> Preview:
+    """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
+    ensure_editor(actor)
+    rows = await asyncio.to_thread(_rows, filename, content)
+    agreements, problems, unknown = await _check(rows, {}, fair_id)
+    token = secrets.token_urlsafe(24)
+    stale = dt.datetime.now(dt.UTC) - dt.timedelta(hours=UPLOAD_HOURS)
+    await ImportUpload.delete().where(ImportUpload.created_at < stale)
+    await ImportUpload.insert(ImportUpload(token=token, filename=f"agreements:{fair_id or ''}:{filename}"[:255],
+                                           content=content, created_by=actor.user_id))
+    return Preview(token, filename, len(agreements), len(rows), dict(problems), unknown)
+
+
+async def commit(token: str, choices: dict[str, str], actor: Actor) -> int:
+    """Writes every agreement of a previewed upload in one transaction (or none), once: the stored
+    file is taken in the same transaction, so a double click cannot import twice. Returns the count."""
+    ensure_editor(actor)
+    async with Agreement._meta.db.transaction():
+        taken = await ImportUpload.delete().where(ImportUpload.token == token).returning(
+            ImportUpload.filename, ImportUpload.content)
+        if not taken or not taken[0]["filename"].startswith("agreements:"):
+            raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
+        _, fair, filename = taken[0]["filename"].split(":", 2)
+        fair_id = int(fair) if fair else None
+        rows = await asyncio.to_thread(_rows, filename, taken[0]["content"])
+        agreements, problems, unknown = await _check(rows, choices, fair_id)
+        if problems or unknown:
+            count = len(problems) + sum(len(u.rows) for u in unknown)
+            raise ValidationFailed({"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=count)})
+        created_buyers: dict[str, int] = {}
+        written = 0
+        for code, numbers, first, members in agreements:
+            buyer = first["buyer"]
+            if isinstance(buyer, str):  # "new:<name>": create it once
+                name = buyer[4:]
+                if name not in created_buyers:
+                    row = (await Buyer.insert(Buyer(name=name[:255], kind=BuyerKind.other.value, search_text=fold(name))))[0]
+                    created_buyers[name] = row["id"]
+                buyer = created_buyers[name]
+            data = msgspec.convert({
+                "buyer_id": buyer, "producer_ids": list(dict.fromkeys(m["producer"] for _, m in members)),
+                "signed_on": first["signed_on"], "kind": first["kind"], "code": code, "fair_id": fair_id,
+                "valid_until": first["valid_until"],
+                "lines": [msgspec.to_builtins(LineIn(product_id=m["product"], quantity=m["quantity"], unit=m["unit"],
+                                                     unit_price=m["unit_price"], value=m["value"])) for _, m in members],
+            }, AgreementIn)
+            try:
+                values, lines, _ = await _checked(data, None)
+            except ValidationFailed as error:
+                raise ValidationFailed({f"row {numbers[0]}": next(iter(error.errors.values()))}) from None
+            row = (await Agreement.insert(Agreement(code=code or await new_code(fair_id, data.signed_on),
+                                                    status="signed", created_by=actor.user_id, **values)))[0]
+            await _write_parts(row["id"], data, lines)
+            written += 1
+        await record_audit(actor, "import", "agreements", filename[:64], None,
+                           {"agreements": written, "fair": fair_id, "buyers_created": len(created_buyers)})
+    return written

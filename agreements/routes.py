@@ -1,0 +1,382 @@
+"""Agreement pages (list, entry, the signing-ceremony page, follow-up, print, import) and
+/api/v1/agreements. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+
+from accounts.guards import current_actor, require_login
+from accounts.services import SYSTEM, audit_trail
+from agreements import importing, printing, services
+from agreements.enums import TRANSITIONS, AgreementStatus
+from agreements.schemas import (
+    AgreementFilter,
+    AgreementIn,
+    AgreementOut,
+    AgreementPage,
+    DeliveryIn,
+    FairSummary,
+    StatusIn,
+)
+from catalog.services import today
+from catalog.tables import Buyer, Producer, Product
+from core.errors import N_, DomainError, ValidationFailed
+from core.forms import parse_date, parse_struct
+from fairs.tables import Fair
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+_ID = re.compile(r"\[#(\d+)\]\s*$")
+CEREMONY_LINES = 4
+
+
+def _picked(value: Any) -> int | None:
+    """The id in an autocomplete value "Name [#12]" (or a bare id)."""
+    text = str(value or "").strip()
+    match = _ID.search(text)
+    if match:
+        return int(match.group(1))
+    return int(text) if text.isdigit() else None
+
+
+async def _upload(upload: Any) -> tuple[str, bytes]:
+    if not isinstance(upload, UploadFile):
+        raise ValidationFailed({"file": N_("Choose a file to attach.")})
+    return upload.filename or "", await upload.read()
+
+
+class AgreementApi(Controller):
+    path = "/api/v1/agreements"
+    guards = [require_login]
+    tags = ["agreements"]
+
+    @get("/")
+    async def list_agreements(self, request: Request, fair_id: int | None = None, buyer_id: int | None = None,
+                              producer_id: int | None = None, province_code: str = "", status: str = "",
+                              overdue: bool = False, q: str = "", page: int = 1, page_size: int = 50) -> AgreementPage:
+        filters = AgreementFilter(fair_id=fair_id, buyer_id=buyer_id, producer_id=producer_id, province_code=province_code,
+                                  status=status, overdue=overdue, q=q, page=page, page_size=page_size)
+        return await services.list_agreements(filters, current_actor(request))
+
+    @post("/")
+    async def create(self, request: Request, data: AgreementIn) -> AgreementOut:
+        actor = current_actor(request)
+        return await services.get_agreement(await services.create_agreement(data, actor), actor)
+
+    @get("/summary")
+    async def summary(self, request: Request, fair_id: int | None = None) -> FairSummary:
+        return await services.fair_summary(fair_id)
+
+    @get("/{agreement_id:int}")
+    async def get_agreement(self, request: Request, agreement_id: int) -> AgreementOut:
+        return await services.get_agreement(agreement_id, current_actor(request))
+
+    @put("/{agreement_id:int}")
+    async def update(self, request: Request, agreement_id: int, data: AgreementIn) -> AgreementOut:
+        actor = current_actor(request)
+        await services.update_agreement(agreement_id, data, actor)
+        return await services.get_agreement(agreement_id, actor)
+
+    @post("/{agreement_id:int}/status")
+    async def change_status(self, request: Request, agreement_id: int, data: StatusIn) -> AgreementOut:
+        actor = current_actor(request)
+        await services.change_status(agreement_id, data.status, actor)
+        return await services.get_agreement(agreement_id, actor)
+
+    @post("/{agreement_id:int}/deliveries")
+    async def deliver(self, request: Request, agreement_id: int, data: DeliveryIn) -> dict:
+        return {"id": await services.record_delivery(agreement_id, data, current_actor(request))}
+
+    @post("/{agreement_id:int}/attachments")
+    async def attach(self, request: Request, agreement_id: int, data: Upload) -> dict:
+        filename, content = await _upload(data.get("file"))
+        return {"id": await services.attach(agreement_id, filename, content, current_actor(request))}
+
+    @post("/{agreement_id:int}/milestones/{milestone_id:int}")
+    async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: dict[str, Any]) -> None:
+        done_on = parse_date(data["done_on"]) if data.get("done_on") else None
+        await services.mark_milestone(agreement_id, milestone_id, done_on, current_actor(request))
+
+    @post("/import")
+    async def import_preview(self, request: Request, data: Upload) -> dict:
+        filename, content = await _upload(data.get("file"))
+        preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
+        return msgspec.to_builtins(preview)
+
+    @post("/import/{token:str}/commit")
+    async def import_commit(self, request: Request, token: str, data: dict[str, str]) -> dict:
+        return {"imported": await importing.commit(token, data, current_actor(request))}
+
+
+class AgreementPages(Controller):
+    path = "/agreements"
+    guards = [require_login]
+    include_in_schema = False
+
+    @get("/")
+    async def agreements(self, request: Request, fair_id: int | None = None, buyer_id: int | None = None,
+                         producer_id: int | None = None, province_code: str = "", status: str = "",
+                         overdue: bool = False, q: str = "", page: int = 1) -> Template:
+        filters = AgreementFilter(fair_id=fair_id, buyer_id=buyer_id, producer_id=producer_id, province_code=province_code,
+                                  status=status, overdue=overdue, q=q, page=page)
+        actor = current_actor(request)
+        return Template(template_name="agreements/list.html", context={
+            "page": await services.list_agreements(filters, actor), "filters": filters,
+            "summary": await services.fair_summary(fair_id), "fairs": await _fairs(), "query": request.url.query,
+            "can_edit": _can_edit(actor)})
+
+    # -- entry: the full form and the ceremony page
+
+    @get("/new")
+    async def new(self, request: Request, fair_id: int | None = None) -> Template:
+        return Template(template_name="agreements/edit.html",
+                        context=await _entry_context(None, {"fair_id": fair_id, "signed_on": today()}, {}))
+
+    @post("/new")
+    async def create(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        values = _entry_values(form)
+        try:
+            agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="agreements/edit.html", status_code=422,
+                            context=await _entry_context(None, values, error.errors))
+        return Redirect(f"/agreements/{agreement_id}")
+
+    @get("/ceremony")
+    async def ceremony(self, request: Request, fair_id: int | None = None, saved: str = "") -> Template:
+        """Keyboard-first entry during a signing ceremony: save and next, running totals on screen."""
+        return Template(template_name="agreements/ceremony.html", context=await _ceremony_context(
+            fair_id, {"fair_id": fair_id, "signed_on": today().strftime("%d/%m/%Y")}, {}, saved))
+
+    @post("/ceremony")
+    async def ceremony_save(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        values = _entry_values(form)
+        fair_id = _picked(values.get("fair_id"))
+        try:
+            agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="agreements/ceremony.html", status_code=422,
+                            context=await _ceremony_context(fair_id, values, error.errors, ""))
+        code = (await services.agreement_row(agreement_id))["code"]
+        scope = f"fair_id={fair_id}&" if fair_id else ""
+        return Redirect(f"/agreements/ceremony?{scope}saved={code}")
+
+    @get("/products")
+    async def product_options(self, producers: list[str] | None = None) -> Template:
+        """The products of the producers picked so far, as <option>s for the line inputs (htmx)."""
+        return Template(template_name="agreements/_product_options.html",
+                        context={"products": await _products_of(producers or [])})
+
+    # -- one agreement
+
+    @get("/{agreement_id:int}")
+    async def agreement(self, request: Request, agreement_id: int) -> Template:
+        return Template(template_name="agreements/agreement.html",
+                        context=await self._context(request, agreement_id, {}, ""))
+
+    async def _context(self, request: Request, agreement_id: int, errors: dict, form: str) -> dict:
+        actor = current_actor(request)
+        agreement = await services.get_agreement(agreement_id, actor)
+        return {"agreement": agreement, "audit": await audit_trail("agreement", agreement_id), "errors": errors,
+                "form": form, "can_edit": _can_edit(actor), "today": today(),
+                "next_states": sorted(TRANSITIONS[agreement.status], key=list(AgreementStatus).index),
+                "can_deliver": _can_edit(actor) or (actor.role.value == "producer" and bool(
+                    actor.producer_ids & {p["id"] for p in agreement.producers}))}
+
+    async def _act(self, request: Request, agreement_id: int, form: str, action) -> Template | Redirect:
+        try:
+            await action()
+        except (ValidationFailed, DomainError) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
+            return Template(template_name="agreements/agreement.html", status_code=error.status_code,
+                            context=await self._context(request, agreement_id, errors, form))
+        return Redirect(f"/agreements/{agreement_id}")
+
+    @post("/{agreement_id:int}/deliveries")
+    async def deliver(self, request: Request, agreement_id: int, data: Form) -> Template | Redirect:
+        values = {k: v for k, v in data.items() if k != "_csrf_token"}
+        actor = current_actor(request)
+        return await self._act(request, agreement_id, "delivery", lambda: services.record_delivery(
+            agreement_id, parse_struct(values, DeliveryIn), actor))
+
+    @post("/{agreement_id:int}/attachments")
+    async def attach(self, request: Request, agreement_id: int, data: Upload) -> Template | Redirect:
+        actor = current_actor(request)
+
+        async def action():
+            filename, content = await _upload(data.get("file"))
+            await services.attach(agreement_id, filename, content, actor)
+
+        return await self._act(request, agreement_id, "attachment", action)
+
+    @post("/{agreement_id:int}/status")
+    async def change_status(self, request: Request, agreement_id: int, data: Form) -> Template | Redirect:
+        actor = current_actor(request)
+
+        async def action():
+            try:
+                target = AgreementStatus(str(data.get("status")))
+            except ValueError:
+                raise ValidationFailed({"status": N_("Choose one of the listed values.")}) from None
+            await services.change_status(agreement_id, target, actor)
+
+        return await self._act(request, agreement_id, "status", action)
+
+    @post("/{agreement_id:int}/milestones/{milestone_id:int}")
+    async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: Form) -> Template | Redirect:
+        actor = current_actor(request)
+        done_on = today() if data.get("done") == "1" else None
+        return await self._act(request, agreement_id, "milestone", lambda: services.mark_milestone(
+            agreement_id, milestone_id, done_on, actor))
+
+    @get("/attachments/{attachment_id:int}")
+    async def download(self, request: Request, attachment_id: int) -> Response:
+        row, content = await services.attachment_file(attachment_id, current_actor(request))
+        return Response(content, media_type=row["media_type"], headers={
+            "content-disposition": f'attachment; filename="{_ascii(row["filename"])}"', "x-content-type-options": "nosniff",
+            "cache-control": "private, no-store"})
+
+    @get("/{agreement_id:int}/print.pdf")
+    async def print_pdf(self, request: Request, agreement_id: int) -> Response:
+        agreement = await services.get_agreement(agreement_id, current_actor(request))
+        pdf = await printing.agreement_pdf(request.app.template_engine, agreement)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"content-disposition": f'inline; filename="{_ascii(agreement.code)}.pdf"'})
+
+    # -- import
+
+    @get("/import")
+    async def import_form(self) -> Template:
+        return Template(template_name="agreements/import.html", context={"fairs": await _fairs(), "errors": {},
+                                                                         "preview": None})
+
+    @post("/import")
+    async def import_preview(self, request: Request, data: Upload) -> Template:
+        try:
+            filename, content = await _upload(data.get("file"))
+            preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="agreements/import.html", status_code=422,
+                            context={"fairs": await _fairs(), "errors": error.errors, "preview": None})
+        return Template(template_name="agreements/import.html", context={"fairs": await _fairs(), "errors": {},
+                                                                         "preview": preview})
+
+    @post("/import/{token:str}/commit")
+    async def import_commit(self, request: Request, token: str, data: Form) -> Template | Redirect:
+        choices = {k: str(v) for k, v in data.items() if k.startswith(("buyer:", "producer:"))}
+        try:
+            count = await importing.commit(token, choices, current_actor(request))
+        except ValidationFailed as error:
+            return Template(template_name="agreements/import.html", status_code=422,
+                            context={"fairs": await _fairs(), "errors": error.errors, "preview": None})
+        return Redirect(f"/agreements/?imported={count}")
+
+
+def _ascii(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)[:100] or "file"
+
+
+def _can_edit(actor) -> bool:
+    return actor is not None and actor.role.value in ("admin", "organizer")
+
+
+async def _fairs() -> list[dict]:
+    return await Fair.select(Fair.id, Fair.name, Fair.kind).order_by(Fair.starts_on, ascending=False)
+
+
+def _entry_values(form) -> dict[str, Any]:
+    values = {k: v for k, v in form.items() if k != "_csrf_token"}
+    values["producers"] = [p for p in form.getall("producers") if p.strip()] if "producers" in form else []
+    return values
+
+
+def _agreement_in(values: dict[str, Any]) -> AgreementIn:
+    """An AgreementIn from the entry forms: autocomplete picks, line rows line_0_…, a signatory per party."""
+    lines = []
+    errors: dict[str, Any] = {}
+    for number in range(50):
+        product = values.get(f"line_{number}_product", "")
+        quantity = values.get(f"line_{number}_quantity", "")
+        if not str(product).strip() and not str(quantity).strip():
+            continue
+        try:
+            lines.append({"product_id": _picked(product) or 0, "quantity": int(str(quantity).replace(".", "") or 0),
+                          "unit": values.get(f"line_{number}_unit", ""),
+                          "unit_price": int(str(values.get(f"line_{number}_unit_price") or 0).replace(".", ""))})
+        except ValueError:
+            errors[f"lines.{number}.quantity"] = N_("Enter a whole number.")
+    signatories = [{"party": party, "name": values.get(f"{party}_signatory", "").strip(),
+                    "title": values.get(f"{party}_title", "").strip()}
+                   for party in ("buyer", "producer") if values.get(f"{party}_signatory", "").strip()]
+    raw = {"buyer_id": _picked(values.get("buyer")) or 0, "producer_ids": [_picked(p) or 0 for p in values["producers"]],
+           "signed_on": values.get("signed_on"), "kind": values.get("kind") or "memorandum", "code": values.get("code", ""),
+           "fair_id": _picked(values.get("fair_id")), "place": values.get("place", ""),
+           "valid_until": values.get("valid_until") or None, "notes": values.get("notes", ""),
+           "status": values.get("status") or "signed"}
+    try:
+        parsed = parse_struct({k: v for k, v in raw.items() if v not in (None, "")},
+                              _EntryHead)
+    except ValidationFailed as error:
+        errors.update(error.errors)
+        parsed = None
+    if errors:
+        raise ValidationFailed(errors)
+    return msgspec.convert({**msgspec.to_builtins(parsed), "lines": lines, "signatories": signatories,
+                            "producer_ids": raw["producer_ids"]}, AgreementIn)
+
+
+class _EntryHead(msgspec.Struct, kw_only=True):
+    buyer_id: int
+    signed_on: dt.date
+    kind: str = "memorandum"
+    code: str = ""
+    fair_id: int | None = None
+    place: str = ""
+    valid_until: dt.date | None = None
+    notes: str = ""
+    status: str = "signed"
+
+
+async def _choices() -> dict:
+    buyers = await Buyer.select(Buyer.id, Buyer.name).order_by(Buyer.name)
+    producers = await Producer.select(Producer.id, Producer.name).order_by(Producer.name)
+    return {"buyers": buyers, "producers": producers}
+
+
+async def _entry_context(agreement, values: dict, errors: dict) -> dict:
+    producers = values.get("producers") or []
+    return {"agreement": agreement, "values": values, "errors": errors, "fairs": await _fairs(), **await _choices(),
+            "line_count": max(CEREMONY_LINES, _line_rows(values)),
+            "products": await _products_of(producers)}
+
+
+async def _ceremony_context(fair_id: int | None, values: dict, errors: dict, saved: str) -> dict:
+    context = await _entry_context(None, values, errors)
+    fair = await Fair.select(Fair.id, Fair.name).where(Fair.id == fair_id).first() if fair_id else None
+    context.update(fair=fair, totals=await services.running_totals(fair_id), saved=saved,
+                   recent=(await services.list_agreements(AgreementFilter(fair_id=fair_id, page_size=8), SYSTEM)).items)
+    return context
+
+
+async def _products_of(picks: list[str]) -> list[dict]:
+    ids = [i for i in (_picked(p) for p in picks) if i]
+    if not ids:
+        return []
+    return await Product.select(Product.id, Product.name, Product.unit).where(Product.producer.is_in(ids)).order_by(Product.name)
+
+
+def _line_rows(values: dict) -> int:
+    numbers = [int(k.split("_")[1]) for k in values if k.startswith("line_") and k.split("_")[1].isdigit()]
+    return max(numbers, default=-1) + 1
+

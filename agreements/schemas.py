@@ -1,0 +1,189 @@
+"""What comes in and goes out of the agreements module."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from agreements.enums import AgreementKind, AgreementStatus, Party
+
+
+class LineIn(msgspec.Struct, kw_only=True):
+    product_id: int
+    quantity: int
+    unit: str = ""
+    unit_price: int = 0
+    value: int | None = None  # VND; quantity × unit price when left out
+
+
+class MilestoneIn(msgspec.Struct, kw_only=True):
+    due_on: dt.date
+    description: str
+    line: int | None = None  # index into the agreement's lines (0-based)
+    quantity: int | None = None
+
+
+class SignatoryIn(msgspec.Struct, kw_only=True):
+    party: Party
+    name: str
+    title: str = ""
+    organisation: str = ""
+
+
+class AgreementIn(msgspec.Struct, kw_only=True):
+    buyer_id: int
+    producer_ids: list[int]
+    signed_on: dt.date
+    lines: list[LineIn]
+    kind: AgreementKind = AgreementKind.memorandum
+    code: str = ""  # generated when left out
+    fair_id: int | None = None
+    place: str = ""
+    status: AgreementStatus = AgreementStatus.signed
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    milestones: list[MilestoneIn] = []
+    signatories: list[SignatoryIn] = []
+    notes: str = ""
+
+
+class LineOut(msgspec.Struct, kw_only=True):
+    id: int
+    producer_id: int
+    producer_name: str
+    product_id: int
+    product_name: str
+    quantity: int
+    unit: str
+    unit_price: int
+    value: int
+    delivered_quantity: int
+    delivered_value: int
+    remaining_quantity: int
+    on_time_quantity: int
+    late_quantity: int
+
+
+class MilestoneOut(msgspec.Struct, kw_only=True):
+    id: int
+    due_on: dt.date
+    description: str
+    line_id: int | None
+    quantity: int | None
+    met_on: dt.date | None
+    overdue: bool
+    late: bool
+
+
+class DeliveryOut(msgspec.Struct, kw_only=True):
+    id: int
+    line_id: int
+    product_name: str
+    delivered_on: dt.date
+    quantity: int
+    value: int
+    over_delivery: bool
+    note: str
+    evidence_id: int | None
+
+
+class AttachmentOut(msgspec.Struct, kw_only=True):
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+class AgreementOut(msgspec.Struct, kw_only=True):
+    id: int
+    code: str
+    kind: AgreementKind
+    status: AgreementStatus
+    fair_id: int | None
+    fair_name: str
+    place: str
+    signed_on: dt.date
+    buyer_id: int
+    buyer_name: str
+    buyer_kind: str
+    producers: list[dict]
+    signatories: list[dict]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    committed_value: int
+    delivered_value: int
+    share: float
+    on_time_quantity: int
+    late_quantity: int
+    overdue_milestones: int
+    suggested_status: str | None
+    notes: str
+    lines: list[LineOut]
+    milestones: list[MilestoneOut]
+    deliveries: list[DeliveryOut]
+    attachments: list[AttachmentOut]
+
+
+class AgreementRow(msgspec.Struct, kw_only=True):
+    """A list row: enough to scan a fair's agreements."""
+
+    id: int
+    code: str
+    kind: str
+    status: AgreementStatus
+    signed_on: dt.date
+    fair_id: int | None
+    buyer_name: str
+    producers: str
+    committed_value: int
+    delivered_value: int
+    overdue: bool
+
+
+class AgreementPage(msgspec.Struct, kw_only=True):
+    items: list[AgreementRow]
+    total: int
+    page: int
+    page_size: int
+
+
+class AgreementFilter(msgspec.Struct, kw_only=True):
+    fair_id: int | None = None
+    buyer_id: int | None = None
+    producer_id: int | None = None
+    province_code: str = ""
+    status: str = ""
+    overdue: bool = False
+    q: str = ""
+    page: int = 1
+    page_size: int = 50
+
+
+class DeliveryIn(msgspec.Struct, kw_only=True):
+    line_id: int
+    delivered_on: dt.date
+    quantity: int
+    value: int | None = None  # VND; quantity × the line's unit price when left out
+    over_delivery: bool = False  # confirms a delivery beyond what the line has left
+    note: str = ""
+    evidence_id: int | None = None
+
+
+class StatusIn(msgspec.Struct, kw_only=True):
+    status: AgreementStatus
+
+
+class FairSummary(msgspec.Struct, kw_only=True):
+    fair_id: int | None
+    agreements: int
+    committed_value: int
+    delivered_value: int
+    with_deliveries: int
+    overdue: int
+    by_buyer_kind: list[dict]
+    by_status: list[dict]
+    top_buyers: list[dict]
+    top_producers: list[dict]

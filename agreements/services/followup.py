@@ -1,0 +1,171 @@
+"""Following an agreement up: deliveries against its lines, milestones met or marked done, and
+attached scans (type checked from the content, stored on disk by checksum)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from accounts.enums import Role
+from accounts.services import Actor, record_audit
+from agreements import fulfilment as maths
+from agreements.enums import DELIVERING, AgreementStatus
+from agreements.schemas import DeliveryIn
+from agreements.services.records import MAX_AMOUNT, agreement_row, ensure_can_see, ensure_editor, party_producers
+from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
+from catalog.services import today
+from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
+from core.settings import settings
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# The first bytes of each accepted type: a file is what its content says, not what its name says.
+SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+              (b"\x89PNG\r\n\x1a\n", "image/png", ".png"))
+
+
+async def _ensure_party_or_editor(actor: Actor, agreement_id: int) -> None:
+    if actor.role in (Role.admin, Role.organizer):
+        return
+    if actor.role is Role.producer and actor.producer_ids & await party_producers(agreement_id):
+        return
+    raise Forbidden(N_("Only organizers and the agreement's producers may do this."))
+
+
+async def _refresh(agreement_id: int, valid_until: dt.date | None) -> None:
+    """Keeps the stored delivered value and the milestones' met dates in step with the deliveries."""
+    lines = await AgreementLine.select(AgreementLine.id, AgreementLine.quantity, AgreementLine.value).where(
+        AgreementLine.agreement == agreement_id)
+    deliveries = await Delivery.select(Delivery.line, Delivery.delivered_on, Delivery.quantity, Delivery.value).where(
+        Delivery.agreement == agreement_id)
+    milestones = await Milestone.select().where(Milestone.agreement == agreement_id)
+    result = maths.fulfilment([maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],
+                              [maths.DeliveryFact(**d) for d in deliveries],
+                              [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], None)
+                               for m in milestones if m["quantity"]], valid_until, today())
+    met = {m.id: m.met_on for m in result.milestones}
+    for milestone in milestones:
+        if milestone["quantity"] and milestone["line"] and met.get(milestone["id"]) != milestone["done_on"]:
+            await Milestone.update({Milestone.done_on: met.get(milestone["id"])}).where(Milestone.id == milestone["id"])
+    await Agreement.update({Agreement.delivered_value: result.delivered_value,
+                            Agreement.updated_at: dt.datetime.now(dt.UTC)}).where(Agreement.id == agreement_id)
+
+
+async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> int:
+    """Records goods delivered against a line; the first delivery moves a signed agreement to in progress.
+
+    Refused whole when the agreement is not running, the day is outside its term, the quantity or
+    value is not positive, or the quantity is more than the line has left without `over_delivery`.
+    """
+    await _ensure_party_or_editor(actor, agreement_id)
+    errors = {}
+    if not 0 < data.quantity <= MAX_AMOUNT:
+        errors["quantity"] = N_("Enter a quantity above zero.")
+    if data.value is not None and not 0 <= data.value <= MAX_AMOUNT:
+        errors["value"] = N_("Enter a value in đồng, not negative.")
+    if len(data.note) > 255:
+        errors["note"] = N_("At most 255 characters.")
+    if errors:
+        raise ValidationFailed(errors)
+    async with Agreement._meta.db.transaction():
+        row = await agreement_row(agreement_id)
+        status = AgreementStatus(row["status"])
+        if status not in DELIVERING:
+            raise Conflict(N_("Deliveries are recorded against signed agreements that are still running."))
+        line = await AgreementLine.select().where(AgreementLine.id == data.line_id,
+                                                  AgreementLine.agreement == agreement_id).first()
+        if line is None:
+            raise ValidationFailed({"line_id": N_("Choose one of this agreement's lines.")})
+        if data.delivered_on < row["signed_on"] or (row["valid_until"] and data.delivered_on > row["valid_until"]):
+            raise ValidationFailed({"delivered_on": Msg(N_("The agreement runs from %(start)s to %(end)s."),
+                                                        start=row["signed_on"].strftime("%d/%m/%Y"),
+                                                        end=row["valid_until"].strftime("%d/%m/%Y") if row["valid_until"] else "…")})
+        if data.delivered_on > today():
+            raise ValidationFailed({"delivered_on": N_("A delivery is recorded once it has happened.")})
+        delivered = sum(d["quantity"] for d in await Delivery.select(Delivery.quantity).where(Delivery.line == data.line_id))
+        remaining = line["quantity"] - delivered
+        if data.quantity > remaining and not data.over_delivery:
+            raise ValidationFailed({"quantity": Msg(N_("Only %(n)s %(unit)s are left on this line; confirm an "
+                                                       "over-delivery to record more."), n=max(0, remaining),
+                                                    unit=line["unit"])})
+        if data.evidence_id is not None and not await Attachment.exists().where(
+                Attachment.id == data.evidence_id, Attachment.agreement == agreement_id):
+            raise ValidationFailed({"evidence_id": N_("Attach the evidence to this agreement first.")})
+        value = data.value if data.value is not None else data.quantity * line["unit_price"]
+        values = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": data.quantity, "value": value,
+                  "over_delivery": data.over_delivery and data.quantity > remaining, "note": data.note.strip(),
+                  "evidence": data.evidence_id}
+        delivery = (await Delivery.insert(Delivery(agreement=agreement_id, recorded_by=actor.user_id, **values)))[0]
+        if status is AgreementStatus.signed:
+            await Agreement.update({Agreement.status: AgreementStatus.in_progress.value}).where(Agreement.id == agreement_id)
+        await _refresh(agreement_id, row["valid_until"])
+        await record_audit(actor, "deliver", "agreement", agreement_id, None, values)
+    return delivery["id"]
+
+
+async def mark_milestone(agreement_id: int, milestone_id: int, done_on: dt.date | None, actor: Actor) -> None:
+    """Marks a milestone without a quantity as done on a day (or not done)."""
+    ensure_editor(actor)
+    async with Agreement._meta.db.transaction():
+        await agreement_row(agreement_id)
+        milestone = await Milestone.select().where(Milestone.id == milestone_id, Milestone.agreement == agreement_id).first()
+        if milestone is None:
+            raise NotFound(N_("This milestone does not exist."))
+        if milestone["quantity"]:
+            raise Conflict(N_("This milestone is met by deliveries, not by hand."))
+        await Milestone.update({Milestone.done_on: done_on}).where(Milestone.id == milestone_id)
+        await record_audit(actor, "milestone", "agreement", agreement_id, {"done_on": milestone["done_on"]},
+                           {"milestone": milestone_id, "done_on": done_on})
+
+
+# -- attached scans -----------------------------------------------------------------------------------
+
+
+def sniff(content: bytes) -> tuple[str, str]:
+    """(media type, extension) from the content; ValidationFailed when it is none of PDF, JPEG, PNG."""
+    for magic, media_type, extension in SIGNATURES:
+        if content.startswith(magic):
+            return media_type, extension
+    raise ValidationFailed({"file": N_("Attach a PDF, JPEG or PNG file.")})
+
+
+async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor) -> int:
+    """Stores a scan on disk under its SHA-256 (written whole, then renamed) and records it."""
+    await _ensure_party_or_editor(actor, agreement_id)
+    await agreement_row(agreement_id)
+    if not content:
+        raise ValidationFailed({"file": N_("Choose a file to attach.")})
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationFailed({"file": N_("A file is at most 10 MB.")})
+    media_type, extension = sniff(content)
+    digest = hashlib.sha256(content).hexdigest()
+    relative = Path("agreements") / digest[:2] / f"{digest}{extension}"
+    target = settings.uploads_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{uuid.uuid4().hex}.part")
+        temporary.write_bytes(content)
+        os.replace(temporary, target)
+    name = Path(filename or f"scan{extension}").name[:200] or f"scan{extension}"
+    async with Agreement._meta.db.transaction():
+        row = (await Attachment.insert(Attachment(agreement=agreement_id, filename=name, media_type=media_type,
+                                                  size=len(content), sha256=digest, path=str(relative),
+                                                  uploaded_by=actor.user_id)))[0]
+        await record_audit(actor, "attach", "agreement", agreement_id, None, {"file": name, "sha256": digest})
+    return row["id"]
+
+
+async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict, bytes]:
+    """The attachment and its bytes, for the parties and organizers only; checked against its checksum."""
+    row = await Attachment.select().where(Attachment.id == attachment_id).first() if 0 < attachment_id < 2**31 else None
+    if row is None:
+        raise NotFound(N_("This file does not exist."))
+    await ensure_can_see(actor, row["agreement"])
+    if actor.role is Role.viewer:
+        raise Forbidden(N_("Only organizers and the agreement's producers may download its files."))
+    content = (settings.uploads_dir / row["path"]).read_bytes()
+    if hashlib.sha256(content).hexdigest() != row["sha256"]:
+        raise Conflict(N_("This file was damaged on the server; upload it again."))
+    return row, content

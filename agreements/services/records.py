@@ -1,0 +1,362 @@
+"""Agreements as records: create (checked whole), edit, move through the workflow, read and list.
+
+Who may see what: organizers and admins see every agreement; a producer's users see the
+agreements their producer is party to; viewers see them all but change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from accounts.enums import Role
+from accounts.services import Actor, record_audit
+from agreements import fulfilment as maths
+from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus
+from agreements.schemas import (
+    AgreementFilter,
+    AgreementIn,
+    AgreementOut,
+    AgreementPage,
+    AgreementRow,
+    AttachmentOut,
+    DeliveryOut,
+    LineOut,
+    MilestoneOut,
+)
+from agreements.tables import (
+    Agreement,
+    AgreementLine,
+    AgreementProducer,
+    Attachment,
+    Delivery,
+    Milestone,
+    Signatory,
+)
+from catalog.services import today
+from catalog.tables import Buyer, Producer, Product
+from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
+from core.text import fold
+from fairs.tables import Fair
+
+MAX_ID = 2**31 - 1
+MAX_AMOUNT = 10**13
+MAX_LINES = 200
+EDITORS = (Role.admin, Role.organizer)
+
+
+def _in_range(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
+def ensure_editor(actor: Actor) -> None:
+    if actor.role not in EDITORS:
+        raise Forbidden(N_("Only organizers may do this."))
+
+
+async def party_producers(agreement_id: int) -> set[int]:
+    return {r["producer"] for r in await AgreementProducer.select(AgreementProducer.producer).where(
+        AgreementProducer.agreement == agreement_id)}
+
+
+async def ensure_can_see(actor: Actor | None, agreement_id: int) -> None:
+    """Organizers, admins and viewers see every agreement; a producer only those it is party to."""
+    if actor is None:
+        raise Forbidden(N_("Log in to continue."))
+    if actor.role is Role.producer and not (actor.producer_ids & await party_producers(agreement_id)):
+        raise Forbidden(N_("You may see only the agreements your producer is party to."))
+    if actor.role not in (*EDITORS, Role.viewer, Role.producer):
+        raise Forbidden(N_("Your role does not allow this."))
+
+
+async def agreement_row(agreement_id: int) -> dict[str, Any]:
+    row = await Agreement.select().where(Agreement.id == agreement_id).first() if _in_range(agreement_id) else None
+    if row is None:
+        raise NotFound(N_("This agreement does not exist."))
+    return row
+
+
+# -- checking ----------------------------------------------------------------------------------------
+
+
+async def _checked(data: AgreementIn, agreement_id: int | None) -> tuple[dict[str, Any], list[dict], dict[int, dict]]:
+    """Every problem of the agreement at once; else (values, lines with their values, products)."""
+    errors: dict[str, Any] = {}
+    if not _in_range(data.buyer_id) or not await Buyer.exists().where(Buyer.id == data.buyer_id):
+        errors["buyer_id"] = N_("Choose a buyer from the list.")
+    producer_ids = list(dict.fromkeys(p for p in data.producer_ids if _in_range(p)))
+    known = {r["id"] for r in await Producer.select(Producer.id).where(Producer.id.is_in(producer_ids or [0]))}
+    if not data.producer_ids:
+        errors["producer_ids"] = N_("Name at least one producer.")
+    elif len(known) != len(set(data.producer_ids)):
+        errors["producer_ids"] = N_("Choose producers from the list.")
+    if data.fair_id is not None and not (_in_range(data.fair_id) and await Fair.exists().where(Fair.id == data.fair_id)):
+        errors["fair_id"] = N_("Choose a fair from the list.")
+    if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
+        errors["valid_until"] = N_("The term cannot end before it starts.")
+    if data.valid_until and data.valid_until < data.signed_on:
+        errors["valid_until"] = N_("The term cannot end before the agreement is signed.")
+    if data.signed_on > today() + dt.timedelta(days=366):
+        errors["signed_on"] = N_("Enter the date it was (or will be) signed.")
+    code = data.code.strip().upper()
+    if len(code) > 40:
+        errors["code"] = N_("At most 40 characters.")
+    elif code and await Agreement.exists().where(Agreement.code == code, Agreement.id != (agreement_id or 0)):
+        errors["code"] = N_("Another agreement has this code.")
+    for field, text, limit in (("place", data.place, 255), ("notes", data.notes, 5000)):
+        if len(text) > limit:
+            errors[field] = Msg(N_("At most %(n)s characters."), n=limit)
+    if data.status not in (AgreementStatus.draft, AgreementStatus.signed):
+        errors["status"] = N_("A new agreement is a draft or signed.")
+    if not data.lines:
+        errors["lines"] = N_("Add at least one line: a product and its quantity.")
+    if len(data.lines) > MAX_LINES:
+        errors["lines"] = Msg(N_("At most %(n)s lines."), n=MAX_LINES)
+    product_ids = [line.product_id for line in data.lines if _in_range(line.product_id)]
+    products = {r["id"]: r for r in await Product.select(Product.id, Product.name, Product.producer, Product.unit).where(
+        Product.id.is_in(product_ids or [0]))}
+    lines = []
+    for number, line in enumerate(data.lines):
+        where = f"lines.{number}"
+        product = products.get(line.product_id)
+        if product is None:
+            errors[f"{where}.product_id"] = N_("Choose a product from the list.")
+        elif product["producer"] not in known:
+            errors[f"{where}.product_id"] = Msg(N_("“%(name)s” is not a product of the agreement's producers."),
+                                                name=product["name"])
+        if not 0 < line.quantity <= MAX_AMOUNT:
+            errors[f"{where}.quantity"] = N_("Enter a quantity above zero.")
+        if not 0 <= line.unit_price <= MAX_AMOUNT:
+            errors[f"{where}.unit_price"] = N_("Enter a price in đồng, not negative.")
+        value = line.value if line.value is not None else line.quantity * line.unit_price
+        if not 0 <= value <= MAX_AMOUNT:
+            errors[f"{where}.value"] = N_("Enter a value in đồng, not negative.")
+        if len(line.unit) > 32:
+            errors[f"{where}.unit"] = N_("At most 32 characters.")
+        lines.append({"product": line.product_id, "producer": product["producer"] if product else None,
+                      "quantity": line.quantity, "unit": line.unit.strip() or (product or {}).get("unit", ""),
+                      "unit_price": line.unit_price, "value": value})
+    for number, milestone in enumerate(data.milestones):
+        where = f"milestones.{number}"
+        if not milestone.description.strip() or len(milestone.description) > 255:
+            errors[f"{where}.description"] = N_("Say what is due (at most 255 characters).")
+        if milestone.due_on < data.signed_on or (data.valid_until and milestone.due_on > data.valid_until):
+            errors[f"{where}.due_on"] = N_("A milestone falls within the agreement's term.")
+        if milestone.line is not None and not 0 <= milestone.line < len(data.lines):
+            errors[f"{where}.line"] = N_("Choose one of the agreement's lines.")
+        if milestone.quantity is not None and not 0 < milestone.quantity <= MAX_AMOUNT:
+            errors[f"{where}.quantity"] = N_("Enter a quantity above zero.")
+    for number, signatory in enumerate(data.signatories):
+        if not signatory.name.strip() or len(signatory.name) > 120 or len(signatory.title) > 120:
+            errors[f"signatories.{number}.name"] = N_("Give the signatory's name (at most 120 characters).")
+    if errors:
+        raise ValidationFailed(errors)
+    values = {"kind": data.kind.value, "fair": data.fair_id, "place": data.place.strip(), "signed_on": data.signed_on,
+              "buyer": data.buyer_id, "valid_from": data.valid_from or data.signed_on, "valid_until": data.valid_until,
+              "committed_value": sum(line["value"] for line in lines), "notes": data.notes.strip()}
+    return values, lines, products
+
+
+async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
+    """The next free code of the fair (or of agreements signed elsewhere) in the year: HN12-2026-0007."""
+    prefix = f"HN{fair_id}-{signed_on.year}-" if fair_id else f"TT-{signed_on.year}-"
+    rows = await Agreement.select(Agreement.code).where(Agreement.code.like(f"{prefix}%"))
+    numbers = [int(r["code"][len(prefix):]) for r in rows if r["code"][len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) -> None:
+    await AgreementProducer.insert(*[AgreementProducer(agreement=agreement_id, producer=p)
+                                     for p in dict.fromkeys(data.producer_ids)])
+    inserted = await AgreementLine.insert(*[AgreementLine(agreement=agreement_id, **line) for line in lines])
+    line_ids = [r["id"] for r in inserted]
+    if data.milestones:
+        await Milestone.insert(*[Milestone(agreement=agreement_id, due_on=m.due_on, description=m.description.strip(),
+                                           line=line_ids[m.line] if m.line is not None else None, quantity=m.quantity)
+                                 for m in data.milestones])
+    if data.signatories:
+        await Signatory.insert(*[Signatory(agreement=agreement_id, party=s.party.value, name=s.name.strip(),
+                                           title=s.title.strip(), organisation=s.organisation.strip())
+                                 for s in data.signatories])
+
+
+async def create_agreement(data: AgreementIn, actor: Actor) -> int:
+    """Records an agreement with its producers, lines, milestones and signatories, all or nothing.
+
+    Refused whole when a line's product is not one of the producers', an amount is negative, or the
+    term ends before it starts. The code is generated per fair and year when left out.
+    """
+    ensure_editor(actor)
+    values, lines, _ = await _checked(data, None)
+    async with Agreement._meta.db.transaction():
+        code = data.code.strip().upper() or await new_code(data.fair_id, data.signed_on)
+        row = (await Agreement.insert(Agreement(code=code, status=data.status.value, created_by=actor.user_id,
+                                                **values)))[0]
+        await _write_parts(row["id"], data, lines)
+        await record_audit(actor, "create", "agreement", row["id"], None,
+                           {**values, "code": code, "lines": len(lines), "producers": data.producer_ids})
+    return row["id"]
+
+
+async def update_agreement(agreement_id: int, data: AgreementIn, actor: Actor) -> None:
+    """Replaces an agreement's terms while nothing has been delivered against it; audited."""
+    ensure_editor(actor)
+    values, lines, _ = await _checked(data, agreement_id)
+    async with Agreement._meta.db.transaction():
+        before = await agreement_row(agreement_id)
+        if AgreementStatus(before["status"]) in CLOSING:
+            raise Conflict(N_("A closed agreement cannot be edited."))
+        if await Delivery.exists().where(Delivery.agreement == agreement_id):
+            raise Conflict(N_("Deliveries are recorded against this agreement: its lines can no longer change."))
+        code = data.code.strip().upper() or before["code"]
+        for table in (Milestone, Signatory, AgreementLine, AgreementProducer):
+            await table.delete().where(table.agreement == agreement_id)
+        await Agreement.update({**values, "code": code, "updated_at": dt.datetime.now(dt.UTC)}).where(
+            Agreement.id == agreement_id)
+        await _write_parts(agreement_id, data, lines)
+        await record_audit(actor, "update", "agreement", agreement_id, {k: before[k] for k in values},
+                           {**values, "code": code})
+
+
+async def change_status(agreement_id: int, target: AgreementStatus, actor: Actor) -> None:
+    """Moves an agreement along its workflow; any other transition is refused."""
+    ensure_editor(actor)
+    async with Agreement._meta.db.transaction():
+        row = await agreement_row(agreement_id)
+        current = AgreementStatus(row["status"])
+        if target not in TRANSITIONS[current]:
+            raise Conflict(N_("An agreement cannot go from “%(current)s” to “%(target)s”."), current=current.value,
+                           target=target.value)
+        await Agreement.update({Agreement.status: target.value, Agreement.updated_at: dt.datetime.now(dt.UTC)}).where(
+            Agreement.id == agreement_id)
+        await record_audit(actor, "status", "agreement", agreement_id, {"status": current.value}, {"status": target.value})
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+
+async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
+    """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
+    row = await agreement_row(agreement_id)
+    await ensure_can_see(actor, agreement_id)
+    buyer = await Buyer.select(Buyer.name, Buyer.kind).where(Buyer.id == row["buyer"]).first()
+    fair = await Fair.select(Fair.name).where(Fair.id == row["fair"]).first() if row["fair"] else None
+    producers = await AgreementProducer.select(AgreementProducer.producer.id, AgreementProducer.producer.name,
+                                               AgreementProducer.producer.province_code).where(
+        AgreementProducer.agreement == agreement_id).order_by(AgreementProducer.id)
+    lines = await AgreementLine.select(AgreementLine.all_columns(), AgreementLine.product.name,
+                                       AgreementLine.producer.name).where(
+        AgreementLine.agreement == agreement_id).order_by(AgreementLine.id)
+    milestones = await Milestone.select().where(Milestone.agreement == agreement_id).order_by(Milestone.due_on)
+    deliveries = await Delivery.select(Delivery.all_columns(), Delivery.line.product.name).where(
+        Delivery.agreement == agreement_id).order_by(Delivery.delivered_on).order_by(Delivery.id)
+    result = maths.fulfilment(
+        [maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],
+        [maths.DeliveryFact(d["line"], d["delivered_on"], d["quantity"], d["value"]) for d in deliveries],
+        [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], m["done_on"]) for m in milestones],
+        row["valid_until"], today())
+    per_line = {f.line: f for f in result.lines}
+    states = {m.id: m for m in result.milestones}
+    status = AgreementStatus(row["status"])
+    suggestion = maths.closing_status(result, row["valid_until"], today()) if status in (
+        AgreementStatus.signed, AgreementStatus.in_progress) else None
+    attachments = await Attachment.select().where(Attachment.agreement == agreement_id).order_by(Attachment.id)
+    signatories = await Signatory.select(Signatory.party, Signatory.name, Signatory.title, Signatory.organisation).where(
+        Signatory.agreement == agreement_id).order_by(Signatory.id)
+    return AgreementOut(
+        id=row["id"], code=row["code"], kind=row["kind"], status=status, fair_id=row["fair"],
+        fair_name=fair["name"] if fair else "", place=row["place"], signed_on=row["signed_on"], buyer_id=row["buyer"],
+        buyer_name=buyer["name"], buyer_kind=buyer["kind"],
+        producers=[{"id": p["producer.id"], "name": p["producer.name"], "province_code": p["producer.province_code"]}
+                   for p in producers],
+        signatories=signatories, valid_from=row["valid_from"], valid_until=row["valid_until"],
+        committed_value=result.committed_value, delivered_value=result.delivered_value, share=round(result.share, 4),
+        on_time_quantity=result.on_time_quantity, late_quantity=result.late_quantity,
+        overdue_milestones=len(result.overdue), suggested_status=suggestion, notes=row["notes"],
+        lines=[LineOut(id=r["id"], producer_id=r["producer"], producer_name=r["producer.name"], product_id=r["product"],
+                       product_name=r["product.name"], quantity=r["quantity"], unit=r["unit"], unit_price=r["unit_price"],
+                       value=r["value"], delivered_quantity=per_line[r["id"]].delivered_quantity,
+                       delivered_value=per_line[r["id"]].delivered_value,
+                       remaining_quantity=per_line[r["id"]].remaining_quantity,
+                       on_time_quantity=per_line[r["id"]].on_time_quantity,
+                       late_quantity=per_line[r["id"]].late_quantity) for r in lines],
+        milestones=[MilestoneOut(id=m["id"], due_on=m["due_on"], description=m["description"], line_id=m["line"],
+                                 quantity=m["quantity"], met_on=states[m["id"]].met_on, overdue=states[m["id"]].overdue,
+                                 late=states[m["id"]].late) for m in milestones],
+        deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["line.product.name"],
+                                delivered_on=d["delivered_on"], quantity=d["quantity"], value=d["value"],
+                                over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"])
+                    for d in deliveries],
+        attachments=[AttachmentOut(id=a["id"], filename=a["filename"], media_type=a["media_type"], size=a["size"],
+                                   sha256=a["sha256"], uploaded_at=a["uploaded_at"]) for a in attachments],
+    )
+
+
+def overdue_clause(on: dt.date):
+    """Agreements still running with a milestone past due and unmet."""
+    return Agreement.id.is_in(
+        Milestone.select(Milestone.agreement).where(Milestone.due_on < on, Milestone.done_on.is_null())
+    ) & Agreement.status.is_in([AgreementStatus.signed.value, AgreementStatus.in_progress.value])
+
+
+def _clauses(filters: AgreementFilter, actor: Actor | None) -> list:
+    clauses = []
+    if filters.fair_id:
+        clauses.append(Agreement.fair == filters.fair_id)
+    if filters.buyer_id:
+        clauses.append(Agreement.buyer == filters.buyer_id)
+    if filters.producer_id:
+        clauses.append(Agreement.id.is_in(AgreementProducer.select(AgreementProducer.agreement).where(
+            AgreementProducer.producer == filters.producer_id)))
+    if filters.province_code:
+        clauses.append(Agreement.id.is_in(AgreementProducer.select(AgreementProducer.agreement).where(
+            AgreementProducer.producer.province_code == filters.province_code)))
+    if filters.status:
+        clauses.append(Agreement.status == filters.status)
+    if filters.overdue:
+        clauses.append(overdue_clause(today()))
+    if filters.q.strip():
+        words = fold(filters.q).split()[:5]
+        for word in words:
+            clauses.append(Agreement.code.ilike(f"%{word}%") | Agreement.buyer.search_text.like(f"%{word}%"))
+    if actor is not None and actor.role is Role.producer:
+        clauses.append(Agreement.id.is_in(AgreementProducer.select(AgreementProducer.agreement).where(
+            AgreementProducer.producer.is_in(list(actor.producer_ids) or [0]))))
+    return clauses
+
+
+async def list_agreements(filters: AgreementFilter, actor: Actor | None) -> AgreementPage:
+    """A page of agreements matching the filters (a producer sees only its own)."""
+    if actor is None:
+        raise Forbidden(N_("Log in to continue."))
+    page = max(1, filters.page)
+    size = min(max(1, filters.page_size), 500)
+    clauses = _clauses(filters, actor)
+    query = Agreement.select(Agreement.id, Agreement.code, Agreement.kind, Agreement.status, Agreement.signed_on,
+                             Agreement.fair, Agreement.buyer.name, Agreement.committed_value, Agreement.delivered_value)
+    count = Agreement.count()
+    for clause in clauses:
+        query = query.where(clause)
+        count = count.where(clause)
+    rows = await query.order_by(Agreement.signed_on, ascending=False).order_by(Agreement.id, ascending=False).limit(
+        size).offset((page - 1) * size)
+    ids = [r["id"] for r in rows] or [0]
+    names: dict[int, list[str]] = {}
+    for p in await AgreementProducer.select(AgreementProducer.agreement, AgreementProducer.producer.name).where(
+            AgreementProducer.agreement.is_in(ids)):
+        names.setdefault(p["agreement"], []).append(p["producer.name"])
+    late = {r["agreement"] for r in await Milestone.select(Milestone.agreement).where(
+        Milestone.agreement.is_in(ids), Milestone.due_on < today(), Milestone.done_on.is_null())}
+    running = (AgreementStatus.signed.value, AgreementStatus.in_progress.value)
+    items = [AgreementRow(id=r["id"], code=r["code"], kind=r["kind"], status=AgreementStatus(r["status"]),
+                          signed_on=r["signed_on"], fair_id=r["fair"], buyer_name=r["buyer.name"],
+                          producers=", ".join(names.get(r["id"], [])), committed_value=r["committed_value"],
+                          delivered_value=r["delivered_value"], overdue=r["id"] in late and r["status"] in running)
+             for r in rows]
+    return AgreementPage(items=items, total=await count, page=page, page_size=size)
+
+
+def plain(struct: msgspec.Struct) -> dict:
+    return msgspec.to_builtins(struct)

@@ -1,0 +1,83 @@
+"""Agreements over HTTP: recorded whole or not at all, their workflow, who sees them, the printed copy."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tests.agreements.conftest import agreement_payload
+
+
+def test_an_agreement_is_recorded_with_a_generated_code_and_its_committed_value(organizer, buyer_id, supplier):
+    producer, products = supplier()
+    response = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products))
+    assert response.status_code == 201, response.text
+    agreement = response.json()
+    assert agreement["code"].startswith("TT-") and agreement["status"] == "signed"
+    assert agreement["committed_value"] == 2 * 100 * 50_000
+    assert [line["remaining_quantity"] for line in agreement["lines"]] == [100, 100]
+
+
+def test_a_line_for_another_producers_product_is_refused_and_nothing_is_saved(organizer, buyer_id, supplier):
+    producer, products = supplier()
+    _, foreign = supplier(1)
+    before = organizer.get("/api/v1/agreements", params={"buyer_id": buyer_id}).json()["total"]
+    response = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products + foreign))
+    assert response.status_code == 422
+    assert "lines.2.product_id" in response.json()["errors"]
+    assert organizer.get("/api/v1/agreements", params={"buyer_id": buyer_id}).json()["total"] == before
+
+
+def test_negative_amounts_and_a_term_ending_before_it_starts_are_refused(organizer, buyer_id, supplier):
+    producer, products = supplier(1)
+    bad = agreement_payload(buyer_id, producer, products, valid_from="2026-05-01", valid_until="2026-04-01")
+    bad["lines"][0].update(quantity=-5, unit_price=-1)
+    errors = organizer.api("POST", "/api/v1/agreements", bad).json()["errors"]
+    assert {"valid_until", "lines.0.quantity", "lines.0.unit_price"} <= set(errors)
+
+
+def test_only_the_workflow_transitions_are_allowed(organizer, buyer_id, supplier):
+    producer, products = supplier(1)
+    agreement = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products, status="draft")).json()
+    url = f"/api/v1/agreements/{agreement['id']}/status"
+    assert organizer.api("POST", url, {"status": "fulfilled"}).status_code == 409  # a draft is signed first
+    assert organizer.api("POST", url, {"status": "signed"}).json()["status"] == "signed"
+    assert organizer.api("POST", url, {"status": "cancelled"}).json()["status"] == "cancelled"
+    assert organizer.api("POST", url, {"status": "in_progress"}).status_code == 409  # cancelled is final
+
+
+def test_a_producer_sees_only_the_agreements_it_is_party_to(organizer, login, users, buyer_id, supplier):
+    from accounts.tables import User
+    from catalog.tables import ProducerMember
+    from tests.conftest import product_payload, run
+
+    user = run(User.select(User.id).where(User.username == users["producer"]).first())["id"]
+    own = run(ProducerMember.select(ProducerMember.producer).where(ProducerMember.user == user).first())["producer"]
+    own_product = organizer.api("POST", "/api/v1/products", product_payload(own)).json()["id"]
+    mine = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, own, [own_product])).json()
+    producer, products = supplier(1)
+    other = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products)).json()
+    client = login("producer")
+    listed = {a["id"] for a in client.get("/api/v1/agreements", params={"page_size": 500}).json()["items"]}
+    assert mine["id"] in listed and other["id"] not in listed
+    assert client.get(f"/api/v1/agreements/{mine['id']}").status_code == 200
+    assert client.get(f"/api/v1/agreements/{other['id']}").status_code == 403
+    assert client.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, own, [own_product])).status_code == 403
+    assert login("viewer").api("POST", f"/api/v1/agreements/{mine['id']}/status", {"status": "lapsed"}).status_code == 403
+
+
+def test_the_printed_agreement_names_the_parties_and_lines(organizer, buyer_id, supplier):
+    producer, products = supplier(2)
+    agreement = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products)).json()
+    response = organizer.get(f"/agreements/{agreement['id']}/print.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    folder = Path(tempfile.mkdtemp())
+    (folder / "a.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(folder / "a.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert agreement["buyer_name"] in text and agreement["producers"][0]["name"] in text
+    for line in agreement["lines"]:
+        assert line["product_name"] in text
+    assert "10.000.000" in text  # the total, in Vietnamese number format
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nguyễn Văn An" in text
