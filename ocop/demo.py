@@ -272,4 +272,7 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
     from ocop.demo_fairs import seed_fairs
 
     fairs = await seed_fairs(random.Random(seed + 2), today())
-    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock, **fairs}
+    from ocop.demo_agreements import seed_agreements
+
+    agreements = await seed_agreements(random.Random(seed + 3), today(), fairs.pop("conference"))
+    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock, **fairs, **agreements}

@@ -159,4 +159,17 @@ async def seed_fairs(rng: random.Random, on: dt.date) -> dict[str, int]:
     await _apply(rng, opened, by_producer, 12)
 
     await regional("Tuần hàng OCOP Cần Thơ", "trade_week", "Bến Ninh Kiều", "can-tho", on + dt.timedelta(days=90))
-    return {"fairs": 6, "applications": await Application.count()}
+
+    # Four months ago: a connection conference, its exhibition over; its agreements are followed up now.
+    start = on - dt.timedelta(days=120)
+    conference = await _build(rng, msgspec.convert({
+        "name": "Hội nghị kết nối cung cầu sản phẩm OCOP các tỉnh phía Bắc", "kind": "connection_conference",
+        "series": "Kết nối cung cầu OCOP", "venue": "Trung tâm Hội nghị Quốc gia", "province_code": "ha-noi",
+        "starts_on": start, "ends_on": start + dt.timedelta(days=1), "min_stars": 3,
+        "organizers": "Văn phòng Điều phối nông thôn mới Trung ương\nSở Công Thương Hà Nội"}, FairIn), _SMALL_ZONES)
+    await advance(conference, FairStatus.open)
+    await _apply(rng, conference, by_producer, 30)
+    await advance(conference, FairStatus.allocating, FairStatus.published, FairStatus.running)
+    await _days_of_trade(rng, conference, start, start + dt.timedelta(days=1))
+    await advance(conference, FairStatus.closed)
+    return {"fairs": 7, "applications": await Application.count(), "conference": conference}
