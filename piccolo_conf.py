@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "salespoints.piccolo_app",
         "fairs.piccolo_app",
         "agreements.piccolo_app",
+        "scheduler.piccolo_app",
     ]
 )

@@ -229,10 +229,15 @@ async def record_audit(
     )
 
 
-def _jsonable(values: dict | None) -> dict | None:
-    if values is None:
-        return None
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in values.items()}
+def _jsonable(values: Any) -> Any:
+    """Values JSON can hold: dates as ISO text, all the way down."""
+    if isinstance(values, dict):
+        return {k: _jsonable(v) for k, v in values.items()}
+    if isinstance(values, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in values]
+    if isinstance(values, (dt.date, dt.datetime)):
+        return values.isoformat()
+    return values
 
 
 async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict[str, Any]]:
@@ -246,17 +251,26 @@ async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict
 
 
 
-async def enqueue_notification(key: str, recipient: int, template: str, data: dict, due_at: dt.datetime | None = None,
-                               channel: str = "email") -> bool:
+async def enqueue_notification(key: str, recipient: int | None, template: str, data: dict,
+                               due_at: dt.datetime | None = None, channel: str = "email", email: str | None = None,
+                               language: str | None = None) -> bool:
     """Writes one outbox row unless a row with this key exists; True when it wrote one.
 
-    Call it inside the transaction of the change that causes it: the notification exists if and
-    only if the change does.
+    A user recipient gets it in their inbox, and by email at their address in their language; an
+    outside party (a buyer) has no user and is written to by `email` only. Call it inside the
+    transaction of the change that causes it: the notification exists if and only if the change does.
     """
     from accounts.tables import Notification
 
     if await Notification.exists().where(Notification.key == key):
         return False
-    await Notification.insert(Notification(key=key, recipient=recipient, template=template, data=_jsonable(data),
-                                            channel=channel, due_at=due_at or dt.datetime.now(dt.UTC)))
+    if recipient is not None:
+        user = await User.select(User.email, User.language).where(User.id == recipient).first()
+        if user is None:
+            return False
+        email = user["email"] if email is None else email
+        language = language or user["language"]
+    await Notification.insert(Notification(
+        key=key[:200], recipient=recipient, email=email or "", language=language or "vi", template=template,
+        data=_jsonable(data), channel=channel, due_at=due_at or dt.datetime.now(dt.UTC)))
     return True

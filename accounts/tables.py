@@ -42,22 +42,28 @@ class AuditEntry(Table):
 
 
 class Notification(Table):
-    """The outbox: a message due to a user. Rules write rows; the scheduler delivers them.
+    """The outbox and every user's inbox: a message due to someone. Rules write rows; the
+    scheduler's dispatcher delivers them.
 
     `key` names the rule and subject ("fair 3 published, application 12"), so writing the same
-    notification twice leaves one row.
+    notification twice leaves one row. `message_id` is fixed before the first attempt, so a
+    message sent again after a crash carries the same Message-ID and the receiver can tell.
     """
 
     key = Varchar(length=200, unique=True)
-    recipient = Integer(index=True)  # a user id
-    channel = Varchar(length=16, default="email")
+    recipient = Integer(null=True, default=None, index=True)  # a user id; none for an outside party (a buyer)
+    email = Varchar(length=255, default="")  # where the email goes; empty: in-app only
+    language = Varchar(length=5, default="vi")
+    channel = Varchar(length=16, default="email")  # email (and the inbox) or inapp (the inbox only)
     template = Varchar(length=64)
     data = JSON(default="{}")
     due_at = Timestamptz(default=TimestamptzNow(), index=True)
-    status = Varchar(length=16, default="pending", index=True)
+    status = Varchar(length=16, default="pending", index=True)  # pending, sending, sent, failed
     attempts = Integer(default=0)
+    claimed_by = Varchar(length=64, default="")
+    claimed_until = Timestamptz(null=True, default=None)
     message_id = Varchar(length=255, default="")
-    error = Varchar(length=500, default="")
+    error = Varchar(length=1000, default="")
     sent_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

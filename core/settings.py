@@ -46,6 +46,29 @@ class Settings:
     secure_cookies: bool
     allowed_hosts: list[str]
     uploads_dir: Path = Path("uploads")  # attached scans and evidence, by checksum
+    # Email: with no SMTP host, messages go to the in-app inbox and to .eml files in outbox_dir.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none, starttls or tls
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout: float = 20.0
+    mail_from: str = "OCOP <no-reply@ocop.local>"
+    outbox_dir: Path = Path("outbox")
+    base_url: str = "http://127.0.0.1:8000"  # how links in emails start
+    # The scheduler: started by the web application unless disabled (then run `ocop scheduler`).
+    scheduler_in_web: bool = True
+    dispatch_seconds: int = 10
+    rules_minutes: int = 5
+    send_attempts: int = 5
+    # Rules: lead days and hours, in Asia/Ho_Chi_Minh time.
+    application_close_days: int = 3
+    milestone_days: tuple[int, ...] = (7, 1)
+    term_end_days: int = 30
+    certificate_days: tuple[int, ...] = (90, 30)
+    sales_missing_hour: int = 20
+    digest_hour: int = 7
+    report_after_days: int = 1
     templates_dir: Path = PROJECT_ROOT / "templates"
     static_dir: Path = PROJECT_ROOT / "static"
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -66,6 +89,26 @@ def load_settings() -> Settings:
         secure_cookies=env.get("OCOP_SECURE_COOKIES", "0") == "1",
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
         uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
+        smtp_host=env.get("OCOP_SMTP_HOST", ""),
+        smtp_port=int(env.get("OCOP_SMTP_PORT", "25")),
+        smtp_security=env.get("OCOP_SMTP_SECURITY", "none"),
+        smtp_user=env.get("OCOP_SMTP_USER", ""),
+        smtp_password=env.get("OCOP_SMTP_PASSWORD", ""),
+        smtp_timeout=float(env.get("OCOP_SMTP_TIMEOUT", "20")),
+        mail_from=env.get("OCOP_MAIL_FROM", "OCOP <no-reply@ocop.local>"),
+        outbox_dir=Path(env.get("OCOP_OUTBOX_DIR", "outbox")),
+        base_url=env.get("OCOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        scheduler_in_web=env.get("OCOP_SCHEDULER_IN_WEB", "1") == "1",
+        dispatch_seconds=int(env.get("OCOP_DISPATCH_SECONDS", "10")),
+        rules_minutes=int(env.get("OCOP_RULES_MINUTES", "5")),
+        send_attempts=int(env.get("OCOP_SEND_ATTEMPTS", "5")),
+        application_close_days=int(env.get("OCOP_APPLICATION_CLOSE_DAYS", "3")),
+        milestone_days=tuple(int(d) for d in env.get("OCOP_MILESTONE_DAYS", "7,1").split(",")),
+        term_end_days=int(env.get("OCOP_TERM_END_DAYS", "30")),
+        certificate_days=tuple(int(d) for d in env.get("OCOP_CERTIFICATE_DAYS", "90,30").split(",")),
+        sales_missing_hour=int(env.get("OCOP_SALES_MISSING_HOUR", "20")),
+        digest_hour=int(env.get("OCOP_DIGEST_HOUR", "7")),
+        report_after_days=int(env.get("OCOP_REPORT_AFTER_DAYS", "1")),
     )
 
 

@@ -42,6 +42,7 @@ from ocop.templating import configure_environment
 from public.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
+from scheduler.routes import InboxPages, NotificationAdmin
 
 
 def _wants_json(request: Request) -> bool:
@@ -107,12 +108,21 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     from piccolo_conf import DB
 
     await database.start(DB)
+    scheduler = None
+    if settings.scheduler_in_web:  # every worker may run one: the database lease makes one active
+        from scheduler.runner import Scheduler
+
+        scheduler = Scheduler()
+        await scheduler.start()
+        app.state.scheduler = scheduler
     # Objects made at start-up live as long as the worker: keep them out of the collector's
     # full passes, which otherwise showed up as the slowest requests under load.
     gc.freeze()
     try:
         yield
     finally:
+        if scheduler is not None:
+            await scheduler.stop()
         salespoints.stop_writer()
         await database.stop(DB)
 
@@ -152,6 +162,8 @@ def create_app() -> Litestar:
             FairApi,
             AgreementPages,
             AgreementApi,
+            InboxPages,
+            NotificationAdmin,
             PublicPages,
             PublicFairs,
             OpenData,

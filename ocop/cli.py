@@ -1,9 +1,10 @@
-"""The `ocop` command: serve, migrate, demo, createuser, import."""
+"""The `ocop` command: serve, migrate, demo, createuser, import, stock, scheduler."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sys
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     stock.add_argument("action", choices=["rebuild", "snapshot"],
                        help="rebuild: recompute balances from the ledger, report differences; "
                             "snapshot: write down each point's stock at every past month start (speeds up 'stock as of')")
+    commands.add_parser("scheduler", help="run the reminder scheduler alone (one of any number becomes active)")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -145,6 +147,14 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_with_database(_rebuild_stock))
     elif args.command == "stock":
         asyncio.run(_with_database(_snapshot_stock))
+    elif args.command == "scheduler":
+        import logging
+
+        from scheduler.runner import run_forever
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_forever())
 
 
 if __name__ == "__main__":

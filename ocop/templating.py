@@ -20,13 +20,14 @@ from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairSta
 from ocop import formatting
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
+from scheduler.enums import LABELS as SCHEDULER_LABELS
 
 
 def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_ALL_LABELS = {**AGREEMENT_LABELS, **FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
+_ALL_LABELS = {**SCHEDULER_LABELS, **AGREEMENT_LABELS, **FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
 _LABELS = {**{member.value: text for member, text in _ALL_LABELS.items()}, **ACTION_LABELS}
 # Two enums may share a value ("open" counts and "open" fairs): a member finds its own label.
 _MEMBER_LABELS = {(type(member), member.value): text for member, text in _ALL_LABELS.items()}

@@ -25,6 +25,8 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
 os.environ["OCOP_SECRET_KEY"] = "test-secret-key-not-for-production-0123456789"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["OCOP_UPLOADS_DIR"] = str(_WORKDIR / "uploads")
+os.environ["OCOP_OUTBOX_DIR"] = str(_WORKDIR / "outbox")
+os.environ["OCOP_SCHEDULER_IN_WEB"] = "0"  # scheduler tests start their own
 
 PASSWORDS = {
     "admin": "test-admin-pass",

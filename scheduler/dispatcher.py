@@ -1,0 +1,133 @@
+"""The dispatcher: claims due notifications, delivers them, marks them sent; retries with backoff.
+
+Claiming is one statement that moves rows from pending to sending with a claim that expires (on
+PostgreSQL the rows are locked and skipped by other dispatchers; on SQLite the writer lock
+serialises claims), so two dispatchers never deliver the same row. A dispatcher that dies between
+sending and marking leaves the row claimed: once the claim expires it is sent again with the same
+Message-ID, which the receiving server can recognise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import jinja2
+
+from accounts.tables import Notification
+from core.settings import settings
+from scheduler import clock, mail
+
+log = logging.getLogger("ocop.dispatcher")
+CLAIM_SECONDS = 120
+BATCH = 200
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, retried {self.retried}, failed {self.failed}"
+
+
+def _postgres() -> bool:
+    return Notification._meta.db.engine_type == "postgres"
+
+
+async def claim(worker: str, limit: int = BATCH) -> list[dict]:
+    """Takes up to `limit` due rows (pending and due, or sending with an expired claim) for `worker`."""
+    now = clock.now()
+    until = now + dt.timedelta(seconds=CLAIM_SECONDS)
+    lock = " FOR UPDATE SKIP LOCKED" if _postgres() else ""
+    async with Notification._meta.db.transaction():
+        return await Notification.raw(
+            "UPDATE notification SET status = 'sending', claimed_by = {}, claimed_until = {}, attempts = attempts + 1 "
+            "WHERE id IN (SELECT id FROM notification WHERE (status = 'pending' AND due_at <= {}) "
+            f"OR (status = 'sending' AND claimed_until < {{}}) ORDER BY due_at, id LIMIT {int(limit)}{lock}) "
+            "RETURNING id, key, recipient, email, language, channel, template, data, attempts, message_id",
+            worker, until, now, now)
+
+
+async def _finish(row: dict, worker: str, values: dict) -> None:
+    # Only the claim's holder may finish it: a row reclaimed after an expired claim belongs to another.
+    await Notification.update(values).where(Notification.id == row["id"], Notification.claimed_by == worker,
+                                            Notification.status == "sending")
+
+
+async def deliver(row: dict) -> str:
+    """Sends one claimed notification; returns a note for the record."""
+    data = row["data"]
+    if isinstance(data, str):
+        import json
+
+        data = json.loads(data or "{}")
+    rendered = mail.render(row["template"], data, row["language"])
+    if row["channel"] != "email":
+        return "in-app"
+    if not row["email"]:
+        return "no email address: in-app only"
+    message = mail.build(rendered, row["email"], row["message_id"])
+    return await mail.send(message)
+
+
+async def dispatch(worker: str, limit: int = BATCH, concurrency: int = 8) -> DispatchResult:
+    """One pass: claim due rows and deliver them, `concurrency` at a time."""
+    result = DispatchResult()
+    rows = await claim(worker, limit)
+    if not rows:
+        return result
+    # The Message-ID is stored before the first send: a resend after a crash carries the same one.
+    for row in rows:
+        if not row["message_id"]:
+            row["message_id"] = mail.message_id(row["key"])
+            await Notification.update({Notification.message_id: row["message_id"]}).where(Notification.id == row["id"])
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(row: dict) -> None:
+        async with gate:
+            try:
+                note = await deliver(row)
+            except (jinja2.TemplateError, KeyError, TypeError, ValueError) as error:  # the message itself is broken
+                await _finish(row, worker, {Notification.status: "failed", Notification.error: f"template: {error}"[:1000]})
+                result.failed += 1
+                log.warning("notification %s failed: %s", row["key"], error)
+                return
+            except Exception as error:  # noqa: BLE001 (SMTP refusals, timeouts, network: retried)
+                if row["attempts"] >= settings.send_attempts:
+                    await _finish(row, worker, {Notification.status: "failed", Notification.error: str(error)[:1000]})
+                    result.failed += 1
+                else:
+                    delay = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES)) - 1]
+                    await _finish(row, worker, {Notification.status: "pending", Notification.error: str(error)[:1000],
+                                                Notification.due_at: clock.now() + dt.timedelta(minutes=delay)})
+                    result.retried += 1
+                return
+            await _finish(row, worker, {Notification.status: "sent", Notification.sent_at: clock.now(),
+                                        Notification.error: note if note.startswith("no email") else ""})
+            result.sent += 1
+
+    await asyncio.gather(*(one(row) for row in rows))
+    return result
+
+
+async def dispatch_all(worker: str) -> DispatchResult:
+    """Passes until nothing is due (the scheduler's job)."""
+    total = DispatchResult()
+    while True:
+        step = await dispatch(worker)
+        total.sent, total.retried, total.failed = total.sent + step.sent, total.retried + step.retried, total.failed + step.failed
+        if step.sent + step.retried + step.failed < BATCH:
+            return total
+
+
+async def retry(notification_id: int) -> None:
+    """An admin's retry of a failed notification: due now, attempts counted afresh."""
+    await Notification.update({Notification.status: "pending", Notification.attempts: 0, Notification.due_at: clock.now(),
+                                Notification.error: ""}).where(Notification.id == notification_id,
+                                                               Notification.status == "failed")

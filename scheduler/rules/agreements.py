@@ -1,0 +1,100 @@
+"""Agreement reminders: milestones coming due (to the buyer and the producers), milestones overdue
+(to the organizers), and terms ending (to the parties). Each once per subject and lead time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accounts.services import enqueue_notification
+from agreements.tables import Agreement, AgreementProducer, Milestone
+from core.settings import settings
+from scheduler import clock
+from scheduler.rules.recipients import organizers, producer_users
+
+RUNNING = ("signed", "in_progress")
+
+
+async def _parties(agreement_ids: set[int]) -> dict[int, set[int]]:
+    producers: dict[int, set[int]] = {}
+    for row in await AgreementProducer.select(AgreementProducer.agreement, AgreementProducer.producer).where(
+            AgreementProducer.agreement.is_in(list(agreement_ids) or [0])):
+        producers.setdefault(row["agreement"], set()).add(row["producer"])
+    return producers
+
+
+async def _to_parties(key: str, agreement: dict, producers: set[int], members: dict[int, list[int]], template: str,
+                      data: dict) -> int:
+    written = 0
+    for producer in sorted(producers):
+        for user in members.get(producer, []):
+            written += await enqueue_notification(f"{key}:u{user}", user, template, data)
+    if agreement["buyer.email"]:  # the buyer has no account: it is written to by email
+        written += await enqueue_notification(f"{key}:buyer", None, template, data, email=agreement["buyer.email"])
+    return written
+
+
+def _data(agreement: dict) -> dict:
+    return {"agreement_id": agreement["id"], "code": agreement["code"], "buyer": agreement["buyer.name"],
+            "valid_until": agreement["valid_until"]}
+
+
+async def milestones_due(now: dt.datetime) -> int:
+    """A milestone due within each lead time (7 days, then 1): once per milestone and lead time."""
+    today = clock.today()
+    horizon = max(settings.milestone_days)
+    rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.quantity,
+                                  Milestone.agreement.id, Milestone.agreement.code, Milestone.agreement.valid_until,
+                                  Milestone.agreement.buyer.name, Milestone.agreement.buyer.email).where(
+        Milestone.done_on.is_null(), Milestone.due_on >= today, Milestone.due_on <= today + dt.timedelta(days=horizon),
+        Milestone.agreement.status.is_in(list(RUNNING)))
+    parties = await _parties({r["agreement.id"] for r in rows})
+    members = await producer_users(set().union(*parties.values()) if parties else set())
+    written = 0
+    for row in rows:
+        left = (row["due_on"] - today).days
+        # The tightest lead time reached: a scheduler down for days sends the latest reminder, once.
+        lead = min(d for d in settings.milestone_days if left <= d)
+        agreement = {k.removeprefix("agreement."): v for k, v in row.items() if k.startswith("agreement.")}
+        data = {**_data(agreement), "due_on": row["due_on"], "days": left, "milestone": row["description"],
+                "quantity": row["quantity"]}
+        written += await _to_parties(f"agreement:{row['agreement.id']}:milestone:{row['id']}:d{lead}", agreement,
+                                     parties.get(row["agreement.id"], set()), members, "milestone_due", data)
+    return written
+
+
+async def milestones_overdue(now: dt.datetime) -> int:
+    """A milestone past its date and unmet: to the organizers, once."""
+    today = clock.today()
+    rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.agreement.id,
+                                  Milestone.agreement.code, Milestone.agreement.buyer.name).where(
+        Milestone.done_on.is_null(), Milestone.due_on < today, Milestone.agreement.status.is_in(list(RUNNING)))
+    users = await organizers() if rows else []
+    written = 0
+    for row in rows:
+        data = {"agreement_id": row["agreement.id"], "code": row["agreement.code"], "buyer": row["agreement.buyer.name"],
+                "due_on": row["due_on"], "milestone": row["description"], "days_late": (today - row["due_on"]).days}
+        for user in users:
+            written += await enqueue_notification(f"agreement:{row['agreement.id']}:milestone:{row['id']}:overdue:{user}",
+                                                  user, "milestone_overdue", data)
+    return written
+
+
+async def terms_ending(now: dt.datetime) -> int:
+    """A term ending within N days: to the parties, once per agreement."""
+    today = clock.today()
+    rows = await Agreement.select(Agreement.id, Agreement.code, Agreement.valid_until, Agreement.committed_value,
+                                  Agreement.delivered_value, Agreement.buyer.name, Agreement.buyer.email).where(
+        Agreement.status.is_in(list(RUNNING)), Agreement.valid_until >= today,
+        Agreement.valid_until <= today + dt.timedelta(days=settings.term_end_days))
+    parties = await _parties({r["id"] for r in rows})
+    members = await producer_users(set().union(*parties.values()) if parties else set())
+    written = 0
+    for row in rows:
+        data = {**_data(row), "days": (row["valid_until"] - today).days, "committed": row["committed_value"],
+                "delivered": row["delivered_value"]}
+        written += await _to_parties(f"agreement:{row['id']}:term:{row['valid_until'].isoformat()}", row,
+                                     parties.get(row["id"], set()), members, "agreement_term_ending", data)
+    return written
+
+
+RULES = [milestones_due, milestones_overdue, terms_ending]
