@@ -39,7 +39,7 @@ from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
-from public.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
+from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
 from scheduler.routes import InboxPages, NotificationAdmin

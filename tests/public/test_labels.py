@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol, decode
 
-from public.labels import LAYOUTS
+from public_site.labels import LAYOUTS
 from tests.conftest import product_payload, unique
 
 

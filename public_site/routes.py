@@ -27,7 +27,7 @@ from core.i18n import current_language
 from core.security import HEADERS
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
-from public import labels, services
+from public_site import labels, services
 
 
 def _cached(request: Request, template: str, context: dict, status: int = 200) -> Response:
