@@ -162,5 +162,5 @@ def closing_status(result: Fulfilment, valid_until: dt.date | None, today: dt.da
     if result.complete:
         return "fulfilled"
     if valid_until is not None and today > valid_until:
-        return "partially_fulfilled" if result.delivered_value > 0 else "lapsed"
+        return "partially_fulfilled" if any(line.delivered_quantity > 0 for line in result.lines) else "lapsed"
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ import msgspec
 from accounts.services import Actor, record_audit
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
-from agreements.services.records import _checked, _write_parts, ensure_editor, new_code
+from agreements.services.records import MAX_ID, _checked, _write_parts, ensure_editor, new_code
 from agreements.tables import Agreement
 from catalog.enums import BuyerKind
 from catalog.tables import Buyer, ImportUpload, Producer, Product
@@ -30,6 +31,7 @@ from core.forms import parse_date
 from core.settings import settings
 from core.spreadsheets import read_table
 from core.text import fold
+from fairs.tables import Fair
 
 UPLOAD_HOURS = 24
 MAX_ROWS = 20_000
@@ -59,11 +61,10 @@ class Unknown:
     name: str
     rows: list[int]
     suggestions: list[tuple[int, str]]
+    key: str = field(init=False)  # the form field (or JSON key) naming the choice made for it
 
-    @property
-    def key(self) -> str:
-        """The form field naming the choice made for it."""
-        return f"{self.kind}:{fold(self.name)}"
+    def __post_init__(self) -> None:
+        self.key = f"{self.kind}:{fold(self.name)}"
 
 
 @dataclass
@@ -80,13 +81,22 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+# A whole number, bare or with its thousands grouped by one separator: 1500000, 1.500.000, 1,500,000, 1 500 000.
+_WHOLE = re.compile(r"-?(\d+|\d{1,3}(?P<sep>[.,\s])\d{3}(?:(?P=sep)\d{3})*)")
+
+
 def _number(value: Any) -> int | None:
-    if value in (None, ""):
+    """A whole number, or None: "2,5" or 2.5 is not read as 25 or 2 (quantities and đồng are whole)."""
+    if value in (None, "") or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return int(round(value))
-    text = str(value).strip().replace(" ", "").replace(".", "").replace(",", "")
-    return int(text) if text.lstrip("-").isdigit() else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip().replace("\u00a0", " ")
+    if not _WHOLE.fullmatch(text):
+        return None
+    return int(re.sub(r"[.,\s]", "", text))
 
 
 def _day(value: Any) -> dt.date | None:
@@ -152,8 +162,11 @@ async def _check(rows: list[dict], choices: dict[str, str], fair_id: int | None)
             amount = _number(raw.get(name))
             if raw.get(name) not in (None, "") and (amount is None or amount < 0):
                 problems[number].append(N_("Amounts are whole đồng, not negative."))
-        if raw.get("valid_until") not in (None, "") and _day(raw.get("valid_until")) is None:
+        valid_until = _day(raw.get("valid_until"))
+        if raw.get("valid_until") not in (None, "") and valid_until is None:
             problems[number].append(N_("Give the end of the term as dd/mm/yyyy."))
+        elif valid_until and signed_on and valid_until < signed_on:
+            problems[number].append(N_("The term cannot end before the agreement is signed."))
         kind = _KINDS.get(fold(_text(raw.get("kind"))), "memorandum" if not _text(raw.get("kind")) else None)
         if kind is None:
             problems[number].append(N_("Unknown kind of agreement."))
@@ -165,16 +178,23 @@ async def _check(rows: list[dict], choices: dict[str, str], fair_id: int | None)
             if product is None:
                 problems[number].append(N_("This producer has no product of this name in the catalogue."))
         code = _text(raw.get("code")).upper()
+        if len(code) > 40:
+            problems[number].append(N_("At most 40 characters."))
         groups[code or f"#row{number}"].append((number, {
             "buyer": buyer, "producer": producer, "product": product, "signed_on": signed_on, "quantity": quantity,
             "unit": _text(raw.get("unit"))[:32], "unit_price": _number(raw.get("unit_price")) or 0,
-            "value": _number(raw.get("value")), "valid_until": _day(raw.get("valid_until")), "kind": kind, "code": code}))
+            "value": _number(raw.get("value")), "valid_until": valid_until, "kind": kind, "code": code}))
+    taken = {r["code"] for r in await Agreement.select(Agreement.code).where(
+        Agreement.code.is_in([code for code in groups if not code.startswith("#row")] or [""]))}
     agreements = []
     for code, members in groups.items():
         first = members[0][1]
         if len({(m["buyer"], m["signed_on"]) for _, m in members}) > 1:
             for number, _ in members:
                 problems[number].append(N_("Rows with the same code name different buyers or dates."))
+        if code in taken:
+            for number, _ in members:
+                problems[number].append(N_("Another agreement has this code."))
         agreements.append((code if not code.startswith("#row") else "", [n for n, _ in members], first, members))
     return agreements, problems, list(unknown.values())
 
@@ -186,12 +206,15 @@ def _rows(filename: str, content: bytes) -> list[dict]:
 async def preview(filename: str, content: bytes, fair_id: int | None, actor: Actor) -> Preview:
     """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
     ensure_editor(actor)
+    if fair_id is not None and not (0 < fair_id <= MAX_ID and await Fair.exists().where(Fair.id == fair_id)):
+        raise ValidationFailed({"fair_id": N_("Choose a fair from the list.")})
     rows = await asyncio.to_thread(_rows, filename, content)
     agreements, problems, unknown = await _check(rows, {}, fair_id)
     token = secrets.token_urlsafe(24)
     stale = dt.datetime.now(dt.UTC) - dt.timedelta(hours=UPLOAD_HOURS)
     await ImportUpload.delete().where(ImportUpload.created_at < stale)
-    await ImportUpload.insert(ImportUpload(token=token, filename=f"agreements:{fair_id or ''}:{filename}"[:255],
+    # the name's end is kept whole: the commit reads the file by its extension
+    await ImportUpload.insert(ImportUpload(token=token, filename=f"agreements:{fair_id or ''}:{filename[-200:]}",
                                            content=content, created_by=actor.user_id))
     return Preview(token, filename, len(agreements), len(rows), dict(problems), unknown)
 

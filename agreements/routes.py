@@ -29,7 +29,8 @@ from agreements.schemas import (
 )
 from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
-from core.errors import N_, DomainError, ValidationFailed
+from core import i18n
+from core.errors import N_, DomainError, ValidationFailed, render
 from core.forms import parse_date, parse_struct
 from fairs.tables import Fair
 
@@ -110,7 +111,9 @@ class AgreementApi(Controller):
     async def import_preview(self, request: Request, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
         preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
-        return msgspec.to_builtins(preview)
+        # the rows' problems in the reader's language, like every other message of the API
+        return {**msgspec.to_builtins(preview), "problems": {
+            number: [render(message, i18n.gettext) for message in messages] for number, messages in preview.problems.items()}}
 
     @post("/import/{token:str}/commit")
     async def import_commit(self, request: Request, token: str, data: dict[str, str]) -> dict:

@@ -14,7 +14,7 @@ from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
 from agreements.enums import DELIVERING, AgreementStatus
 from agreements.schemas import DeliveryIn
-from agreements.services.records import MAX_AMOUNT, agreement_row, ensure_can_see, ensure_editor, party_producers
+from agreements.services.records import MAX_AMOUNT, MAX_ID, agreement_row, ensure_can_see, ensure_editor, party_producers
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
@@ -32,6 +32,14 @@ async def _ensure_party_or_editor(actor: Actor, agreement_id: int) -> None:
     if actor.role is Role.producer and actor.producer_ids & await party_producers(agreement_id):
         return
     raise Forbidden(N_("Only organizers and the agreement's producers may do this."))
+
+
+async def _hold(agreement_id: int) -> None:
+    """Holds the agreement's row to the end of the transaction on PostgreSQL, so that deliveries to it
+    queue: what a line has left and the delivered value are read after the previous one is written.
+    (On SQLite every transaction already holds the one write lock from its start.)"""
+    if Agreement._meta.db.engine_type == "postgres" and 0 < agreement_id <= MAX_ID:
+        await Agreement.select(Agreement.id).where(Agreement.id == agreement_id).lock_rows()
 
 
 async def _refresh(agreement_id: int, valid_until: dt.date | None) -> None:
@@ -70,6 +78,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
     if errors:
         raise ValidationFailed(errors)
     async with Agreement._meta.db.transaction():
+        await _hold(agreement_id)
         row = await agreement_row(agreement_id)
         status = AgreementStatus(row["status"])
         if status not in DELIVERING:
@@ -94,6 +103,8 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
                 Attachment.id == data.evidence_id, Attachment.agreement == agreement_id):
             raise ValidationFailed({"evidence_id": N_("Attach the evidence to this agreement first.")})
         value = data.value if data.value is not None else data.quantity * line["unit_price"]
+        if value > MAX_AMOUNT:  # quantity × price past any real amount (and past a BIGINT)
+            raise ValidationFailed({"quantity": N_("This quantity is too large.")})
         values = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": data.quantity, "value": value,
                   "over_delivery": data.over_delivery and data.quantity > remaining, "note": data.note.strip(),
                   "evidence": data.evidence_id}
@@ -106,14 +117,14 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
 
 
 async def mark_milestone(agreement_id: int, milestone_id: int, done_on: dt.date | None, actor: Actor) -> None:
-    """Marks a milestone without a quantity as done on a day (or not done)."""
+    """Marks a milestone that deliveries cannot meet (no quantity, or no line) as done on a day (or not done)."""
     ensure_editor(actor)
     async with Agreement._meta.db.transaction():
         await agreement_row(agreement_id)
         milestone = await Milestone.select().where(Milestone.id == milestone_id, Milestone.agreement == agreement_id).first()
         if milestone is None:
             raise NotFound(N_("This milestone does not exist."))
-        if milestone["quantity"]:
+        if milestone["quantity"] and milestone["line"]:
             raise Conflict(N_("This milestone is met by deliveries, not by hand."))
         await Milestone.update({Milestone.done_on: done_on}).where(Milestone.id == milestone_id)
         await record_audit(actor, "milestone", "agreement", agreement_id, {"done_on": milestone["done_on"]},

@@ -3,6 +3,8 @@ per buyer, per producer. Aggregates in SQL over the stored committed and deliver
 
 from __future__ import annotations
 
+from piccolo.query.functions.aggregate import Count, Sum
+
 from agreements.enums import AgreementStatus
 from agreements.schemas import FairSummary
 from agreements.services.records import overdue_clause
@@ -25,7 +27,8 @@ async def fair_summary(fair_id: int | None) -> FairSummary:
     totals = (await Agreement.raw(
         "SELECT COUNT(*) AS agreements, COALESCE(SUM(a.committed_value), 0) AS committed, "
         "COALESCE(SUM(a.delivered_value), 0) AS delivered, "
-        f"COALESCE(SUM(CASE WHEN a.delivered_value > 0 THEN 1 ELSE 0 END), 0) AS with_deliveries FROM agreement a WHERE {where}",
+        "COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.agreement = a.id) THEN 1 ELSE 0 END), 0) "
+        f"AS with_deliveries FROM agreement a WHERE {where}",
         *args))[0]
     by_kind = await Agreement.raw(
         "SELECT b.kind AS kind, COUNT(*) AS agreements, SUM(a.committed_value) AS committed, "
@@ -63,8 +66,8 @@ def _ints(row: dict) -> dict:
 
 async def running_totals(fair_id: int | None) -> dict:
     """What the ceremony page shows: agreements entered so far for the event and their committed value."""
-    query = Agreement.select(Agreement.id.count().as_alias("n"), Agreement.committed_value.sum().as_alias("value")).where(
-        Agreement.status != AgreementStatus.cancelled.value)
+    query = Agreement.select(Count(Agreement.id, alias="n"), Sum(Agreement.committed_value, alias="value")).where(
+        Agreement.status.not_in([AgreementStatus.cancelled.value, AgreementStatus.draft.value]))
     query = query.where(Agreement.fair == fair_id) if fair_id else query.where(Agreement.fair.is_null())
     row = (await query)[0]
     return {"agreements": row["n"] or 0, "committed_value": int(row["value"] or 0)}
