@@ -62,18 +62,20 @@ async def seed(args, rng: random.Random) -> None:
     await seed_programme(9, DemoSize(producers=2000, products=args.products, buyers=50))
     await create_user("organizer", "bench-password", Role.organizer, "organizer@bench.vn")
     producers = [r["id"] for r in await Producer.select(Producer.id)]
-    users = [User(username=f"p{i}", password="x" * 20, email=f"p{i}@bench.vn", role=Role.producer.value, active=True)
+    users = [User(username=f"producer{i}", password="x" * 20, email=f"producer{i}@bench.vn", role=Role.producer.value, active=True)
              for i in range(len(producers))]
     for start in range(0, len(users), 1000):
         await User.insert(*users[start:start + 1000])
-    user_ids = [r["id"] for r in await User.select(User.id).where(User.username.like("p%")).order_by(User.id)]
+    user_ids = [r["id"] for r in await User.select(User.id).where(User.username.like("producer%")).order_by(User.id)]
     await ProducerMember.insert(*[ProducerMember(user=u, producer=p) for u, p in zip(user_ids, producers, strict=False)])
     products = await Product.select(Product.id, Product.producer)
     today = dt.date.today()
     # A tenth of certificates expire within 90 days: the rule has work to do.
-    for product in rng.sample(products, k=len(products) // 10):
-        await Product.update({Product.expires_on: today + dt.timedelta(days=rng.randint(1, 90))}).where(
-            Product.id == product["id"])
+    expiring = [p["id"] for p in rng.sample(products, k=len(products) // 10)]
+    for days in range(1, 91):  # one statement per day of expiry, not one per product
+        chosen = expiring[days - 1::90]
+        if chosen:
+            await Product.update({Product.expires_on: today + dt.timedelta(days=days)}).where(Product.id.is_in(chosen))
     buyers = [r["id"] for r in await Buyer.select(Buyer.id)]
     agreements, lines, links, milestones = [], [], [], []
     for number in range(args.agreements):
@@ -94,9 +96,9 @@ async def seed(args, rng: random.Random) -> None:
                                              for n, p, pr in lines])
     await Milestone.insert(*[Milestone(agreement=inserted[n], due_on=day, description="Giao hàng", line=line_rows[n]["id"],
                                        quantity=50) for n, day in milestones])
-    managers = []
-    for i in range(args.points):
-        managers.append((await create_user(f"m{i}", "bench-password", Role.salespoint_manager, f"m{i}@bench.vn")).id)
+    await User.insert(*[User(username=f"manager{i}", password="x" * 20, email=f"manager{i}@bench.vn",
+                             role=Role.salespoint_manager.value, active=True) for i in range(args.points)])
+    managers = [r["id"] for r in await User.select(User.id).where(User.username.like("manager%")).order_by(User.id)]
     points = await SalesPoint.insert(*[SalesPoint(name=f"Điểm {i}", province_code="ha-noi") for i in range(args.points)])
     await SalesPointManager.insert(*[SalesPointManager(point=p["id"], user=u) for p, u in zip(points, managers, strict=True)])
     items, balances = [], []
