@@ -22,8 +22,8 @@ import msgspec
 from accounts.services import Actor, record_audit
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
-from agreements.services.records import MAX_ID, _checked, _write_parts, ensure_editor, new_code
-from agreements.tables import Agreement
+from agreements.services.records import MAX_ID, _checked, ensure_editor, lookup_for, new_code
+from agreements.tables import Agreement, AgreementLine, AgreementProducer
 from catalog.enums import BuyerKind
 from catalog.tables import Buyer, ImportUpload, Producer, Product
 from core.errors import N_, Msg, ValidationFailed
@@ -236,7 +236,7 @@ async def commit(token: str, choices: dict[str, str], actor: Actor) -> int:
             count = len(problems) + sum(len(u.rows) for u in unknown)
             raise ValidationFailed({"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=count)})
         created_buyers: dict[str, int] = {}
-        written = 0
+        prepared = []
         for code, numbers, first, members in agreements:
             buyer = first["buyer"]
             if isinstance(buyer, str):  # "new:<name>": create it once
@@ -245,21 +245,52 @@ async def commit(token: str, choices: dict[str, str], actor: Actor) -> int:
                     row = (await Buyer.insert(Buyer(name=name[:255], kind=BuyerKind.other.value, search_text=fold(name))))[0]
                     created_buyers[name] = row["id"]
                 buyer = created_buyers[name]
-            data = msgspec.convert({
+            prepared.append((numbers, msgspec.convert({
                 "buyer_id": buyer, "producer_ids": list(dict.fromkeys(m["producer"] for _, m in members)),
                 "signed_on": first["signed_on"], "kind": first["kind"], "code": code, "fair_id": fair_id,
                 "valid_until": first["valid_until"],
                 "lines": [msgspec.to_builtins(LineIn(product_id=m["product"], quantity=m["quantity"], unit=m["unit"],
                                                      unit_price=m["unit_price"], value=m["value"])) for _, m in members],
-            }, AgreementIn)
+            }, AgreementIn)))
+        # The same checks as one agreement entered by hand, with what they read fetched once for all.
+        lookup = await lookup_for([data for _, data in prepared])
+        checked = []
+        for numbers, data in prepared:
             try:
-                values, lines, _ = await _checked(data, None)
+                checked.append((data, *(await _checked(data, None, lookup))[:2]))
             except ValidationFailed as error:
                 raise ValidationFailed({f"row {numbers[0]}": next(iter(error.errors.values()))}) from None
-            row = (await Agreement.insert(Agreement(code=code or await new_code(fair_id, data.signed_on),
-                                                    status="signed", created_by=actor.user_id, **values)))[0]
-            await _write_parts(row["id"], data, lines)
-            written += 1
+        written = await _insert_all(checked, fair_id, actor)
         await record_audit(actor, "import", "agreements", filename[:64], None,
                            {"agreements": written, "fair": fair_id, "buyers_created": len(created_buyers)})
     return written
+
+
+async def _insert_all(checked: list[tuple[AgreementIn, dict, list[dict]]], fair_id: int | None, actor: Actor) -> int:
+    """Writes checked agreements in bulk: codes generated in sequence, then agreements, producers, lines."""
+    next_number: dict[str, int] = {}
+    codes = []
+    for data, _, _ in checked:
+        if data.code.strip():
+            codes.append(data.code.strip().upper())
+            continue
+        first = await new_code(fair_id, data.signed_on)
+        prefix = first.rsplit("-", 1)[0] + "-"
+        number = next_number.setdefault(prefix, int(first.rsplit("-", 1)[1]))
+        codes.append(f"{prefix}{number:04d}")
+        next_number[prefix] = number + 1
+    rows = [Agreement(code=code, status="signed", created_by=actor.user_id, **values)
+            for code, (_, values, _) in zip(codes, checked, strict=True)]
+    for start in range(0, len(rows), 500):
+        await Agreement.insert(*rows[start:start + 500])
+    ids = {r["code"]: r["id"] for start in range(0, len(codes), 500) for r in await Agreement.select(
+        Agreement.id, Agreement.code).where(Agreement.code.is_in(codes[start:start + 500]))}
+    producers, lines = [], []
+    for code, (data, _, parts) in zip(codes, checked, strict=True):
+        producers += [AgreementProducer(agreement=ids[code], producer=p) for p in dict.fromkeys(data.producer_ids)]
+        lines += [AgreementLine(agreement=ids[code], **line) for line in parts]
+    for start in range(0, len(lines), 500):
+        await AgreementLine.insert(*lines[start:start + 500])
+    for start in range(0, len(producers), 500):
+        await AgreementProducer.insert(*producers[start:start + 500])
+    return len(rows)

@@ -7,6 +7,7 @@ agreements their producer is party to; viewers see them all but change nothing.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -81,18 +82,47 @@ async def agreement_row(agreement_id: int) -> dict[str, Any]:
 # -- checking ----------------------------------------------------------------------------------------
 
 
-async def _checked(data: AgreementIn, agreement_id: int | None) -> tuple[dict[str, Any], list[dict], dict[int, dict]]:
+@dataclass
+class Lookup:
+    """What checking agreements reads from the database, read once for many (an import)."""
+
+    buyers: set[int]
+    producers: set[int]
+    fairs: set[int]
+    products: dict[int, dict]
+    taken_codes: set[str]
+
+
+async def lookup_for(datas: list[AgreementIn], agreement_id: int | None = None) -> Lookup:
+    """The buyers, producers, fairs, products and taken codes that `datas` name, in five queries."""
+    buyer_ids = {d.buyer_id for d in datas if _in_range(d.buyer_id)}
+    producer_ids = {p for d in datas for p in d.producer_ids if _in_range(p)}
+    fair_ids = {d.fair_id for d in datas if _in_range(d.fair_id)}
+    product_ids = {line.product_id for d in datas for line in d.lines if _in_range(line.product_id)}
+    codes = {d.code.strip().upper() for d in datas if d.code.strip()}
+    return Lookup(
+        buyers={r["id"] for r in await Buyer.select(Buyer.id).where(Buyer.id.is_in(list(buyer_ids) or [0]))},
+        producers={r["id"] for r in await Producer.select(Producer.id).where(Producer.id.is_in(list(producer_ids) or [0]))},
+        fairs={r["id"] for r in await Fair.select(Fair.id).where(Fair.id.is_in(list(fair_ids) or [0]))},
+        products={r["id"]: r for r in await Product.select(Product.id, Product.name, Product.producer, Product.unit).where(
+            Product.id.is_in(list(product_ids) or [0]))},
+        taken_codes={r["code"] for r in await Agreement.select(Agreement.code).where(
+            Agreement.code.is_in(list(codes) or [""]), Agreement.id != (agreement_id or 0))})
+
+
+async def _checked(data: AgreementIn, agreement_id: int | None,
+                   lookup: Lookup | None = None) -> tuple[dict[str, Any], list[dict], dict[int, dict]]:
     """Every problem of the agreement at once; else (values, lines with their values, products)."""
+    lookup = lookup or await lookup_for([data], agreement_id)
     errors: dict[str, Any] = {}
-    if not _in_range(data.buyer_id) or not await Buyer.exists().where(Buyer.id == data.buyer_id):
+    if data.buyer_id not in lookup.buyers:
         errors["buyer_id"] = N_("Choose a buyer from the list.")
-    producer_ids = list(dict.fromkeys(p for p in data.producer_ids if _in_range(p)))
-    known = {r["id"] for r in await Producer.select(Producer.id).where(Producer.id.is_in(producer_ids or [0]))}
+    known = {p for p in data.producer_ids if p in lookup.producers}
     if not data.producer_ids:
         errors["producer_ids"] = N_("Name at least one producer.")
     elif len(known) != len(set(data.producer_ids)):
         errors["producer_ids"] = N_("Choose producers from the list.")
-    if data.fair_id is not None and not (_in_range(data.fair_id) and await Fair.exists().where(Fair.id == data.fair_id)):
+    if data.fair_id is not None and data.fair_id not in lookup.fairs:
         errors["fair_id"] = N_("Choose a fair from the list.")
     if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
         errors["valid_until"] = N_("The term cannot end before it starts.")
@@ -103,7 +133,7 @@ async def _checked(data: AgreementIn, agreement_id: int | None) -> tuple[dict[st
     code = data.code.strip().upper()
     if len(code) > 40:
         errors["code"] = N_("At most 40 characters.")
-    elif code and await Agreement.exists().where(Agreement.code == code, Agreement.id != (agreement_id or 0)):
+    elif code and code in lookup.taken_codes:
         errors["code"] = N_("Another agreement has this code.")
     for field, text, limit in (("place", data.place, 255), ("notes", data.notes, 5000)):
         if len(text) > limit:
@@ -114,9 +144,7 @@ async def _checked(data: AgreementIn, agreement_id: int | None) -> tuple[dict[st
         errors["lines"] = N_("Add at least one line: a product and its quantity.")
     if len(data.lines) > MAX_LINES:
         errors["lines"] = Msg(N_("At most %(n)s lines."), n=MAX_LINES)
-    product_ids = [line.product_id for line in data.lines if _in_range(line.product_id)]
-    products = {r["id"]: r for r in await Product.select(Product.id, Product.name, Product.producer, Product.unit).where(
-        Product.id.is_in(product_ids or [0]))}
+    products = lookup.products
     lines = []
     for number, line in enumerate(data.lines):
         where = f"lines.{number}"
