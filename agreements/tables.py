@@ -52,6 +52,9 @@ class AgreementLine(Table):
     unit = Varchar(length=32, default="")
     unit_price = BigInt(default=0)  # VND per unit
     value = BigInt(default=0)  # VND
+    # Kept with each delivery, so summaries read lines, not every delivery ever made.
+    delivered_quantity = BigInt(default=0)
+    delivered_value = BigInt(default=0)
 
 
 class Milestone(Table):

@@ -129,6 +129,10 @@ async def seed_volume(agreements: int, deliveries: int, buyers, products, rng) -
                 batch = []
         if batch:
             await Delivery.insert(*batch)
+    # What recording each delivery keeps up to date, set here in two statements.
+    await Agreement.raw("UPDATE agreement_line SET delivered_quantity = (SELECT COALESCE(SUM(quantity), 0) FROM delivery "
+                        "WHERE delivery.line = agreement_line.id), delivered_value = (SELECT COALESCE(SUM(value), 0) "
+                        "FROM delivery WHERE delivery.line = agreement_line.id) WHERE agreement > {}", first)
     await Agreement.raw("UPDATE agreement SET delivered_value = (SELECT COALESCE(SUM(value), 0) FROM delivery "
                         "WHERE delivery.agreement = agreement.id) WHERE id > {}", first)
     return fairs[3]

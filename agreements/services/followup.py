@@ -43,7 +43,8 @@ async def _hold(agreement_id: int) -> None:
 
 
 async def _refresh(agreement_id: int, valid_until: dt.date | None) -> None:
-    """Keeps the stored delivered value and the milestones' met dates in step with the deliveries."""
+    """Keeps the stored delivered quantities and values (per line and agreement) and the milestones'
+    met dates in step with the deliveries."""
     lines = await AgreementLine.select(AgreementLine.id, AgreementLine.quantity, AgreementLine.value).where(
         AgreementLine.agreement == agreement_id)
     deliveries = await Delivery.select(Delivery.line, Delivery.delivered_on, Delivery.quantity, Delivery.value).where(
@@ -57,6 +58,9 @@ async def _refresh(agreement_id: int, valid_until: dt.date | None) -> None:
     for milestone in milestones:
         if milestone["quantity"] and milestone["line"] and met.get(milestone["id"]) != milestone["done_on"]:
             await Milestone.update({Milestone.done_on: met.get(milestone["id"])}).where(Milestone.id == milestone["id"])
+    for line in result.lines:
+        await AgreementLine.update({AgreementLine.delivered_quantity: line.delivered_quantity,
+                                    AgreementLine.delivered_value: line.delivered_value}).where(AgreementLine.id == line.line)
     await Agreement.update({Agreement.delivered_value: result.delivered_value,
                             Agreement.updated_at: dt.datetime.now(dt.UTC)}).where(Agreement.id == agreement_id)
 

@@ -41,14 +41,11 @@ async def fair_summary(fair_id: int | None) -> FairSummary:
         "SELECT b.id AS id, b.name AS name, COUNT(*) AS agreements, SUM(a.committed_value) AS committed, "
         f"SUM(a.delivered_value) AS delivered FROM agreement a JOIN buyer b ON b.id = a.buyer WHERE {where} "
         "GROUP BY b.id, b.name ORDER BY SUM(a.committed_value) DESC LIMIT 10", *args)
-    # Deliveries are summed per line within the scope only: the whole table may hold millions.
-    delivered_per_line = ("SELECT d.line AS line, SUM(d.value) AS delivered FROM delivery d JOIN agreement a ON a.id = d.agreement "
-                          f"WHERE {where} GROUP BY d.line")
     top_producers = await Agreement.raw(
         "SELECT p.id AS id, p.name AS name, COUNT(DISTINCT a.id) AS agreements, SUM(l.value) AS committed, "
-        "COALESCE(SUM(d.delivered), 0) AS delivered FROM agreement a JOIN agreement_line l ON l.agreement = a.id "
-        f"JOIN producer p ON p.id = l.producer LEFT JOIN ({delivered_per_line}) d ON d.line = l.id "
-        f"WHERE {where} GROUP BY p.id, p.name ORDER BY SUM(l.value) DESC LIMIT 10", *(args * 2))
+        "SUM(l.delivered_value) AS delivered FROM agreement a JOIN agreement_line l ON l.agreement = a.id "
+        f"JOIN producer p ON p.id = l.producer WHERE {where} GROUP BY p.id, p.name ORDER BY SUM(l.value) DESC LIMIT 10",
+        *args)
     overdue = Agreement.count().where(overdue_clause(today()))
     if fair_id is not None:
         overdue = overdue.where(Agreement.fair == fair_id)
