@@ -29,8 +29,11 @@ async def hold(holder: str, ttl: int = TTL_SECONDS, name: str = LEASE) -> bool:
     async with SchedulerLease._meta.db.transaction():
         row = await SchedulerLease.select().where(SchedulerLease.name == name).first()
         if row is None:
-            await SchedulerLease.insert(SchedulerLease(name=name, holder=holder, expires_at=until, acquired_at=now))
-            return True
+            # Of two processes starting at once, one row is written; the other finds it taken (no error).
+            inserted = await SchedulerLease.insert(
+                SchedulerLease(name=name, holder=holder, expires_at=until, acquired_at=now)).on_conflict(
+                target=SchedulerLease.name, action="DO NOTHING").returning(SchedulerLease.id)
+            return bool(inserted)
         if row["holder"] != holder and row["expires_at"] > now:
             return False
         values = {SchedulerLease.holder: holder, SchedulerLease.expires_at: until}

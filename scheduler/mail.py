@@ -29,30 +29,31 @@ class Rendered:
     html: str
 
 
-_environment: Environment | None = None
+_environments: dict[bool, Environment] = {}
 
 
-def environment() -> Environment:
-    global _environment
-    if _environment is None:
-        env = Environment(loader=FileSystemLoader(settings.templates_dir), autoescape=select_autoescape(["html"]),
+def environment(html: bool = True) -> Environment:
+    """The HTML part escapes what it inserts; the subject and the plain part are not HTML and must not."""
+    if html not in _environments:
+        env = Environment(loader=FileSystemLoader(settings.templates_dir),
+                          autoescape=select_autoescape(["html"]) if html else False,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
         env.filters.update(vnd=formatting.vnd, date=formatting.date, datetime=formatting.datetime, number=formatting.number)
         env.globals.update(base_url=settings.base_url, language=i18n.current_language.get)
-        _environment = env
-    return _environment
+        _environments[html] = env
+    return _environments[html]
 
 
 def render(template: str, data: dict, language: str) -> Rendered:
     """The message in `language` (a missing template or variable raises: the dispatcher records it)."""
     token = i18n.current_language.set(language if language in i18n.LANGUAGES else "vi")
     try:
-        compiled = environment().get_template(f"email/{template}.html")
-        context = compiled.new_context({"data": data})
-        blocks = {name: "".join(compiled.blocks[name](context)).strip() for name in ("subject", "text", "body")}
-        html = compiled.render(data=data)
+        plain = environment(html=False).get_template(f"email/{template}.html")
+        context = plain.new_context({"data": data})
+        blocks = {name: "".join(plain.blocks[name](context)).strip() for name in ("subject", "text")}
+        html = environment().get_template(f"email/{template}.html").render(data=data)
     finally:
         i18n.current_language.reset(token)
     return Rendered(" ".join(blocks["subject"].split()), blocks["text"], html)

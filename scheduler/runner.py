@@ -9,8 +9,10 @@ the rules, which look at the data as it is now, write what is due then (each not
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import signal
 import time
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -134,9 +136,14 @@ async def run_forever() -> None:
     scheduler = Scheduler()
     await scheduler.start()
     log.info("scheduler %s started", scheduler.holder)
+    # SIGTERM (systemd, Docker) stops it as Ctrl-C does: the lease is released, not left to expire.
+    stopping = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # no signal handlers in an event loop on Windows
+            asyncio.get_running_loop().add_signal_handler(signum, stopping.set)
     try:
-        while True:
-            await asyncio.sleep(3600)
+        await stopping.wait()
+        log.info("scheduler %s stopping", scheduler.holder)
     finally:
         await scheduler.stop()
         await database.stop(DB)
