@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from scheduler import clock, mail
 log = logging.getLogger("ocop.dispatcher")
 CLAIM_SECONDS = 120
 BATCH = 200
+MARK_EVERY = 5
+LANES = 8  # SMTP connections at a time
 BACKOFF_MINUTES = (1, 5, 15, 60, 240)
 
 
@@ -60,12 +63,10 @@ async def _finish(row: dict, worker: str, values: dict) -> None:
                                             Notification.status == "sending")
 
 
-async def deliver(row: dict) -> str:
+async def deliver(row: dict, connection: mail.Connection | None = None) -> str:
     """Sends one claimed notification; returns a note for the record."""
     data = row["data"]
     if isinstance(data, str):
-        import json
-
         data = json.loads(data or "{}")
     rendered = mail.render(row["template"], data, row["language"])
     if row["channel"] != "email":
@@ -73,11 +74,11 @@ async def deliver(row: dict) -> str:
     if not row["email"]:
         return "no email address: in-app only"
     message = mail.build(rendered, row["email"], row["message_id"])
-    return await mail.send(message)
+    return await mail.send(message, connection)
 
 
-async def dispatch(worker: str, limit: int = BATCH, concurrency: int = 8) -> DispatchResult:
-    """One pass: claim due rows and deliver them, `concurrency` at a time."""
+async def dispatch(worker: str, limit: int = BATCH, concurrency: int = LANES) -> DispatchResult:
+    """One pass: claim due rows and deliver them over `concurrency` SMTP connections at a time."""
     result = DispatchResult()
     rows = await claim(worker, limit)
     if not rows:
@@ -87,33 +88,55 @@ async def dispatch(worker: str, limit: int = BATCH, concurrency: int = 8) -> Dis
         if not row["message_id"]:
             row["message_id"] = mail.message_id(row["key"])
             await Notification.update({Notification.message_id: row["message_id"]}).where(Notification.id == row["id"])
-    gate = asyncio.Semaphore(concurrency)
 
-    async def one(row: dict) -> None:
-        async with gate:
-            try:
-                note = await deliver(row)
-            except (jinja2.TemplateError, KeyError, TypeError, ValueError) as error:  # the message itself is broken
-                await _finish(row, worker, {Notification.status: "failed", Notification.error: f"template: {error}"[:1000]})
-                result.failed += 1
-                log.warning("notification %s failed: %s", row["key"], error)
-                return
-            except Exception as error:  # noqa: BLE001 (SMTP refusals, timeouts, network: retried)
-                if row["attempts"] >= settings.send_attempts:
-                    await _finish(row, worker, {Notification.status: "failed", Notification.error: str(error)[:1000]})
+    async def lane(mine: list[dict]) -> None:
+        sent: list[int] = []
+        notes: list[tuple[int, str]] = []
+        async with mail.Connection() as connection:
+            for row in mine:
+                try:
+                    note = await deliver(row, connection)
+                except (jinja2.TemplateError, KeyError, TypeError, ValueError) as error:  # the message itself is broken
+                    await _finish(row, worker, {Notification.status: "failed",
+                                                Notification.error: f"template: {error}"[:1000]})
                     result.failed += 1
-                else:
-                    delay = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES)) - 1]
-                    await _finish(row, worker, {Notification.status: "pending", Notification.error: str(error)[:1000],
-                                                Notification.due_at: clock.now() + dt.timedelta(minutes=delay)})
-                    result.retried += 1
-                return
-            await _finish(row, worker, {Notification.status: "sent", Notification.sent_at: clock.now(),
-                                        Notification.error: note if note.startswith("no email") else ""})
-            result.sent += 1
+                    log.warning("notification %s failed: %s", row["key"], error)
+                    continue
+                except Exception as error:  # noqa: BLE001 (SMTP refusals, timeouts, network: retried)
+                    await _retry_or_fail(row, worker, error, result)
+                    continue
+                if note.startswith("no email"):
+                    notes.append((row["id"], note))
+                sent.append(row["id"])
+                result.sent += 1
+                if len(sent) >= MARK_EVERY:  # marked in small groups: a crash resends few, all with their Message-ID
+                    await _mark_sent(sent, worker)
+                    sent = []
+        await _mark_sent(sent, worker)
+        for notification_id, note in notes:
+            await Notification.update({Notification.error: note}).where(Notification.id == notification_id)
 
-    await asyncio.gather(*(one(row) for row in rows))
+    lanes = [rows[i::concurrency] for i in range(concurrency)]
+    await asyncio.gather(*(lane(mine) for mine in lanes if mine))
     return result
+
+
+async def _mark_sent(ids: list[int], worker: str) -> None:
+    if ids:
+        await Notification.update({Notification.status: "sent", Notification.sent_at: clock.now(),
+                                   Notification.error: ""}).where(
+            Notification.id.is_in(ids), Notification.claimed_by == worker, Notification.status == "sending")
+
+
+async def _retry_or_fail(row: dict, worker: str, error: Exception, result: DispatchResult) -> None:
+    if row["attempts"] >= settings.send_attempts:
+        await _finish(row, worker, {Notification.status: "failed", Notification.error: str(error)[:1000]})
+        result.failed += 1
+    else:
+        delay = BACKOFF_MINUTES[min(row["attempts"], len(BACKOFF_MINUTES)) - 1]
+        await _finish(row, worker, {Notification.status: "pending", Notification.error: str(error)[:1000],
+                                    Notification.due_at: clock.now() + dt.timedelta(minutes=delay)})
+        result.retried += 1
 
 
 async def dispatch_all(worker: str) -> DispatchResult:
