@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from litestar import Controller, Request, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
 from accounts.guards import current_actor, require_login, require_roles
@@ -50,13 +50,12 @@ class InboxPages(Controller):
         return Template(template_name="scheduler/inbox.html", context={"items": items})
 
     @get("/count")
-    async def count(self, request: Request) -> Template:
+    async def count(self, request: Request) -> Response:
         """The unread count for the layout's badge (loaded by htmx after the page)."""
         actor = current_actor(request)
         unread = await Notification.count().where(Notification.recipient == actor.user_id, Notification.read_at.is_null(),
                                                   Notification.due_at <= clock.now())
-        return Template(template_string="{% if n %}<span class=\"badge count\">{{ n }}</span>{% endif %}",
-                        context={"n": unread})
+        return Response(f'<span class="badge count">{unread}</span>' if unread else "", media_type="text/html")
 
     @post("/{notification_id:int}/read")
     async def read(self, request: Request, notification_id: int) -> Redirect:
