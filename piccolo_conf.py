@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "fairs.piccolo_app",
         "agreements.piccolo_app",
         "scheduler.piccolo_app",
+        "reports.piccolo_app",
     ]
 )

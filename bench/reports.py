@@ -75,8 +75,9 @@ async def compile_once(fair_id: int) -> dict:
 
     started = time.perf_counter()
     compiled = await services.compile_fair_outcome(fair_id, "vi")
+    data = compiled.subject.data
     return {"seconds": time.perf_counter() - started, "pages": compiled.pages, "timings": compiled.timings,
-            "rows": sum(len(t.rows) for t in compiled.document.tables if t.listing)}
+            "rows": len(data.exhibitors) + len(data.agreements.entries)}
 
 
 async def floor_once(fair_id: int) -> dict:

@@ -40,6 +40,7 @@ from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
+from reports.routes import FairReportPages, ReportApi, ReportPages
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
 from scheduler.routes import InboxPages, NotificationAdmin
@@ -162,6 +163,9 @@ def create_app() -> Litestar:
             FairApi,
             AgreementPages,
             AgreementApi,
+            ReportPages,
+            FairReportPages,
+            ReportApi,
             InboxPages,
             NotificationAdmin,
             PublicPages,

@@ -1,0 +1,114 @@
+"""The agreement follow-up report: for a fair's agreements (or those signed in a period), how much
+was delivered against what was committed, which milestones are overdue, by buyer and by producer."""
+
+from __future__ import annotations
+
+from agreements.enums import AgreementStatus
+from catalog.enums import BuyerKind
+from core.errors import N_, Msg
+from reports import charts
+from reports import formats as f
+from reports.data import FollowUp
+from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Table
+from reports.i18n import gettext as _
+from reports.i18n import render
+
+
+def _scope(data: FollowUp) -> str:
+    if data.fair_id is not None:
+        return data.fair_name
+    return f"{f.date(data.since)} – {f.date(data.until)}"
+
+
+def title(data: FollowUp) -> str:
+    return f"{_('Agreement follow-up')}: {_scope(data)}"
+
+
+def build(data: FollowUp) -> Document:
+    sections = [_overview(data), _overdue(data), _parties(data), _listing(data)]
+    for number, section in enumerate(sections, start=1):
+        section.title = f"{number}. {section.title}"
+    cover = [(_("Agreements of"), _scope(data)), (_("Agreements followed"), f.number(len(data.agreements))),
+             (_("Situation on"), f.date(data.generated_on))]
+    name = f"fair-{data.fair_id}" if data.fair_id is not None else f"{data.since}-{data.until}"
+    return Document(kind="agreement_followup", title=_("Agreement follow-up report"), subject=_scope(data),
+                    cover_lines=cover, sections=sections, language="", generated_on=data.generated_on,
+                    filename=f"theo-doi-bien-ban-{name}")
+
+
+def _overview(data: FollowUp) -> Section:
+    section = Section("overview", _("Fulfilment"))
+    if not data.agreements:
+        return section.add(Paragraph(_("No agreements that commit anyone were signed in this scope.")))
+    share = data.delivered / data.committed if data.committed else None
+    section.add(Figures([
+        Figure(_("Agreements followed"), f.number(len(data.agreements))),
+        Figure(_("Committed value"), f.vnd(data.committed)),
+        Figure(_("Delivered so far"), f.vnd(data.delivered), f.percent(share) if share is not None else ""),
+        Figure(_("With deliveries"), f.number(data.with_deliveries),
+               render(Msg(N_("of %(n)s agreements"), n=f.number(len(data.agreements))))),
+        Figure(_("Overdue milestones"), f.number(len(data.overdue))),
+    ]))
+    statuses: dict[str, list[int]] = {}
+    for a in data.agreements:
+        entry = statuses.setdefault(a.status, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += a.committed
+        entry[2] += a.delivered
+    section.add(Table("by-status", _("By status"), [
+        Column(_("Status"), weight=2.5), Column(_("Agreements"), "int"), Column(_("Committed (₫)"), "money", 1.6),
+        Column(_("Delivered (₫)"), "money", 1.6)],
+        [[f.label(AgreementStatus, s), n, c, d] for s, (n, c, d) in statuses.items()],
+        total=[_("Total"), len(data.agreements), data.committed, data.delivered], sheet=_("Statuses")))
+    section.add(Chart(_("Delivered against committed, by status"), charts.donut(
+        [(f.label(AgreementStatus, s), d) for s, (_n, _c, d) in statuses.items()], _("Delivered value by status"), f.vnd,
+        centre=f.percent(share) if share is not None else "")))
+    return section
+
+
+def _overdue(data: FollowUp) -> Section:
+    section = Section("overdue", _("Overdue milestones"))
+    return section.add(Table("overdue", _("Overdue milestones"), [
+        Column(_("Number"), "code"), Column(_("Buyer"), weight=2.4, lines=2), Column(_("Producers"), weight=2.4, lines=2),
+        Column(_("Milestone"), weight=2.2, lines=2), Column(_("Due"), "date", 1.1), Column(_("Days late"), "int", 0.9)],
+        [[m.code, m.buyer, m.producers, m.description, m.due_on, m.days_late] for m in data.overdue],
+        empty=_("No milestone is overdue."), sheet=_("Overdue")))
+
+
+def _parties(data: FollowUp) -> Section:
+    section = Section("parties", _("By buyer and by producer"))
+    section.add(Table("by-buyer", _("By buyer"), [
+        Column(_("Buyer"), weight=3, lines=2), Column(_("Kind"), weight=1.8), Column(_("Agreements"), "int"),
+        Column(_("Committed (₫)"), "money", 1.5), Column(_("Delivered (₫)"), "money", 1.5), Column(_("Fulfilled"), "percent", 0.9)],
+        [[b.name, f.label(BuyerKind, b.kind), b.agreements, b.committed, b.delivered,
+          b.delivered / b.committed if b.committed else None] for b in data.by_buyer],
+        empty=_("No agreements."), sheet=_("Buyers")))
+    if data.by_buyer:
+        section.add(Chart(_("The ten buyers with the most committed (million ₫)"), charts.bars(
+            [(b.name, b.committed) for b in data.by_buyer[:10]], _("Committed value by buyer"), _millions)))
+    section.add(Table("by-producer", _("By producer"), [
+        Column(_("Producer"), weight=3, lines=2), Column(_("Province or city"), weight=1.6), Column(_("Agreements"), "int"),
+        Column(_("Committed (₫)"), "money", 1.5), Column(_("Delivered (₫)"), "money", 1.5), Column(_("Fulfilled"), "percent", 0.9)],
+        [[p.name, f.province_name(p.kind), p.agreements, p.committed, p.delivered,
+          p.delivered / p.committed if p.committed else None] for p in data.by_producer],
+        empty=_("No agreements."), sheet=_("Producers")))
+    return section
+
+
+def _millions(value: int) -> str:
+    return f.number(round(value / 1_000_000, 1))
+
+
+def _listing(data: FollowUp) -> Section:
+    section = Section("agreement-list", _("Agreements followed"))
+    rows = [[a.code, a.signed_on, a.buyer, a.producers, f.label(AgreementStatus, a.status), a.committed, a.delivered,
+             a.delivered / a.committed if a.committed else None, a.last_delivery, a.overdue_milestones or None]
+            for a in data.agreements]
+    return section.add(Table("agreement-list", _("Agreements followed"), [
+        Column(_("Number"), "code"), Column(_("Signed"), "date", 1.05), Column(_("Buyer"), weight=2.3, lines=2),
+        Column(_("Producers"), weight=2.3, lines=2), Column(_("Status"), weight=1.4, lines=2),
+        Column(_("Committed (₫)"), "money", 1.4), Column(_("Delivered (₫)"), "money", 1.4), Column(_("Fulfilled"), "percent", 0.85),
+        Column(_("Last delivery"), "date", 1.05), Column(_("Overdue"), "int", 0.7)], rows,
+        total=[_("Total"), None, None, None, None, data.committed, data.delivered,
+               data.delivered / data.committed if data.committed else None, None, len(data.overdue) or None] if rows else None,
+        empty=_("No agreements that commit anyone were signed in this scope."), sheet=_("Agreements"), listing=True))

@@ -1,0 +1,104 @@
+"""Print HTML to PDF with WeasyPrint, in worker processes: a render takes whole seconds of CPU,
+which must not stall the event loop (a thread would hold the GIL), and WeasyPrint's memory grows
+with use, so a worker is replaced after a number of documents.
+
+The URL fetcher lets a document load the shipped fonts and nothing else: report text comes from
+user input, and an <img src> or url() in it must not reach the network or the server's files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from reports.typeset import FONTS_DIR
+
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+DOCUMENTS_PER_WORKER = 25
+_pool: ProcessPoolExecutor | None = None
+_lock = threading.Lock()
+_font_config = None  # one per worker process: fonts are loaded once, not for every document
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    fonts = FONTS_DIR.resolve()
+
+    class FontsOnly(URLFetcher):
+        """Fetches the report fonts from static/fonts; refuses every other URL."""
+
+        def fetch(self, url: str, headers=None):
+            parsed = urlparse(url)
+            path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+            if path is None or path.parent != fonts or path.suffix != ".ttf" or not path.is_file():
+                raise ValueError(f"reports fetch nothing but their fonts ({url[:80]})")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/ttf"}, 200)
+
+    return FontsOnly()
+
+
+def render_sync(html: str) -> Rendered:
+    """HTML to PDF in this process (a worker calls it; tests and the benchmark may too)."""
+    global _font_config
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher()).render(
+        font_config=_font_config)
+    return Rendered(document.write_pdf(), len(document.pages))
+
+
+def _warm() -> None:
+    """Pays for importing WeasyPrint and loading the fonts when the worker starts, not on the first report."""
+    render_sync('<html><head><meta charset="utf-8"><style>@font-face { font-family: R; '
+                f'src: url({FONTS_DIR.as_uri()}/DejaVuSans.ttf); }} body {{ font-family: R; }}</style></head>'
+                "<body><p>Ấm</p></body></html>")
+
+
+def pool() -> ProcessPoolExecutor:
+    """The workers, started on first use ("spawn": a clean process, not a fork of a server with threads)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm, max_tasks_per_child=DOCUMENTS_PER_WORKER)
+        return _pool
+
+
+def warm_up() -> None:
+    """Starts the workers now (the benchmark and the application's start-up call it)."""
+    executor = pool()
+    for future in [executor.submit(_noop) for _ in range(WORKERS)]:
+        future.result()
+
+
+def _noop() -> None:
+    return None
+
+
+def shutdown() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+async def render(html: str) -> Rendered:
+    """HTML to PDF in a worker process, awaited without blocking the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(pool(), render_sync, html)

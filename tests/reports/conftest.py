@@ -1,0 +1,77 @@
+"""Fixtures for report tests: a trade week with its whole outcome (and last year's edition), an
+empty fair, written straight to the tables by reports.synthetic; PDF text through poppler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import random
+import subprocess
+
+import pytest
+
+from tests.conftest import run, unique
+
+TODAY = dt.date.today()
+
+
+def db(function, *args, **kwargs):
+    """`await function(*args, **kwargs)` on a fresh loop with the database opened for it."""
+    from ocop.cli import _with_database
+
+    return run(_with_database(functools.partial(function, *args, **kwargs)))
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as poppler reads it (layout kept, so a table row stays on one line)."""
+    assert content.startswith(b"%PDF-"), content[:40]
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return text.replace("\u00a0", " ")
+
+
+def pdf_pages(content: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def workbook(content: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(content), data_only=True)
+
+
+@pytest.fixture
+def organizer(login):
+    return login("organizer")
+
+
+@pytest.fixture(scope="session")
+def trade_week(database, users) -> dict:
+    """Last year's edition (closed) and this year's (closed yesterday): ~30 booths, 25 agreements."""
+    from reports import synthetic
+
+    async def make() -> dict:
+        rng = random.Random(5)
+        parties = await synthetic.seed_parties(rng, producers=60, buyers=12, tag=unique("t"))
+        series = unique("Tuần hàng OCOP thử ")
+        earlier = await synthetic.seed_fair(rng, parties, name=f"{series} {TODAY.year - 1}", booths=24, agreements=10,
+                                            starts_on=TODAY - dt.timedelta(days=370), series=series, edition=TODAY.year - 1)
+        fair = await synthetic.seed_fair(rng, parties, name=f"{series} {TODAY.year}", booths=32, agreements=25,
+                                         starts_on=TODAY - dt.timedelta(days=6), series=series, edition=TODAY.year)
+        return {"fair": fair, "earlier": earlier, "parties": parties}
+
+    return db(make)
+
+
+@pytest.fixture
+def empty_fair(database) -> int:
+    """A fair with neither booths, sales nor agreements."""
+    from fairs.tables import Fair
+
+    async def make() -> int:
+        return (await Fair.insert(Fair(name=unique("Hội chợ trống "), venue="Nhà văn hoá", province_code="ha-noi",
+                                       starts_on=TODAY - dt.timedelta(days=3), ends_on=TODAY - dt.timedelta(days=2),
+                                       status="closed")))[0]["id"]
+
+    return db(make)

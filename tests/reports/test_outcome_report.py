@@ -1,0 +1,150 @@
+"""The fair outcome report: its PDF and .xlsx say what the database says, for a trade week with
+sales and agreements, for an empty fair, and for text the fonts cannot print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from tests.reports.conftest import db, pdf_pages, pdf_text, workbook
+
+
+def line_starts(line: str, word: str) -> bool:
+    return line.strip().startswith(word)
+
+
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+async def truth(fair_id: int) -> dict:
+    """The figures straight from the tables, without the reports module."""
+    from fairs.tables import Fair
+
+    async def one(sql: str) -> int:
+        rows = await Fair.raw(sql, fair_id)
+        return int(next(iter(rows[0].values())) or 0)
+
+    days = await Fair.raw("SELECT day, SUM(revenue) AS revenue FROM booth_sale WHERE fair = {} GROUP BY day ORDER BY day", fair_id)
+    return {
+        "revenue": await one("SELECT SUM(revenue) FROM booth_sale WHERE fair = {}"),
+        "transactions": await one("SELECT SUM(transactions) FROM booth_sale WHERE fair = {}"),
+        "visitors": await one("SELECT SUM(visitors) FROM visitor_count WHERE fair = {}"),
+        "planned": await one("SELECT COUNT(*) FROM booth WHERE fair = {} AND NOT blocked"),
+        "used": await one("SELECT COUNT(*) FROM booth_assignment WHERE fair = {}"),
+        "exhibitors": await one("SELECT COUNT(DISTINCT application) FROM booth_assignment WHERE fair = {}"),
+        "agreements": await one("SELECT COUNT(*) FROM agreement WHERE fair = {} AND status NOT IN ('draft', 'cancelled')"),
+        "committed": await one("SELECT SUM(committed_value) FROM agreement WHERE fair = {} "
+                               "AND status NOT IN ('draft', 'cancelled')"),
+        "listed": await one("SELECT COUNT(*) FROM agreement WHERE fair = {}"),
+        "days": [(str(r["day"])[:10], int(r["revenue"])) for r in days],
+    }
+
+
+def test_outcome_report_totals_equal_the_database(organizer, trade_week):
+    fair = trade_week["fair"]
+    facts = db(truth, fair)
+    response = organizer.get(f"/fairs/{fair}/reports/outcome/pdf")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    lines = text.splitlines()
+    assert f"{money(facts['revenue'])} ₫" in text
+    assert f"{facts['used']} / {facts['planned']}" in text
+    assert money(facts["visitors"]) in text and money(facts["transactions"]) in text
+    assert f"{money(facts['committed'])} ₫" in text
+    for day, revenue in facts["days"]:  # the day-by-day table: each day's row carries its revenue
+        shown = dt.date.fromisoformat(day).strftime("%d/%m/%Y")
+        assert any(shown in line and line.rstrip().endswith(money(revenue)) for line in lines), (shown, revenue)
+    total = next(line for line in lines if money(facts["visitors"]) in line and line.rstrip().endswith(money(facts["revenue"])))
+    assert line_starts(total, "Tổng") and money(facts["transactions"]) in total
+    assert text.count("Trang ") >= pdf_pages(response.content) - 1  # numbered pages, the cover aside
+    assert "Mục lục" in text
+
+
+def test_outcome_xlsx_has_the_same_tables_and_totals(organizer, trade_week):
+    fair = trade_week["fair"]
+    facts = db(truth, fair)
+    response = organizer.get(f"/fairs/{fair}/reports/outcome/xlsx?lang=en")
+    assert response.status_code == 200, response.text
+    book = workbook(response.content)
+    days = book["Days"]
+    total = [c.value for c in list(days.rows)[-1]]
+    assert total[0] == "Total" and total[1] == facts["visitors"] and total[-1] == facts["revenue"]
+    booths = list(book["Booths"].rows)
+    assert len(booths) == 1 + facts["exhibitors"] + 1  # header, one row per exhibitor, total
+    assert booths[-1][-1].value == facts["revenue"]
+    assert sum(row[-1].value for row in booths[1:-1]) == facts["revenue"]
+    agreements = list(book["Agreements"].rows)
+    assert len(agreements) == 1 + facts["listed"] + 1
+    kinds = list(book["Buyer kinds"].rows)
+    assert kinds[-1][1].value == facts["agreements"] and kinds[-1][2].value == facts["committed"]
+    assert {"Editions", "Provinces", "OCOP groups"} <= set(book.sheetnames)
+
+
+def test_the_comparison_covers_the_earlier_edition(organizer, trade_week):
+    earlier = db(truth, trade_week["earlier"])
+    text = pdf_text(organizer.get(f"/fairs/{trade_week['fair']}/reports/outcome/pdf?lang=en").content)
+    assert "Comparison with earlier editions" in text
+    assert money(earlier["revenue"]) in text and money(earlier["committed"]) in text
+
+
+def test_an_empty_fair_yields_a_valid_short_report(organizer, empty_fair):
+    response = organizer.get(f"/fairs/{empty_fair}/reports/outcome/pdf?lang=en")
+    assert response.status_code == 200, response.text
+    assert pdf_pages(response.content) <= 4
+    text = pdf_text(response.content)
+    assert "No exhibitor held a booth at this fair." in text
+    assert "No agreements were recorded for this fair." in text
+    assert "No sales were recorded at this fair." in text
+    assert re.search(r"Booths used / planned.*\n\s*0 ?/ ?0\b", text)
+    sheet = organizer.get(f"/fairs/{empty_fair}/reports/outcome/xlsx")
+    assert sheet.status_code == 200 and workbook(sheet.content).sheetnames
+    assert organizer.get(f"/fairs/{empty_fair}/reports/outcome").status_code == 200
+
+
+def test_a_fair_that_does_not_exist_is_not_found(organizer):
+    for path in ("/fairs/987654/reports/outcome", "/fairs/987654/reports/outcome/pdf", "/fairs/987654/reports/"):
+        assert organizer.get(path).status_code == 404, path
+    assert organizer.api("POST", "/api/v1/reports/fairs/987654/outcome").status_code == 404
+
+
+def test_text_the_fonts_lack_never_breaks_the_pdf(organizer, trade_week):
+    from catalog.tables import Producer
+    from fairs.tables import Application, BoothAssignment
+
+    async def rename() -> tuple[int, str]:
+        held = await BoothAssignment.select(BoothAssignment.application).where(
+            BoothAssignment.fair == trade_week["fair"]).first()
+        producer = (await Application.select(Application.producer).where(Application.id == held["application"]).first())["producer"]
+        before = (await Producer.select(Producer.name).where(Producer.id == producer).first())["name"]
+        decomposed = unicodedata.normalize("NFD", "Hợp tác xã Mật Ong 🍯 Bạc Hà\x07 𠀀")
+        await Producer.update({Producer.name: decomposed}).where(Producer.id == producer)
+        return producer, before
+
+    producer, before = db(rename)
+    try:
+        response = organizer.get(f"/fairs/{trade_week['fair']}/reports/outcome/pdf")
+        assert response.status_code == 200
+        text = pdf_text(response.content)
+        assert "Hợp tác xã Mật Ong \ufffd Bạc Hà \ufffd" in text  # NFC, the emoji and the rare ideograph replaced
+        assert "🍯" not in text and "\x07" not in text
+    finally:
+        from catalog.tables import Producer as P
+
+        async def restore() -> None:
+            await P.update({P.name: before}).where(P.id == producer)
+
+        db(restore)
+
+
+def test_pages_are_a4_with_the_fair_in_the_header(organizer, trade_week):
+    import subprocess
+
+    content = organizer.get(f"/fairs/{trade_week['fair']}/reports/outcome/pdf").content
+    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    assert "595.276 x 841.89 pts (A4)" in info
+    second = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-", "-"], input=content, capture_output=True,
+                            check=True).stdout.decode()
+    assert "Tuần hàng OCOP thử" in second and "Trang 3 /" in second
