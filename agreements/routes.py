@@ -27,6 +27,7 @@ from agreements.schemas import (
     FairSummary,
     StatusIn,
 )
+from catalog.routes import optional_int
 from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
@@ -126,11 +127,13 @@ class AgreementPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def agreements(self, request: Request, fair_id: int | None = None, buyer_id: int | None = None,
-                         producer_id: int | None = None, province_code: str = "", status: str = "",
-                         overdue: bool = False, q: str = "", page: int = 1) -> Template:
-        filters = AgreementFilter(fair_id=fair_id, buyer_id=buyer_id, producer_id=producer_id, province_code=province_code,
-                                  status=status, overdue=overdue, q=q, page=page)
+    async def agreements(self, request: Request, fair_id: str = "", buyer_id: str = "", producer_id: str = "",
+                         province_code: str = "", status: str = "", overdue: str = "", q: str = "",
+                         page: int = 1) -> Template:
+        # The filter form sends its "all" choices as empty values.
+        filters = AgreementFilter(fair_id=optional_int(fair_id), buyer_id=optional_int(buyer_id),
+                                  producer_id=optional_int(producer_id), province_code=province_code, status=status,
+                                  overdue=overdue in ("true", "1", "on"), q=q, page=page)
         actor = current_actor(request)
         return Template(template_name="agreements/list.html", context={
             "page": await services.list_agreements(filters, actor), "filters": filters,

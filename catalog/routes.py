@@ -73,14 +73,21 @@ async def provide_product_filter(
     q: str = "",
     province: str = "",
     group: str = "",
-    stars: int | None = None,
+    stars: str = "",
     status: str = "",
-    producer_id: int | None = None,
+    producer_id: str = "",
     page: int = 1,
     page_size: int = 25,
 ) -> ProductFilter:
-    return ProductFilter(q=q, province=province, group=group, stars=stars, status=status,
-                         producer_id=producer_id, page=page, page_size=page_size)
+    # A filter form sends its "all" choices as empty values: they mean no filter, not bad input.
+    return ProductFilter(q=q, province=province, group=group, stars=optional_int(stars), status=status,
+                         producer_id=optional_int(producer_id), page=page, page_size=page_size)
+
+
+def optional_int(value: str) -> int | None:
+    """A whole number from a query parameter; None when it is empty or not a number."""
+    value = value.strip()
+    return int(value) if value.lstrip("-").isdigit() and len(value) < 12 else None
 
 
 async def provide_producer_filter(

@@ -11,6 +11,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
+from catalog.routes import optional_int
 from catalog.tables import Producer, Product
 from core.errors import N_, DomainError, ValidationFailed
 from core.forms import parse_struct
@@ -377,9 +378,9 @@ class FairPages(Controller):
             "status": status, "can_edit": is_organizer(actor)})
 
     @get("/{fair_id:int}/apply")
-    async def apply_form(self, request: Request, fair_id: int, producer_id: int | None = None) -> Template:
+    async def apply_form(self, request: Request, fair_id: int, producer_id: str = "") -> Template:
         return Template(template_name="fairs/apply.html", context=await self._apply_context(request, fair_id, {
-            "producer_id": producer_id}, {}))
+            "producer_id": optional_int(producer_id)}, {}))
 
     @post("/{fair_id:int}/apply")
     async def apply(self, request: Request, fair_id: int) -> Template | Redirect:

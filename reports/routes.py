@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from accounts.guards import current_actor, require_login
+from catalog.routes import optional_int
 from core.errors import N_, ValidationFailed
 from core.forms import parse_date
 from core.settings import settings
@@ -97,11 +98,12 @@ class ReportPages(Controller):
     # -- the sales-point monthly report
 
     @get("/salespoints")
-    async def salespoints(self, request: Request, month: str = "", point_id: int | None = None, lang: str = "vi") -> Template:
-        await services.ensure_point_reader(current_actor(request), point_id)
+    async def salespoints(self, request: Request, month: str = "", point_id: str = "", lang: str = "vi") -> Template:
+        point = optional_int(point_id)  # the form's "all points" is an empty value
+        await services.ensure_point_reader(current_actor(request), point)
         month = month or dt.date.today().strftime("%Y-%m")
-        subject = await services.salespoint_subject(month, point_id)
-        query = _query(month=month, point_id=point_id)
+        subject = await services.salespoint_subject(month, point)
+        query = _query(month=month, point_id=point)
         return await _preview(request, subject, lang, {
             "pdf": f"/reports/salespoints/pdf?{query}&lang={_language(lang)}",
             "xlsx": f"/reports/salespoints/xlsx?{query}&lang={_language(lang)}",
@@ -129,8 +131,9 @@ class ReportPages(Controller):
     # -- the agreement follow-up report
 
     @get("/agreements")
-    async def agreements(self, request: Request, fair_id: int | None = None, since: str = "", until: str = "",
+    async def agreements(self, request: Request, fair_id: str = "", since: str = "", until: str = "",
                          lang: str = "vi") -> Template:
+        fair_id = optional_int(fair_id)  # the form's "signed in a period" is an empty value
         services.ensure_reader(current_actor(request))
         subject = await services.followup_subject(fair_id, _day(since, "since"), _day(until, "until"))
         query = _query(fair_id=fair_id, since=since, until=until)
