@@ -137,7 +137,7 @@ class AgreementPages(Controller):
         actor = current_actor(request)
         return Template(template_name="agreements/list.html", context={
             "page": await services.list_agreements(filters, actor), "filters": filters,
-            "summary": await services.fair_summary(fair_id), "fairs": await _fairs(), "query": request.url.query,
+            "summary": await services.fair_summary(filters.fair_id), "fairs": await _fairs(), "query": request.url.query,
             "can_edit": _can_edit(actor)})
 
     # -- entry: the full form and the ceremony page
