@@ -33,6 +33,7 @@ from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.errors import N_, DomainError, ValidationFailed, render
 from core.forms import parse_date, parse_struct
+from fairs.services.common import is_organizer
 from fairs.tables import Fair
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -138,7 +139,7 @@ class AgreementPages(Controller):
         return Template(template_name="agreements/list.html", context={
             "page": await services.list_agreements(filters, actor), "filters": filters,
             "summary": await services.fair_summary(filters.fair_id), "fairs": await _fairs(), "query": request.url.query,
-            "can_edit": _can_edit(actor)})
+            "can_edit": is_organizer(actor)})
 
     # -- entry: the full form and the ceremony page
 
@@ -195,9 +196,9 @@ class AgreementPages(Controller):
         actor = current_actor(request)
         agreement = await services.get_agreement(agreement_id, actor)
         return {"agreement": agreement, "audit": await audit_trail("agreement", agreement_id), "errors": errors,
-                "form": form, "can_edit": _can_edit(actor), "today": today(),
+                "form": form, "can_edit": is_organizer(actor), "today": today(),
                 "next_states": sorted(TRANSITIONS[agreement.status], key=list(AgreementStatus).index),
-                "can_deliver": _can_edit(actor) or (actor.role.value == "producer" and bool(
+                "can_deliver": is_organizer(actor) or (actor.role.value == "producer" and bool(
                     actor.producer_ids & {p["id"] for p in agreement.producers}))}
 
     async def _act(self, request: Request, agreement_id: int, form: str, action) -> Template | Redirect:
@@ -291,10 +292,6 @@ class AgreementPages(Controller):
 
 def _ascii(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)[:100] or "file"
-
-
-def _can_edit(actor) -> bool:
-    return actor is not None and actor.role.value in ("admin", "organizer")
 
 
 async def _fairs() -> list[dict]:

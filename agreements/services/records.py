@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import msgspec
-
 from accounts.enums import Role
 from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
@@ -385,6 +383,3 @@ async def list_agreements(filters: AgreementFilter, actor: Actor | None) -> Agre
              for r in rows]
     return AgreementPage(items=items, total=await count, page=page, page_size=size)
 
-
-def plain(struct: msgspec.Struct) -> dict:
-    return msgspec.to_builtins(struct)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from accounts.enums import Role
@@ -56,11 +55,6 @@ def split(text: str) -> list[str]:
 
 def join(values) -> str:
     return ",".join(str(v) for v in values)
-
-
-def as_date(value: Any) -> dt.date | None:
-    # Raw SQLite rows carry dates as ISO text; PostgreSQL rows carry date objects.
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
 def plain(values: dict[str, Any]) -> dict[str, Any]:
