@@ -146,4 +146,11 @@ async def run_forever() -> None:
         log.info("scheduler %s stopping", scheduler.holder)
     finally:
         await scheduler.stop()
-        await database.stop(DB)
+        # Jobs still running hold database connections: let them end briefly, then cancel them, so
+        # closing the connection pool (which waits for its connections) cannot hang the shutdown.
+        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        _, pending = await asyncio.wait(running, timeout=5) if running else (set(), set())
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.wait_for(database.stop(DB), timeout=5)
