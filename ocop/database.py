@@ -271,8 +271,14 @@ async def start(engine: Any) -> None:
         await engine.start_connection_pool(min_size=2, max_size=10)
 
 
-async def stop(engine: Any) -> None:
+async def stop(engine: Any, grace_seconds: float = 10) -> None:
     if isinstance(engine, PooledSQLiteEngine):
         engine.close_connections()
-    elif not is_sqlite(engine):
-        await engine.close_connection_pool()
+    elif not is_sqlite(engine) and engine.pool is not None:
+        # close() waits for every connection to be released; a query cut off by a cancelled job
+        # can keep one in use, so after a grace period the pool is terminated instead.
+        try:
+            await asyncio.wait_for(engine.pool.close(), timeout=grace_seconds)
+        except TimeoutError:
+            engine.pool.terminate()
+        engine.pool = None

@@ -153,4 +153,4 @@ async def run_forever() -> None:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        await asyncio.wait_for(database.stop(DB), timeout=5)
+        await database.stop(DB, grace_seconds=3)
