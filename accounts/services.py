@@ -13,10 +13,11 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from accounts.enums import Role
-from accounts.tables import AuditEntry, LoginAttempt, Session, User
+from accounts.tables import AuditEntry, LoginAttempt, Notification, Session, User
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
 
 CLIENT_ATTEMPTS_FACTOR = 4
@@ -251,26 +252,69 @@ async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict
 
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One notification to write: `key` names the rule and subject, so writing it twice leaves one row.
+
+    A user recipient gets it in their inbox, and by email at their address in their language; an
+    outside party (a buyer) has no user and is written to by `email` only."""
+
+    key: str
+    recipient: int | None
+    template: str
+    data: dict
+    due_at: dt.datetime | None = None
+    channel: str = "email"
+    email: str | None = None
+    language: str | None = None
+
+
+_ENQUEUE_CHUNK = 500  # rows per statement: well under PostgreSQL's 32,767 parameters
+
+
+async def enqueue_notifications(outgoing: Iterable[Outgoing]) -> int:
+    """Writes the outbox rows whose keys are not there yet; returns how many it wrote.
+
+    A rule's whole batch costs a few statements, not three per notification. Call it inside the
+    transaction of the change that causes it: the notifications exist if and only if the change does.
+    """
+    wanted = {item.key[:200]: item for item in outgoing}  # the first of a repeated key is kept
+    if not wanted:
+        return 0
+    keys = list(wanted)
+    for start in range(0, len(keys), _ENQUEUE_CHUNK):
+        for row in await Notification.select(Notification.key).where(Notification.key.is_in(keys[start:start + _ENQUEUE_CHUNK])):
+            wanted.pop(row["key"], None)
+    recipients = list({item.recipient for item in wanted.values() if item.recipient is not None})
+    users: dict[int, dict] = {}
+    for start in range(0, len(recipients), _ENQUEUE_CHUNK):
+        users.update((u["id"], u) for u in await User.select(User.id, User.email, User.language).where(
+            User.id.is_in(recipients[start:start + _ENQUEUE_CHUNK])))
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for key, item in wanted.items():
+        email, language = item.email, item.language
+        if item.recipient is not None:
+            user = users.get(item.recipient)
+            if user is None:  # a user deleted since the rule looked
+                continue
+            email = user["email"] if email is None else email
+            language = language or user["language"]
+        rows.append(Notification(key=key, recipient=item.recipient, email=email or "", language=language or "vi",
+                                 template=item.template, data=_jsonable(item.data), channel=item.channel,
+                                 due_at=item.due_at or now))
+    written = 0
+    for start in range(0, len(rows), _ENQUEUE_CHUNK):
+        # A row written meanwhile by another process is skipped, not an error.
+        inserted = await Notification.insert(*rows[start:start + _ENQUEUE_CHUNK]).on_conflict(
+            target=Notification.key, action="DO NOTHING").returning(Notification.id)
+        written += len(inserted)
+    return written
+
+
 async def enqueue_notification(key: str, recipient: int | None, template: str, data: dict,
                                due_at: dt.datetime | None = None, channel: str = "email", email: str | None = None,
                                language: str | None = None) -> bool:
-    """Writes one outbox row unless a row with this key exists; True when it wrote one.
-
-    A user recipient gets it in their inbox, and by email at their address in their language; an
-    outside party (a buyer) has no user and is written to by `email` only. Call it inside the
-    transaction of the change that causes it: the notification exists if and only if the change does.
-    """
-    from accounts.tables import Notification
-
-    if await Notification.exists().where(Notification.key == key):
-        return False
-    if recipient is not None:
-        user = await User.select(User.email, User.language).where(User.id == recipient).first()
-        if user is None:
-            return False
-        email = user["email"] if email is None else email
-        language = language or user["language"]
-    await Notification.insert(Notification(
-        key=key[:200], recipient=recipient, email=email or "", language=language or "vi", template=template,
-        data=_jsonable(data), channel=channel, due_at=due_at or dt.datetime.now(dt.UTC)))
-    return True
+    """Writes one outbox row unless a row with this key exists; True when it wrote one."""
+    return await enqueue_notifications(
+        [Outgoing(key, recipient, template, data, due_at=due_at, channel=channel, email=email, language=language)]) == 1

@@ -74,6 +74,14 @@ async def _insert_users(users: list[tuple[str, str]]) -> None:
                        *[v for name, role in chunk for v in (name, f"{name}@bench.vn", role)])
 
 
+async def _insert_all(table, rows: list) -> list[dict]:
+    """Bulk insert in chunks: PostgreSQL takes at most 32,767 parameters a statement."""
+    inserted = []
+    for start in range(0, len(rows), 1000):
+        inserted += await table.insert(*rows[start:start + 1000])
+    return inserted
+
+
 async def seed(args, rng: random.Random) -> None:
     """Producers with users, products (some certificates expiring), agreements with milestones, points with stock."""
     from accounts.enums import Role
@@ -89,7 +97,7 @@ async def seed(args, rng: random.Random) -> None:
     producers = [r["id"] for r in await Producer.select(Producer.id)]
     await _insert_users([(f"producer{i}", Role.producer.value) for i in range(len(producers))])
     user_ids = [r["id"] for r in await User.select(User.id).where(User.username.like("producer%")).order_by(User.id)]
-    await ProducerMember.insert(*[ProducerMember(user=u, producer=p) for u, p in zip(user_ids, producers, strict=False)])
+    await _insert_all(ProducerMember, [ProducerMember(user=u, producer=p) for u, p in zip(user_ids, producers, strict=False)])
     products = await Product.select(Product.id, Product.producer)
     today = dt.date.today()
     # A tenth of certificates expire within 90 days: the rule has work to do.
@@ -109,14 +117,12 @@ async def seed(args, rng: random.Random) -> None:
         links.append((number, product["producer"]))
         lines.append((number, product["producer"], product["id"]))
         milestones.append((number, today + dt.timedelta(days=rng.randint(-30, 30))))
-    inserted = []
-    for start in range(0, len(agreements), 1000):
-        inserted += [r["id"] for r in await Agreement.insert(*agreements[start:start + 1000])]
-    await AgreementProducer.insert(*[AgreementProducer(agreement=inserted[n], producer=p) for n, p in links])
-    line_rows = await AgreementLine.insert(*[AgreementLine(agreement=inserted[n], producer=p, product=pr, quantity=100,
+    inserted = [r["id"] for r in await _insert_all(Agreement, agreements)]
+    await _insert_all(AgreementProducer, [AgreementProducer(agreement=inserted[n], producer=p) for n, p in links])
+    line_rows = await _insert_all(AgreementLine, [AgreementLine(agreement=inserted[n], producer=p, product=pr, quantity=100,
                                                            unit="kg", unit_price=10_000, value=1_000_000)
                                              for n, p, pr in lines])
-    await Milestone.insert(*[Milestone(agreement=inserted[n], due_on=day, description="Giao hàng", line=line_rows[n]["id"],
+    await _insert_all(Milestone, [Milestone(agreement=inserted[n], due_on=day, description="Giao hàng", line=line_rows[n]["id"],
                                        quantity=50) for n, day in milestones])
     await _insert_users([(f"manager{i}", Role.salespoint_manager.value) for i in range(args.points)])
     managers = [r["id"] for r in await User.select(User.id).where(User.username.like("manager%")).order_by(User.id)]
@@ -129,9 +135,8 @@ async def seed(args, rng: random.Random) -> None:
             balances.append(StockBalance(point=point["id"], product=product["id"], lot_code="L1",
                                          lot_expiry=today + dt.timedelta(days=rng.randint(5, 200)),
                                          quantity=rng.randint(0, 60)))
-    for start in range(0, len(items), 2000):
-        await AssortmentItem.insert(*items[start:start + 2000])
-        await StockBalance.insert(*balances[start:start + 2000])
+    await _insert_all(AssortmentItem, items)
+    await _insert_all(StockBalance, balances)
 
 
 async def measure_rules() -> dict:

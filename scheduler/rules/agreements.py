@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import enqueue_notification
+from accounts.services import Outgoing, enqueue_notifications
 from agreements.tables import Agreement, AgreementProducer, Milestone
 from core.settings import settings
 from scheduler import clock
@@ -22,15 +22,13 @@ async def _parties(agreement_ids: set[int]) -> dict[int, set[int]]:
     return producers
 
 
-async def _to_parties(key: str, agreement: dict, producers: set[int], members: dict[int, list[int]], template: str,
-                      data: dict) -> int:
-    written = 0
-    for producer in sorted(producers):
-        for user in members.get(producer, []):
-            written += await enqueue_notification(f"{key}:u{user}", user, template, data)
+def _to_parties(key: str, agreement: dict, producers: set[int], members: dict[int, list[int]], template: str,
+               data: dict) -> list[Outgoing]:
+    outgoing = [Outgoing(f"{key}:u{user}", user, template, data) for producer in sorted(producers)
+                for user in members.get(producer, [])]
     if agreement["buyer.email"]:  # the buyer has no account: it is written to by email
-        written += await enqueue_notification(f"{key}:buyer", None, template, data, email=agreement["buyer.email"])
-    return written
+        outgoing.append(Outgoing(f"{key}:buyer", None, template, data, email=agreement["buyer.email"]))
+    return outgoing
 
 
 def _data(agreement: dict) -> dict:
@@ -49,7 +47,7 @@ async def milestones_due(now: dt.datetime) -> int:
         Milestone.agreement.status.is_in(list(RUNNING)))
     parties = await _parties({r["agreement.id"] for r in rows})
     members = await producer_users(set().union(*parties.values()) if parties else set())
-    written = 0
+    outgoing = []
     for row in rows:
         left = (row["due_on"] - today).days
         # The tightest lead time reached: a scheduler down for days sends the latest reminder, once.
@@ -57,9 +55,9 @@ async def milestones_due(now: dt.datetime) -> int:
         agreement = {k.removeprefix("agreement."): v for k, v in row.items() if k.startswith("agreement.")}
         data = {**_data(agreement), "due_on": row["due_on"], "days": left, "milestone": row["description"],
                 "quantity": row["quantity"]}
-        written += await _to_parties(f"agreement:{row['agreement.id']}:milestone:{row['id']}:d{lead}", agreement,
-                                     parties.get(row["agreement.id"], set()), members, "milestone_due", data)
-    return written
+        outgoing += _to_parties(f"agreement:{row['agreement.id']}:milestone:{row['id']}:d{lead}", agreement,
+                                parties.get(row["agreement.id"], set()), members, "milestone_due", data)
+    return await enqueue_notifications(outgoing)
 
 
 async def milestones_overdue(now: dt.datetime) -> int:
@@ -69,14 +67,13 @@ async def milestones_overdue(now: dt.datetime) -> int:
                                   Milestone.agreement.code, Milestone.agreement.buyer.name).where(
         Milestone.done_on.is_null(), Milestone.due_on < today, Milestone.agreement.status.is_in(list(RUNNING)))
     users = await organizers() if rows else []
-    written = 0
+    outgoing = []
     for row in rows:
         data = {"agreement_id": row["agreement.id"], "code": row["agreement.code"], "buyer": row["agreement.buyer.name"],
                 "due_on": row["due_on"], "milestone": row["description"], "days_late": (today - row["due_on"]).days}
-        for user in users:
-            written += await enqueue_notification(f"agreement:{row['agreement.id']}:milestone:{row['id']}:overdue:{user}",
-                                                  user, "milestone_overdue", data)
-    return written
+        outgoing += [Outgoing(f"agreement:{row['agreement.id']}:milestone:{row['id']}:overdue:{user}", user,
+                              "milestone_overdue", data) for user in users]
+    return await enqueue_notifications(outgoing)
 
 
 async def terms_ending(now: dt.datetime) -> int:
@@ -88,13 +85,13 @@ async def terms_ending(now: dt.datetime) -> int:
         Agreement.valid_until <= today + dt.timedelta(days=settings.term_end_days))
     parties = await _parties({r["id"] for r in rows})
     members = await producer_users(set().union(*parties.values()) if parties else set())
-    written = 0
+    outgoing = []
     for row in rows:
         data = {**_data(row), "days": (row["valid_until"] - today).days, "committed": row["committed_value"],
                 "delivered": row["delivered_value"]}
-        written += await _to_parties(f"agreement:{row['id']}:term:{row['valid_until'].isoformat()}", row,
-                                     parties.get(row["id"], set()), members, "agreement_term_ending", data)
-    return written
+        outgoing += _to_parties(f"agreement:{row['id']}:term:{row['valid_until'].isoformat()}", row,
+                                parties.get(row["id"], set()), members, "agreement_term_ending", data)
+    return await enqueue_notifications(outgoing)
 
 
 RULES = [milestones_due, milestones_overdue, terms_ending]

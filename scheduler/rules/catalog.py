@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import enqueue_notification
+from accounts.services import Outgoing, enqueue_notifications
 from catalog.tables import Product
 from core.settings import settings
 from salespoints.tables import AssortmentItem
@@ -28,7 +28,7 @@ async def certificates_expiring(now: dt.datetime) -> int:
         carried.setdefault(item["product"], set()).add(item["point"])
     members = await producer_users({p["producer"] for p in products})
     managers = await point_managers(set().union(*carried.values()) if carried else set())
-    written = 0
+    outgoing = []
     for product in products:
         left = (product["expires_on"] - today).days
         lead = min(d for d in settings.certificate_days if left <= d)
@@ -38,9 +38,9 @@ async def certificates_expiring(now: dt.datetime) -> int:
         for point in carried.get(product["id"], set()):
             recipients |= set(managers.get(point, []))
         for user in sorted(recipients):
-            written += await enqueue_notification(f"product:{product['id']}:expiry:{product['expires_on'].isoformat()}:"
-                                                  f"d{lead}:{user}", user, "certificate_expiring", data)
-    return written
+            outgoing.append(Outgoing(f"product:{product['id']}:expiry:{product['expires_on'].isoformat()}:d{lead}:{user}",
+                                     user, "certificate_expiring", data))
+    return await enqueue_notifications(outgoing)
 
 
 RULES = [certificates_expiring]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import enqueue_notification
+from accounts.services import Outgoing, enqueue_notifications
 from core.settings import settings
 from fairs.tables import Application, BoothAssignment, BoothSale, Fair
 from scheduler import clock
@@ -31,7 +31,7 @@ async def application_window_closing(now: dt.datetime) -> int:
     """Applications close within N days: to the producers who exhibited at an earlier edition of the
     series and have not applied to this one yet."""
     today = clock.today()
-    written = 0
+    outgoing = []
     fairs = await Fair.select().where(Fair.status == "open", Fair.applications_close_on >= today,
                                       Fair.applications_close_on <= today + dt.timedelta(days=settings.application_close_days))
     for fair in fairs:
@@ -47,15 +47,15 @@ async def application_window_closing(now: dt.datetime) -> int:
         members = await producer_users(before - applied)
         for producer, users in members.items():
             for user in users:
-                written += await enqueue_notification(f"fair:{fair['id']}:closing:{producer}:{user}", user,
-                                                      "fair_application_closing", _fair_data(fair))
-    return written
+                outgoing.append(Outgoing(f"fair:{fair['id']}:closing:{producer}:{user}", user, "fair_application_closing",
+                                         _fair_data(fair)))
+    return await enqueue_notifications(outgoing)
 
 
 async def setup_tomorrow(now: dt.datetime) -> int:
     """The day before set-up (or before the first day, with no set-up day): to each exhibitor, with its booths."""
     tomorrow = clock.today() + dt.timedelta(days=1)
-    written = 0
+    outgoing = []
     for fair in await Fair.select().where(Fair.status.is_in(["published", "running"])):
         if (fair["setup_on"] or fair["starts_on"]) != tomorrow:
             continue
@@ -65,24 +65,24 @@ async def setup_tomorrow(now: dt.datetime) -> int:
         members = await producer_users({a["producer"] for a in placed})
         for application in placed:
             for user in members.get(application["producer"], []):
-                written += await enqueue_notification(
+                outgoing.append(Outgoing(
                     f"fair:{fair['id']}:setup:{application['id']}:{user}", user, "fair_setup_tomorrow",
-                    {**_fair_data(fair), "booths": sorted(booths.get(application["id"], []))})
-    return written
+                    {**_fair_data(fair), "booths": sorted(booths.get(application["id"], []))}))
+    return await enqueue_notifications(outgoing)
 
 
 async def starts_tomorrow(now: dt.datetime) -> int:
     """The day before the first day: to the organizers."""
     tomorrow = clock.today() + dt.timedelta(days=1)
-    written = 0
+    outgoing = []
     fairs = await Fair.select().where(Fair.starts_on == tomorrow, Fair.status.is_in(["published", "running", "allocating"]))
     users = await organizers() if fairs else []
     for fair in fairs:
         booths = await _booths(fair["id"])
         data = {**_fair_data(fair), "exhibitors": len(booths), "status": fair["status"]}
         for user in users:
-            written += await enqueue_notification(f"fair:{fair['id']}:starts:{user}", user, "fair_starts_tomorrow", data)
-    return written
+            outgoing.append(Outgoing(f"fair:{fair['id']}:starts:{user}", user, "fair_starts_tomorrow", data))
+    return await enqueue_notifications(outgoing)
 
 
 async def sales_missing(now: dt.datetime) -> int:
@@ -91,7 +91,7 @@ async def sales_missing(now: dt.datetime) -> int:
     today = local.date()
     if local.hour < settings.sales_missing_hour:
         return 0
-    written = 0
+    outgoing = []
     for fair in await Fair.select().where(Fair.status == "running", Fair.starts_on <= today, Fair.ends_on >= today):
         booths = await _booths(fair["id"])
         reported = {r["application"] for r in await BoothSale.select(BoothSale.application).where(
@@ -102,11 +102,11 @@ async def sales_missing(now: dt.datetime) -> int:
         members = await producer_users({a["producer"] for a in missing})
         for application in missing:
             for user in members.get(application["producer"], []):
-                written += await enqueue_notification(
+                outgoing.append(Outgoing(
                     f"fair:{fair['id']}:sales:{today.isoformat()}:{application['id']}:{user}", user, "fair_sales_missing",
                     {**_fair_data(fair), "day": today, "booths": sorted(booths[application["id"]]),
-                     "application_id": application["id"]})
-    return written
+                     "application_id": application["id"]}))
+    return await enqueue_notifications(outgoing)
 
 
 RULES = [application_window_closing, setup_tomorrow, starts_tomorrow, sales_missing]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import enqueue_notification
+from accounts.services import Outgoing, enqueue_notifications
 from core.settings import settings
 from salespoints.tables import AssortmentItem, SalesPoint, StockBalance
 from scheduler import clock
@@ -40,7 +40,7 @@ async def daily_digest(now: dt.datetime) -> int:
         if quantity <= item["reorder_threshold"]:
             low.setdefault(item["point"], []).append({"product": item["product.name"], "quantity": quantity,
                                                       "threshold": item["reorder_threshold"]})
-    written = 0
+    outgoing = []
     for point, users in managers.items():
         if point not in points or not (low.get(point) or expiring.get(point)):
             continue
@@ -48,9 +48,8 @@ async def daily_digest(now: dt.datetime) -> int:
                 "low": sorted(low.get(point, []), key=lambda r: r["product"])[:50],
                 "expiring": sorted(expiring.get(point, []), key=lambda r: r["expiry"])[:50]}
         for user in users:
-            written += await enqueue_notification(f"salespoint:{point}:digest:{today.isoformat()}:{user}", user,
-                                                  "salespoint_digest", data)
-    return written
+            outgoing.append(Outgoing(f"salespoint:{point}:digest:{today.isoformat()}:{user}", user, "salespoint_digest", data))
+    return await enqueue_notifications(outgoing)
 
 
 RULES = [daily_digest]
