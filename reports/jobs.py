@@ -42,7 +42,25 @@ class Printed:
     seconds: dict[str, float]
 
 
+# A report whose listings are shorter than this is printed in one piece: splitting costs a second
+# layout of the front part, which only pays off over a long listing.
+SPLIT_FROM_PAGES = 12
+
+
+@dataclass(frozen=True)
+class Halves:
+    """A long report cut in two print documents of about the same number of pages, to be rendered
+    in two workers at once and merged: the front part with the first listing pages, then the rest."""
+
+    first: str
+    second: str
+    first_pages: int
+    second_pages: int
+    seconds: dict[str, float]
+
+
 def print_pdf(kind: str, data: Any, code: str) -> Printed:
+    """The whole report as one PDF, in this process."""
     from reports import pdf, render
 
     started = time.perf_counter()
@@ -52,6 +70,33 @@ def print_pdf(kind: str, data: Any, code: str) -> Printed:
     laid_out = time.perf_counter()
     rendered = pdf.render_sync(html)
     return Printed(rendered.pdf, rendered.pages, {"html": laid_out - started, "weasyprint": time.perf_counter() - laid_out})
+
+
+def prepare_print(kind: str, data: Any, code: str) -> Printed | Halves:
+    """Either the PDF (a short report), or its two halves' HTML, numbered to follow each other.
+
+    The listings' pages are counted when they are typeset; the front part is laid out once to count
+    its own, which gives every page its number and the total before the halves are rendered."""
+    from reports import pdf, render
+
+    started = time.perf_counter()
+    document = build(kind, data, code)
+    with language(code):
+        plan = render.PrintPlan(document)
+        listing = plan.listing_pages
+        if listing < SPLIT_FROM_PAGES:
+            html = plan.html()
+            laid_out = time.perf_counter()
+            rendered = pdf.render_sync(html)
+            return Printed(rendered.pdf, rendered.pages,
+                           {"html": laid_out - started, "weasyprint": time.perf_counter() - laid_out})
+        # The page numbers in the contents and the total in the footers do not change the front's length.
+        front = len(pdf.layout(plan.html(listing_pages=(0, 0), total_pages=listing + 999)).pages)
+        total = front + listing
+        split = min(listing, max(0, (total + 1) // 2 - front))
+        first = plan.html(listing_pages=(0, split), total_pages=total)
+        second = plan.html(front=False, listing_pages=(split, listing), first_page=front + split + 1, total_pages=total)
+    return Halves(first, second, front + split, listing - split, {"prepare": time.perf_counter() - started})
 
 
 def tabulate(kind: str, data: Any, code: str) -> bytes:

@@ -1,6 +1,6 @@
 """Print HTML to PDF with WeasyPrint, in worker processes: a render takes whole seconds of CPU,
 which must not stall the event loop (a thread would hold the GIL), and WeasyPrint's memory grows
-with use, so a worker is replaced after a number of documents.
+with use, so a worker is replaced after a number of tasks.
 
 The URL fetcher lets a document load the shipped fonts and nothing else: report text comes from
 user input, and an <img src> or url() in it must not reach the network or the server's files.
@@ -9,6 +9,7 @@ user input, and an <img src> or url() in it must not reach the network or the se
 from __future__ import annotations
 
 import asyncio
+import io
 import multiprocessing
 import os
 import threading
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlparse
 from reports.typeset import FONTS_DIR
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-DOCUMENTS_PER_WORKER = 25
+TASKS_PER_WORKER = 60  # a report is up to five tasks (prepare, two halves, merge, .xlsx)
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _font_config = None  # one per worker process: fonts are loaded once, not for every document
@@ -50,17 +51,41 @@ def _fetcher():
     return FontsOnly()
 
 
-def render_sync(html: str) -> Rendered:
-    """HTML to PDF in this process (a worker calls it; tests and the benchmark may too)."""
+def layout(html: str):
+    """HTML laid out in pages (a WeasyPrint document), not yet drawn."""
     global _font_config
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     if _font_config is None:
         _font_config = FontConfiguration()
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher()).render(
-        font_config=_font_config)
+    return HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher()).render(font_config=_font_config)
+
+
+def render_sync(html: str) -> Rendered:
+    """HTML to PDF in this process (a worker calls it; tests and the benchmark may too)."""
+    document = layout(html)
     return Rendered(document.write_pdf(), len(document.pages))
+
+
+def merge(parts: list[bytes]) -> bytes:
+    """PDFs one after the other, as one: pages, bookmarks and the first part's metadata and language."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    writer = PdfWriter()
+    for reader in readers:
+        writer.append(reader)
+    if readers[0].metadata:
+        writer.add_metadata(dict(readers[0].metadata))
+    catalog = readers[0].trailer["/Root"]
+    for key in ("/Lang", "/PageMode"):
+        if key in catalog:
+            writer.root_object[NameObject(key)] = catalog[key]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _warm() -> None:
@@ -76,7 +101,7 @@ def pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_warm, max_tasks_per_child=DOCUMENTS_PER_WORKER)
+                                        initializer=_warm, max_tasks_per_child=TASKS_PER_WORKER)
         return _pool
 
 

@@ -21,7 +21,7 @@ from core.settings import settings
 from core.spreadsheets import safe_cell
 from reports import formats, typeset
 from reports import i18n as report_i18n
-from reports.document import Chart, Column, Document, Figures, Paragraph, Table
+from reports.document import Chart, Column, Document, Figures, Paragraph, Section, Table
 from reports.text import normal, printable
 
 # -- the page, in points (A4 portrait) ----------------------------------------------------------------
@@ -112,10 +112,74 @@ def preview_html(document: Document) -> Markup:
 
 def print_html(document: Document) -> str:
     """The whole print document: cover, contents, sections; tables typeset for WeasyPrint."""
-    printed = {id(t): typeset_table(t) for t in document.tables}
-    template = environment(True).get_template("reports/print.html")
-    return template.render(document=document, printed_of=lambda table: printed[id(table)],
-                           fonts=typeset.FONTS_DIR.as_uri(), g=geometry())
+    return PrintPlan(document).html()
+
+
+@dataclass(frozen=True)
+class PrintPart:
+    """A section in one print document: whole, or a run of its listing's pages."""
+
+    section: Section
+    listing: bool = False
+    first: int = 0  # index of the listing page it starts at
+    end: int | None = None  # index after its last listing page (None: to the end)
+
+    @property
+    def heading(self) -> bool:  # the title, the note and the anchor go with the listing's first page
+        return self.first == 0
+
+
+class PrintPlan:
+    """The document typeset once, printable whole or in parts.
+
+    The long listings at the end of a report are paginated here, so their page count is known
+    before WeasyPrint runs: they can be rendered as a separate PDF, in another worker, starting at a
+    given page number, and appended to the PDF of the front part (cover, contents, figures, charts)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.printed = {id(t): typeset_table(t) for t in document.tables}
+        sections = document.sections
+        tail = len(sections)
+        while tail > 0 and self._is_listing(sections[tail - 1]):
+            tail -= 1
+        self.front = sections[:tail]
+        self.listings = sections[tail:]
+
+    def _is_listing(self, section: Section) -> bool:
+        blocks = section.blocks
+        return len(blocks) == 1 and isinstance(blocks[0], Table) and blocks[0].listing and bool(blocks[0].rows)
+
+    def pages_of(self, section: Section) -> int:
+        return len(self.printed[id(section.blocks[0])].pages)
+
+    @property
+    def listing_pages(self) -> int:
+        """Pages of the listings at the end: each starts a page, and each of its pages is one PDF page."""
+        return sum(self.pages_of(s) for s in self.listings)
+
+    def html(self, front: bool = True, listing_pages: tuple[int, int] | None = None, first_page: int = 1,
+             total_pages: int | None = None) -> str:
+        """The print HTML of the front part (when `front`) and of listing pages [start, end) counted over
+        all the listings. `first_page` and `total_pages` number a part that does not start the document;
+        without them WeasyPrint counts the pages itself."""
+        start, end = listing_pages if listing_pages is not None else (0, self.listing_pages)
+        parts = [PrintPart(s) for s in self.front] if front else []
+        toc_pages: dict[str, int] = {}
+        offset = 0
+        for section in self.listings:
+            count = self.pages_of(section)
+            if total_pages is not None:  # the contents give the listings' pages as numbers: they may be in another part
+                toc_pages[section.id] = total_pages - self.listing_pages + offset + 1
+            first, last = max(start - offset, 0), min(end - offset, count)
+            if first < last:
+                parts.append(PrintPart(section, listing=True, first=first, end=last))
+            offset += count
+        here = {p.section.id for p in parts if p.heading}
+        template = environment(True).get_template("reports/print.html")
+        return template.render(document=self.document, parts=parts, front=front, here=here, toc_pages=toc_pages,
+                               first_page=first_page, total_pages=total_pages, printed_of=lambda t: self.printed[id(t)],
+                               fonts=typeset.FONTS_DIR.as_uri(), g=geometry())
 
 
 # -- typeset tables ----------------------------------------------------------------------------------------

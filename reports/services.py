@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import time
@@ -30,6 +31,8 @@ from reports import data as gather
 from reports import jobs, pdf
 from reports.enums import ReportKind
 from reports.tables import ReportArtifact
+
+log = logging.getLogger(__name__)
 
 READERS = (Role.admin, Role.organizer, Role.viewer)
 COMPILERS = (Role.admin, Role.organizer)
@@ -143,18 +146,38 @@ async def compile_subject(subject: Subject, language: str = "vi") -> Compiled:
     started = time.perf_counter()
     executor = pdf.pool()
     printed, sheet = await asyncio.gather(
-        loop.run_in_executor(executor, jobs.print_pdf, subject.kind.value, subject.data, language),
+        print_report(subject, language),
         loop.run_in_executor(executor, jobs.tabulate, subject.kind.value, subject.data, language))
     timings = {**printed.seconds, "total": time.perf_counter() - started}
     return Compiled(subject, language, gather.digest(subject.data), printed.pdf, printed.pages, sheet, timings)
+
+
+async def print_report(subject: Subject, language: str = "vi") -> jobs.Printed:
+    """The report's PDF; a long one in two halves rendered by the two workers at once, then merged."""
+    loop = asyncio.get_running_loop()
+    executor = pdf.pool()
+    prepared = await loop.run_in_executor(executor, jobs.prepare_print, subject.kind.value, subject.data, language)
+    if isinstance(prepared, jobs.Printed):
+        return prepared
+    started = time.perf_counter()
+    first, second = await asyncio.gather(loop.run_in_executor(executor, pdf.render_sync, prepared.first),
+                                         loop.run_in_executor(executor, pdf.render_sync, prepared.second))
+    rendered = time.perf_counter()
+    if (first.pages, second.pages) != (prepared.first_pages, prepared.second_pages):
+        # A listing page that did not fit its page would shift every number after it: print it whole.
+        log.warning("report %s: halves of %s and %s pages, %s and %s expected; printed whole", subject.key,
+                    first.pages, second.pages, prepared.first_pages, prepared.second_pages)
+        return await loop.run_in_executor(executor, jobs.print_pdf, subject.kind.value, subject.data, language)
+    merged = await loop.run_in_executor(executor, pdf.merge, [first.pdf, second.pdf])
+    return jobs.Printed(merged, first.pages + second.pages, {
+        **prepared.seconds, "halves": rendered - started, "merge": time.perf_counter() - rendered})
 
 
 async def render_one(subject: Subject, extension: str, language: str = "vi") -> bytes:
     """Only the PDF or only the .xlsx of a subject, from the data as it is now (not stored)."""
     loop = asyncio.get_running_loop()
     if extension == "pdf":
-        printed = await loop.run_in_executor(pdf.pool(), jobs.print_pdf, subject.kind.value, subject.data, language)
-        return printed.pdf
+        return (await print_report(subject, language)).pdf
     return await loop.run_in_executor(pdf.pool(), jobs.tabulate, subject.kind.value, subject.data, language)
 
 

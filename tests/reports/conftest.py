@@ -75,3 +75,17 @@ def empty_fair(database) -> int:
                                        status="closed")))[0]["id"]
 
     return db(make)
+
+
+@pytest.fixture(scope="session")
+def large_fair(database, users) -> int:
+    """A fair whose booth and agreement listings run to some twenty pages: printed in two halves."""
+    from reports import synthetic
+
+    async def make() -> int:
+        rng = random.Random(8)
+        parties = await synthetic.seed_parties(rng, producers=320, buyers=20, tag=unique("l"))
+        return await synthetic.seed_fair(rng, parties, name=unique("Hội chợ OCOP lớn "), booths=300, agreements=420,
+                                         starts_on=TODAY - dt.timedelta(days=9), kind="trade_fair")
+
+    return db(make)

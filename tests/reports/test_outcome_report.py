@@ -148,3 +148,37 @@ def test_pages_are_a4_with_the_fair_in_the_header(organizer, trade_week):
     second = subprocess.run(["pdftotext", "-f", "3", "-l", "3", "-", "-"], input=content, capture_output=True,
                             check=True).stdout.decode()
     assert "Tuần hàng OCOP thử" in second and "Trang 3 /" in second
+
+
+def test_a_long_report_printed_in_two_halves_reads_as_one_document(large_fair):
+    """The halves rendered apart and merged give the same pages, numbers, contents and bookmarks as
+    the report printed whole."""
+    import io
+
+    from pypdf import PdfReader
+
+    from reports import jobs, services
+
+    subject = db(services.fair_subject, large_fair)
+    prepared = jobs.prepare_print(subject.kind.value, subject.data, "vi")
+    assert isinstance(prepared, jobs.Halves) and prepared.first_pages > 2 and prepared.second_pages > 2
+    merged = db(services.print_report, subject, "vi")
+    whole = jobs.print_pdf(subject.kind.value, subject.data, "vi")
+    assert merged.pages == whole.pages == prepared.first_pages + prepared.second_pages
+
+    pages = pdf_text(merged.pdf).split("\f")[:merged.pages]
+    assert pages == pdf_text(whole.pdf).split("\f")[:whole.pages]
+    numbers = [re.search(r"Trang (\d+) / (\d+)", page) for page in pages[1:]]
+    assert [(int(m[1]), int(m[2])) for m in numbers] == [(n, merged.pages) for n in range(2, merged.pages + 1)]
+
+    # The contents give each section's page, and the bookmarks lead there.
+    contents = dict(re.findall(r"^\s*\d+\. (.+?) \.{3,}\s*(\d+)\s*$", pages[1], re.MULTILINE))
+    reader = PdfReader(io.BytesIO(merged.pdf))
+    marks = {re.sub(r"^\d+\. ", "", m.title): reader.get_destination_page_number(m) + 1 for m in reader.outline}
+    assert len(marks) == len(contents) >= 6
+    assert {title: int(page) for title, page in contents.items()} == marks
+    for title, page in marks.items():
+        assert title in pages[page - 1]
+    text = "\n".join(pages)
+    listed = re.findall(r"^\s*(\S+-\d{4}) \d\d/\d\d/\d{4}", text, re.MULTILINE)
+    assert sorted(listed) == sorted(e.code for e in subject.data.agreements.entries)  # every row once, none lost
