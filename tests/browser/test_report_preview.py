@@ -1,5 +1,5 @@
 """In real Chromium: an organizer opens a fair's outcome report preview; figures, charts and tables
-render, and the page's CSP is not violated (the charts are SVG without inline styles)."""
+render, and the page's CSP is not violated (the charts are SVG without inline styles, htmx injects no style)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ def test_an_organizer_previews_the_outcome_report(page, trade_week, shot, sign_i
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     fair = trade_week["fair"]
     sign_in(page, "organizer", f"/fairs/{fair}")
-    baseline = len(violations)  # what the site's own layout already causes (htmx's indicator style)
     page.goto(page.url.replace(f"/fairs/{fair}", f"/fairs/{fair}/reports/outcome"))
     expect(page.locator(".report-cover h1")).to_contain_text("Tuần hàng OCOP thử")
     expect(page.locator("#overview .report-figure")).to_have_count(7)
@@ -24,4 +23,4 @@ def test_an_organizer_previews_the_outcome_report(page, trade_week, shot, sign_i
     shot(page, "report-preview")
     page.click("a.report-language:has-text('EN')")
     expect(page.locator(".report-toc")).to_contain_text("Visitors and sales")
-    assert len(violations) <= 3 * baseline, violations  # the report adds none of its own
+    assert violations == []  # neither the layout (htmx's styles are off) nor the report's charts break the CSP
