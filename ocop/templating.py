@@ -27,10 +27,11 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_ALL_LABELS = {**SCHEDULER_LABELS, **AGREEMENT_LABELS, **FAIR_LABELS, **ROLE_LABELS, **CATALOG_LABELS, **SALESPOINT_LABELS}
-_LABELS = {**{member.value: text for member, text in _ALL_LABELS.items()}, **ACTION_LABELS}
-# Two enums may share a value ("open" counts and "open" fairs): a member finds its own label.
-_MEMBER_LABELS = {(type(member), member.value): text for member, text in _ALL_LABELS.items()}
+_LABEL_SETS = (SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CATALOG_LABELS, SALESPOINT_LABELS)
+_LABELS = {**{member.value: text for labels in _LABEL_SETS for member, text in labels.items()}, **ACTION_LABELS}
+# Two enums may share a value ("open" counts and "open" fairs): a member finds its own label. The sets are
+# read one by one: str enum members with the same value are equal keys, so a merged dict would keep one.
+_MEMBER_LABELS = {(type(member), member.value): text for labels in _LABEL_SETS for member, text in labels.items()}
 
 
 def label(code) -> str:

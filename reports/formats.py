@@ -16,9 +16,11 @@ from ocop import formatting
 from reports.i18n import gettext
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 
-_LABELS: dict[tuple[str, str], str] = {}
-for _member, _text in {**CATALOG_LABELS, **FAIR_LABELS, **AGREEMENT_LABELS, **SALESPOINT_LABELS}.items():
-    _LABELS[(type(_member).__name__, _member.value)] = _text
+# Keyed by enum and value, dictionary by dictionary: members are str enums, so FairStatus.draft and
+# AgreementStatus.draft are equal keys, and one merged dict would keep only one of their labels.
+_LABELS: dict[tuple[str, str], str] = {
+    (type(member).__name__, member.value): text
+    for labels in (CATALOG_LABELS, FAIR_LABELS, AGREEMENT_LABELS, SALESPOINT_LABELS) for member, text in labels.items()}
 
 
 def label(enum_class: type[enum.Enum], code: str | None) -> str:

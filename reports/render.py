@@ -204,16 +204,31 @@ def _grid(table: Table, cells: list[list[str]]) -> typeset.Grid:
     regular, bold = typeset.font(typeset.TABLE_FONT), typeset.font(typeset.TABLE_BOLD_FONT)
     scale = TABLE_SIZE / regular.units_per_em
     fixed: dict[int, float] = {}
+    rows, total = (cells[:-1], cells[-1]) if table.total else (cells, None)
     for index, column in enumerate(table.columns):
         if column.numeric or column.kind in ("date", "code"):
-            widest = max((regular.units(row[index]) for row in cells), default=0)
-            heading = max((bold.units(word) for word in column.title.split()), default=0)
-            fixed[index] = max(widest, heading) * scale + 2 * 3.0 + 1.0
+            widest = max((regular.units(row[index]) for row in rows), default=0)
+            if total is not None:  # the total row is bold, so wider
+                widest = max(widest, bold.units(total[index]))
+            fixed[index] = max(widest, _heading_units(column.title, bold, max(2, column.lines))) * scale + 2 * 3.0 + 1.0
     room = max(CONTENT_WIDTH - sum(fixed.values()), CONTENT_WIDTH * 0.3)
     weights = sum(c.weight for i, c in enumerate(table.columns) if i not in fixed) or 1.0
     widths = [fixed.get(i, room * c.weight / weights) for i, c in enumerate(table.columns)]
     return typeset.Grid.of(widths, ["right" if c.numeric else "left" for c in table.columns],
                            [c.lines for c in table.columns], CONTENT_WIDTH, TABLE_SIZE)
+
+
+def _heading_units(title: str, bold: typeset.Font, lines: int) -> int:
+    """The narrowest width in which the heading wraps into its lines (two: the best place to break it)."""
+    words = title.split()
+    if not words:
+        return 0
+    space = bold.units(" ")
+    if lines < 2 or len(words) == 1:
+        return max(bold.units(w) for w in words) if lines >= len(words) else bold.units(title)
+    widths = [bold.units(w) for w in words]
+    return min(max(sum(widths[:cut]) + space * (cut - 1), sum(widths[cut:]) + space * (len(words) - cut - 1))
+               for cut in range(1, len(words)))
 
 
 def row_height(lines: int) -> float:
