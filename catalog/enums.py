@@ -34,6 +34,13 @@ class CertificateStatus(str, enum.Enum):
     withdrawn = "withdrawn"
 
 
+class PhotoAction(str, enum.Enum):
+    """What the audit log says happened to a product's photos."""
+
+    photo_added = "photo_added"
+    photo_removed = "photo_removed"
+
+
 # What people read for each code (translated when shown).
 LABELS = {
     ProducerKind.enterprise: N_("Enterprise"),
@@ -53,4 +60,6 @@ LABELS = {
     CertificateStatus.expiring: N_("Expiring soon"),
     CertificateStatus.expired: N_("Expired"),
     CertificateStatus.withdrawn: N_("Withdrawn"),
+    PhotoAction.photo_added: N_("photo added"),
+    PhotoAction.photo_removed: N_("photo removed"),
 }

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -15,10 +15,11 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_catalog_editor, require_login
 from accounts.services import audit_trail
-from catalog import exporting, importing, services
+from catalog import exporting, importing, photos, services
 from catalog.schemas import (
     BuyerIn,
     BuyerOut,
+    PhotoOut,
     ProducerFilter,
     ProducerIn,
     ProducerOut,
@@ -28,12 +29,20 @@ from catalog.schemas import (
     ProductOut,
     ProductPage,
 )
-from core.errors import ValidationFailed
+from core.errors import N_, DomainError, ValidationFailed
 from core.forms import parse_struct
 from core.i18n import gettext
 from core.spreadsheets import xlsx_response
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+async def _photo_upload(data: dict[str, Any]) -> bytes:
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ValidationFailed({"file": N_("Choose a photo to upload.")})
+    return await upload.read()
 
 
 async def _submit(
@@ -135,12 +144,39 @@ class ProductPages(Controller):
         )
 
     @get("/{product_id:int}")
-    async def detail(self, product_id: int) -> Template:
+    async def detail(self, request: Request, product_id: int) -> Template:
+        return Template(template_name="catalog/product.html", context=await self._context(request, product_id))
+
+    async def _context(self, request: Request, product_id: int, errors: dict | None = None) -> dict[str, Any]:
         product = await services.get_product(product_id)
-        return Template(
-            template_name="catalog/product.html",
-            context={"product": product, "audit": await audit_trail("product", product_id)},
-        )
+        return {"product": product, "audit": await audit_trail("product", product_id),
+                "photos": await photos.product_photos(product_id), "errors": errors or {},
+                "can_manage_photos": photos.can_manage_photos(current_actor(request), product.producer_id),
+                "photo_max_mb": photos.max_megabytes(), "max_photos": photos.MAX_PHOTOS}
+
+    async def _photo_action(self, request: Request, product_id: int, action) -> Template | Redirect:
+        """Runs a photo change; back to the product's photos, or the page again with the reason it was refused."""
+        try:
+            await action()
+        except DomainError as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"file": error.message}
+            return Template(template_name="catalog/product.html", status_code=error.status_code,
+                            context=await self._context(request, product_id, errors))
+        return Redirect(f"/catalog/products/{product_id}#photos")
+
+    @post("/{product_id:int}/photos")
+    async def add_photo(self, request: Request, product_id: int, data: Upload) -> Template | Redirect:
+        actor = current_actor(request)
+
+        async def action() -> None:
+            await photos.add_photo(product_id, await _photo_upload(data), actor)
+
+        return await self._photo_action(request, product_id, action)
+
+    @post("/{product_id:int}/photos/{photo_id:int}/delete")
+    async def remove_photo(self, request: Request, product_id: int, photo_id: int) -> Template | Redirect:
+        actor = current_actor(request)
+        return await self._photo_action(request, product_id, lambda: photos.remove_photo(product_id, photo_id, actor))
 
     @get("/{product_id:int}/edit", guards=[require_catalog_editor])
     async def edit(self, product_id: int) -> Template:
@@ -315,6 +351,21 @@ class ProductApi(Controller):
     async def update_product(self, request: Request, product_id: int, data: ProductIn) -> ProductOut:
         await services.update_product(product_id, data, current_actor(request))
         return await services.get_product(product_id)
+
+    @get("/{product_id:int}/photos")
+    async def list_photos(self, product_id: int) -> list[PhotoOut]:
+        """The product's photos in page order, each with its thumbnail and display URLs."""
+        await services.get_product(product_id)
+        return await photos.product_photos(product_id)
+
+    @post("/{product_id:int}/photos")
+    async def add_photo(self, request: Request, product_id: int, data: Upload) -> PhotoOut:
+        """Adds a photo (multipart field "file": JPEG, PNG or WebP); organizers, admins and the product's producer."""
+        return await photos.add_photo(product_id, await _photo_upload(data), current_actor(request))
+
+    @delete("/{product_id:int}/photos/{photo_id:int}")
+    async def remove_photo(self, request: Request, product_id: int, photo_id: int) -> None:
+        await photos.remove_photo(product_id, photo_id, current_actor(request))
 
 
 class ProducerApi(Controller):

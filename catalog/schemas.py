@@ -87,6 +87,22 @@ class ProductOut(msgspec.Struct, kw_only=True):
     reference_price: int
 
 
+class PhotoOut(msgspec.Struct, kw_only=True):
+    """A product photo: its two renditions, each at a content-addressed URL."""
+
+    id: int
+    product_id: int
+    position: int
+    thumb_url: str
+    thumb_width: int
+    thumb_height: int
+    display_url: str
+    display_width: int
+    display_height: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
 class BuyerIn(msgspec.Struct, kw_only=True):
     name: str
     kind: BuyerKind

@@ -395,6 +395,14 @@ async def get_product(product_id: int) -> ProductOut:
     return _product_out(row, today())
 
 
+async def get_product_by_code(code: str) -> ProductOut:
+    """The product whose QR stamp carries `code` (one query: the public page's hot path)."""
+    row = await Product.select(*_PRODUCT_COLUMNS).where(Product.code == code).first()
+    if row is None:
+        raise NotFound(N_("No OCOP product has this code."))
+    return _product_out(row, today())
+
+
 def _status_clause(status: str, on: dt.date):
     soon = on + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
     withdrawn = Product.withdrawn_on.is_not_null() & (Product.withdrawn_on <= on)

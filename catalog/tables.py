@@ -99,3 +99,19 @@ class ImportUpload(Table):
     content = Bytea()
     created_by = Integer(null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ProductPhoto(Table):
+    """Ảnh sản phẩm: one photo of a product, kept as WebP renditions named by their SHA-256."""
+
+    product = ForeignKey(references=Product, index=True)
+    position = Integer(default=0)  # the order on the product page; the first is the main photo
+    sha256 = Varchar(length=64)  # of the file as uploaded: the same photo is not added twice
+    thumb_path = Varchar(length=255)  # relative to the uploads folder
+    thumb_width = Integer()
+    thumb_height = Integer()
+    display_path = Varchar(length=255)
+    display_width = Integer()
+    display_height = Integer()
+    uploaded_by = Integer(null=True, default=None)
+    uploaded_at = Timestamptz(default=TimestamptzNow())

@@ -46,6 +46,8 @@ class Settings:
     secure_cookies: bool
     allowed_hosts: list[str]
     uploads_dir: Path = Path("uploads")  # attached scans and evidence, by checksum
+    photo_max_bytes: int = 8 * 1024 * 1024  # a product photo as uploaded, before re-encoding
+    public_rate_limit: int = 600  # requests a minute per client IP on the public pages; 0: no limit
     # Email: with no SMTP host, messages go to the in-app inbox and to .eml files in outbox_dir.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -89,6 +91,8 @@ def load_settings() -> Settings:
         secure_cookies=env.get("OCOP_SECURE_COOKIES", "0") == "1",
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
         uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
+        photo_max_bytes=int(env.get("OCOP_PHOTO_MAX_BYTES", str(8 * 1024 * 1024))),
+        public_rate_limit=int(env.get("OCOP_PUBLIC_RATE_LIMIT", "600")),
         smtp_host=env.get("OCOP_SMTP_HOST", ""),
         smtp_port=int(env.get("OCOP_SMTP_PORT", "25")),
         smtp_security=env.get("OCOP_SMTP_SECURITY", "none"),

@@ -39,7 +39,7 @@ from ocop.admin import admin_mount
 from ocop.auth import ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
-from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, sitemap
+from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
 from reports.routes import FairReportPages, ReportApi, ReportPages
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
@@ -173,6 +173,7 @@ def create_app() -> Litestar:
             OpenData,
             LabelSheets,
             sitemap,
+            photo_file,
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,
@@ -186,7 +187,8 @@ def create_app() -> Litestar:
             cookie_name="ocop_csrftoken",
             cookie_secure=settings.secure_cookies,
             # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
-            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/"],
+            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/",
+                     "^/s/", "^/media/"],
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
         response_headers=RESPONSE_HEADERS,

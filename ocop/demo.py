@@ -168,6 +168,38 @@ async def seed_programme(seed: int, size: DemoSize) -> list[dict]:
     return producers
 
 
+async def ensure_lapsed_examples(on: dt.date) -> dict[str, int]:
+    """At least one expired and one withdrawn product, whatever the seed and size, so that what a
+    shopper sees for a product that lost the OCOP mark can always be shown."""
+    lapsed = Product.withdrawn_on.is_null() & (Product.expires_on < on)
+    if not await Product.count().where(lapsed):
+        row = await Product.select(Product.id).where(Product.withdrawn_on.is_null()).order_by(Product.id, ascending=False).first()
+        certified_on = on - dt.timedelta(days=3 * 365 + 75)
+        await Product.update({Product.certified_on: certified_on, Product.expires_on: reference.default_expiry(certified_on)}).where(
+            Product.id == row["id"])
+    withdrawn = Product.withdrawn_on.is_not_null() & (Product.withdrawn_on <= on)
+    if not await Product.count().where(withdrawn):
+        row = await Product.select(Product.id).where(Product.withdrawn_on.is_null(), Product.expires_on > on).order_by(
+            Product.id, ascending=False).first()
+        await Product.update({Product.withdrawn_on: on - dt.timedelta(days=20)}).where(Product.id == row["id"])
+    return {"expired_products": await Product.count().where(lapsed), "withdrawn_products": await Product.count().where(withdrawn)}
+
+
+async def seed_product_photos(producer_id: int) -> int:
+    """Drawn photos for the demo producer's products and the first products of the first sales point."""
+    from ocop.demo_photos import seed_photos
+    from salespoints.tables import AssortmentItem, SalesPoint
+
+    columns = (Product.id, Product.name, Product.group_code)
+    chosen = await Product.select(*columns).where(Product.producer == producer_id).order_by(Product.id).limit(3)
+    first_point = await SalesPoint.select(SalesPoint.id).order_by(SalesPoint.id).first()
+    if first_point:
+        carried = await AssortmentItem.select(AssortmentItem.product).where(AssortmentItem.point == first_point["id"])
+        ids = [r["product"] for r in carried if r["product"] not in {c["id"] for c in chosen}]
+        chosen += await Product.select(*columns).where(Product.id.is_in(ids or [0])).order_by(Product.name).limit(5)
+    return await seed_photos(chosen)
+
+
 _POINTS = [
     ("Điểm giới thiệu và bán sản phẩm OCOP Hà Nội - Hoàn Kiếm", "ha-noi", "showroom", 100),
     ("Điểm OCOP Công viên Thống Nhất", "ha-noi", "showroom", 100),
@@ -257,6 +289,7 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
     if await Producer.count() > 0:
         return {}
     producers = await seed_programme(seed, size)
+    lapsed = await ensure_lapsed_examples(today())
     managers = []
     for username, password, role in DEMO_USERS:
         user = await accounts.create_user(username, password, role, f"{username}@demo.ocop.vn")
@@ -269,10 +302,12 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
         user = await accounts.create_user(f"manager{number}", password, Role.salespoint_manager, f"manager{number}@demo.ocop.vn")
         managers.append(user.id)
     stock = await seed_salespoints(random.Random(seed + 1), managers, today())
+    photos = await seed_product_photos(producers[0]["id"])
     from ocop.demo_fairs import seed_fairs
 
     fairs = await seed_fairs(random.Random(seed + 2), today())
     from ocop.demo_agreements import seed_agreements
 
     agreements = await seed_agreements(random.Random(seed + 3), today(), fairs.pop("conference"))
-    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **stock, **fairs, **agreements}
+    return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **lapsed, **stock,
+            "photos": photos, **fairs, **agreements}

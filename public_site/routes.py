@@ -1,7 +1,9 @@
-"""Anonymous pages: /p/{code} (the QR stamp's address), /catalogue, /producers/{id}.
+"""Anonymous pages: /p/{code} (the QR stamp's address), /catalogue, /producers/{id}, /s/{id} (a sales
+point), /f/... (published fairs), open data and the sitemap; product photos at /media/photos/{name}.
 
 No session or CSRF work for these readers; every page carries an ETag of its content and a
-repeated request with If-None-Match is answered 304 without a body.
+repeated request with If-None-Match is answered 304 without a body. The pages (not the photos,
+which browsers cache for a year) are rate-limited per client address (`public_site.throttle`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from litestar import Controller, Request, Response, get
 from litestar.di import Provide
 
 from accounts.guards import require_login
-from catalog import reference
+from catalog import imaging, reference
+from catalog import photos as product_photos
 from catalog.routes import provide_product_filter
-from catalog.schemas import ProductFilter, ProductOut
+from catalog.schemas import PhotoOut, ProductFilter, ProductOut
 from catalog.services import today
 from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
@@ -28,6 +31,7 @@ from core.security import HEADERS
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
 from public_site import labels, services
+from public_site.throttle import public_rate_limit
 
 
 def _cached(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -41,7 +45,7 @@ def _cached(request: Request, template: str, context: dict, status: int = 200) -
     return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
 
 
-def _json_ld(product: ProductOut, producer: dict, certified: bool) -> str:
+def _json_ld(product: ProductOut, producer: dict, certified: bool, images: list[str]) -> str:
     """schema.org Product for search engines and e-commerce feeds (escaped for a <script> block)."""
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": product.name, "sku": product.code,
@@ -51,6 +55,8 @@ def _json_ld(product: ProductOut, producer: dict, certified: bool) -> str:
             {"@type": "PropertyValue", "name": "OCOP", "value": f"{product.stars}★" if certified else "not certified"},
         ],
     }
+    if images:
+        data["image"] = images
     if product.barcode:
         data["gtin13"] = product.barcode
     if product.reference_price:
@@ -63,8 +69,13 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
                     headers={**HEADERS, "content-disposition": f'attachment; filename="{filename}"', "cache-control": "public, max-age=3600"})
 
 
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
 class PublicPages(Controller):
     include_in_schema = False
+    middleware = [public_rate_limit]
 
     @get("/p/{code:str}")
     async def product(self, request: Request, code: str) -> Response:
@@ -74,13 +85,19 @@ class PublicPages(Controller):
             return _cached(request, "public/not_found.html", {"code": code[:64]}, status=404)
         producer = await services.public_producer(product.producer_id)
         validity = services.validity(product, today())
+        photos: list[PhotoOut] = await product_photos.product_photos(product.id)
         return _cached(request, "public/product.html", {
-            "product": product, "producer": producer, "validity": validity,
+            "product": product, "producer": producer, "validity": validity, "photos": photos,
             "where": await services.where_to_buy(product.id) if validity["certified"] else [],
             "others": await services.other_products(product),
             "fairs": await services.fairs_showing(product.id, today()) if validity["certified"] else [],
-            "json_ld": _json_ld(product, producer, validity["certified"]),
+            "json_ld": _json_ld(product, producer, validity["certified"], [_base(request) + p.display_url for p in photos]),
         })
+
+    @get("/s/{point_id:int}")
+    async def sales_point(self, request: Request, point_id: int) -> Response:
+        """A sales point's public page: address, hours, a map link, and what is on its shelves."""
+        return _cached(request, "public/point.html", await services.public_point(point_id))
 
     @get("/catalogue", dependencies={"filters": Provide(provide_product_filter)})
     async def catalogue(self, request: Request, filters: ProductFilter, kind: str | None = None) -> Response:
@@ -102,6 +119,7 @@ class PublicFairs(Controller):
 
     path = "/f"
     include_in_schema = False
+    middleware = [public_rate_limit]
 
     @get("/{fair_id:int}")
     async def fair(self, request: Request, fair_id: int) -> Response:
@@ -132,6 +150,7 @@ class OpenData(Controller):
 
     path = "/open-data"
     tags = ["open data"]
+    middleware = [public_rate_limit]
 
     @get("/products.json")
     async def products_json(self) -> Response:
@@ -153,13 +172,29 @@ class OpenData(Controller):
         return _download(content, XLSX_MEDIA_TYPE, "san-pham-ocop.xlsx")
 
 
-@get("/sitemap.xml", include_in_schema=False)
+@get("/sitemap.xml", include_in_schema=False, middleware=[public_rate_limit])
 async def sitemap(request: Request) -> Response:
     base = str(request.base_url).rstrip("/")
     urls = [f"{base}/catalogue"] + [f"{base}/p/{row['code']}" for row in await services.open_data_rows()]
     body = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     body += "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls) + "</urlset>\n"
     return Response(body.encode(), media_type="application/xml", headers={**HEADERS, "cache-control": "public, max-age=3600"})
+
+
+PHOTO_HEADERS = {**HEADERS, "cache-control": "public, max-age=31536000, immutable"}
+
+
+@get("/media/photos/{name:str}", include_in_schema=False)
+async def photo_file(request: Request, name: str) -> Response:
+    """A product photo rendition. Its name is its SHA-256, so its bytes never change: cached for a year."""
+    path = product_photos.stored_file(name)
+    if path is None:
+        raise NotFound(N_("This photo does not exist."))
+    tag = f'"{name.split(".")[0]}"'
+    if request.headers.get("if-none-match") == tag:
+        return Response(b"", status_code=304, headers={**PHOTO_HEADERS, "etag": tag})
+    content = await asyncio.to_thread(path.read_bytes)
+    return Response(content, media_type=imaging.MEDIA_TYPE, headers={**PHOTO_HEADERS, "etag": tag})
 
 
 class LabelSheets(Controller):

@@ -11,7 +11,7 @@ import msgspec
 from catalog import reference
 from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import list_products
-from catalog.tables import Producer, Product
+from catalog.tables import Producer
 from core.errors import N_, NotFound
 from salespoints.tables import StockBalance
 
@@ -27,14 +27,11 @@ def validity(product: ProductOut, on: dt.date) -> dict[str, Any]:
 
 
 async def product_by_code(code: str) -> ProductOut:
-    from catalog.services import get_product
+    from catalog.services import get_product_by_code
 
     if not code or len(code) > MAX_CODE or "\x00" in code:
         raise NotFound(N_("No OCOP product has this code."))
-    row = await Product.select(Product.id).where(Product.code == code).first()
-    if row is None:
-        raise NotFound(N_("No OCOP product has this code."))
-    return await get_product(row["id"])
+    return await get_product_by_code(code)
 
 
 async def public_producer(producer_id: int) -> dict[str, Any]:
@@ -70,9 +67,33 @@ async def where_to_buy(product_id: int) -> list[dict[str, Any]]:
     ]
 
 
+async def public_point(point_id: int) -> dict[str, Any]:
+    """A sales point as a shopper sees it: where and when, and what it carries with a stock level only
+    (in stock, low, none; never the count), what is on the shelf first."""
+    from salespoints.services import get_point
+
+    point = await get_point(point_id)
+    rows = await StockBalance.raw(
+        "SELECT p.id, p.code, p.name, p.stars, p.unit, a.reorder_threshold, "
+        "COALESCE((SELECT SUM(b.quantity) FROM stock_balance b WHERE b.point = a.point AND b.product = a.product), 0) "
+        "AS quantity FROM assortment_item a JOIN product p ON p.id = a.product WHERE a.point = {} ORDER BY p.name, p.id",
+        point.id,
+    )
+    levels = {"in_stock": 0, "low": 1, "none": 2}
+    items = [{"code": r["code"], "name": r["name"], "stars": r["stars"], "unit": r["unit"],
+              "level": "none" if r["quantity"] <= 0 else "low" if r["quantity"] <= r["reorder_threshold"] else "in_stock"}
+             for r in rows]
+    items.sort(key=lambda item: levels[item["level"]])  # stable: by name within each level
+    address = ", ".join(part for part in (point.address, point.commune, point.province_name) if part)
+    return {"point": point, "address": address, "open": point.status == "active",
+            "items": items if point.status == "active" else []}
+
+
 async def other_products(product: ProductOut, limit: int = 12) -> list[ProductOut]:
-    page = await list_products(ProductFilter(producer_id=product.producer_id, page_size=limit + 1))
-    return [p for p in page.items if p.id != product.id][:limit]
+    from catalog.services import all_products
+
+    others = await all_products(ProductFilter(producer_id=product.producer_id), limit=limit + 1)  # no count needed
+    return [p for p in others if p.id != product.id][:limit]
 
 
 async def catalogue(filters: ProductFilter, producer_kind: str = "") -> Any:
@@ -104,25 +125,26 @@ PUBLIC_FAIR_STATES = ("published", "running", "closed")
 
 async def fairs_showing(product_id: int, on: dt.date) -> list[dict[str, Any]]:
     """Fairs showing the product now or soon (published plan, not yet over), with the booth codes."""
-    from fairs.tables import ApplicationProduct, BoothAssignment
+    rows = await StockBalance.raw(
+        "SELECT f.id, f.name, f.venue, f.starts_on, f.ends_on, b.code AS booth "
+        "FROM application_product ap JOIN application a ON a.id = ap.application JOIN fair f ON f.id = a.fair "
+        "JOIN booth_assignment ba ON ba.application = a.id JOIN booth b ON b.id = ba.booth "
+        "WHERE ap.product = {} AND f.status IN ('published', 'running') AND f.ends_on >= {} "
+        "ORDER BY f.starts_on, f.id, b.code",
+        product_id, on,
+    )
+    fairs: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        fair = fairs.setdefault(r["id"], {"fair_id": r["id"], "name": r["name"], "venue": r["venue"],
+                                          "starts_on": _day(r["starts_on"]), "ends_on": _day(r["ends_on"]), "booths": []})
+        if r["booth"] not in fair["booths"]:
+            fair["booths"].append(r["booth"])
+    return list(fairs.values())
 
-    rows = await ApplicationProduct.select(
-        ApplicationProduct.application, ApplicationProduct.application.fair.id, ApplicationProduct.application.fair.name,
-        ApplicationProduct.application.fair.venue, ApplicationProduct.application.fair.starts_on,
-        ApplicationProduct.application.fair.ends_on).where(
-        ApplicationProduct.product == product_id,
-        ApplicationProduct.application.fair.status.is_in(["published", "running"]),
-        ApplicationProduct.application.fair.ends_on >= on)
-    if not rows:
-        return []
-    booths: dict[int, list[str]] = {}
-    for held in await BoothAssignment.select(BoothAssignment.application, BoothAssignment.booth.code).where(
-            BoothAssignment.application.is_in([r["application"] for r in rows])):
-        booths.setdefault(held["application"], []).append(held["booth.code"])
-    return sorted(({"fair_id": r["application.fair.id"], "name": r["application.fair.name"],
-                    "venue": r["application.fair.venue"], "starts_on": r["application.fair.starts_on"],
-                    "ends_on": r["application.fair.ends_on"], "booths": sorted(booths[r["application"]])}
-                   for r in rows if booths.get(r["application"])), key=lambda f: f["starts_on"])
+
+def _day(value: Any) -> dt.date:
+    # raw queries give dates as text on SQLite and as dates on PostgreSQL
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 async def public_fair(fair_id: int) -> dict[str, Any]:

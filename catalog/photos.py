@@ -1,0 +1,136 @@
+"""Product photos: adding and removing them, and listing them for the pages.
+
+Uploads are checked from their content and re-encoded by `catalog.imaging` (off the event loop);
+the renditions are kept under the uploads folder by their SHA-256 and served at a URL made of it,
+so a photo's URL never changes content and can be cached for a year. Each write is one audited
+transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from pathlib import Path
+
+from accounts.enums import CATALOG_EDITORS, Role
+from accounts.services import Actor, record_audit
+from catalog import imaging
+from catalog.enums import PhotoAction
+from catalog.schemas import PhotoOut
+from catalog.tables import Product, ProductPhoto
+from core import uploads
+from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
+from core.settings import settings
+
+MAX_PHOTOS = 8  # per product: a phone page shows a few, not an album
+FOLDER = "photos"
+URL_PREFIX = "/media/photos/"
+_FILE_NAME = re.compile(r"^[0-9a-f]{64}\.webp$")
+MAX_ID = 2**31 - 1
+
+
+def max_megabytes() -> int | float:
+    """The upload limit in MB as people write it: 8, or 2.5."""
+    megabytes = round(settings.photo_max_bytes / 1024 / 1024, 1)
+    return int(megabytes) if megabytes == int(megabytes) else megabytes
+
+
+def photo_url(relative_path: str) -> str:
+    return URL_PREFIX + Path(relative_path).name
+
+
+def stored_file(name: str) -> Path | None:
+    """The file behind /media/photos/{name}, or None when the name is not one of ours or the file is gone."""
+    if not _FILE_NAME.match(name):
+        return None
+    path = uploads.stored_path(str(Path(FOLDER) / name[:2] / name))
+    return path if path.is_file() else None
+
+
+def _photo_out(row: dict) -> PhotoOut:
+    return PhotoOut(
+        id=row["id"], product_id=row["product"], position=row["position"],
+        thumb_url=photo_url(row["thumb_path"]), thumb_width=row["thumb_width"], thumb_height=row["thumb_height"],
+        display_url=photo_url(row["display_path"]), display_width=row["display_width"],
+        display_height=row["display_height"], sha256=row["sha256"], uploaded_at=row["uploaded_at"],
+    )
+
+
+async def product_photos(product_id: int) -> list[PhotoOut]:
+    """The product's photos in page order (the first is the main photo)."""
+    rows = await ProductPhoto.select().where(ProductPhoto.product == product_id).order_by(
+        ProductPhoto.position).order_by(ProductPhoto.id)
+    return [_photo_out(r) for r in rows]
+
+
+async def ensure_can_manage_photos(actor: Actor | None, product_id: int) -> None:
+    """Organizers and admins manage any product's photos; a producer only those of its own products."""
+    if not 0 < product_id <= MAX_ID:
+        raise NotFound(N_("This product does not exist."))
+    product = await Product.select(Product.producer).where(Product.id == product_id).first()
+    if product is None:
+        raise NotFound(N_("This product does not exist."))
+    if actor is not None and (actor.role in CATALOG_EDITORS or (
+            actor.role is Role.producer and product["producer"] in actor.producer_ids)):
+        return
+    raise Forbidden(N_("Only organizers and the product's producer may change its photos."))
+
+
+def can_manage_photos(actor: Actor | None, producer_id: int) -> bool:
+    """The same rule for pages that already hold the product: whether to show the upload form."""
+    return actor is not None and (actor.role in CATALOG_EDITORS or (
+        actor.role is Role.producer and producer_id in actor.producer_ids))
+
+
+async def _check_room(product_id: int, digest: str) -> None:
+    if await ProductPhoto.exists().where(ProductPhoto.product == product_id, ProductPhoto.sha256 == digest):
+        raise ValidationFailed({"file": N_("This photo is already on this product.")})
+    if await ProductPhoto.count().where(ProductPhoto.product == product_id) >= MAX_PHOTOS:
+        raise ValidationFailed({"file": Msg(N_("A product has at most %(n)s photos: remove one first."), n=MAX_PHOTOS)})
+
+
+async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> PhotoOut:
+    """Checks an upload (JPEG, PNG or WebP by its content, size limit, at most MAX_PHOTOS a product),
+    stores its renditions without metadata, and adds it last on the product's page. Audited.
+    A refused upload leaves nothing on disk or in the database."""
+    await ensure_can_manage_photos(actor, product_id)
+    if len(content) > settings.photo_max_bytes:
+        raise ValidationFailed({"file": Msg(N_("A photo is at most %(n)s MB."), n=max_megabytes())})
+    digest = hashlib.sha256(content).hexdigest()
+    await _check_room(product_id, digest)
+    made = {r.size: r for r in await asyncio.to_thread(imaging.prepare, content)}
+    async with ProductPhoto._meta.db.transaction():
+        await _check_room(product_id, digest)  # again, now that concurrent uploads are queued behind us
+        last = await ProductPhoto.select(ProductPhoto.position).where(ProductPhoto.product == product_id).order_by(
+            ProductPhoto.position, ascending=False).first()
+        # Written inside the transaction: a removal of the same file elsewhere cannot slip in between.
+        paths = {size: uploads.keep(r.content, FOLDER, imaging.EXTENSION)[0] for size, r in made.items()}
+        values = {
+            "product": product_id, "position": (last["position"] + 1) if last else 0, "sha256": digest,
+            "thumb_path": paths["thumb"], "thumb_width": made["thumb"].width, "thumb_height": made["thumb"].height,
+            "display_path": paths["display"], "display_width": made["display"].width,
+            "display_height": made["display"].height, "uploaded_by": actor.user_id,
+        }
+        row = (await ProductPhoto.insert(ProductPhoto(**values)).returning(*ProductPhoto.all_columns()))[0]
+        await record_audit(actor, PhotoAction.photo_added.value, "product", product_id, None,
+                           {"photo": row["id"], "sha256": digest, "bytes": len(content)})
+    return _photo_out(row)
+
+
+async def remove_photo(product_id: int, photo_id: int, actor: Actor | None) -> None:
+    """Removes a photo from the product; its files go too unless another photo row uses them. Audited."""
+    await ensure_can_manage_photos(actor, product_id)
+    async with ProductPhoto._meta.db.transaction():
+        row = await ProductPhoto.select().where(
+            ProductPhoto.id == photo_id, ProductPhoto.product == product_id).first() if 0 < photo_id <= MAX_ID else None
+        if row is None:
+            raise NotFound(N_("This photo does not exist."))
+        await ProductPhoto.delete().where(ProductPhoto.id == photo_id)
+        await record_audit(actor, PhotoAction.photo_removed.value, "product", product_id,
+                           {"photo": photo_id, "sha256": row["sha256"]}, None)
+        for path in (row["thumb_path"], row["display_path"]):
+            in_use = await ProductPhoto.exists().where(
+                (ProductPhoto.thumb_path == path) | (ProductPhoto.display_path == path))
+            if not in_use:
+                uploads.forget(path)
