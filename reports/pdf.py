@@ -13,6 +13,7 @@ import io
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +89,17 @@ def merge(parts: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose server was killed (SIGKILL, OOM) would live on as an orphan: it leaves instead."""
+    while True:
+        time.sleep(2)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def _warm() -> None:
     """Pays for importing WeasyPrint and loading the fonts when the worker starts, not on the first report."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     render_sync('<html><head><meta charset="utf-8"><style>@font-face { font-family: R; '
                 f'src: url({FONTS_DIR.as_uri()}/DejaVuSans.ttf); }} body {{ font-family: R; }}</style></head>'
                 "<body><p>Ấm</p></body></html>")
