@@ -5,6 +5,7 @@
 2. next to it, a bare Litestar endpoint returning a static page of the same size (the framework's
    ceiling here, bench/bare_page.py);
 3. catalogue search (/catalogue?q=..., accent-free words as shoppers type them) over the catalogue;
+   then the product page and search again with the page cache off (what building a page costs);
 errors (non-2xx/3xx answers and socket errors) counted at each concurrency.
 
 Usage: python bench/public.py [--seconds 10] [--products 20000] [--hot 200] [--photos 20]
@@ -194,9 +195,10 @@ def load(base: str, entries: list[tuple[str, str]], seconds: int, connections: i
     return asyncio.run(_httpx_load(base, entries, seconds, connections))
 
 
-def measure(base: str, entries: list[tuple[str, str]], seconds: int) -> dict[int, dict]:
-    load(base, entries, min(2, seconds), CONNECTIONS[0])  # warm-up
-    return {c: load(base, entries, seconds, c) for c in CONNECTIONS}
+def measure(base: str, entries: list[tuple[str, str]], seconds: int,
+            connections: tuple[int, ...] = CONNECTIONS) -> dict[int, dict]:
+    load(base, entries, min(2, seconds), connections[0])  # warm-up
+    return {c: load(base, entries, seconds, c) for c in connections}
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -235,6 +237,15 @@ def main() -> None:
     finally:
         stop(process)
 
+    # The same pages and searches with the page cache off: what a page costs to build (a product scanned
+    # for the first time, a search no one made in the last minute).
+    process, base = run_server("ocop.asgi:app", {"OCOP_PUBLIC_PAGE_CACHE": "0"})
+    try:
+        cold_first = measure(base, first_entries, args.seconds, connections=(16,))
+        cold_search = measure(base, search_entries, args.seconds, connections=(16,))
+    finally:
+        stop(process)
+
     (WORKDIR / "page.html").write_bytes(sample)
     bare_process, bare_base = run_server("bare_page:app", {"OCOP_BARE_PAGE": str(WORKDIR / "page.html")})
     try:
@@ -250,8 +261,11 @@ def main() -> None:
     print(f"{'':<44}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     rows = [("bare Litestar, static page (ceiling)", bare), ("product page, first view (200)", first),
             ("product page, repeat view (304)", repeat), ("catalogue search", search)]
+    rows += [("product page, page cache off (200)", cold_first), ("catalogue search, page cache off", cold_search)]
     for connections in CONNECTIONS:
         for name, figures in rows:
+            if connections not in figures:
+                continue
             f = figures[connections]
             print(f"{name:<44}{connections:>6}{f['rps']:>9.0f}{f['p50_ms']:>9.1f}{f['p99_ms']:>9.1f}{f['errors']:>8}")
     share = {c: first[c]["rps"] / bare[c]["rps"] * 100 if bare[c]["rps"] else 0.0 for c in CONNECTIONS}
@@ -265,8 +279,9 @@ def main() -> None:
     print(f"{'product page p99, 16 connections':<44}{first[16]['p99_ms']:>8.1f} ms  (target ≤ 30 ms: "
           f"{verdict(first[16]['p99_ms'] <= 30)})")
     print(f"{'errors at 64 connections':<44}{errors_64:>8}     (target 0: {verdict(errors_64 == 0)})")
-    print(f"{'catalogue search p99, 16 connections':<44}{search[16]['p99_ms']:>8.1f} ms  (target ≤ 50 ms: "
-          f"{verdict(search[16]['p99_ms'] <= 50)})")
+    # Shoppers' searches seldom repeat within a minute: the search target is judged with the page cache off.
+    print(f"{'catalogue search p99, 16 conns, cache off':<44}{cold_search[16]['p99_ms']:>8.1f} ms  (target ≤ 50 ms: "
+          f"{verdict(cold_search[16]['p99_ms'] <= 50)}; {search[16]['p99_ms']:.1f} ms for searches already cached)")
     summary: dict = {"engine": "sqlite", "tool": tool, "products": args.products, "hot_pages": len(codes),
                      "page_bytes": page_bytes, "seconds_per_measurement": args.seconds}
     for connections in CONNECTIONS:
@@ -275,6 +290,10 @@ def main() -> None:
             summary.update({f"{key}_rps_{connections}c": round(f["rps"]), f"{key}_p50_ms_{connections}c": round(f["p50_ms"], 1),
                             f"{key}_p99_ms_{connections}c": round(f["p99_ms"], 1), f"{key}_errors_{connections}c": f["errors"]})
         summary[f"first_view_share_of_ceiling_pct_{connections}c"] = round(share[connections], 1)
+    for key, figures in (("uncached_first_view", cold_first), ("uncached_search", cold_search)):
+        f = figures[16]
+        summary.update({f"{key}_rps_16c": round(f["rps"]), f"{key}_p50_ms_16c": round(f["p50_ms"], 1),
+                        f"{key}_p99_ms_16c": round(f["p99_ms"], 1), f"{key}_errors_16c": f["errors"]})
     print(json.dumps(summary))
 
 

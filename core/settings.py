@@ -48,6 +48,8 @@ class Settings:
     uploads_dir: Path = Path("uploads")  # attached scans and evidence, by checksum
     photo_max_bytes: int = 8 * 1024 * 1024  # a product photo as uploaded, before re-encoding
     public_rate_limit: int = 600  # requests a minute per client IP on the public pages; 0: no limit
+    public_version_seconds: float = 1.0  # how long a worker trusts its read of the public pages' data version
+    public_page_cache: bool = True  # rendered public pages reused while their data is unchanged
     # Email: with no SMTP host, messages go to the in-app inbox and to .eml files in outbox_dir.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -93,6 +95,8 @@ def load_settings() -> Settings:
         uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
         photo_max_bytes=int(env.get("OCOP_PHOTO_MAX_BYTES", str(8 * 1024 * 1024))),
         public_rate_limit=int(env.get("OCOP_PUBLIC_RATE_LIMIT", "600")),
+        public_version_seconds=float(env.get("OCOP_PUBLIC_VERSION_SECONDS", "1")),
+        public_page_cache=env.get("OCOP_PUBLIC_PAGE_CACHE", "1") != "0",
         smtp_host=env.get("OCOP_SMTP_HOST", ""),
         smtp_port=int(env.get("OCOP_SMTP_PORT", "25")),
         smtp_security=env.get("OCOP_SMTP_SECURITY", "none"),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import io
 import json
+from collections.abc import Awaitable, Callable
 from html import escape
 
 import msgspec
@@ -28,21 +28,33 @@ from catalog.services import today
 from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
 from core.security import HEADERS
+from core.settings import settings
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
-from public_site import labels, services
+from public_site import cache, labels, services
 from public_site.throttle import public_rate_limit
 
 
-def _cached(request: Request, template: str, context: dict, status: int = 200) -> Response:
-    """Renders, tags the content, and answers 304 when the client already has this version."""
-    engine = request.app.template_engine
-    body = engine.get_template(template).render(request=request, **context).encode()
-    tag = '"' + hashlib.blake2b(body + current_language.get().encode(), digest_size=12).hexdigest() + '"'
-    headers = {**HEADERS, "etag": tag, "cache-control": "public, max-age=60", "vary": "Cookie, Accept-Language"}
-    if request.headers.get("if-none-match") == tag:
-        return Response(b"", status_code=304, headers=headers)
-    return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+def _rendered(request: Request, template: str, context: dict) -> bytes:
+    return request.app.template_engine.get_template(template).render(request=request, **context).encode()
+
+
+Built = tuple[str, dict] | tuple[str, dict, int]
+
+
+async def _served(request: Request, build: Callable[[], Awaitable[Built]]) -> Response:
+    """The page as last rendered for this address and language while the data is unchanged; else built,
+    rendered and kept. Tagged with its content: a repeated request with If-None-Match gets 304."""
+    language = current_language.get()
+    key = (request.url.path, request.url.query, language)
+    version = await cache.pages.version() if settings.public_page_cache else None
+    kept = cache.pages.get(key, version) if version else None
+    if kept is None:
+        template, context, *status = await build()
+        kept = cache.page(_rendered(request, template, context), status[0] if status else 200, language)
+        if version:
+            cache.pages.put(key, version, kept)
+    return kept.response(request)
 
 
 def _json_ld(product: ProductOut, producer: dict, certified: bool, images: list[str]) -> str:
@@ -79,39 +91,48 @@ class PublicPages(Controller):
 
     @get("/p/{code:str}")
     async def product(self, request: Request, code: str) -> Response:
-        try:
-            product = await services.product_by_code(code)
-        except NotFound:  # unknown or malformed code: a friendly page with the search box
-            return _cached(request, "public/not_found.html", {"code": code[:64]}, status=404)
-        producer = await services.public_producer(product.producer_id)
-        validity = services.validity(product, today())
-        photos: list[PhotoOut] = await product_photos.product_photos(product.id)
-        return _cached(request, "public/product.html", {
-            "product": product, "producer": producer, "validity": validity, "photos": photos,
-            "where": await services.where_to_buy(product.id) if validity["certified"] else [],
-            "others": await services.other_products(product),
-            "fairs": await services.fairs_showing(product.id, today()) if validity["certified"] else [],
-            "json_ld": _json_ld(product, producer, validity["certified"], [_base(request) + p.display_url for p in photos]),
-        })
+        async def build() -> Built:
+            try:
+                product = await services.product_by_code(code)
+            except NotFound:  # unknown or malformed code: a friendly page with the search box
+                return "public/not_found.html", {"code": code[:64]}, 404
+            producer = await services.public_producer(product.producer_id)
+            validity = services.validity(product, today())
+            photos: list[PhotoOut] = await product_photos.product_photos(product.id)
+            return "public/product.html", {
+                "product": product, "producer": producer, "validity": validity, "photos": photos,
+                "where": await services.where_to_buy(product.id) if validity["certified"] else [],
+                "others": await services.other_products(product),
+                "fairs": await services.fairs_showing(product.id, today()) if validity["certified"] else [],
+                "json_ld": _json_ld(product, producer, validity["certified"], [_base(request) + p.display_url for p in photos]),
+            }
+
+        return await _served(request, build)
 
     @get("/s/{point_id:int}")
     async def sales_point(self, request: Request, point_id: int) -> Response:
         """A sales point's public page: address, hours, a map link, and what is on its shelves."""
-        return _cached(request, "public/point.html", await services.public_point(point_id))
+        async def build() -> Built:
+            return "public/point.html", await services.public_point(point_id)
+
+        return await _served(request, build)
 
     @get("/catalogue", dependencies={"filters": Provide(provide_product_filter)})
     async def catalogue(self, request: Request, filters: ProductFilter, kind: str | None = None) -> Response:
-        page = await services.catalogue(filters, kind or "")
-        return _cached(request, "public/catalogue.html", {"page": page, "filters": filters, "kind": kind or "",
-                                                           "query": request.url.query})
+        async def build() -> Built:
+            page = await services.catalogue(filters, kind or "")
+            return "public/catalogue.html", {"page": page, "filters": filters, "kind": kind or "", "query": request.url.query}
+
+        return await _served(request, build)
 
     @get("/producers/{producer_id:int}")
     async def producer(self, request: Request, producer_id: int) -> Response:
-        producer = await services.public_producer(producer_id)
-        page = await services.catalogue(ProductFilter(producer_id=producer_id, page_size=48))
-        return _cached(request, "public/producer.html", {"producer": producer, "page": page})
+        async def build() -> Built:
+            producer = await services.public_producer(producer_id)
+            page = await services.catalogue(ProductFilter(producer_id=producer_id, page_size=48))
+            return "public/producer.html", {"producer": producer, "page": page}
 
-
+        return await _served(request, build)
 
 
 class PublicFairs(Controller):
@@ -123,16 +144,22 @@ class PublicFairs(Controller):
 
     @get("/{fair_id:int}")
     async def fair(self, request: Request, fair_id: int) -> Response:
-        data = await services.public_fair(fair_id)
-        return _cached(request, "public/fair.html", {**data, "svg": plan_svg(data["plan"], public=True, link=f"/f/{fair_id}/b")})
+        async def build() -> Built:
+            data = await services.public_fair(fair_id)
+            return "public/fair.html", {**data, "svg": plan_svg(data["plan"], public=True, link=f"/f/{fair_id}/b")}
+
+        return await _served(request, build)
 
     @get("/{fair_id:int}/b/{code:str}")
     async def booth(self, request: Request, fair_id: int, code: str) -> Response:
-        data = await services.public_fair(fair_id)
-        exhibitor = next((e for e in data["exhibitors"] if code.upper() in e["booths"]), None)
-        if exhibitor is None and code.upper() not in {b.code for b in data["plan"].booths}:
-            raise NotFound(N_("This booth does not exist."))
-        return _cached(request, "public/booth.html", {"fair": data["fair"], "code": code.upper(), "exhibitor": exhibitor})
+        async def build() -> Built:
+            data = await services.public_fair(fair_id)
+            exhibitor = next((e for e in data["exhibitors"] if code.upper() in e["booths"]), None)
+            if exhibitor is None and code.upper() not in {b.code for b in data["plan"].booths}:
+                raise NotFound(N_("This booth does not exist."))
+            return "public/booth.html", {"fair": data["fair"], "code": code.upper(), "exhibitor": exhibitor}
+
+        return await _served(request, build)
 
     @get("/{fair_id:int}/qr/{code:str}")
     async def booth_qr(self, request: Request, fair_id: int, code: str) -> Response:

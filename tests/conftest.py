@@ -27,6 +27,7 @@ os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ["OCOP_UPLOADS_DIR"] = str(_WORKDIR / "uploads")
 os.environ["OCOP_OUTBOX_DIR"] = str(_WORKDIR / "outbox")
 os.environ["OCOP_SCHEDULER_IN_WEB"] = "0"  # scheduler tests start their own
+os.environ["OCOP_PUBLIC_VERSION_SECONDS"] = "0"  # public pages see each write at once, not up to a second later
 
 PASSWORDS = {
     "admin": "test-admin-pass",
