@@ -12,8 +12,8 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import Role

@@ -8,9 +8,8 @@ from piccolo.query.functions.aggregate import Count, Sum
 from agreements.enums import AgreementStatus
 from agreements.schemas import FairSummary
 from agreements.tables import Agreement
-from catalog.tables import Buyer
 from catalog.services import today
-
+from catalog.tables import Buyer
 
 _LEFT_OUT = (AgreementStatus.draft.value, AgreementStatus.cancelled.value)
 _RUNNING = (AgreementStatus.signed.value, AgreementStatus.in_progress.value)
