@@ -61,12 +61,18 @@ class Halves:
 
 def print_pdf(kind: str, data: Any, code: str) -> Printed:
     """The whole report as one PDF, in this process."""
-    from reports import pdf, render
+    from reports import render
 
     started = time.perf_counter()
     document = build(kind, data, code)
     with language(code):
         html = render.print_html(document)
+    return _printed(html, started)
+
+
+def _printed(html: str, started: float) -> Printed:
+    from reports import pdf
+
     laid_out = time.perf_counter()
     rendered = pdf.render_sync(html)
     return Printed(rendered.pdf, rendered.pages, {"html": laid_out - started, "weasyprint": time.perf_counter() - laid_out})
@@ -85,11 +91,7 @@ def prepare_print(kind: str, data: Any, code: str) -> Printed | Halves:
         plan = render.PrintPlan(document)
         listing = plan.listing_pages
         if listing < SPLIT_FROM_PAGES:
-            html = plan.html()
-            laid_out = time.perf_counter()
-            rendered = pdf.render_sync(html)
-            return Printed(rendered.pdf, rendered.pages,
-                           {"html": laid_out - started, "weasyprint": time.perf_counter() - laid_out})
+            return _printed(plan.html(), started)
         # The page numbers in the contents and the total in the footers do not change the front's length.
         front = len(pdf.layout(plan.html(listing_pages=(0, 0), total_pages=listing + 999)).pages)
         total = front + listing

@@ -12,12 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
 import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -25,8 +22,8 @@ import msgspec
 from accounts.enums import Role
 from accounts.services import Actor, enqueue_notification, record_audit
 from accounts.tables import User
+from core import uploads
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
-from core.settings import settings
 from reports import data as gather
 from reports import jobs, pdf
 from reports.enums import ReportKind
@@ -210,8 +207,8 @@ async def compile_and_store(subject: Subject, actor: Actor | None, language: str
         return _out(latest), False
     started = time.perf_counter()
     compiled = await compile_subject(subject, language)
-    pdf_path, pdf_sha = _keep(compiled.pdf, ".pdf")
-    xlsx_path, xlsx_sha = _keep(compiled.xlsx, ".xlsx")
+    pdf_path, pdf_sha = uploads.keep(compiled.pdf, "reports", ".pdf")
+    xlsx_path, xlsx_sha = uploads.keep(compiled.xlsx, "reports", ".xlsx")
     values = {
         "kind": subject.kind.value, "subject": subject.key, "fair": subject.fair_id, "language": language,
         "title": title_of(subject, language)[:255], "digest": digest, "pages": compiled.pages,
@@ -325,25 +322,12 @@ async def artifact_file(artifact_id: int, extension: str, actor: Actor | None) -
                                       getattr(ReportArtifact, f"{extension}_sha256")).where(
         ReportArtifact.id == artifact_id).first()
     try:
-        content = (settings.uploads_dir / row[f"{extension}_path"]).read_bytes()
+        content = uploads.stored_path(row[f"{extension}_path"]).read_bytes()
     except OSError:
         raise Conflict(N_("This report's file is missing on the server; compile it again.")) from None
     if hashlib.sha256(content).hexdigest() != row[f"{extension}_sha256"]:
         raise Conflict(N_("This report's file was damaged on the server; compile it again."))
     return artifact, content
-
-
-def _keep(content: bytes, extension: str) -> tuple[str, str]:
-    """Writes a file once under its SHA-256 (whole, then renamed); its path relative to the uploads folder."""
-    digest = hashlib.sha256(content).hexdigest()
-    relative = Path("reports") / digest[:2] / f"{digest}{extension}"
-    target = settings.uploads_dir / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{uuid.uuid4().hex}.part")
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
-    return str(relative), digest
 
 
 async def preview(subject: Subject, language: str):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import uuid
 from pathlib import Path
 
 from accounts.enums import Role
@@ -17,8 +15,8 @@ from agreements.schemas import DeliveryIn
 from agreements.services.records import MAX_AMOUNT, MAX_ID, agreement_row, ensure_can_see, ensure_editor, party_producers
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
+from core import uploads
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
-from core.settings import settings
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # The first bytes of each accepted type: a file is what its content says, not what its name says.
@@ -155,18 +153,11 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
     if len(content) > MAX_FILE_BYTES:
         raise ValidationFailed({"file": N_("A file is at most 10 MB.")})
     media_type, extension = sniff(content)
-    digest = hashlib.sha256(content).hexdigest()
-    relative = Path("agreements") / digest[:2] / f"{digest}{extension}"
-    target = settings.uploads_dir / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{uuid.uuid4().hex}.part")
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
+    relative, digest = uploads.keep(content, "agreements", extension)
     name = Path(filename or f"scan{extension}").name[:200] or f"scan{extension}"
     async with Agreement._meta.db.transaction():
         row = (await Attachment.insert(Attachment(agreement=agreement_id, filename=name, media_type=media_type,
-                                                  size=len(content), sha256=digest, path=str(relative),
+                                                  size=len(content), sha256=digest, path=relative,
                                                   uploaded_by=actor.user_id)))[0]
         await record_audit(actor, "attach", "agreement", agreement_id, None, {"file": name, "sha256": digest})
     return row["id"]
@@ -180,7 +171,7 @@ async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict
     await ensure_can_see(actor, row["agreement"])
     if actor.role is Role.viewer:
         raise Forbidden(N_("Only organizers and the agreement's producers may download its files."))
-    content = (settings.uploads_dir / row["path"]).read_bytes()
+    content = uploads.stored_path(row["path"]).read_bytes()
     if hashlib.sha256(content).hexdigest() != row["sha256"]:
         raise Conflict(N_("This file was damaged on the server; upload it again."))
     return row, content
