@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from core.text import fold  # noqa: F401 (part of this module's interface)
+from core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -75,6 +75,12 @@ def provinces() -> dict[str, Province]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+@cache
+def provinces_by_name() -> tuple[Province, ...]:
+    """The provinces in the order a Vietnamese reader looks for them (by name, accents folded)."""
+    return tuple(sorted(provinces().values(), key=lambda p: fold(p.name)))
 
 
 @cache

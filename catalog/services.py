@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 from piccolo.query import Select
 
 from accounts.services import Actor, record_audit
@@ -28,6 +29,7 @@ from catalog.schemas import (
 )
 from catalog.tables import Buyer, Producer, Product
 from core.errors import N_, Msg, NotFound, ValidationFailed
+from ocop.database import is_sqlite
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
@@ -214,10 +216,27 @@ async def get_producer(producer_id: int) -> ProducerOut:
     return _producer_out(row)
 
 
-def _search_clauses(column, q: str) -> list:
+def _search_words(q: str) -> list[str]:
     # LIKE wildcards typed by a user are not search terms: drop them rather than escape them.
     words = fold(q).translate({ord("%"): " ", ord("_"): " ", ord("\\"): " ", 0: " "}).split()
-    return [column.like(f"%{word[:60]}%") for word in words[:8]]
+    return [word[:60] for word in words[:8]]
+
+
+def _search_clauses(column, q: str) -> list:
+    return [column.like(f"%{word}%") for word in _search_words(q)]
+
+
+def _product_search_clauses(q: str) -> list:
+    """Each word anywhere in the product's folded text. On SQLite the words of three letters or more go
+    through the trigram index (product_search) instead of a scan; PostgreSQL's trigram index serves
+    the LIKE itself."""
+    words = _search_words(q)
+    indexed = [word for word in words if len(word) >= 3]
+    if not indexed or not is_sqlite(Product._meta.db):
+        return _search_clauses(Product.search_text, q)
+    match = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
+    clauses = [WhereRaw('"product"."id" IN (SELECT rowid FROM product_search WHERE product_search MATCH {})', match)]
+    return clauses + [Product.search_text.like(f"%{word}%") for word in words if len(word) < 3]
 
 
 def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
@@ -420,7 +439,7 @@ def _status_clause(status: str, on: dt.date):
 
 def product_clauses(filters: ProductFilter, on: dt.date, certified_only: bool = False, producer_kind: str = "") -> list:
     """The WHERE clauses of a product filter, shared by the list, the count and the export."""
-    clauses = _search_clauses(Product.search_text, filters.q)
+    clauses = _product_search_clauses(filters.q)
     if certified_only:  # what may be shown to the public as an OCOP product
         clauses += [Product.stars >= reference.rules().min_certified_stars,
                     Product.withdrawn_on.is_null() | (Product.withdrawn_on > on),
@@ -452,8 +471,15 @@ async def list_products(filters: ProductFilter, certified_only: bool = False, pr
     on = today()
     clauses = product_clauses(filters, on, certified_only, producer_kind)
     page, page_size = _page_bounds(filters.page, filters.page_size)
-    query = _where(Product.select(*_PRODUCT_COLUMNS), clauses).order_by(Product.name).order_by(Product.id)
-    rows = await query.limit(page_size).offset((page - 1) * page_size)
+    if filters.q.strip():
+        # A search sorts all its matches: sort their ids on the narrow listing index, then read one page.
+        ids = [r["id"] for r in await _where(Product.select(Product.id), clauses).order_by(Product.name)
+               .order_by(Product.id).limit(page_size).offset((page - 1) * page_size)]
+        found = {r["id"]: r for r in await Product.select(*_PRODUCT_COLUMNS).where(Product.id.is_in(ids))} if ids else {}
+        rows = [found[i] for i in ids if i in found]
+    else:
+        query = _where(Product.select(*_PRODUCT_COLUMNS), clauses).order_by(Product.name).order_by(Product.id)
+        rows = await query.limit(page_size).offset((page - 1) * page_size)
     total = await _where(Product.count(), clauses) if clauses else await Product.count()
     return ProductPage(items=[_product_out(r, on) for r in rows], total=total, page=page, page_size=page_size)
 

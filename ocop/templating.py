@@ -59,7 +59,7 @@ def subgroup_options() -> list[tuple[str, str]]:
 
 
 def province_options() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in sorted(reference.provinces().values(), key=lambda p: reference.fold(p.name))]
+    return [(p.code, p.name) for p in reference.provinces_by_name()]
 
 
 def producer_options(producers) -> list[tuple[int, str]]:
@@ -81,7 +81,7 @@ def configure_environment(env: Environment) -> None:
     env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         language=i18n.current_language.get,
-        provinces=lambda: sorted(reference.provinces().values(), key=lambda p: reference.fold(p.name)),
+        provinces=reference.provinces_by_name,
         ocop_groups=lambda: reference.rules().groups,
         ocop_group=lambda code: reference.groups().get(code),
         ocop_subgroup=lambda code: reference.subgroups().get(code),

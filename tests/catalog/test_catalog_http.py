@@ -82,6 +82,23 @@ def test_search_is_accent_insensitive_like_vietnamese_typing(login, producer_id)
     assert found["total"] == 1
 
 
+def test_search_follows_a_renamed_product_and_mixes_short_and_long_words(login, producer_id):
+    organizer = login("organizer")
+    tag = unique().lower()
+    product = organizer.api("POST", "/api/v1/products", product_payload(producer_id, name=f"Cá kho làng Vũ Đại {tag}")).json()
+
+    def found(q: str) -> list[int]:
+        return [p["id"] for p in organizer.get("/api/v1/products", params={"q": q}).json()["items"]]
+
+    assert found(f"ca kho {tag}") == [product["id"]]  # "ca" is too short for the index: matched by a scan
+    assert found(f'vu dai "{tag}') == []  # a quote is part of the word, not query syntax
+    renamed = organizer.api("PUT", f"/api/v1/products/{product['id']}",
+                            {**product_payload(producer_id, name=f"Tương bần Hưng Yên {tag}")})
+    assert renamed.status_code == 200, renamed.text
+    assert found(f"ca kho {tag}") == []
+    assert found(f"tuong ban {tag}") == [product["id"]]
+
+
 def test_certificate_status_filter_finds_expired_products(login, producer_id):
     organizer = login("organizer")
     name = unique("Rượu ")
