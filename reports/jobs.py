@@ -42,63 +42,41 @@ class Printed:
     seconds: dict[str, float]
 
 
-# A report whose listings are shorter than this is printed in one piece: splitting costs a second
-# layout of the front part, which only pays off over a long listing.
-SPLIT_FROM_PAGES = 12
-
-
-@dataclass(frozen=True)
-class Halves:
-    """A long report cut in two print documents of about the same number of pages, to be rendered
-    in two workers at once and merged: the front part with the first listing pages, then the rest."""
-
-    first: str
-    second: str
-    first_pages: int
-    second_pages: int
-    seconds: dict[str, float]
-
-
 def print_pdf(kind: str, data: Any, code: str) -> Printed:
-    """The whole report as one PDF, in this process."""
-    from reports import render
+    """The report as one PDF, in this process.
 
-    started = time.perf_counter()
-    document = build(kind, data, code)
-    with language(code):
-        html = render.print_html(document)
-    return _printed(html, started)
-
-
-def _printed(html: str, started: float) -> Printed:
-    from reports import pdf
-
-    laid_out = time.perf_counter()
-    rendered = pdf.render_sync(html)
-    return Printed(rendered.pdf, rendered.pages, {"html": laid_out - started, "weasyprint": time.perf_counter() - laid_out})
-
-
-def prepare_print(kind: str, data: Any, code: str) -> Printed | Halves:
-    """Either the PDF (a short report), or its two halves' HTML, numbered to follow each other.
-
-    The listings' pages are counted when they are typeset; the front part is laid out once to count
-    its own, which gives every page its number and the total before the halves are rendered."""
-    from reports import pdf, render
+    WeasyPrint prints the front part (cover, contents, figures, charts, short tables), with an empty page
+    standing in for each page of the listings at the end, so that it numbers every page and fills the
+    contents as for the whole document; the listings, typeset already, are drawn straight into PDF
+    (reports/listing_pdf.py) and appended."""
+    from reports import i18n as report_i18n
+    from reports import listing_pdf, pdf, render
+    from reports.formats import date
 
     started = time.perf_counter()
     document = build(kind, data, code)
     with language(code):
         plan = render.PrintPlan(document)
         listing = plan.listing_pages
-        if listing < SPLIT_FROM_PAGES:
-            return _printed(plan.html(), started)
-        # The page numbers in the contents and the total in the footers do not change the front's length.
-        front = len(pdf.layout(plan.html(listing_pages=(0, 0), total_pages=listing + 999)).pages)
-        total = front + listing
-        split = min(listing, max(0, (total + 1) // 2 - front))
-        first = plan.html(listing_pages=(0, split), total_pages=total)
-        second = plan.html(front=False, listing_pages=(split, listing), first_page=front + split + 1, total_pages=total)
-    return Halves(first, second, front + split, listing - split, {"prepare": time.perf_counter() - started})
+        html = plan.html(listing_pages=(0, 0), stand_ins=True) if listing else plan.html()
+        furniture = listing_pdf.Furniture(
+            f"{document.title} · {document.subject}",
+            report_i18n.gettext("Compiled on %(day)s") % {"day": date(document.generated_on)},
+            report_i18n.gettext("Page"))
+    typeset = time.perf_counter()
+    laid_out = pdf.layout(html)
+    front = len(laid_out.pages) - listing
+    if listing:
+        laid_out = laid_out.copy(laid_out.pages[:front])
+    front_pdf = laid_out.write_pdf()
+    weasyprint = time.perf_counter()
+    if not listing:
+        return Printed(front_pdf, front, {"html": typeset - started, "weasyprint": weasyprint - typeset})
+    listings = listing_pdf.draw(plan, furniture, first_page=front + 1, total_pages=front + listing)
+    drawn = time.perf_counter()
+    merged = pdf.merge([front_pdf, listings])
+    return Printed(merged, front + listing, {"html": typeset - started, "weasyprint": weasyprint - typeset,
+                                             "listings": drawn - weasyprint, "merge": time.perf_counter() - drawn})
 
 
 def tabulate(kind: str, data: Any, code: str) -> bytes:

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 from reports.typeset import FONTS_DIR
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
-TASKS_PER_WORKER = 60  # a report is up to five tasks (prepare, two halves, merge, .xlsx)
+TASKS_PER_WORKER = 60  # a report is two tasks (its PDF, its .xlsx)
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 _font_config = None  # one per worker process: fonts are loaded once, not for every document

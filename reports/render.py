@@ -110,11 +110,6 @@ def preview_html(document: Document) -> Markup:
     return Markup(template.render(document=document))
 
 
-def print_html(document: Document) -> str:
-    """The whole print document: cover, contents, sections; tables typeset for WeasyPrint."""
-    return PrintPlan(document).html()
-
-
 @dataclass(frozen=True)
 class PrintPart:
     """A section in one print document: whole, or a run of its listing's pages."""
@@ -133,8 +128,8 @@ class PrintPlan:
     """The document typeset once, printable whole or in parts.
 
     The long listings at the end of a report are paginated here, so their page count is known
-    before WeasyPrint runs: they can be rendered as a separate PDF, in another worker, starting at a
-    given page number, and appended to the PDF of the front part (cover, contents, figures, charts)."""
+    before WeasyPrint runs: they are drawn as a separate PDF (reports/listing_pdf.py), numbered on from
+    the front part (cover, contents, figures, charts), and appended to it."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
@@ -159,13 +154,17 @@ class PrintPlan:
         return sum(self.pages_of(s) for s in self.listings)
 
     def html(self, front: bool = True, listing_pages: tuple[int, int] | None = None, first_page: int = 1,
-             total_pages: int | None = None) -> str:
+             total_pages: int | None = None, stand_ins: bool = False) -> str:
         """The print HTML of the front part (when `front`) and of listing pages [start, end) counted over
         all the listings. `first_page` and `total_pages` number a part that does not start the document;
-        without them WeasyPrint counts the pages itself."""
+        without them WeasyPrint counts the pages itself. With `stand_ins`, each listing page after `end`
+        is an empty page, carrying the anchor of the listing that starts there: WeasyPrint then counts the
+        whole document's pages and finds each listing's page for the contents, and the empty pages are
+        left out of the PDF (the listings are drawn apart, see reports/listing_pdf.py)."""
         start, end = listing_pages if listing_pages is not None else (0, self.listing_pages)
         parts = [PrintPart(s) for s in self.front] if front else []
         toc_pages: dict[str, int] = {}
+        empty_pages: list[str] = []
         offset = 0
         for section in self.listings:
             count = self.pages_of(section)
@@ -174,11 +173,14 @@ class PrintPlan:
             first, last = max(start - offset, 0), min(end - offset, count)
             if first < last:
                 parts.append(PrintPart(section, listing=True, first=first, end=last))
+            if stand_ins:
+                empty_pages += [section.id if page == 0 else "" for page in range(max(end - offset, 0), count)]
             offset += count
         here = {p.section.id for p in parts if p.heading}
         template = environment(True).get_template("reports/print.html")
         return template.render(document=self.document, parts=parts, front=front, here=here, toc_pages=toc_pages,
-                               first_page=first_page, total_pages=total_pages, printed_of=lambda t: self.printed[id(t)],
+                               empty_pages=empty_pages, first_page=first_page, total_pages=total_pages,
+                               printed_of=lambda t: self.printed[id(t)],
                                fonts=typeset.FONTS_DIR.as_uri(), g=geometry())
 
 
@@ -262,11 +264,18 @@ def typeset_table(table: Table) -> PrintedTable:
     return PrintedTable("\n".join(header_lines), pages, total)
 
 
+def note_lines(table: Table) -> list[str]:
+    """The note under a listing's heading, as the lines it takes on the page."""
+    if not table.note:
+        return []
+    return typeset.Typesetter(typeset.Grid.of([1], ["left"], [9], CONTENT_WIDTH, TABLE_SIZE),
+                              typeset.font()).row([printable(table.note)])
+
+
 def paginate(rows: list[PrintedRow], header: float, table: Table) -> list[list[PrintedRow]]:
     """Rows into pages: the first under the section's heading and note, each under a repeated header."""
-    note_lines = len(typeset.Typesetter(typeset.Grid.of([1], ["left"], [9], CONTENT_WIDTH, TABLE_SIZE),
-                                        typeset.font()).row([printable(table.note)])) if table.note else 0
-    room = CONTENT_HEIGHT - SLACK - H2_HEIGHT - (note_lines * NOTE_LINE + NOTE_GAP if note_lines else 0) - header
+    note = len(note_lines(table))
+    room = CONTENT_HEIGHT - SLACK - H2_HEIGHT - (note * NOTE_LINE + NOTE_GAP if note else 0) - header
     pages: list[list[PrintedRow]] = [[]]
     for row in rows:
         height = row_height(row.lines)

@@ -150,24 +150,9 @@ async def compile_subject(subject: Subject, language: str = "vi") -> Compiled:
 
 
 async def print_report(subject: Subject, language: str = "vi") -> jobs.Printed:
-    """The report's PDF; a long one in two halves rendered by the two workers at once, then merged."""
-    loop = asyncio.get_running_loop()
-    executor = pdf.pool()
-    prepared = await loop.run_in_executor(executor, jobs.prepare_print, subject.kind.value, subject.data, language)
-    if isinstance(prepared, jobs.Printed):
-        return prepared
-    started = time.perf_counter()
-    first, second = await asyncio.gather(loop.run_in_executor(executor, pdf.render_sync, prepared.first),
-                                         loop.run_in_executor(executor, pdf.render_sync, prepared.second))
-    rendered = time.perf_counter()
-    if (first.pages, second.pages) != (prepared.first_pages, prepared.second_pages):
-        # A listing page that did not fit its page would shift every number after it: print it whole.
-        log.warning("report %s: halves of %s and %s pages, %s and %s expected; printed whole", subject.key,
-                    first.pages, second.pages, prepared.first_pages, prepared.second_pages)
-        return await loop.run_in_executor(executor, jobs.print_pdf, subject.kind.value, subject.data, language)
-    merged = await loop.run_in_executor(executor, pdf.merge, [first.pdf, second.pdf])
-    return jobs.Printed(merged, first.pages + second.pages, {
-        **prepared.seconds, "halves": rendered - started, "merge": time.perf_counter() - rendered})
+    """The report's PDF, printed in a report worker."""
+    return await asyncio.get_running_loop().run_in_executor(pdf.pool(), jobs.print_pdf, subject.kind.value,
+                                                            subject.data, language)
 
 
 async def render_one(subject: Subject, extension: str, language: str = "vi") -> bytes:

@@ -79,7 +79,7 @@ def empty_fair(database) -> int:
 
 @pytest.fixture(scope="session")
 def large_fair(database, users) -> int:
-    """A fair whose booth and agreement listings run to some twenty pages: printed in two halves."""
+    """A fair whose booth and agreement listings run to some twenty pages."""
     from reports import synthetic
 
     async def make() -> int:
