@@ -52,6 +52,7 @@ def print_pdf(kind: str, data: Any, code: str) -> Printed:
     from reports import i18n as report_i18n
     from reports import listing_pdf, pdf, render
     from reports.formats import date
+    from reports.text import printable
 
     started = time.perf_counter()
     document = build(kind, data, code)
@@ -60,7 +61,7 @@ def print_pdf(kind: str, data: Any, code: str) -> Printed:
         listing = plan.listing_pages
         html = plan.html(listing_pages=(0, 0), stand_ins=True) if listing else plan.html()
         furniture = listing_pdf.Furniture(
-            f"{document.title} · {document.subject}",
+            printable(f"{document.title} · {document.subject}"),
             report_i18n.gettext("Compiled on %(day)s") % {"day": date(document.generated_on)},
             report_i18n.gettext("Page"))
     typeset = time.perf_counter()
