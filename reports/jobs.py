@@ -59,7 +59,7 @@ def print_pdf(kind: str, data: Any, code: str) -> Printed:
     with language(code):
         plan = render.PrintPlan(document)
         listing = plan.listing_pages
-        html = plan.html(listing_pages=(0, 0), stand_ins=True) if listing else plan.html()
+        html = plan.html()
         furniture = listing_pdf.Furniture(
             printable(f"{document.title} · {document.subject}"),
             report_i18n.gettext("Compiled on %(day)s") % {"day": date(document.generated_on)},

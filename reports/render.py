@@ -110,20 +110,6 @@ def preview_html(document: Document) -> Markup:
     return Markup(template.render(document=document))
 
 
-@dataclass(frozen=True)
-class PrintPart:
-    """A section in one print document: whole, or a run of its listing's pages."""
-
-    section: Section
-    listing: bool = False
-    first: int = 0  # index of the listing page it starts at
-    end: int | None = None  # index after its last listing page (None: to the end)
-
-    @property
-    def heading(self) -> bool:  # the title, the note and the anchor go with the listing's first page
-        return self.first == 0
-
-
 class PrintPlan:
     """The document typeset once, printable whole or in parts.
 
@@ -153,35 +139,15 @@ class PrintPlan:
         """Pages of the listings at the end: each starts a page, and each of its pages is one PDF page."""
         return sum(self.pages_of(s) for s in self.listings)
 
-    def html(self, front: bool = True, listing_pages: tuple[int, int] | None = None, first_page: int = 1,
-             total_pages: int | None = None, stand_ins: bool = False) -> str:
-        """The print HTML of the front part (when `front`) and of listing pages [start, end) counted over
-        all the listings. `first_page` and `total_pages` number a part that does not start the document;
-        without them WeasyPrint counts the pages itself. With `stand_ins`, each listing page after `end`
-        is an empty page, carrying the anchor of the listing that starts there: WeasyPrint then counts the
-        whole document's pages and finds each listing's page for the contents, and the empty pages are
-        left out of the PDF (the listings are drawn apart, see reports/listing_pdf.py)."""
-        start, end = listing_pages if listing_pages is not None else (0, self.listing_pages)
-        parts = [PrintPart(s) for s in self.front] if front else []
-        toc_pages: dict[str, int] = {}
-        empty_pages: list[str] = []
-        offset = 0
-        for section in self.listings:
-            count = self.pages_of(section)
-            if total_pages is not None:  # the contents give the listings' pages as numbers: they may be in another part
-                toc_pages[section.id] = total_pages - self.listing_pages + offset + 1
-            first, last = max(start - offset, 0), min(end - offset, count)
-            if first < last:
-                parts.append(PrintPart(section, listing=True, first=first, end=last))
-            if stand_ins:
-                empty_pages += [section.id if page == 0 else "" for page in range(max(end - offset, 0), count)]
-            offset += count
-        here = {p.section.id for p in parts if p.heading}
+    def html(self) -> str:
+        """The print HTML of the front part, then an empty page standing in for each listing page, carrying
+        the anchor of the listing that starts there: WeasyPrint counts the whole document's pages and finds
+        each listing's page for the contents, and the empty pages are left out of the PDF (the listings are
+        drawn apart, see reports/listing_pdf.py)."""
+        stand_ins = [section.id if page == 0 else "" for section in self.listings for page in range(self.pages_of(section))]
         template = environment(True).get_template("reports/print.html")
-        return template.render(document=self.document, parts=parts, front=front, here=here, toc_pages=toc_pages,
-                               empty_pages=empty_pages, first_page=first_page, total_pages=total_pages,
-                               printed_of=lambda t: self.printed[id(t)],
-                               fonts=typeset.FONTS_DIR.as_uri(), g=geometry())
+        return template.render(document=self.document, sections=self.front, stand_ins=stand_ins,
+                               printed_of=lambda t: self.printed[id(t)], fonts=typeset.FONTS_DIR.as_uri(), g=geometry())
 
 
 # -- typeset tables ----------------------------------------------------------------------------------------
