@@ -15,25 +15,26 @@ import datetime as dt
 import io
 import re
 import secrets
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import msgspec
-from openpyxl import load_workbook
 
 from accounts.services import Actor, record_audit
 from catalog import reference, services
 from catalog.enums import CertifyingLevel, ProducerKind
 from catalog.reference import fold
 from catalog.schemas import ImportPreview, ImportRowReport, ProducerIn, ProductIn
+from catalog.search_index import indexed_in_bulk
 from catalog.tables import ImportUpload, Producer, Product
 from core.errors import N_, Msg, ValidationFailed, render
 from core.forms import parse_struct
 from core.i18n import gettext
 from core.settings import settings
+from core.spreadsheets import xlsx_sheets
+from ocop.database import insert_many
 
 MAX_ROWS = 50_000
 UPLOAD_HOURS = 24  # an unconfirmed preview is kept this long
@@ -158,19 +159,7 @@ def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
         raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        if not content.startswith(b"PK\x03\x04"):
-            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")})
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ValidationFailed({"file": N_("This is not an Excel .xlsx file.")}) from None
-        try:
-            sheets = [
-                _sheet_from_rows(ws.title, (list(r) for r in ws.iter_rows(values_only=True)))
-                for ws in workbook.worksheets
-            ]
-        finally:
-            workbook.close()
+        sheets = [_sheet_from_rows(title, iter(rows)) for title, rows in xlsx_sheets(content)]
     elif lower.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
@@ -414,11 +403,10 @@ async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: in
             {"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)}
         )
     async with Product._meta.db.transaction():
-        if checked.producers:
-            await _insert_chunks(Producer, [
-                Producer(**services._plain(msgspec.structs.asdict(p)), search_text=services._producer_search_text(p))
-                for p in checked.producers
-            ])
+        await insert_many(Producer, [
+            {**services._plain(msgspec.structs.asdict(p)), "search_text": services._producer_search_text(p)}
+            for p in checked.producers
+        ])
         producers = await Producer.select(Producer.id, Producer.name, Producer.registration_code, Producer.province_code)
         by_key: dict[str, dict] = {}
         for row in producers:
@@ -430,17 +418,13 @@ async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: in
             producer = by_key[key]
             values = services._product_values(msgspec.structs.replace(product, producer_id=producer["id"]))
             values["code"] = values["code"] or services.new_product_code()
-            rows.append(Product(**values, province_code=producer["province_code"],
-                                search_text=services._product_search_text(product, producer["name"])))
-        await _insert_chunks(Product, rows)
+            rows.append({**values, "province_code": producer["province_code"],
+                         "search_text": services._product_search_text(product, producer["name"])})
+        async with indexed_in_bulk():
+            await insert_many(Product, rows)
         await record_audit(actor, "import", "catalog", filename[:64], None,
                            {"producers": len(checked.producers), "products": len(rows), "file": filename})
     return ImportResult(producers=len(checked.producers), products=len(rows))
-
-
-async def _insert_chunks(table, rows: list, size: int = 500) -> None:
-    for start in range(0, len(rows), size):
-        await table.insert(*rows[start : start + size])
 
 
 async def commit_upload(token: str, actor: Actor) -> ImportResult:

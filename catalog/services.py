@@ -226,16 +226,23 @@ def _search_clauses(column, q: str) -> list:
     return [column.like(f"%{word}%") for word in _search_words(q)]
 
 
-def _product_search_clauses(q: str) -> list:
+def _product_search_clauses(q: str, narrowed: bool = False) -> list:
     """Each word anywhere in the product's folded text. On SQLite the words of three letters or more go
     through the trigram index (product_search) instead of a scan; PostgreSQL's trigram index serves
-    the LIKE itself."""
+    the LIKE itself.
+
+    `narrowed`: an equality filter (province, group, stars, producer) comes with the search. Its index
+    then leads, in name order, and the matches are only tested against (the unary + keeps SQLite from
+    looking up every match by id: a common word matches half the catalogue).
+    """
     words = _search_words(q)
     indexed = [word for word in words if len(word) >= 3]
     if not indexed or not is_sqlite(Product._meta.db):
         return _search_clauses(Product.search_text, q)
     match = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
-    clauses = [WhereRaw('"product"."id" IN (SELECT rowid FROM product_search WHERE product_search MATCH {})', match)]
+    tested = "+"
+    clauses = [WhereRaw(tested + '"product"."id" IN (SELECT rowid FROM product_search WHERE product_search MATCH {})',
+                        match)]
     return clauses + [Product.search_text.like(f"%{word}%") for word in words if len(word) < 3]
 
 
@@ -439,7 +446,8 @@ def _status_clause(status: str, on: dt.date):
 
 def product_clauses(filters: ProductFilter, on: dt.date, certified_only: bool = False, producer_kind: str = "") -> list:
     """The WHERE clauses of a product filter, shared by the list, the count and the export."""
-    clauses = _product_search_clauses(filters.q)
+    narrowed = bool(filters.province or filters.group or filters.stars is not None or filters.producer_id is not None)
+    clauses = _product_search_clauses(filters.q, narrowed)
     if certified_only:  # what may be shown to the public as an OCOP product
         clauses += [Product.stars >= reference.rules().min_certified_stars,
                     Product.withdrawn_on.is_null() | (Product.withdrawn_on > on),
@@ -471,15 +479,12 @@ async def list_products(filters: ProductFilter, certified_only: bool = False, pr
     on = today()
     clauses = product_clauses(filters, on, certified_only, producer_kind)
     page, page_size = _page_bounds(filters.page, filters.page_size)
-    if filters.q.strip():
-        # A search sorts all its matches: sort their ids on the narrow listing index, then read one page.
-        ids = [r["id"] for r in await _where(Product.select(Product.id), clauses).order_by(Product.name)
-               .order_by(Product.id).limit(page_size).offset((page - 1) * page_size)]
-        found = {r["id"]: r for r in await Product.select(*_PRODUCT_COLUMNS).where(Product.id.is_in(ids))} if ids else {}
-        rows = [found[i] for i in ids if i in found]
-    else:
-        query = _where(Product.select(*_PRODUCT_COLUMNS), clauses).order_by(Product.name).order_by(Product.id)
-        rows = await query.limit(page_size).offset((page - 1) * page_size)
+    # The page's ids come from an index holding the filtered columns in name order (a search's from
+    # the narrow listing index); only the page's rows are read whole.
+    ids = [r["id"] for r in await _where(Product.select(Product.id), clauses).order_by(Product.name)
+           .order_by(Product.id).limit(page_size).offset((page - 1) * page_size)]
+    found = {r["id"]: r for r in await Product.select(*_PRODUCT_COLUMNS).where(Product.id.is_in(ids))} if ids else {}
+    rows = [found[i] for i in ids if i in found]
     total = await _where(Product.count(), clauses) if clauses else await Product.count()
     return ProductPage(items=[_product_out(r, on) for r in rows], total=total, page=page, page_size=page_size)
 

@@ -48,9 +48,9 @@ class Product(Table):
 
     producer = ForeignKey(references=Producer, index=True)
     name = Varchar(length=255)
-    group_code = Varchar(length=48, index=True)
+    group_code = Varchar(length=48)  # indexed with the list's other filters (migration 2026-11-23T17:00)
     subgroup_code = Varchar(length=64, default="")
-    stars = Integer(index=True)
+    stars = Integer()
     score = Integer()
     potential_five_star = Boolean(default=False)
     decision_code = Varchar(length=32, default="148/QĐ-TTg")
@@ -65,7 +65,7 @@ class Product(Table):
     unit = Varchar(length=64, default="")
     reference_price = BigInt(default=0)  # VND, no minor unit
     # Copied from the producer so the catalogue filters without a join.
-    province_code = Varchar(length=32, index=True)
+    province_code = Varchar(length=32)
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -17,12 +17,15 @@ import sqlite3
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from enum import Enum
 from typing import Any
 from urllib.parse import urlparse
 
+from piccolo.columns.defaults.base import Default
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 # Piccolo converts every INTEGER cell through Decimal to tolerate floats stored in integer
 # columns. This application only ever writes integers there, and that conversion was the
@@ -263,10 +266,32 @@ def prepare_sqlite_file(path: str) -> None:
         connection.close()
 
 
+def refresh_sqlite_statistics(path: str) -> None:
+    """ANALYZE on a sample of each index, so SQLite's planner knows which filter is the narrow one.
+
+    Without statistics it takes every index equality for equally selective, and a catalogue page filtered
+    by province and stars walked a third of the catalogue by stars. The sample bounds the cost (tens of
+    milliseconds on a five-million-row ledger). PostgreSQL keeps its own statistics (autovacuum).
+    """
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        connection.execute("PRAGMA analysis_limit = 1000")
+        connection.execute("ANALYZE")
+        connection.commit()
+    finally:
+        connection.close()
+
+
+async def refresh_statistics(engine: Any) -> None:
+    if is_sqlite(engine):
+        await asyncio.to_thread(refresh_sqlite_statistics, engine.path)
+
+
 async def start(engine: Any) -> None:
     """Open what the engine keeps open for the life of a worker."""
     if is_sqlite(engine):
         prepare_sqlite_file(engine.path)
+        await refresh_statistics(engine)
     else:
         await engine.start_connection_pool(min_size=2, max_size=10)
 
@@ -282,3 +307,45 @@ async def stop(engine: Any, grace_seconds: float = 10) -> None:
         except TimeoutError:
             engine.pool.terminate()
         engine.pool = None
+
+
+async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
+    """Insert plain rows (column name -> value; a column a row leaves out takes its default) in bulk.
+
+    Piccolo builds a Table object and a quoted statement fragment per row: for a 10,000-product import
+    that cost more than the database took to write the rows. Here the values are bound to one statement
+    run for every row (executemany), in the caller's transaction or one of its own.
+    """
+    engine = table._meta.db
+    if not rows:
+        return
+    if not isinstance(engine, PooledSQLiteEngine | PostgresEngine):  # Piccolo's own engine (measurements)
+        for start in range(0, len(rows), 500):
+            await table.insert(*[table(**row) for row in rows[start : start + 500]])
+        return
+    columns = [c for c in table._meta.columns if not c._meta.primary_key]
+    names = [c._meta.db_column_name for c in columns]
+    unknown = set().union(*rows) - set(names)
+    if unknown:
+        raise ValueError(f"{table._meta.tablename} has no column {', '.join(sorted(unknown))}")
+    defaults = []
+    for column in columns:
+        default = column.get_default_value()
+        defaults.append(default.python() if isinstance(default, Default) else default)
+    values = [tuple(_sql_value(row[name]) if name in row else default for name, default in zip(names, defaults,
+                                                                                                 strict=True))
+              for row in rows]
+    quoted = ", ".join(f'"{name}"' for name in names)
+    async with engine.transaction():
+        transaction = engine.current_transaction.get()
+        if isinstance(engine, PooledSQLiteEngine):
+            statement = f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+            await engine._call(transaction.connection.executemany, statement, values)
+        else:
+            marks = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+            await transaction.connection.executemany(
+                f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({marks})', values)
+
+
+def _sql_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value

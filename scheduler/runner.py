@@ -62,6 +62,14 @@ async def run_tasks() -> str:
     return f"{done} of {len(waiting)} done"
 
 
+async def _refresh_statistics() -> str:
+    from ocop import database
+    from piccolo_conf import DB
+
+    await database.refresh_statistics(DB)
+    return "planner statistics refreshed"
+
+
 class Scheduler:
     """Start it inside a running event loop; stop it on shutdown."""
 
@@ -108,6 +116,10 @@ class Scheduler:
         if self.active:
             await self._record("tasks", run_tasks)
 
+    async def statistics(self) -> None:
+        if self.active:
+            await self._record("statistics", _refresh_statistics)
+
     async def start(self) -> None:
         await self.keep_lease()
         now = dt.datetime.now(clock.VIETNAM)
@@ -115,6 +127,8 @@ class Scheduler:
         self.aps.add_job(self.dispatch, "interval", seconds=settings.dispatch_seconds, id="dispatch", next_run_time=now)
         self.aps.add_job(self.rules, "interval", minutes=settings.rules_minutes, id="rules", next_run_time=now)
         self.aps.add_job(self.tasks, "interval", minutes=5, id="tasks", next_run_time=now)
+        # Each worker analyzed the database when it started; data grows since (imports, a season's sales).
+        self.aps.add_job(self.statistics, "interval", hours=6, id="statistics")
         self.aps.start()
 
     async def stop(self) -> None:

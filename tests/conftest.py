@@ -28,6 +28,10 @@ os.environ["OCOP_UPLOADS_DIR"] = str(_WORKDIR / "uploads")
 os.environ["OCOP_OUTBOX_DIR"] = str(_WORKDIR / "outbox")
 os.environ["OCOP_SCHEDULER_IN_WEB"] = "0"  # scheduler tests start their own
 os.environ["OCOP_PUBLIC_VERSION_SECONDS"] = "0"  # public pages see each write at once, not up to a second later
+# The product counts days in Vietnam: tests that write "today" must mean the same day, also between
+# 17:00 and 24:00 UTC, when a machine on UTC is still on yesterday.
+os.environ["TZ"] = "Asia/Ho_Chi_Minh"
+time.tzset()
 
 PASSWORDS = {
     "admin": "test-admin-pass",

@@ -104,6 +104,43 @@ def test_clean_workbook_is_committed_in_full(login):
     assert again.status_code == 422  # a preview commits once
 
 
+def test_imported_products_are_searchable_and_so_are_products_created_after(login):
+    from tests.conftest import product_payload
+
+    client = login("organizer")
+    tag = unique()
+    code = unique("MST")
+    producers = [[f"HTX Nấm {tag}", "HTX", code, "Lâm Đồng", "", ""]]
+    products = [[f"Nấm linh chi {tag} {i}", "", code, "food", "", 4, 75, f"{tag}-{i}", "2025-01-15", "hộp", 90000]
+                for i in range(30)]
+    preview = _upload(client, workbook(producers, products))
+    token = re.search(r"/catalog/import/([\w-]+)/commit", preview.text).group(1)
+    assert client.form(f"/catalog/import/{token}/commit", {}).status_code == 200
+    found = client.get("/api/v1/products", params={"q": f"linh chi {tag}", "page_size": 50}).json()
+    assert found["total"] == 30
+    assert client.get("/api/v1/products", params={"q": f"{tag} 17"}).json()["total"] == 1
+    # the index is fed row by row again after the import
+    producer = client.get("/api/v1/producers", params={"q": tag}).json()["items"][0]["id"]
+    created = client.api("POST", "/api/v1/products", product_payload(producer, name=f"Trà nấm {tag}"))
+    assert created.status_code == 201, created.text
+    assert client.get("/api/v1/products", params={"q": f"tra nam {tag}"}).json()["total"] == 1
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_unread(login):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 20)
+            for _ in range(257):
+                member.write(block)
+    assert len(buffer.getvalue()) < 2 * 1024 * 1024
+    response = _upload(login("organizer"), buffer.getvalue())
+    assert response.status_code == 422 and "256 MB" in response.text
+
+
 def test_csv_with_products_for_known_producers(login, producer_id):
     from catalog.tables import Producer
 
