@@ -186,6 +186,7 @@ async def prepare(products_to_import: int, catalogue: int) -> dict:
     try:
         figures = await measure_import(products_to_import)
         await seed_catalogue(catalogue)
+        await database.refresh_statistics(DB)  # as the scheduler or autovacuum would after a bulk load
     finally:
         await database.stop(DB)
     return figures

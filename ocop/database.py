@@ -271,7 +271,7 @@ def refresh_sqlite_statistics(path: str) -> None:
 
     Without statistics it takes every index equality for equally selective, and a catalogue page filtered
     by province and stars walked a third of the catalogue by stars. The sample bounds the cost (tens of
-    milliseconds on a five-million-row ledger). PostgreSQL keeps its own statistics (autovacuum).
+    milliseconds on a five-million-row ledger).
     """
     connection = sqlite3.connect(path, timeout=30)
     try:
@@ -283,8 +283,11 @@ def refresh_sqlite_statistics(path: str) -> None:
 
 
 async def refresh_statistics(engine: Any) -> None:
+    """The planner's statistics brought up to date (after bulk loads; the scheduler runs it every 6 hours)."""
     if is_sqlite(engine):
         await asyncio.to_thread(refresh_sqlite_statistics, engine.path)
+    else:  # autovacuum analyzes too, but only once enough rows changed and it gets round to it
+        await engine.run_ddl("ANALYZE")
 
 
 async def start(engine: Any) -> None:
