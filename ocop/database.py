@@ -16,6 +16,7 @@ import os
 import sqlite3
 import threading
 import weakref
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
 from typing import Any
@@ -189,14 +190,19 @@ class PooledSQLiteEngine(SQLiteEngine):
         finally:
             cursor.close()
 
-    async def _run_read(self, query: str, args: list) -> list[dict]:
+    @staticmethod
+    def _fetch_tuples(connection: sqlite3.Connection, query: str, args: list) -> list[tuple]:
+        return connection.execute(query, args).fetchall()
+
+    async def _run_read(self, query: str, args: list, fetch=None) -> list:
+        fetch = fetch or self._fetch
         connections = self._loop_connections()
         async with connections.reader_slots:
             connection = connections.idle_readers.pop() if connections.idle_readers else None
             if connection is None:
                 connection = await self._call(self._open)
             try:
-                return await self._call(self._fetch, connection, query, args)
+                return await self._call(fetch, connection, query, args)
             finally:
                 connections.idle_readers.append(connection)
 
@@ -235,6 +241,26 @@ class PooledSQLiteEngine(SQLiteEngine):
         return PooledSQLiteTransaction(
             engine=self, transaction_type=TransactionType.immediate, allow_nested=allow_nested
         )
+
+
+async def fetch_tuples(engine: Any, sql: str, *args: Any) -> list[Sequence]:
+    """Rows as tuples (`{}` placeholders), for reads of thousands of rows where a dict per row costs
+    more than the query. On SQLite, columns selected as expressions (`quantity + 0`) also skip the
+    per-cell type converters Piccolo registers, which cost a third of a 5,000-row read."""
+    querystring = QueryString(sql, *args)
+    query, query_args = querystring.compile_string(engine_type=engine.engine_type)
+    transaction = engine.current_transaction.get()
+    if isinstance(engine, PooledSQLiteEngine):
+        if transaction is not None:
+            return await engine._call(engine._fetch_tuples, transaction.connection, query, query_args)
+        return await engine._run_read(query, query_args, engine._fetch_tuples)
+    if isinstance(engine, PostgresEngine):
+        if transaction is not None:
+            return await transaction.connection.fetch(query, *query_args)
+        if engine.pool is not None:
+            async with engine.pool.acquire() as connection:
+                return await connection.fetch(query, *query_args)
+    return [tuple(row.values()) for row in await engine.run_querystring(querystring)]
 
 
 def engine_from_url(url: str | None):

@@ -19,6 +19,7 @@ from catalog.reference import fold
 from catalog.services import today
 from catalog.tables import Product
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
+from ocop.database import fetch_tuples
 from salespoints import ledger
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
 from salespoints.schemas import (
@@ -485,9 +486,10 @@ def stop_writer() -> None:
 # -- reading -------------------------------------------------------------------------------------
 
 
+# Columns as expressions (`+ 0`, `|| ''`): plain values, without SQLite's per-cell converters.
 _BALANCES = (
-    "SELECT b.product AS product_id, p.name AS product_name, b.lot_code, b.lot_expiry, b.quantity, "
-    "a.reorder_threshold, a.selling_price "
+    "SELECT b.product + 0, p.name || '', b.lot_code || '', b.lot_expiry || '', b.quantity + 0, "
+    "a.reorder_threshold + 0, a.selling_price + 0 "
     "FROM stock_balance b JOIN product p ON p.id = b.product "
     "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
     "WHERE b.point = {} AND b.quantity <> 0"
@@ -496,20 +498,18 @@ _BALANCES = (
 
 async def balances(point_id: int) -> list[BalanceOut]:
     """On-hand stock of a point per product and lot, flagged low when the product's total is at
-    or under its reorder threshold. One query, totals and order in Python: a point may carry
-    thousands of products and the database would sort them through a temporary tree."""
-    rows = await StockBalance.raw(_BALANCES, point_id)
+    or under its reorder threshold. One query read as tuples, totals and order in Python: a point
+    may carry thousands of products and the database would sort them through a temporary tree."""
+    rows = await fetch_tuples(StockBalance._meta.db, _BALANCES, point_id)
     totals: dict[int, int] = {}
-    for r in rows:
-        totals[r["product_id"]] = totals.get(r["product_id"], 0) + r["quantity"]
-    rows.sort(key=lambda r: (r["product_name"], r["product_id"], r["lot_code"]))
+    for product, _, _, _, quantity, *_ in rows:
+        totals[product] = totals.get(product, 0) + quantity
+    rows = sorted(rows, key=lambda r: (r[1], r[0], r[2]))
     return [
-        BalanceOut(
-            product_id=r["product_id"], product_name=r["product_name"], lot_code=r["lot_code"],
-            lot_expiry=_as_date(r["lot_expiry"]), quantity=r["quantity"], reorder_threshold=r["reorder_threshold"] or 0,
-            selling_price=r["selling_price"] or 0, low=totals[r["product_id"]] <= (r["reorder_threshold"] or 0),
-        )
-        for r in rows
+        BalanceOut(product_id=product, product_name=name, lot_code=lot, quantity=quantity,
+                   lot_expiry=dt.date.fromisoformat(expiry) if expiry else None,
+                   reorder_threshold=threshold or 0, selling_price=price or 0, low=totals[product] <= (threshold or 0))
+        for product, name, lot, expiry, quantity, threshold, price in rows
     ]
 
 
