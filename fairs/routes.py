@@ -13,7 +13,7 @@ from litestar.response import Redirect, Response, Template
 from accounts.guards import current_actor, require_login
 from catalog.routes import optional_int
 from catalog.tables import Producer, Product
-from core.errors import N_, DomainError, ValidationFailed
+from core.errors import N_, DomainError, NotFound, ValidationFailed
 from core.forms import parse_struct
 from core.settings import settings
 from core.spreadsheets import read_table
@@ -39,7 +39,7 @@ from fairs.schemas import (
     ZoneIn,
     ZoneOut,
 )
-from fairs.services.common import is_organizer
+from fairs.services.common import ensure_organizer, is_organizer
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
@@ -332,6 +332,18 @@ class FairPages(Controller):
             context = await self._plan_context(request, fair_id, error.errors, "import")
             return Template(template_name="fairs/plan.html", context=context, status_code=422)
         return Redirect(f"/fairs/{fair_id}/plan")
+
+    @get("/{fair_id:int}/booths/{booth_id:int}/edit")
+    async def booth_form(self, request: Request, fair_id: int, booth_id: int) -> Template:
+        """One booth's edit form, fetched by the plan page when its "Edit" is opened."""
+        ensure_organizer(current_actor(request))
+        plan = await services.floor_plan(fair_id)
+        booth = next((b for b in plan.booths if b.id == booth_id), None)
+        if booth is None:
+            raise NotFound(N_("This booth does not exist."))
+        return Template(template_name="fairs/_booth_form.html", context={
+            "fair": await services.get_fair(fair_id), "b": booth, "errors": {}, "form": "", "values": {},
+            "zone_options": [(z.id, f"{z.code} · {z.name}") for z in plan.zones]})
 
     @post("/{fair_id:int}/booths/{booth_id:int}")
     async def update_booth(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:

@@ -54,7 +54,7 @@ def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(org
         assert organizer.get(f"/fairs/{fair_id}{page}").status_code == 200, page
 
 
-def test_an_organizer_builds_a_plan_with_the_page_forms(organizer):
+def test_an_organizer_builds_a_plan_with_the_page_forms(organizer, login):
     from tests.fairs.conftest import fair_payload
 
     created = organizer.form("/fairs/new", fair_payload(starts_on="01/03/2027", ends_on="05/03/2027"))
@@ -81,10 +81,17 @@ def test_an_organizer_builds_a_plan_with_the_page_forms(organizer):
         "zone_id": zone_id, "code": "A03", "x": target["x"] + 1.5, "y": target["y"], "width": 3, "depth": 3,
         "kind": "premium", "price": 0})
     assert overlap.status_code == 422 and "A03" in overlap.text
+    assert f'id="b{target["id"]}-f-code"' in overlap.text  # the refused booth's form is shown inline, open
     assert next(b for b in organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"]
                 if b["id"] == target["id"])["x"] == target["x"]
     page = organizer.get(f"/fairs/{fair_id}/plan")
     assert page.status_code == 200 and 'data-code="A03"' in page.text
+    # Each booth's edit form is fetched when opened, not sent with the page.
+    assert f'id="b{target["id"]}-f-code"' not in page.text and f"/booths/{target['id']}/edit" in page.text
+    form = organizer.get(f"/fairs/{fair_id}/booths/{target['id']}/edit")
+    assert form.status_code == 200 and f'id="b{target["id"]}-f-code"' in form.text and 'value="A03"' in form.text
+    assert login("viewer").get(f"/fairs/{fair_id}/booths/{target['id']}/edit").status_code == 403
+    assert organizer.get(f"/fairs/{fair_id}/booths/999999/edit").status_code == 404
 
 
 def test_publishing_writes_one_notification_per_exhibitor_user_once(organizer, login, make_fair, users):

@@ -1,0 +1,262 @@
+"""Mixed load on the whole product, at rising concurrency until p99 passes 200 ms.
+
+    python bench/load.py [--seconds 8] [--postgres postgresql://…]
+
+On the demo programme (loaded into a fresh database), wrk sends a mix of what a working day
+looks like, each request as the user who makes it:
+  counter sales (the demo manager, POST one movement with an Idempotency-Key)   45 %
+  stock queries (the manager, a point's balances)                               25 %
+  the floor-plan page of the running fair (the organizer)                       15 %
+  agreement entry (the organizer, POST a two-line agreement)                    10 %
+  the outcome-report preview of the running fair (the organizer)                 5 %
+Concurrency doubles from 1 connection to 64; a step runs `--seconds`, and the run stops at the
+first step whose p99 is over 200 ms. Sustained = the best requests/s among the steps under it.
+Done for 1 and 2 uvicorn workers on SQLite, and on PostgreSQL too when --postgres is given (its
+public schema is dropped first). Bounded: at most 7 steps × 2 worker counts × 2 engines.
+Prints a table, then one JSON line of the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-load-"))
+os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+
+import httpx  # noqa: E402
+
+P99_LIMIT_MS = 200
+CONCURRENCY = (1, 2, 4, 8, 16, 32, 64)
+MIX = (("sale", 45), ("stock", 25), ("plan", 15), ("agreement", 10), ("report", 5))
+
+WRK_SCRIPT = """
+local counter = 0
+local tag = "%(tag)s"
+local products = {%(products)s}
+local manager = {["Cookie"] = "%(manager_cookie)s", ["x-csrftoken"] = "%(manager_csrf)s", ["Content-Type"] = "application/json"}
+local organizer = {["Cookie"] = "%(organizer_cookie)s", ["x-csrftoken"] = "%(organizer_csrf)s", ["Content-Type"] = "application/json"}
+local organizer_page = {["Cookie"] = "%(organizer_cookie)s"}
+local manager_get = {["Cookie"] = "%(manager_cookie)s"}
+local agreement = '%(agreement)s'
+local mix = {%(mix)s}
+local thread_id = 0
+function setup(thread)
+  thread:set("id", math.random(1, 1000000000))
+end
+function init(args)
+  thread_id = id or math.random(1, 1000000000)
+  math.randomseed(thread_id)
+end
+request = function()
+  counter = counter + 1
+  local pick = math.random(1, 100)
+  local kind = mix[pick]
+  if kind == "sale" then
+    local product = products[math.random(1, #products)]
+    manager["Idempotency-Key"] = tag .. "-" .. thread_id .. "-" .. counter
+    return wrk.format("POST", "%(movements)s", manager, '{"product_id":' .. product .. ',"kind":"sale","quantity":1}')
+  elseif kind == "stock" then
+    return wrk.format("GET", "%(balances)s", manager_get, nil)
+  elseif kind == "plan" then
+    return wrk.format("GET", "%(plan)s", organizer_page, nil)
+  elseif kind == "agreement" then
+    return wrk.format("POST", "/api/v1/agreements", organizer, agreement)
+  else
+    return wrk.format("GET", "%(report)s", organizer_page, nil)
+  end
+end
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def prepare(url: str) -> None:
+    """A fresh database with the demo programme."""
+    os.environ["DATABASE_URL"] = url
+    from ocop import database
+    from ocop.cli import migrate
+    from ocop.demo import load_demo
+    from piccolo_conf import DB
+
+    if url.startswith("postgres"):
+        import asyncpg
+
+        connection = await asyncpg.connect(url)
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection.close()
+    await migrate()
+    await database.start(DB)
+    try:
+        await load_demo()
+        await database.refresh_statistics(DB)
+    finally:
+        await database.stop(DB)
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0",
+                       "OCOP_SECRET_FILE": str(WORKDIR / "secret")},
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def log_in(base: str, username: str, password: str) -> tuple[httpx.Client, str, str]:
+    client = httpx.Client(base_url=base, timeout=60)
+    client.get("/login")
+    token = client.cookies.get("ocop_csrftoken")
+    response = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
+    assert response.status_code == 302, response.text[:300]
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return client, cookie, token
+
+
+def targets(base: str) -> dict:
+    """What the mix works on, found through the product's own API, with stock received for the sales."""
+    manager, manager_cookie, manager_csrf = log_in(base, "manager", "ocop-manager-demo")
+    organizer, organizer_cookie, organizer_csrf = log_in(base, "organizer", "ocop-organizer-demo")
+    points = manager.get("/api/v1/salespoints").json()
+    point = points[0]["id"]
+    on_hand = manager.get(f"/api/v1/salespoints/{point}/balances").json()
+    products = sorted({row["product_id"] for row in on_hand})[:60]
+    receipts = [{"product_id": p, "kind": "receipt", "quantity": 100_000, "idempotency_key": f"load-{p}"} for p in products]
+    response = manager.post(f"/api/v1/salespoints/{point}/movements/batch", json={"movements": receipts},
+                            headers={"x-csrftoken": manager_csrf})
+    assert response.status_code == 201, response.text[:500]
+    fairs = organizer.get("/api/v1/fairs").json()
+    fairs = fairs["items"] if isinstance(fairs, dict) else fairs
+    running = next(f for f in fairs if f["status"] == "running")["id"]
+    catalogue = organizer.get("/api/v1/products", params={"status": "valid", "page_size": 2}).json()["items"]
+    buyer = organizer.get("/api/v1/buyers").json()
+    buyer = (buyer["items"] if isinstance(buyer, dict) else buyer)[0]["id"]
+    today = time.strftime("%Y-%m-%d")
+    agreement = {
+        "buyer_id": buyer, "producer_ids": [catalogue[0]["producer_id"]], "signed_on": today, "kind": "offtake",
+        "lines": [{"product_id": catalogue[0]["id"], "quantity": 100, "unit": "hộp", "unit_price": 50_000}],
+        "signatories": [{"party": "buyer", "name": "Nguyễn Văn An", "title": "Giám đốc"},
+                        {"party": "producer", "name": "Lò Thị Mai", "title": "Chủ nhiệm HTX"}],
+    }
+    check = organizer.post("/api/v1/agreements", json=agreement, headers={"x-csrftoken": organizer_csrf})
+    assert check.status_code == 201, check.text[:500]
+    for path in (f"/fairs/{running}/plan", f"/fairs/{running}/reports/outcome"):
+        assert organizer.get(path).status_code == 200, path
+    return {
+        "products": products, "manager_cookie": manager_cookie, "manager_csrf": manager_csrf,
+        "organizer_cookie": organizer_cookie, "organizer_csrf": organizer_csrf,
+        "movements": f"/api/v1/salespoints/{point}/movements", "balances": f"/api/v1/salespoints/{point}/balances",
+        "plan": f"/fairs/{running}/plan", "report": f"/fairs/{running}/reports/outcome",
+        "agreement": json.dumps(agreement, ensure_ascii=False),
+    }
+
+
+def run_step(base: str, found: dict, connections: int, seconds: int) -> dict:
+    mix = []
+    for kind, weight in MIX:
+        mix += [kind] * weight
+    script = WORKDIR / f"load-{random.randrange(10**9)}.lua"
+    script.write_text(WRK_SCRIPT % {
+        **found, "tag": f"l{random.randrange(10**9)}", "products": ",".join(map(str, found["products"])),
+        "mix": ",".join(f'"{k}"' for k in mix), "agreement": found["agreement"].replace("'", "\\'"),
+    })
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
+               base]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def latency(label: str) -> float:
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {"connections": connections, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50_ms": latency("50"), "p99_ms": latency("99"), "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "socket_errors": sum(map(int, errors.groups())) if errors else 0}
+
+
+def ramp(url: str, workers: int, seconds: int) -> dict:
+    process, base = start_server(url, workers)
+    try:
+        found = targets(base)
+        run_step(base, found, 4, 2)  # warm-up: templates, caches, every worker's connections
+        steps = []
+        for connections in CONCURRENCY:
+            step = run_step(base, found, connections, seconds)
+            steps.append(step)
+            print(f"  {workers} worker(s) {connections:>3} conns  {step['rps']:>7.0f} req/s  p50 {step['p50_ms']:6.1f} ms  "
+                  f"p99 {step['p99_ms']:7.1f} ms  non-2xx {step['non_2xx']}  socket errors {step['socket_errors']}",
+                  flush=True)
+            if step["p99_ms"] > P99_LIMIT_MS:
+                break
+    finally:
+        process.terminate()
+        process.wait()
+    under = [s for s in steps if s["p99_ms"] <= P99_LIMIT_MS]
+    best = max(under, key=lambda s: s["rps"]) if under else None
+    broke = next((s for s in steps if s["p99_ms"] > P99_LIMIT_MS), None)
+    return {"sustained_rps": round(best["rps"]) if best else 0, "at_connections": best["connections"] if best else 0,
+            "p99_ms_there": best["p99_ms"] if best else None, "broke_at_connections": broke["connections"] if broke else None,
+            "errors": sum(s["non_2xx"] + s["socket_errors"] for s in steps)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--postgres", default="", help="a PostgreSQL URL whose database may be emptied")
+    args = parser.parse_args()
+    engines = {"sqlite": f"sqlite:///{WORKDIR / 'load.db'}"}
+    if args.postgres:
+        engines["postgresql"] = args.postgres
+    figures = {}
+    print(f"mixed load, wrk, {os.cpu_count()} cores, {args.seconds} s a step, stop at p99 > {P99_LIMIT_MS} ms")
+    print("mix: " + ", ".join(f"{kind} {weight} %" for kind, weight in MIX))
+    for engine, url in engines.items():
+        started = time.perf_counter()
+        asyncio.run(prepare(url))
+        print(f"{engine}: demo loaded in {time.perf_counter() - started:.0f} s")
+        for workers in (1, 2):
+            result = ramp(url, workers, args.seconds)
+            figures[f"{engine}_{workers}w"] = result
+            broke = result["broke_at_connections"]
+            print(f"{engine}, {workers} worker(s): sustained {result['sustained_rps']} req/s at {result['at_connections']} "
+                  f"connections (p99 {result['p99_ms_there']} ms); "
+                  + (f"p99 over {P99_LIMIT_MS} ms at {broke} connections" if broke else "never over the limit up to 64"))
+    flat = {}
+    for key, result in figures.items():
+        flat[f"{key}_sustained_rps"] = result["sustained_rps"]
+        flat[f"{key}_at_connections"] = result["at_connections"]
+        flat[f"{key}_broke_at_connections"] = result["broke_at_connections"]
+        flat[f"{key}_errors"] = result["errors"]
+    print(json.dumps(flat))
+
+
+if __name__ == "__main__":
+    main()
