@@ -1,4 +1,4 @@
-"""The `ocop` command: serve, migrate, demo, createuser, import, stock, scheduler."""
+"""The `ocop` command: serve, migrate, demo, createuser, import, stock, scheduler, backup, restore."""
 
 from __future__ import annotations
 
@@ -124,6 +124,20 @@ def main(argv: list[str] | None = None) -> None:
                        help="rebuild: recompute balances from the ledger, report differences; "
                             "snapshot: write down each point's stock at every past month start (speeds up 'stock as of')")
     commands.add_parser("scheduler", help="run the reminder scheduler alone (one of any number becomes active)")
+    backup = commands.add_parser(
+        "backup", help="back up the database in DATABASE_URL to a file (safe while the server runs)",
+        description="Back up the database in DATABASE_URL to PATH while the server may keep running. SQLite: a copy "
+                    "of the file made with SQLite's online backup API. PostgreSQL: pg_dump in its custom format, from "
+                    "the newest /usr/lib/postgresql/*/bin (or OCOP_PG_BIN). Uploaded files are not included.")
+    backup.add_argument("path", type=Path, help="the backup file to write (replaced only once the new one is complete)")
+    restore = commands.add_parser(
+        "restore", help="replace the database in DATABASE_URL with a backup (stop the server first)",
+        description="Replace the database in DATABASE_URL with the backup in PATH. Stop the server and the scheduler "
+                    "first: a SQLite database another process has open is refused. SQLite: the backup is copied beside "
+                    "the database and renamed over it. PostgreSQL: pg_restore --clean --if-exists in one transaction.")
+    restore.add_argument("path", type=Path, help="a file written by 'ocop backup'")
+    restore.add_argument("--force", action="store_true",
+                         help="PostgreSQL only: restore although other sessions are connected to the database")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -147,6 +161,16 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_with_database(_rebuild_stock))
     elif args.command == "stock":
         asyncio.run(_with_database(_snapshot_stock))
+    elif args.command in ("backup", "restore"):
+        from ocop import backup as backups
+
+        try:
+            if args.command == "backup":
+                print(backups.backup(args.path))
+            else:
+                print(backups.restore(args.path, force=args.force))
+        except backups.BackupError as error:
+            raise SystemExit(f"ocop {args.command}: {error}") from None
     elif args.command == "scheduler":
         import logging
 
