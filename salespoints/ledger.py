@@ -11,7 +11,9 @@ transfer, a batch of 10,000, the corrections of a count). For each movement of a
 
 On SQLite every unit goes through one writer thread per process that commits many units in
 one transaction (group commit) and answers each caller only after COMMIT: the same durability
-as a transaction per request at a fraction of the cost. Each unit sits in a SAVEPOINT, so a
+as a transaction per request at a fraction of the cost. That durability is WAL's with
+synchronous=NORMAL: a killed process loses nothing acknowledged (tests/hardening kills the
+server mid-stream), a power cut or an operating-system crash may lose the last commits. Each unit sits in a SAVEPOINT, so a
 refused unit does not disturb the others in the group. On PostgreSQL each unit is a plain
 transaction on the pool; the conditional UPDATE takes the row lock.
 """
