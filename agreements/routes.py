@@ -14,7 +14,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from accounts.guards import current_actor, require_login
+from accounts.enums import Role
+from accounts.guards import current_actor, require_roles
 from accounts.services import SYSTEM, audit_trail
 from agreements import importing, printing, services
 from agreements.enums import TRANSITIONS, AgreementStatus
@@ -40,6 +41,14 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 _ID = re.compile(r"\[#(\d+)\]\s*$")
 CEREMONY_LINES = 4
+# Who reads agreements (a producer only those it is party to, see services.ensure_can_see); sales-point
+# managers have no part in them.
+require_reader = require_roles(Role.organizer, Role.viewer, Role.producer)
+# Who reads the figures across every agreement: they name each producer's and buyer's committed value.
+SUMMARY_READERS = (Role.admin, Role.organizer, Role.viewer)
+require_summary_reader = require_roles(Role.organizer, Role.viewer)
+# Entering and importing agreements is the organizers' work, and their pages show other agreements.
+require_editor = require_roles(Role.organizer)
 
 
 def _picked(value: Any) -> int | None:
@@ -59,7 +68,7 @@ async def _upload(upload: Any) -> tuple[str, bytes]:
 
 class AgreementApi(Controller):
     path = "/api/v1/agreements"
-    guards = [require_login]
+    guards = [require_reader]
     tags = ["agreements"]
 
     @get("/")
@@ -75,7 +84,7 @@ class AgreementApi(Controller):
         actor = current_actor(request)
         return await services.get_agreement(await services.create_agreement(data, actor), actor)
 
-    @get("/summary")
+    @get("/summary", guards=[require_summary_reader])
     async def summary(self, request: Request, fair_id: int | None = None) -> FairSummary:
         return await services.fair_summary(fair_id)
 
@@ -109,7 +118,7 @@ class AgreementApi(Controller):
         done_on = parse_date(data["done_on"]) if data.get("done_on") else None
         await services.mark_milestone(agreement_id, milestone_id, done_on, current_actor(request))
 
-    @post("/import")
+    @post("/import", guards=[require_editor])
     async def import_preview(self, request: Request, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
         preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
@@ -117,14 +126,14 @@ class AgreementApi(Controller):
         return {**msgspec.to_builtins(preview), "problems": {
             number: [render(message, i18n.gettext) for message in messages] for number, messages in preview.problems.items()}}
 
-    @post("/import/{token:str}/commit")
+    @post("/import/{token:str}/commit", guards=[require_editor])
     async def import_commit(self, request: Request, token: str, data: dict[str, str]) -> dict:
         return {"imported": await importing.commit(token, data, current_actor(request))}
 
 
 class AgreementPages(Controller):
     path = "/agreements"
-    guards = [require_login]
+    guards = [require_reader]
     include_in_schema = False
 
     @get("/")
@@ -138,17 +147,18 @@ class AgreementPages(Controller):
         actor = current_actor(request)
         return Template(template_name="agreements/list.html", context={
             "page": await services.list_agreements(filters, actor), "filters": filters,
-            "summary": await services.fair_summary(filters.fair_id), "fairs": await _fairs(), "query": request.url.query,
+            "summary": await services.fair_summary(filters.fair_id) if actor.role in SUMMARY_READERS else None,
+            "fairs": await _fairs(), "query": request.url.query,
             "can_edit": is_organizer(actor)})
 
     # -- entry: the full form and the ceremony page
 
-    @get("/new")
+    @get("/new", guards=[require_editor])
     async def new(self, request: Request, fair_id: int | None = None) -> Template:
         return Template(template_name="agreements/edit.html",
                         context=await _entry_context(None, {"fair_id": fair_id, "signed_on": today()}, {}))
 
-    @post("/new")
+    @post("/new", guards=[require_editor])
     async def create(self, request: Request) -> Template | Redirect:
         form = await request.form()
         values = _entry_values(form)
@@ -159,13 +169,13 @@ class AgreementPages(Controller):
                             context=await _entry_context(None, values, error.errors))
         return Redirect(f"/agreements/{agreement_id}")
 
-    @get("/ceremony")
+    @get("/ceremony", guards=[require_editor])
     async def ceremony(self, request: Request, fair_id: int | None = None, saved: str = "") -> Template:
         """Keyboard-first entry during a signing ceremony: save and next, running totals on screen."""
         return Template(template_name="agreements/ceremony.html", context=await _ceremony_context(
             fair_id, {"fair_id": fair_id, "signed_on": today().strftime("%d/%m/%Y")}, {}, saved))
 
-    @post("/ceremony")
+    @post("/ceremony", guards=[require_editor])
     async def ceremony_save(self, request: Request) -> Template | Redirect:
         form = await request.form()
         values = _entry_values(form)
@@ -263,12 +273,12 @@ class AgreementPages(Controller):
 
     # -- import
 
-    @get("/import")
+    @get("/import", guards=[require_editor])
     async def import_form(self) -> Template:
         return Template(template_name="agreements/import.html", context={"fairs": await _fairs(), "errors": {},
                                                                          "preview": None})
 
-    @post("/import")
+    @post("/import", guards=[require_editor])
     async def import_preview(self, request: Request, data: Upload) -> Template:
         try:
             filename, content = await _upload(data.get("file"))
@@ -279,7 +289,7 @@ class AgreementPages(Controller):
         return Template(template_name="agreements/import.html", context={"fairs": await _fairs(), "errors": {},
                                                                          "preview": preview})
 
-    @post("/import/{token:str}/commit")
+    @post("/import/{token:str}/commit", guards=[require_editor])
     async def import_commit(self, request: Request, token: str, data: Form) -> Template | Redirect:
         choices = {k: str(v) for k, v in data.items() if k.startswith(("buyer:", "producer:"))}
         try:

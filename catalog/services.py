@@ -159,6 +159,7 @@ async def create_producer(data: ProducerIn, actor: Actor) -> int:
 
 async def update_producer(producer_id: int, data: ProducerIn, actor: Actor) -> None:
     """Updates a producer and the province copied onto its products; audited with before/after."""
+    _check_id(producer_id, N_("This producer does not exist."))  # before any query compares with it
     errors = producer_errors(data)
     if data.registration_code and await Producer.exists().where(
         (Producer.registration_code == data.registration_code) & (Producer.id != producer_id)
@@ -337,14 +338,16 @@ def _product_search_text(data: ProductIn, producer_name: str) -> str:
     return fold(" ".join([data.name, producer_name, data.certificate_number or "", data.barcode]))
 
 
-async def _product_conflicts(data: ProductIn, product_id: int | None) -> dict[str, Any]:
+async def _product_conflicts(data: ProductIn, product_id: int | None, invalid: dict[str, Any]) -> dict[str, Any]:
+    """Numbers another product already uses; a number already `invalid` (a NUL in it, say, which
+    PostgreSQL would refuse to compare) is not looked up."""
     errors: dict[str, Any] = {}
     not_self = (Product.id != product_id) if product_id else None
-    if data.certificate_number:
+    if data.certificate_number and "certificate_number" not in invalid:
         clause = Product.certificate_number == data.certificate_number
         if await Product.exists().where(clause & not_self if not_self is not None else clause):
             errors["certificate_number"] = N_("This certificate number is already used by another product.")
-    if data.code:
+    if data.code and "code" not in invalid:
         clause = Product.code == data.code
         if await Product.exists().where(clause & not_self if not_self is not None else clause):
             errors["code"] = N_("This QR code value is already used by another product.")
@@ -370,7 +373,7 @@ async def create_product(data: ProductIn, actor: Actor) -> int:
     producer = await _producer_row(data.producer_id)
     if producer is None:
         errors["producer_id"] = N_("This producer does not exist.")
-    errors.update(await _product_conflicts(data, None))
+    errors.update(await _product_conflicts(data, None, errors))
     if errors:
         raise ValidationFailed(errors)
     if not data.code:
@@ -389,12 +392,13 @@ async def create_product(data: ProductIn, actor: Actor) -> int:
 
 async def update_product(product_id: int, data: ProductIn, actor: Actor) -> None:
     """Updates a product; the QR code value is kept when none is given. Audited with before/after."""
+    _check_id(product_id, N_("This product does not exist."))  # before any query compares with it
     data = normalised_product(data)
     errors = product_errors(data)
     producer = await _producer_row(data.producer_id)
     if producer is None:
         errors["producer_id"] = N_("This producer does not exist.")
-    errors.update(await _product_conflicts(data, product_id))
+    errors.update(await _product_conflicts(data, product_id, errors))
     if errors:
         raise ValidationFailed(errors)
     values = _product_values(data)
@@ -530,6 +534,7 @@ async def create_buyer(data: BuyerIn, actor: Actor) -> int:
 
 
 async def update_buyer(buyer_id: int, data: BuyerIn, actor: Actor) -> None:
+    _check_id(buyer_id, N_("This buyer does not exist."))  # before any query compares with it
     errors = buyer_errors(data)
     if errors:
         raise ValidationFailed(errors)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import msgspec
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
 
 def N_(message: str) -> str:
     """Marks a string for extraction into the message catalogues without translating it."""
@@ -35,6 +39,15 @@ class Msg:
 
 def render(message: str | Msg, gettext: Callable[[str], str] = lambda s: s) -> str:
     return message.render(gettext) if isinstance(message, Msg) else gettext(message)
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """The body of every error the JSON API answers (RFC 9457 problem details, the members it uses):
+    `errors` maps each field to what is wrong with it, when the fault lies in fields."""
+
+    status: int
+    title: str
+    errors: dict[str, str] | None = None
 
 
 class DomainError(Exception):

@@ -1,39 +1,76 @@
-"""Security headers on every response: set once on the app (cheap), and on piccolo-admin's mount
-with a looser CSP, since its Vue pages need inline code."""
+"""Security headers on every response, set in one place: a `before_send` hook of the application sees
+the start of every response it sends — pages, the API, static files, errors, redirects and the
+piccolo-admin mount — and adds what the response does not already carry.
+
+The pages' policy allows nothing inline: scripts and styles come from /static (htmx is told not to
+inject its indicator <style>, see layout.html), the floor plan and the report charts are SVG with
+presentation attributes only, and the product page's JSON-LD is a data block, which browsers do not
+execute and CSP does not govern. Two places are looser, each for a reason given beside its policy."""
 
 from __future__ import annotations
 
-from litestar import Response
-from litestar.datastructures import MutableScopeHeaders, ResponseHeader
-from litestar.types import Message, Send
+import re
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import Message, Scope, Send
 
 _COMMON = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "same-origin",
+    "referrer-policy": "same-origin",  # stricter than strict-origin-when-cross-origin: no referrer leaves the site
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(self), microphone=(), geolocation=(), payment=(), usb=()",  # the counter scans with the camera
 }
-_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
-_ADMIN_CSP = "default-src 'self' 'unsafe-inline' 'unsafe-eval' data:; frame-ancestors 'none'"
-
-HEADERS = {**_COMMON, "content-security-policy": _CSP}
-RESPONSE_HEADERS = [ResponseHeader(name=name, value=value) for name, value in HEADERS.items()]
 
 
-async def add_security_headers(response: Response) -> Response:
-    """For responses the app-level headers do not reach: static files and error pages."""
-    response.headers.update(HEADERS)
-    return response
+def _policy(directives: dict[str, str]) -> str:
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+_PAGES = {
+    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self'", "font-src": "'self'",
+    "connect-src": "'self'", "base-uri": "'self'", "form-action": "'self'", "frame-ancestors": "'none'",
+}
+CSP = _policy(_PAGES)
+# The notification preview shows an email's HTML in a sandboxed srcdoc frame, which inherits this page's
+# policy; emails carry their styles inline (mail clients drop stylesheets). Scripts stay refused.
+_EMAIL_PREVIEW_CSP = _policy({**_PAGES, "style-src": "'self' 'unsafe-inline'"})
+# piccolo-admin's Vue build sets style attributes as it renders; its scripts are files under /admin.
+ADMIN_CSP = _policy({**_PAGES, "style-src": "'self' 'unsafe-inline'", "img-src": "'self' data:", "font-src": "'self' data:"})
+
+_POLICIES = ((re.compile(r"^/admin(/|$)"), ADMIN_CSP), (re.compile(r"^/notifications/\d+/?$"), _EMAIL_PREVIEW_CSP))
+
+HEADERS = {**_COMMON, "content-security-policy": CSP}
+
+
+def policy_for(path: str) -> str:
+    for pattern, policy in _POLICIES:
+        if pattern.match(path):
+            return policy
+    return CSP
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """The application's `before_send` hook: a response keeps any of these headers it set itself."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in _COMMON.items():
+        if name not in headers:
+            headers[name] = value
+    if "content-security-policy" not in headers:
+        headers["content-security-policy"] = policy_for(scope.get("path", ""))
 
 
 def with_admin_headers(send: Send) -> Send:
-    """Wraps an ASGI send so the admin's responses carry the headers too."""
+    """Wraps an ASGI send so the admin's responses carry the admin's policy whatever path they answer."""
 
     async def send_with_headers(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = MutableScopeHeaders.from_message(message)
             for name, value in _COMMON.items():
                 headers[name] = value
-            headers["content-security-policy"] = _ADMIN_CSP
+            headers["content-security-policy"] = ADMIN_CSP
         await send(message)
 
     return send_with_headers

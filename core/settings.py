@@ -11,11 +11,20 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _secret_key() -> str:
-    """OCOP_SECRET_KEY, or a random key kept beside the database so every worker shares it."""
+MIN_SECRET_LENGTH = 32
+
+
+def _secret_key(production: bool) -> str:
+    """OCOP_SECRET_KEY, or a random key kept in OCOP_SECRET_FILE (default `.ocop-secret` in the working
+    directory) so every worker shares it. In production (OCOP_SECURE_COOKIES=1) the key must be chosen
+    on purpose: the application refuses to start with neither variable set, or with a short key."""
     key = os.environ.get("OCOP_SECRET_KEY")
     if key:
+        if production and len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(f"OCOP_SECRET_KEY is too short for production: use at least {MIN_SECRET_LENGTH} random characters")
         return key
+    if production and not os.environ.get("OCOP_SECRET_FILE"):
+        raise RuntimeError("Set OCOP_SECRET_KEY (or OCOP_SECRET_FILE, a file only the service can read) in production")
     key_file = Path(os.environ.get("OCOP_SECRET_FILE", ".ocop-secret"))
     try:
         # O_EXCL: when several workers start at once, one writes the key and all read it.
@@ -81,16 +90,17 @@ class Settings:
 
 def load_settings() -> Settings:
     env = os.environ
+    secure_cookies = env.get("OCOP_SECURE_COOKIES", "0") == "1"  # served over HTTPS: a production deployment
     return Settings(
         database_url=env.get("DATABASE_URL", ""),
-        secret_key=_secret_key(),
+        secret_key=_secret_key(production=secure_cookies),
         host=env.get("OCOP_HOST", "127.0.0.1"),
         port=int(env.get("OCOP_PORT", "8000")),
         session_hours=int(env.get("OCOP_SESSION_HOURS", "12")),
         login_attempts=int(env.get("OCOP_LOGIN_ATTEMPTS", "5")),
         login_window_minutes=int(env.get("OCOP_LOGIN_WINDOW_MINUTES", "15")),
         max_upload_bytes=int(env.get("OCOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
-        secure_cookies=env.get("OCOP_SECURE_COOKIES", "0") == "1",
+        secure_cookies=secure_cookies,
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
         uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
         photo_max_bytes=int(env.get("OCOP_PHOTO_MAX_BYTES", str(8 * 1024 * 1024))),

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineError, CalamineWorkbook
 
 from core.errors import N_, Msg, ValidationFailed
@@ -20,9 +21,12 @@ NOT_XLSX = N_("This is not an Excel .xlsx file.")
 
 
 def safe_cell(value: Any) -> Any:
-    """Text starting like a formula (=, +, -, @) is written as text, never run on the reader's machine."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    """Text starting like a formula (=, +, -, @) is written as text, never run on the reader's machine;
+    control characters, which a worksheet cannot hold (openpyxl refuses the whole file), are dropped."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 

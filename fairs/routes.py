@@ -10,7 +10,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from accounts.guards import current_actor, require_login
+from accounts.enums import Role
+from accounts.guards import current_actor, require_login, require_roles
 from catalog.routes import optional_int
 from catalog.tables import Producer, Product
 from core.errors import N_, DomainError, NotFound, ValidationFailed
@@ -49,6 +50,14 @@ BOOTH_COLUMNS = {
     "depth": ("sau", "chieu sau"), "kind": ("loai", "loai gian", "type"), "amenities": ("tien ich", "dich vu"),
     "price": ("gia", "phi", "fee"),
 }
+
+
+# Forms that only organizers (and admins) may submit are not shown to anyone else either.
+require_organizer = require_roles(Role.organizer)
+# Who may apply for a booth: a producer's user for its producer, an organizer for any.
+require_applicant = require_roles(Role.organizer, Role.producer)
+# Who sees every exhibitor's booth sales: staff who read the fairs' reports; others their own only.
+SALES_READERS = (Role.admin, Role.organizer, Role.viewer)
 
 
 def _form(data: dict[str, Any]) -> dict[str, Any]:
@@ -205,11 +214,11 @@ class FairPages(Controller):
         return Template(template_name="fairs/list.html", context={
             "fairs": await services.list_fairs(), "can_edit": is_organizer(current_actor(request))})
 
-    @get("/new")
+    @get("/new", guards=[require_organizer])
     async def new(self) -> Template:
         return Template(template_name="fairs/edit.html", context={"fair": None, "values": {"min_stars": 3}, "errors": {}})
 
-    @post("/new")
+    @post("/new", guards=[require_organizer])
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         values = _form(data)
         try:
@@ -219,12 +228,12 @@ class FairPages(Controller):
                             context={"fair": None, "values": values, "errors": error.errors})
         return Redirect(f"/fairs/{fair_id}")
 
-    @get("/{fair_id:int}/edit")
+    @get("/{fair_id:int}/edit", guards=[require_organizer])
     async def edit(self, fair_id: int) -> Template:
         fair = await services.get_fair(fair_id)
         return Template(template_name="fairs/edit.html", context={"fair": fair, "values": _fair_values(fair), "errors": {}})
 
-    @post("/{fair_id:int}/edit")
+    @post("/{fair_id:int}/edit", guards=[require_organizer])
     async def update(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         values = _form(data)
         try:
@@ -245,7 +254,9 @@ class FairPages(Controller):
         except (DomainError, ValueError) as error:
             context = await self._overview(request, fair_id)
             context["status_error"] = error.message if isinstance(error, DomainError) else str(error)
-            return Template(template_name="fairs/fair.html", context=context, status_code=409)
+            # a refused role gets 403, a move the workflow does not allow 409
+            status = error.status_code if isinstance(error, DomainError) else 409
+            return Template(template_name="fairs/fair.html", context=context, status_code=status)
         return Redirect(f"/fairs/{fair_id}")
 
     @post("/{fair_id:int}/allocate")
@@ -355,7 +366,7 @@ class FairPages(Controller):
     async def assign(self, request: Request, fair_id: int) -> Template | Redirect:
         actor = current_actor(request)
         form = await request.form()
-        booth_ids = form.getall("booth_ids") if hasattr(form, "getall") else form.get("booth_ids")
+        booth_ids = form.getall("booth_ids", []) if hasattr(form, "getall") else form.get("booth_ids")
 
         async def action(values):
             data = parse_struct({**values, "booth_ids": booth_ids}, AssignIn)
@@ -389,17 +400,18 @@ class FairPages(Controller):
             "fair": await services.get_fair(fair_id), "applications": await services.list_applications(fair_id, actor, status),
             "status": status, "can_edit": is_organizer(actor)})
 
-    @get("/{fair_id:int}/apply")
+    @get("/{fair_id:int}/apply", guards=[require_applicant])
     async def apply_form(self, request: Request, fair_id: int, producer_id: str = "") -> Template:
         return Template(template_name="fairs/apply.html", context=await self._apply_context(request, fair_id, {
             "producer_id": optional_int(producer_id)}, {}))
 
-    @post("/{fair_id:int}/apply")
+    @post("/{fair_id:int}/apply", guards=[require_applicant])
     async def apply(self, request: Request, fair_id: int) -> Template | Redirect:
         form = await request.form()
         values = _form(dict(form))
         for many in ("product_ids", "amenities", "zone_preferences"):
-            values[many] = [v for v in form.getall(many) if v] if hasattr(form, "getall") else values.get(many, [])
+            # a field with nothing ticked is not sent at all
+            values[many] = [v for v in form.getall(many, []) if v] if hasattr(form, "getall") else values.get(many, [])
         try:
             application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), current_actor(request))
         except (ValidationFailed, DomainError) as error:
@@ -448,9 +460,14 @@ class FairPages(Controller):
 
     async def _days_context(self, request: Request, fair_id: int, values: dict, errors: dict) -> dict:
         actor = current_actor(request)
+        applications = await services.list_applications(fair_id, actor)
+        sales = await services.sales_of(fair_id)
+        if actor.role not in SALES_READERS:  # an exhibitor sees its own booth's sales, not its neighbours'
+            own = {a.id for a in applications}
+            sales = [s for s in sales if s["application"] in own]
         return {"fair": await services.get_fair(fair_id), "days": await services.daily_figures(fair_id),
-                "exhibitors": [a for a in await services.list_applications(fair_id, actor) if a.booths],
-                "sales": await services.sales_of(fair_id), "can_edit": is_organizer(actor),
+                "exhibitors": [a for a in applications if a.booths],
+                "sales": sales, "can_edit": is_organizer(actor),
                 "values": values, "errors": errors}
 
     @post("/{fair_id:int}/visitors")

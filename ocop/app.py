@@ -19,10 +19,13 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins import ReceiveRoutePlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine as Engine
 from litestar.response import Redirect, Template
+from litestar.routes import BaseRoute, HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -30,8 +33,8 @@ from accounts.routes import AccountPages, UserPages
 from agreements.routes import AgreementApi, AgreementPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core import i18n
-from core.errors import DomainError, ValidationFailed, render
-from core.security import HEADERS, RESPONSE_HEADERS, add_security_headers
+from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
+from core.security import add_security_headers
 from core.settings import settings
 from fairs.routes import FairApi, FairPages
 from ocop import database
@@ -45,22 +48,38 @@ from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
 from scheduler.routes import InboxPages, NotificationAdmin
 
+CSRF_FAILURE = "CSRF token verification failed"  # the detail of Litestar's CSRF refusal (a PermissionDeniedException)
+
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
 def _problem(status: int, title: str, errors: dict | None = None) -> Response:
-    body: dict = {"status": status, "title": title}
-    if errors:
-        body["errors"] = errors
-    return Response(body, status_code=status, media_type="application/problem+json", headers=HEADERS)
+    return Response(Problem(status, title, errors or None), status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+class ProblemResponses(ReceiveRoutePlugin):
+    """Documents the problem document as every /api/ operation's error answer. Left alone, Litestar
+    documents a 400 of its own shape ({status_code, detail, extra}, as application/json), which
+    `_problem` never writes, and no other 4xx at all."""
+
+    _spec = {
+        status: ResponseSpec(Problem, media_type=PROBLEM_MEDIA_TYPE, description=description, generate_examples=False)
+        for status, description in (
+            (400, "The request does not match the schema; `errors` names each field."),
+            ("4XX", "Refused: not logged in, not allowed, not found, in conflict or invalid; `title` says why."),
+        )
+    }
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if isinstance(route, HTTPRoute) and route.path.startswith("/api/"):
+            for handler in route.route_handlers:
+                handler.responses = {**self._spec, **(handler.responses or {})}
 
 
 def _error_page(request: Request, status: int, message: str) -> Template:
-    return Template(
-        template_name="error.html", context={"status": status, "message": message}, status_code=status, headers=HEADERS
-    )
+    return Template(template_name="error.html", context={"status": status, "message": message}, status_code=status)
 
 
 def handle_domain_error(request: Request, exc: DomainError) -> Response:
@@ -79,15 +98,15 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
             errors = {str(e.get("key") or e.get("source") or "body"): str(e.get("message")) for e in exc.extra if isinstance(e, dict)}
         return _problem(status, i18n.gettext(exc.detail) if exc.detail else "", errors)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
-        return Redirect(f"/login?next={request.url.path}", headers=HEADERS)
+        return Redirect(f"/login?next={request.url.path}")
     if isinstance(exc, NotAuthorizedException):
         return _error_page(request, 401, i18n.gettext("Log in to continue."))
+    if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_FAILURE:
+        return _error_page(request, 403, i18n.gettext("The form expired. Reload the page and try again."))
     if isinstance(exc, PermissionDeniedException):
         return _error_page(request, 403, i18n.gettext("Your role does not allow this."))
     if isinstance(exc, NotFoundException):
         return _error_page(request, 404, i18n.gettext("This page does not exist."))
-    if status == 403:  # CSRF failures arrive as a plain 403
-        return _error_page(request, 403, i18n.gettext("The form expired. Reload the page and try again."))
     return _error_page(request, status, i18n.gettext(exc.detail) if exc.detail else str(status))
 
 
@@ -95,6 +114,12 @@ def handle_integrity_error(request: Request, exc: Exception) -> Response:
     """A unique key taken by a concurrent request between our check and our write."""
     message = i18n.gettext("This record conflicts with one saved at the same moment. Reload and try again.")
     return _problem(409, message) if _wants_json(request) else _error_page(request, 409, message)
+
+
+def handle_unstorable_text(request: Request, exc: Exception) -> Response:
+    """Text PostgreSQL cannot hold (a NUL) that reached a query without a field's check to refuse it."""
+    message = i18n.gettext("This value contains a character that is not allowed.")
+    return _problem(422, message) if _wants_json(request) else _error_page(request, 422, message)
 
 
 def handle_server_error(request: Request, exc: Exception) -> Response:
@@ -177,11 +202,11 @@ def create_app() -> Litestar:
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,
-                after_request=add_security_headers, cache_control=CacheControlHeader(max_age=3600),
+                cache_control=CacheControlHeader(max_age=3600),
             ),
         ],
         template_config=template_config,
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), ProblemResponses()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="ocop_csrftoken",
@@ -191,12 +216,13 @@ def create_app() -> Litestar:
                      "^/s/", "^/media/"],
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
-        response_headers=RESPONSE_HEADERS,
+        before_send=[add_security_headers],  # every response, errors and mounts included
         exception_handlers={
             DomainError: handle_domain_error,
             HTTPException: handle_http_error,
             sqlite3.IntegrityError: handle_integrity_error,
             asyncpg.IntegrityConstraintViolationError: handle_integrity_error,
+            asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
             Exception: handle_server_error,
         },
         lifespan=[_database],
@@ -204,6 +230,9 @@ def create_app() -> Litestar:
             title="OCOP trade-fair and sales-point API",
             version="1.0.0",
             path="/api/schema",
+            # The schema as JSON only: the HTML viewers load their scripts from CDNs, which the
+            # pages' policy refuses and which would run with access to the logged-in user's session.
+            render_plugins=[JsonRenderPlugin()],
         ),
         request_max_body_size=settings.max_upload_bytes + 1024 * 64,
         debug=False,

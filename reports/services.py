@@ -281,8 +281,8 @@ async def get_artifact(artifact_id: int) -> ArtifactOut:
 async def list_artifacts(fair_id: int | None = None, kind: str = "", limit: int = 200) -> list[ArtifactOut]:
     """Stored reports, newest first: a fair's, or of one kind, or all."""
     query = ReportArtifact.select(*_LISTED)
-    if fair_id is not None:
-        query = query.where(ReportArtifact.fair == fair_id)
+    if fair_id is not None:  # an id no fair can have matches nothing, rather than overflow the column
+        query = query.where(ReportArtifact.fair == (fair_id if 0 < fair_id <= MAX_ID else 0))
     if kind:
         query = query.where(ReportArtifact.kind == kind)
     rows = await query.order_by(ReportArtifact.compiled_at, ascending=False).order_by(ReportArtifact.id, ascending=False).limit(limit)

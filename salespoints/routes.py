@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -100,6 +100,8 @@ class SalesPointApi(Controller):
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
         if moment.year < 2000:
             return []
+        # Nothing happens after tomorrow; a later moment near year 9999 would overflow on its way to UTC.
+        moment = min(moment, datetime.now(UTC) + timedelta(days=2))
         return await services.stock_as_of(point_id, moment.astimezone(UTC))
 
     @post("/{point_id:int}/counts")

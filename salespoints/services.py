@@ -92,6 +92,18 @@ def _moment(value: dt.datetime | None) -> dt.datetime | None:
     return (value if value.tzinfo else value.replace(tzinfo=VIETNAM)).astimezone(dt.UTC)
 
 
+def _period(since: dt.date | None, until: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Vietnam days `since`..`until` (inclusive) as [start, end) in UTC. No movement happens before 2000
+    or after tomorrow (see _movement_errors), so days beyond are clamped: year 1 or 9999 would overflow."""
+    first, last = dt.date(1999, 12, 31), today() + dt.timedelta(days=2)
+
+    def start(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(min(max(day, first), last), dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
+
+    return (start(since) if since is not None else None,
+            start(min(until, last) + dt.timedelta(days=1)) if until is not None else None)
+
+
 def _ensure_organizer(actor: Actor) -> None:
     if actor.role not in (Role.admin, Role.organizer):
         raise Forbidden(N_("Your role does not allow this."))
@@ -588,10 +600,14 @@ async def counter_items(point_id: int) -> list[dict]:
         AssortmentItem.product.unit.as_alias("unit"), AssortmentItem.selling_price.as_alias("price"),
     ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
     stock: dict[int, int] = {}
-    for balance in await balances(point_id):
+    lots: dict[int, list[tuple[str, int]]] = {}
+    # Soonest expiry first (lots without one last): a sale takes the first lot on hand unless another is typed.
+    for balance in sorted(await balances(point_id), key=lambda b: (b.lot_expiry or dt.date.max, b.lot_code)):
         stock[balance.product_id] = stock.get(balance.product_id, 0) + balance.quantity
-    return [{**item, "stock": stock.get(item["id"], 0), "search": fold(f"{item['name']} {item['code']} {item['barcode']}")}
-            for item in items]
+        if balance.quantity > 0:
+            lots.setdefault(balance.product_id, []).append((balance.lot_code, balance.quantity))
+    return [{**item, "stock": stock.get(item["id"], 0), "lots": lots.get(item["id"], []),
+             "search": fold(f"{item['name']} {item['code']} {item['barcode']}")} for item in items]
 
 
 async def overview() -> list[dict[str, Any]]:
@@ -622,8 +638,7 @@ async def overview() -> list[dict[str, Any]]:
 
 async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
     """Units and revenue per product over a period (Vietnam dates, inclusive), best sellers first."""
-    start = dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM).astimezone(dt.UTC)
+    start, end = _period(since, until)
     rows = await StockMovement.raw(
         "SELECT m.product AS product_id, p.name AS product_name, p.group_code, CAST(-SUM(m.quantity) AS BIGINT) AS units, "
         "CAST(-SUM(m.quantity * m.unit_price) AS BIGINT) AS revenue FROM stock_movement m JOIN product p ON p.id = m.product "
@@ -645,10 +660,11 @@ async def history(point_id: int, product_id: int | None = None, limit: int = 100
         query = query.where(StockMovement.product == min(max(product_id, 0), MAX_ID))
     if kind:
         query = query.where(StockMovement.kind == kind)
-    if since is not None:
-        query = query.where(StockMovement.happened_at >= dt.datetime.combine(since, dt.time(), tzinfo=VIETNAM))
-    if until is not None:
-        query = query.where(StockMovement.happened_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM))
+    start, end = _period(since, until)
+    if start is not None:
+        query = query.where(StockMovement.happened_at >= start)
+    if end is not None:
+        query = query.where(StockMovement.happened_at < end)
     rows = await query.order_by(StockMovement.id, ascending=False).limit(max(1, min(limit, 100_000)))
     return [MovementOut(product_id=r.pop("product"), **r) for r in rows]
 

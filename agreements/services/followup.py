@@ -12,7 +12,15 @@ from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
 from agreements.enums import DELIVERING, AgreementStatus
 from agreements.schemas import DeliveryIn
-from agreements.services.records import MAX_AMOUNT, MAX_ID, agreement_row, ensure_can_see, ensure_editor, party_producers
+from agreements.services.records import (
+    MAX_AMOUNT,
+    MAX_ID,
+    agreement_row,
+    as_key,
+    ensure_can_see,
+    ensure_editor,
+    party_producers,
+)
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
 from core import uploads
@@ -85,7 +93,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
         status = AgreementStatus(row["status"])
         if status not in DELIVERING:
             raise Conflict(N_("Deliveries are recorded against signed agreements that are still running."))
-        line = await AgreementLine.select().where(AgreementLine.id == data.line_id,
+        line = await AgreementLine.select().where(AgreementLine.id == as_key(data.line_id),
                                                   AgreementLine.agreement == agreement_id).first()
         if line is None:
             raise ValidationFailed({"line_id": N_("Choose one of this agreement's lines.")})
@@ -123,7 +131,8 @@ async def mark_milestone(agreement_id: int, milestone_id: int, done_on: dt.date 
     ensure_editor(actor)
     async with Agreement._meta.db.transaction():
         await agreement_row(agreement_id)
-        milestone = await Milestone.select().where(Milestone.id == milestone_id, Milestone.agreement == agreement_id).first()
+        milestone = await Milestone.select().where(Milestone.id == as_key(milestone_id),
+                                                   Milestone.agreement == agreement_id).first()
         if milestone is None:
             raise NotFound(N_("This milestone does not exist."))
         if milestone["quantity"] and milestone["line"]:

@@ -50,6 +50,12 @@ def _in_range(value: int | None) -> bool:
     return value is not None and 0 < value <= MAX_ID
 
 
+def as_key(value: int | None) -> int:
+    """An id a filter compares with: one no record can have becomes 0, which none has, instead of
+    reaching the database past the width of its integer column."""
+    return value if _in_range(value) else 0
+
+
 def ensure_editor(actor: Actor) -> None:
     if actor.role not in EDITORS:
         raise Forbidden(N_("Only organizers may do this."))
@@ -57,7 +63,7 @@ def ensure_editor(actor: Actor) -> None:
 
 async def party_producers(agreement_id: int) -> set[int]:
     return {r["producer"] for r in await AgreementProducer.select(AgreementProducer.producer).where(
-        AgreementProducer.agreement == agreement_id)}
+        AgreementProducer.agreement == as_key(agreement_id))}
 
 
 async def ensure_can_see(actor: Actor | None, agreement_id: int) -> None:
@@ -105,7 +111,7 @@ async def lookup_for(datas: list[AgreementIn], agreement_id: int | None = None) 
         products={r["id"]: r for r in await Product.select(Product.id, Product.name, Product.producer, Product.unit).where(
             Product.id.is_in(list(product_ids) or [0]))},
         taken_codes={r["code"] for r in await Agreement.select(Agreement.code).where(
-            Agreement.code.is_in(list(codes) or [""]), Agreement.id != (agreement_id or 0))})
+            Agreement.code.is_in(list(codes) or [""]), Agreement.id != as_key(agreement_id))})
 
 
 async def _checked(data: AgreementIn, agreement_id: int | None,
@@ -330,12 +336,12 @@ def overdue_clause(on: dt.date):
 def _clauses(filters: AgreementFilter, actor: Actor | None) -> list:
     clauses = []
     if filters.fair_id:
-        clauses.append(Agreement.fair == filters.fair_id)
+        clauses.append(Agreement.fair == as_key(filters.fair_id))
     if filters.buyer_id:
-        clauses.append(Agreement.buyer == filters.buyer_id)
+        clauses.append(Agreement.buyer == as_key(filters.buyer_id))
     if filters.producer_id:
         clauses.append(Agreement.id.is_in(AgreementProducer.select(AgreementProducer.agreement).where(
-            AgreementProducer.producer == filters.producer_id)))
+            AgreementProducer.producer == as_key(filters.producer_id))))
     if filters.province_code:
         clauses.append(Agreement.id.is_in(AgreementProducer.select(AgreementProducer.agreement).where(
             AgreementProducer.producer.province_code == filters.province_code)))
@@ -357,7 +363,7 @@ async def list_agreements(filters: AgreementFilter, actor: Actor | None) -> Agre
     """A page of agreements matching the filters (a producer sees only its own)."""
     if actor is None:
         raise Forbidden(N_("Log in to continue."))
-    page = max(1, filters.page)
+    page = min(max(1, filters.page), 100_000)  # as in the catalogue: a far page's offset overflows PostgreSQL's bigint
     size = min(max(1, filters.page_size), 500)
     clauses = _clauses(filters, actor)
     query = Agreement.select(Agreement.id, Agreement.code, Agreement.kind, Agreement.status, Agreement.signed_on,

@@ -7,6 +7,7 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from agreements.enums import AgreementStatus
 from agreements.schemas import FairSummary
+from agreements.services.records import as_key
 from agreements.tables import Agreement
 from catalog.services import today
 from catalog.tables import Buyer
@@ -21,7 +22,7 @@ async def fair_summary(fair_id: int | None) -> FairSummary:
 
     Two passes over the fair's agreements instead of one query per figure: the first groups them by
     buyer and status (a few hundred rows at most) and the rest is summed here."""
-    scope, args = ("a.fair = {}", [fair_id]) if fair_id is not None else ("1 = 1", [])
+    scope, args = ("a.fair = {}", [as_key(fair_id)]) if fair_id is not None else ("1 = 1", [])
     groups = await Agreement.raw(
         "SELECT a.buyer AS buyer, b.kind AS kind, a.status AS status, COUNT(*) AS agreements, "
         "SUM(a.committed_value) AS committed, SUM(a.delivered_value) AS delivered, "
@@ -80,6 +81,6 @@ async def running_totals(fair_id: int | None) -> dict:
     """What the ceremony page shows: agreements entered so far for the event and their committed value."""
     query = Agreement.select(Count(Agreement.id, alias="n"), Sum(Agreement.committed_value, alias="value")).where(
         Agreement.status.not_in([AgreementStatus.cancelled.value, AgreementStatus.draft.value]))
-    query = query.where(Agreement.fair == fair_id) if fair_id else query.where(Agreement.fair.is_null())
+    query = query.where(Agreement.fair == as_key(fair_id)) if fair_id else query.where(Agreement.fair.is_null())
     row = (await query)[0]
     return {"agreements": row["n"] or 0, "committed_value": int(row["value"] or 0)}

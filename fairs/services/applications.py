@@ -129,7 +129,8 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
     products, foreign = await _products(data.producer_id, data.product_ids)
     if foreign:
         errors["product_ids"] = N_("Some of the listed products are not this producer's.")
-    if not await Producer.exists().where(Producer.id == data.producer_id):
+    # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
+    if not in_range(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
         errors["producer_id"] = N_("This producer does not exist.")
     if errors:
         raise ValidationFailed(errors)

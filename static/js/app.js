@@ -3,3 +3,11 @@ document.addEventListener("htmx:configRequest", function (event) {
   var match = document.cookie.match(/(?:^|; )ocop_csrftoken=([^;]*)/);
   if (match) event.detail.headers["x-csrftoken"] = decodeURIComponent(match[1]);
 });
+// A filter <select data-submit-on-change> submits its form as soon as a choice is made (no inline
+// handlers: the pages' Content-Security-Policy allows scripts from files only).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
+    if (field.form.requestSubmit) field.form.requestSubmit(); else field.form.submit();
+  }
+});

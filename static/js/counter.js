@@ -59,10 +59,27 @@
       return item.dataset.code === value || (item.dataset.barcode && item.dataset.barcode === value);
     })[0];
   }
+  function lotsOf(item) {
+    try { return JSON.parse(item.dataset.lots || "[]"); } catch (e) { return []; }
+  }
+  // Lots on hand come soonest expiry first: a sale or a return takes the first unless the manager
+  // types another; a receipt names its own lot.
+  function firstLot(item) {
+    var onHand = lotsOf(item).filter(function (entry) { return entry[1] > 0; });
+    return onHand.length ? onHand[0][0] : "";
+  }
+  function keepLot(item, code, change) {
+    var lots = lotsOf(item);
+    var entry = lots.filter(function (other) { return other[0] === code; })[0];
+    if (!entry) { entry = [code, 0]; lots.push(entry); }
+    entry[1] += change;
+    item.dataset.lots = JSON.stringify(lots);
+  }
   function choose(item) {
     chosen = item;
     document.getElementById("sheet-name").textContent = item.querySelector(".name").textContent;
     qty.value = 1;
+    lot.value = kind() === "receipt" ? "" : firstLot(item);
     sheet.hidden = false;
     document.getElementById("confirm").focus();
   }
@@ -84,6 +101,7 @@
     var stock = chosen.querySelector(".stock");
     var sign = movement.kind === "sale" ? -1 : 1;
     stock.textContent = parseInt(stock.textContent, 10) + sign * quantity;
+    keepLot(chosen, movement.lot_code, sign * quantity);
     note(chosen.querySelector(".name").textContent + " × " + quantity + " · " + root.dataset.textQueued, "queued");
     sheet.hidden = true;
     chosen = null;

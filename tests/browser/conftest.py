@@ -25,6 +25,16 @@ def browser_type_launch_args():
 
 
 @pytest.fixture
+def page(page):
+    """Playwright's page, failing the test if the browser refused anything under the Content-Security-Policy
+    (Chromium reports each refusal on the console)."""
+    refusals: list[str] = []
+    page.on("console", lambda message: refusals.append(message.text) if "Content Security Policy" in message.text else None)
+    yield page
+    assert not refusals, "Content-Security-Policy refusals:\n" + "\n".join(refusals)
+
+
+@pytest.fixture
 def shot():
     """shot(page, "name") saves a screenshot as a test artifact."""
     ARTIFACTS.mkdir(exist_ok=True)

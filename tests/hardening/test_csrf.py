@@ -1,0 +1,62 @@
+"""Every state-changing request needs its CSRF token: each form POST the application registers (taken
+from the access matrix, so a new form is covered the day it gets its access rule) and each write of the
+API is refused without it, sent by an administrator, who may make every one of them with the token."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core import i18n
+from tests.conftest import PASSWORDS, Client
+from tests.hardening.test_access_matrix import CASES, OK, ROLES
+
+ADMIN = ROLES.index("admin")
+# What the refusal page says (in the default language: the token is checked before the user's is known).
+FORM_EXPIRED = i18n.translations("vi").gettext("The form expired. Reload the page and try again.")
+WRITES = sorted({(c.method, c.route, c.upload is not None) for c in CASES if c.method != "GET" and c.expect[ADMIN] == OK})
+FORMS = [w for w in WRITES if not w[1].startswith("/api/")]
+API = [w for w in WRITES if w[1].startswith("/api/")]
+
+
+def concrete(route: str) -> str:
+    """Any id does: the token is checked before the request reaches its handler."""
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: "1" if m.group(2) == "int" else "x", route)
+
+
+@pytest.fixture(scope="module")
+def admin(server, users):
+    with Client(base_url=server, follow_redirects=False, timeout=30) as client:
+        assert client.log_in(users["admin"], PASSWORDS["admin"]).status_code == 302
+        yield client
+
+
+def test_every_form_post_is_listed():
+    assert len(FORMS) > 40 and ("POST", "/login", False) in FORMS and ("POST", "/logout", False) in FORMS
+
+
+@pytest.mark.parametrize(("method", "route", "upload"), FORMS, ids=[f"{m} {r}" for m, r, _ in FORMS])
+def test_a_form_post_without_its_token_is_refused(admin, method, route, upload):
+    files = {"file": ("a.csv", b"a,b\n1,2\n")} if upload else None
+    response = admin.request(method, concrete(route), data={"name": "x"}, files=files)
+    assert response.status_code == 403, response.text[:300]
+    assert FORM_EXPIRED in response.text  # not a refusal of the role
+
+
+@pytest.mark.parametrize(("method", "route", "upload"), API, ids=[f"{m} {r}" for m, r, _ in API])
+def test_an_api_write_without_its_token_header_is_refused(admin, method, route, upload):
+    if upload:
+        response = admin.request(method, concrete(route), files={"file": ("a.csv", b"a,b\n1,2\n")})
+    else:
+        response = admin.request(method, concrete(route), json={})
+    assert response.status_code == 403, response.text[:300]
+
+
+def test_a_token_from_another_browser_is_refused(admin, server):
+    with Client(base_url=server) as stranger:
+        foreign = stranger.csrf()
+    assert foreign != admin.csrf()
+    response = admin.post("/catalog/producers/", data={"name": "x", "_csrf_token": foreign})
+    assert response.status_code == 403 and FORM_EXPIRED in response.text
+    assert admin.request("PUT", "/api/v1/producers/1", json={}, headers={"x-csrftoken": foreign}).status_code == 403
