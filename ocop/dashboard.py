@@ -26,7 +26,7 @@ async def dashboard(request: Request) -> Template:
         if actor.role is Role.salespoint_manager:
             mine = await salespoints.managed_point_ids(actor)
             context["my_points"] = [
-                {"point": point, "low": [b for b in await salespoints.balances(point.id) if b.low]}
+                {"point": point, "low": await salespoints.low_stock(point.id)}
                 for point in await salespoints.list_points(actor) if point.id in mine
             ]
     return Template(template_name="home.html", context=context)

@@ -241,7 +241,7 @@ class SalesPointPages(Controller):
         return {
             "point": point,
             "stock": stock,
-            "low": [b for b in stock if b.low],
+            "low": await services.low_stock(point_id),
             "movements": await services.history(point_id, limit=30),
             "expiring": await services.expiring_lots(point_id),
             "compliance": await services.compliance(point_id),

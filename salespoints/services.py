@@ -525,6 +525,25 @@ async def balances(point_id: int) -> list[BalanceOut]:
     ]
 
 
+_LOW_STOCK = (
+    "SELECT a.product + 0, p.name || '', COALESCE(b.quantity, 0) + 0, a.reorder_threshold + 0, a.selling_price + 0 "
+    "FROM assortment_item a JOIN product p ON p.id = a.product "
+    "LEFT JOIN (SELECT product, SUM(quantity) AS quantity FROM stock_balance WHERE point = {} GROUP BY product) b "
+    "ON b.product = a.product WHERE a.point = {} AND COALESCE(b.quantity, 0) <= a.reorder_threshold"
+)
+
+
+async def low_stock(point_id: int) -> list[BalanceOut]:
+    """Products of the point's assortment whose stock, all lots together, is at or under their reorder
+    threshold: sold-out ones first among them, though they have no balance row to show."""
+    rows = await fetch_tuples(StockBalance._meta.db, _LOW_STOCK, point_id, point_id)
+    return [
+        BalanceOut(product_id=product, product_name=name, lot_code="", lot_expiry=None, quantity=quantity,
+                   reorder_threshold=threshold, selling_price=price, low=True)
+        for product, name, quantity, threshold, price in sorted(rows, key=lambda r: (r[2], r[1], r[0]))
+    ]
+
+
 async def stock_as_of(point_id: int, moment: dt.datetime) -> list[dict]:
     """Stock per product and lot at a past moment: the latest snapshot before it, plus the
     ledger between the two (the whole ledger when there is no snapshot yet)."""

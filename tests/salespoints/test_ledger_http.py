@@ -231,3 +231,22 @@ def test_the_point_page_transfers_stock_to_another_point(shop):
     assert _balance(manager, point, product) == 1 and _balance(manager, other, product) == 3
     refused = manager.form(f"/salespoints/{point}/transfers", {**form, "idempotency_key": unique(), "quantity": "9"})
     assert refused.status_code == 409
+
+
+def test_low_stock_lists_sold_out_and_never_received_products(shop):
+    from salespoints.services import low_stock
+    from tests.conftest import run
+    from tests.salespoints.conftest import carry
+
+    point, (first, second), manager, organizer = shop["point"], shop["products"], shop["manager"], shop["organizer"]
+    carry(organizer, point, first, threshold=2)
+    carry(organizer, point, second, threshold=2)
+    assert move(manager, point, first, "receipt", 5, lot_code="L1").status_code == 201
+    assert move(manager, point, first, "receipt", 1, lot_code="L2").status_code == 201
+    assert {(b.product_id, b.quantity) for b in run(low_stock(point))} == {(second, 0)}  # never received
+    assert move(manager, point, first, "sale", 5, lot_code="L1").status_code == 201
+    assert move(manager, point, first, "sale", 1, lot_code="L2").status_code == 201
+    low = run(low_stock(point))
+    assert {(b.product_id, b.quantity) for b in low} == {(first, 0), (second, 0)}  # sold out, all lots together
+    page = manager.get(f"/salespoints/{point}")
+    assert page.status_code == 200 and all(b.product_name in page.text for b in low)
