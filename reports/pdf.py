@@ -116,7 +116,8 @@ def pool() -> ProcessPoolExecutor:
 
 
 def warm_up() -> None:
-    """Starts the workers now (the benchmark and the application's start-up call it)."""
+    """Starts the workers now. The report benchmark calls it; the application does not, so the first report
+    after a start waits for the workers to load (several seconds), which every test server would pay too."""
     executor = pool()
     for future in [executor.submit(_noop) for _ in range(WORKERS)]:
         future.result()
