@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from accounts.enums import Role
 from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
@@ -39,6 +41,7 @@ from catalog.tables import Buyer, Producer, Product
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.text import fold
 from fairs.tables import Fair
+from ocop.database import is_sqlite
 
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 10**13
@@ -194,6 +197,11 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
 async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
     """The next free code of the fair (or of agreements signed elsewhere) in the year: HN12-2026-0007."""
     prefix = f"HN{fair_id}-{signed_on.year}-" if fair_id else f"TT-{signed_on.year}-"
+    db = Agreement._meta.db
+    if not is_sqlite(db):
+        # Clerks entering agreements at once at a signing ceremony would all read the same highest number:
+        # codes of a prefix are handed out one transaction at a time (on SQLite the one writer already is).
+        await db.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", prefix))
     rows = await Agreement.select(Agreement.code).where(Agreement.code.like(f"{prefix}%"))
     numbers = [int(r["code"][len(prefix):]) for r in rows if r["code"][len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"

@@ -19,6 +19,18 @@ def test_an_agreement_is_recorded_with_a_generated_code_and_its_committed_value(
     assert [line["remaining_quantity"] for line in agreement["lines"]] == [100, 100]
 
 
+def test_agreements_entered_at_once_each_get_their_own_code(login, buyer_id, supplier):
+    from concurrent.futures import ThreadPoolExecutor
+
+    producer, products = supplier()
+    clerks = [login("organizer") for _ in range(6)]
+    with ThreadPoolExecutor(len(clerks)) as pool:
+        responses = list(pool.map(
+            lambda clerk: clerk.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products)), clerks))
+    assert [r.status_code for r in responses] == [201] * len(clerks), [r.text for r in responses if r.status_code != 201]
+    assert len({r.json()["code"] for r in responses}) == len(clerks)
+
+
 def test_a_line_for_another_producers_product_is_refused_and_nothing_is_saved(organizer, buyer_id, supplier):
     producer, products = supplier()
     _, foreign = supplier(1)
