@@ -66,10 +66,14 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         connections = engine._loop_connections()
         self._lock = connections.writer_lock
         await self._lock.acquire()
+        self.connection = None
         try:
             self.connection = await engine._writer(connections)
             await engine._call(self.connection.execute, "BEGIN IMMEDIATE")
         except BaseException:
+            # Cancelled while BEGIN waited for the lock: BEGIN may still have succeeded.
+            if self.connection is not None:
+                engine._discard_writer_if_open(self.connection)
             self._lock.release()
             raise
         self.context = self.engine.current_transaction.set(self)

@@ -132,7 +132,8 @@ class Scheduler:
         self.aps.start()
 
     async def stop(self) -> None:
-        self.aps.shutdown(wait=False)
+        if self.aps.running:  # a stop asked for while it was starting
+            self.aps.shutdown(wait=False)
         if self.active:
             await lease.release(self.holder)
             self.active = False
@@ -146,16 +147,17 @@ async def run_forever() -> None:
     from ocop import database
     from piccolo_conf import DB
 
-    await database.start(DB)
-    scheduler = Scheduler()
-    await scheduler.start()
-    log.info("scheduler %s started", scheduler.holder)
     # SIGTERM (systemd, Docker) stops it as Ctrl-C does: the lease is released, not left to expire.
+    # The handlers go in first, so a signal that comes while it starts (lease already taken) is heard.
     stopping = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # no signal handlers in an event loop on Windows
             asyncio.get_running_loop().add_signal_handler(signum, stopping.set)
+    await database.start(DB)
+    scheduler = Scheduler()
     try:
+        await scheduler.start()
+        log.info("scheduler %s started", scheduler.holder)
         await stopping.wait()
         log.info("scheduler %s stopping", scheduler.holder)
     finally:

@@ -90,3 +90,42 @@ def test_reads_run_alongside_a_long_write_transaction():
         return names
 
     assert run(scenario()) == ["seen"]
+
+
+def test_a_request_cancelled_while_its_transaction_begins_leaves_the_writer_free():
+    """A client that goes away while BEGIN waits for the lock: the transaction it opened is rolled
+    back, so the next write commits instead of landing inside a transaction nobody will end."""
+    import sqlite3
+
+    engine = _engine()
+    Counter = _counter_table(engine)
+    path = engine.connection_kwargs["database"]
+
+    async def scenario() -> int:
+        await Counter.create_table()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        entered = asyncio.Event()
+
+        async def write() -> None:
+            async with engine.transaction():
+                entered.set()
+                await Counter.insert(Counter(name="never", value=1))
+
+        task = asyncio.create_task(write())
+        await asyncio.sleep(0.2)  # BEGIN IMMEDIATE is waiting for the lock in the executor
+        task.cancel()
+        await asyncio.sleep(0.05)
+        other.execute("ROLLBACK")  # BEGIN now succeeds, but its caller has gone
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        assert not entered.is_set()
+        await Counter.insert(Counter(name="after", value=2))
+        seen = other.execute("SELECT name FROM counter").fetchall()  # committed: another connection sees it
+        other.close()
+        return seen
+
+    assert run(scenario()) == [("after",)]
+    engine.close_connections()
