@@ -50,16 +50,25 @@ def policy_for(path: str) -> str:
     return CSP
 
 
+_COMMON_RAW = tuple((name.encode(), value.encode()) for name, value in _COMMON.items())
+_CSP = b"content-security-policy"
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """The application's `before_send` hook: a response keeps any of these headers it set itself."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in _COMMON.items():
-        if name not in headers:
-            headers[name] = value
-    if "content-security-policy" not in headers:
-        headers["content-security-policy"] = policy_for(scope.get("path", ""))
+    # Raw (name, value) pairs, not MutableScopeHeaders: this runs on every response and its
+    # header-by-header lookups cost more than a counter sale's ledger write.
+    headers = message.get("headers")
+    headers = list(headers) if headers is not None and not isinstance(headers, list) else headers
+    if headers is None:
+        headers = []
+    present = {bytes(name).lower() for name, _ in headers}
+    headers.extend(pair for pair in _COMMON_RAW if pair[0] not in present)
+    if _CSP not in present:
+        headers.append((_CSP, policy_for(scope.get("path", "")).encode()))
+    message["headers"] = headers
 
 
 def with_admin_headers(send: Send) -> Send:

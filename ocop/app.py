@@ -39,7 +39,8 @@ from core.settings import settings
 from fairs.routes import FairApi, FairPages
 from ocop import database
 from ocop.admin import admin_mount
-from ocop.auth import ActorMiddleware
+from ocop.auth import CSRF_COOKIE, ActorMiddleware
+from ocop import counter_path
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
@@ -163,13 +164,24 @@ async def health() -> dict:
     return {"status": "ok"}
 
 
+class Application(Litestar):
+    """The app, with the counter's movement POST answered before the framework's routing (see
+    `ocop.counter_path`), which hands back to it whatever it does not answer itself."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and counter_path.PATH.fullmatch(scope["path"]):
+            await counter_path.serve(super().__call__, scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
 def create_app() -> Litestar:
     template_config = TemplateConfig(
         directory=settings.templates_dir,
         engine=Engine,
         engine_callback=lambda engine: configure_environment(engine.engine),
     )
-    return Litestar(
+    return Application(
         route_handlers=[
             home,
             health,
@@ -209,7 +221,7 @@ def create_app() -> Litestar:
         plugins=[HTMXPlugin(), ProblemResponses()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="ocop_csrftoken",
+            cookie_name=CSRF_COOKIE,
             cookie_secure=settings.secure_cookies,
             # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
             exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/",

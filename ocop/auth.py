@@ -13,12 +13,22 @@ from core.i18n import current_language, pick_language
 
 SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both
 LANGUAGE_COOKIE = "lang"
+CSRF_COOKIE = "ocop_csrftoken"
+
+
+# token → (the session cache's user row, the Actor made from it): rebuilt whenever the session
+# cache hands out a fresh row, so a logout or a role change is seen as soon as it is there.
+_actors: dict[str, tuple[dict, Actor]] = {}
 
 
 async def load_actor(token: str) -> Actor | None:
     user = await accounts.user_for_session(token)
     if user is None:
+        _actors.pop(token, None)
         return None
+    known = _actors.get(token)
+    if known is not None and known[0] is user:
+        return known[1]
     try:
         role = Role(user["role"])
     except ValueError:  # a role edited to nonsense in the raw-data admin grants nothing
@@ -27,12 +37,16 @@ async def load_actor(token: str) -> Actor | None:
     if role is Role.producer:
         rows = await ProducerMember.select(ProducerMember.producer).where(ProducerMember.user == user["id"])
         producer_ids = frozenset(r["producer"] for r in rows)
-    return Actor(
+    actor = Actor(
         user_id=user["id"], username=user["username"], role=role, producer_ids=producer_ids, language=user["language"]
     )
+    if len(_actors) >= 10_000:
+        _actors.clear()
+    _actors[token] = (user, actor)
+    return actor
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
+def cookies_of(scope: Scope) -> dict[str, str]:
     # Litestar's lenient parser: one odd cookie from another app must not hide the session cookie.
     for name, value in scope.get("headers", []):
         if name == b"cookie":
@@ -58,14 +72,18 @@ class ActorMiddleware:
         if scope["type"] not in ("http", "websocket") or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        cookies = _cookies(scope)
-        actor = await load_actor(cookies[SESSION_COOKIE]) if cookies.get(SESSION_COOKIE) else None
+        actor, language = await identify(scope)
         scope["user"] = actor
-        language = pick_language(
-            _query_language(scope) or cookies.get(LANGUAGE_COOKIE) or (actor.language if actor else None)
-        )
         token = current_language.set(language)
         try:
             await self.app(scope, receive, send)
         finally:
             current_language.reset(token)
+
+
+async def identify(scope: Scope, cookies: dict[str, str] | None = None) -> tuple[Actor | None, str]:
+    """The logged-in Actor (or None) and the language to answer in."""
+    cookies = cookies_of(scope) if cookies is None else cookies
+    actor = await load_actor(cookies[SESSION_COOKIE]) if cookies.get(SESSION_COOKIE) else None
+    language = pick_language(_query_language(scope) or cookies.get(LANGUAGE_COOKIE) or (actor.language if actor else None))
+    return actor, language

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import json
+import os
 import queue
 import re
 import sqlite3
@@ -33,7 +33,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from core.errors import N_, Conflict, DomainError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 
 class WriterUnavailable(DomainError):
@@ -133,7 +140,11 @@ _SNAPSHOT_ADJUST = (
 _SNAPSHOT_ADJUST_SQLITE = re.sub(r"\$\d", "?", _SNAPSHOT_ADJUST)
 
 
-def _movement_values(spec: MovementSpec, now: dt.datetime) -> tuple:
+def _audit_json(audit: dict, written: list[int]) -> str:
+    return msgspec.json.encode({**audit["after"], "movements": written}, enc_hook=str).decode()
+
+
+def _movement_values(spec: MovementSpec, now: dt.datetime | str) -> tuple:
     return (
         spec.point_id, spec.product_id, spec.kind, spec.quantity, spec.unit_price, spec.lot_code, spec.lot_expiry,
         spec.happened_at or now, spec.recorded_by, spec.idempotency_key, spec.corrects, spec.transfer, spec.note,
@@ -203,7 +214,8 @@ def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audi
     """
     if recorded is None:
         recorded = _sqlite_recorded(connection, specs)
-    now = dt.datetime.now(dt.UTC)
+    # As text, as Piccolo's adapter would write it for a UTC datetime: the adapter is slow per call.
+    now = str(dt.datetime.now(dt.UTC))
     if len(specs) > 1:
         return _sqlite_apply_many(connection, specs, recorded, audit, now)
     ids, balances, written = [], [], []
@@ -245,7 +257,7 @@ def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audi
 
 
 def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec], recorded: dict[str, int],
-                       audit: dict | None, now: dt.datetime) -> UnitResult:
+                       audit: dict | None, now: str) -> UnitResult:
     """A unit of many movements (a batch of 10,000, a transfer, a count): the balances it touches are
     read once, each movement is checked against the running balance in order, and only then is
     anything written: every touched balance once, every movement through one executemany.
@@ -320,13 +332,13 @@ def _sqlite_on_hand(connection: sqlite3.Connection, keys: set[tuple[int, int, st
 
 
 def _sqlite_audit(connection: sqlite3.Connection, audit: dict | None, specs: list[MovementSpec], written: list[int],
-                  now: dt.datetime) -> None:
+                  now: str) -> None:
     if audit is not None and written:
         connection.execute(
             "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
             (now, audit["user_id"], audit["username"], audit["action"], "salespoint", str(specs[0].point_id),
-             json.dumps({**audit["after"], "movements": written}, ensure_ascii=False, default=str)),
+             _audit_json(audit, written)),
         )
 
 
@@ -340,6 +352,7 @@ class SQLiteLedgerWriter:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._turn_file = None
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -394,25 +407,46 @@ class SQLiteLedgerWriter:
                 if first is None:
                     return
                 group = [first]
-                while len(group) < self._group_size:
-                    try:
-                        item = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        self._queue.put(None)  # stop after this group
-                        break
-                    group.append(item)
                 try:
-                    self._commit_group(connection, group)
+                    with self._turn():
+                        # Gathered once the turn is ours: what queued while another worker wrote joins this group.
+                        while len(group) < self._group_size:
+                            try:
+                                item = self._queue.get_nowait()
+                            except queue.Empty:
+                                break
+                            if item is None:
+                                self._queue.put(None)  # stop after this group
+                                break
+                            group.append(item)
+                        self._commit_group(connection, group)
                 except Exception as error:  # noqa: BLE001 - keep serving; this group's callers are told
                     for pending in group:
                         pending.result, pending.error = None, error
                         _settle_threadsafe(pending)
         finally:
             connection.close()
+            if self._turn_file is not None:
+                self._turn_file.close()
+                self._turn_file = None
             # Whatever stopped the writer, nobody queued behind it may wait forever.
             self._fail_queued(WriterUnavailable(N_("Stock cannot be written right now. Try again in a moment.")))
+
+    @contextlib.contextmanager
+    def _turn(self):
+        """Takes the write turn among the server's worker processes. Their writers queue on a lock
+        file, each woken the moment the other commits; on SQLite's own lock a waiting writer polls
+        with growing sleeps, which held a worker up to a second under load."""
+        if fcntl is None:  # Windows: SQLite's busy handler alone
+            yield
+            return
+        if self._turn_file is None:
+            self._turn_file = open(self._path + "-writer.lock", "a+b")  # noqa: SIM115 - held as long as the thread
+        fcntl.flock(self._turn_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._turn_file, fcntl.LOCK_UN)
 
     def _fail_queued(self, error: BaseException) -> None:
         while True:
@@ -577,6 +611,6 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
                 "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
                 "VALUES ($1, $2, $3, $4, 'salespoint', $5, NULL, $6)",
                 now, audit["user_id"], audit["username"], audit["action"], str(specs[0].point_id),
-                json.dumps({**audit["after"], "movements": written}, ensure_ascii=False, default=str),
+                _audit_json(audit, written),
             )
         return UnitResult(movement_ids=ids, balances=balances, replayed=not written)
