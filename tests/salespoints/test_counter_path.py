@@ -144,3 +144,37 @@ def test_the_routes_answers_for_what_the_hot_path_passes_on_are_problem_document
     malformed = manager.post(f"/api/v1/salespoints/{point}/movements", content=b'{"product_id": ',
                              headers={"x-csrftoken": manager.csrf(), "content-type": "application/json"})
     assert malformed.status_code == 400 and malformed.headers["content-type"].startswith("application/problem+json")
+
+
+def test_ledger_writers_of_two_worker_processes_take_turns_and_lose_nothing(shop):
+    """Each worker process has its own ledger writer; on SQLite they queue on a lock file. Two writers
+    with their own lock-file handles (as two processes have) write at once: every unit commits once."""
+    import asyncio
+
+    from piccolo_conf import DB
+    from salespoints import ledger
+    from salespoints.tables import StockBalance, StockMovement
+
+    if DB.engine_type != "sqlite":
+        pytest.skip("the lock file serves SQLite's single writer")
+    point, product = shop["point"], shop["products"][0]
+    writers = [ledger.SQLiteLedgerWriter(DB.path, {"timeout": 30}) for _ in range(2)]
+    tag = unique("turns-")
+
+    async def write_all() -> list[ledger.UnitResult]:
+        units = [ledger.Unit(specs=(ledger.MovementSpec(point_id=point, product_id=product, kind="receipt", quantity=1,
+                                                        idempotency_key=f"{tag}-{i}"),)) for i in range(200)]
+        return await asyncio.gather(*(writers[i % 2].submit(unit) for i, unit in enumerate(units)))
+
+    try:
+        results = run(write_all())
+    finally:
+        for writer in writers:
+            writer.stop()
+    assert len({r.movement_ids[0] for r in results}) == 200
+    written = run(StockMovement.count().where(StockMovement.idempotency_key.like(f"{tag}-%")))
+    ledger_sum = run(StockMovement.raw("SELECT SUM(quantity) AS q FROM stock_movement WHERE point = {} AND product = {}",
+                                       point, product))[0]["q"]
+    balance = run(StockBalance.select(StockBalance.quantity).where(
+        (StockBalance.point == point) & (StockBalance.product == product)).first())["quantity"]
+    assert written == 200 and balance == ledger_sum
