@@ -545,26 +545,36 @@ async def low_stock(point_id: int) -> list[BalanceOut]:
 
 
 async def stock_as_of(point_id: int, moment: dt.datetime) -> list[dict]:
-    """Stock per product and lot at a past moment: the latest snapshot before it, plus the
-    ledger between the two (the whole ledger when there is no snapshot yet)."""
-    run = await StockSnapshotRun.select(StockSnapshotRun.taken_at).where(
+    """Stock per product and lot at a past moment, from the nearest snapshot: the one before it plus
+    the ledger between them, or the one after it minus the ledger between them, whichever has fewer
+    days of ledger to add up (the whole ledger when there is no snapshot yet)."""
+    before = await StockSnapshotRun.select(StockSnapshotRun.taken_at).where(
         (StockSnapshotRun.point == point_id) & (StockSnapshotRun.taken_at <= moment)
     ).order_by(StockSnapshotRun.taken_at, ascending=False).first()
+    after = await StockSnapshotRun.select(StockSnapshotRun.taken_at).where(
+        (StockSnapshotRun.point == point_id) & (StockSnapshotRun.taken_at > moment)
+    ).order_by(StockSnapshotRun.taken_at).first()
+    if after is not None and (before is None or after["taken_at"] - moment < moment - before["taken_at"]):
+        base, sign = after["taken_at"], -1
+        between = "happened_at > {} AND happened_at <= {}", [moment, base]
+    elif before is not None:
+        base, sign = before["taken_at"], 1
+        between = "happened_at > {} AND happened_at <= {}", [base, moment]
+    else:
+        base, sign = None, 1
+        between = "happened_at <= {}", [moment]
     totals: dict[tuple[int, str], int] = {}
-    since = None
-    if run is not None:
-        since = run["taken_at"]
+    if base is not None:
         for row in await StockSnapshot.select(StockSnapshot.product, StockSnapshot.lot_code, StockSnapshot.quantity).where(
-            (StockSnapshot.point == point_id) & (StockSnapshot.taken_at == since)
+            (StockSnapshot.point == point_id) & (StockSnapshot.taken_at == base)
         ):
             totals[(row["product"], row["lot_code"])] = row["quantity"]
     for row in await StockMovement.raw(
-        "SELECT product, lot_code, SUM(quantity) AS quantity FROM stock_movement WHERE point = {} AND happened_at <= {}"
-        + (" AND happened_at > {}" if since is not None else "") + " GROUP BY product, lot_code",
-        *([point_id, moment] + ([since] if since is not None else [])),
+        "SELECT product, lot_code, SUM(quantity) AS quantity FROM stock_movement WHERE point = {} AND " + between[0]
+        + " GROUP BY product, lot_code", point_id, *between[1],
     ):
         key = (row["product"], row["lot_code"])
-        totals[key] = totals.get(key, 0) + row["quantity"]
+        totals[key] = totals.get(key, 0) + sign * row["quantity"]
     return [{"product_id": k[0], "lot_code": k[1], "quantity": q} for k, q in sorted(totals.items()) if q]
 
 
