@@ -65,10 +65,13 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     if headers is None:
         headers = []
     present = {bytes(name).lower() for name, _ in headers}
-    headers.extend(pair for pair in _COMMON_RAW if pair[0] not in present)
-    if _CSP not in present:
-        headers.append((_CSP, policy_for(scope.get("path", "")).encode()))
+    headers.extend(pair for pair in security_headers(scope.get("path", "")) if pair[0] not in present)
     message["headers"] = headers
+
+
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """Every security header a response at `path` carries, as raw pairs."""
+    return [*_COMMON_RAW, (_CSP, policy_for(path).encode())]
 
 
 def with_admin_headers(send: Send) -> Send:
