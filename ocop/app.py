@@ -37,10 +37,9 @@ from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFail
 from core.security import add_security_headers
 from core.settings import settings
 from fairs.routes import FairApi, FairPages
-from ocop import database
+from ocop import counter_path, database
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, ActorMiddleware
-from ocop import counter_path
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
@@ -118,7 +117,8 @@ def handle_integrity_error(request: Request, exc: Exception) -> Response:
 
 
 def handle_unstorable_text(request: Request, exc: Exception) -> Response:
-    """Text PostgreSQL cannot hold (a NUL) that reached a query without a field's check to refuse it."""
+    """Text with a NUL that reached a write without a field's check to refuse it (PostgreSQL cannot
+    hold it; the SQLite engine refuses it the same way)."""
     message = i18n.gettext("This value contains a character that is not allowed.")
     return _problem(422, message) if _wants_json(request) else _error_page(request, 422, message)
 
@@ -235,6 +235,7 @@ def create_app() -> Litestar:
             sqlite3.IntegrityError: handle_integrity_error,
             asyncpg.IntegrityConstraintViolationError: handle_integrity_error,
             asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
+            database.UnstorableText: handle_unstorable_text,
             Exception: handle_server_error,
         },
         lifespan=[_database],

@@ -38,6 +38,17 @@ _READ_PREFIXES = ("SELECT", "WITH", "EXPLAIN", "(SELECT")
 _READERS = 4  # as many as executor threads: more could not run at once anyway
 
 
+class UnstorableText(ValueError):
+    """Text with a NUL character, refused before it is written: PostgreSQL cannot hold it (asyncpg
+    refuses it there), and a SQLite file holding it could not be moved to PostgreSQL."""
+
+
+def _refuse_nul(args: Sequence) -> None:
+    for value in args:
+        if isinstance(value, str) and "\x00" in value:
+            raise UnstorableText("text with a NUL character")
+
+
 class _LoopConnections:
     """The connections one event loop uses: a writer under a lock, idle readers."""
 
@@ -220,10 +231,12 @@ class PooledSQLiteEngine(SQLiteEngine):
         args = args or []
         transaction = self.current_transaction.get()
         if transaction is not None:
+            _refuse_nul(args)
             return await self._call(self._fetch, transaction.connection, query, args)
         # Piccolo tags only inserts with a query type, so reads are told by their text.
         if query.lstrip().upper().startswith(_READ_PREFIXES):
             return await self._run_read(query, args)
+        _refuse_nul(args)
         return await self._run_write(query, args)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
@@ -372,6 +385,8 @@ async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
     async with engine.transaction():
         transaction = engine.current_transaction.get()
         if isinstance(engine, PooledSQLiteEngine):
+            for row in values:
+                _refuse_nul(row)
             statement = f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
             await engine._call(transaction.connection.executemany, statement, values)
         else:
