@@ -100,8 +100,9 @@ def _replaying(messages: list[Message], receive: Receive) -> Receive:
 async def serve(route: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Answers a movement POST (PATH matched) itself, or hands it to `route`, the whole application."""
     headers = _plain_headers(scope)
+    length = headers.get(b"content-length", b"") if headers is not None else b""
     if (headers is None or headers.get(b"content-type") != _JSON or b"transfer-encoding" in headers
-            or b"content-encoding" in headers or int(headers.get(b"content-length") or MAX_BODY + 1) > MAX_BODY):
+            or b"content-encoding" in headers or not length.isdigit() or int(length) > MAX_BODY):
         await route(scope, receive, send)
         return
     cookies = cookies_of(scope)
