@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -513,13 +514,14 @@ async def balances(point_id: int) -> list[BalanceOut]:
     or under its reorder threshold. One query read as tuples, totals and order in Python: a point
     may carry thousands of products and the database would sort them through a temporary tree."""
     rows = await fetch_tuples(StockBalance._meta.db, _BALANCES, point_id)
+    rows.sort(key=itemgetter(1, 0, 2))  # name, product, lot
     totals: dict[int, int] = {}
-    for product, _, _, _, quantity, *_ in rows:
-        totals[product] = totals.get(product, 0) + quantity
-    rows = sorted(rows, key=lambda r: (r[1], r[0], r[2]))
+    for row in rows:
+        totals[row[0]] = totals.get(row[0], 0) + row[4]
+    date = dt.date.fromisoformat
     return [
         BalanceOut(product_id=product, product_name=name, lot_code=lot, quantity=quantity,
-                   lot_expiry=dt.date.fromisoformat(expiry) if expiry else None,
+                   lot_expiry=date(expiry) if expiry else None,
                    reorder_threshold=threshold or 0, selling_price=price or 0, low=totals[product] <= (threshold or 0))
         for product, name, lot, expiry, quantity, threshold, price in rows
     ]
