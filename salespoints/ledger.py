@@ -50,9 +50,16 @@ class WriterUnavailable(DomainError):
 class InsufficientStock(Conflict):
     """Selling or moving more than is on hand; carries the quantity available."""
 
-    def __init__(self, product_id: int, lot_code: str, available: int) -> None:
+    def __init__(self, product_id: int, lot_code: str, available: int, lots: dict[str, int] | None = None) -> None:
         self.available = available
         self.product_id = product_id
+        if not lot_code and not available and lots:
+            # Taken without a lot where all the stock is in lots: say which lots hold it.
+            super().__init__(
+                N_("This product is kept by lot here: choose one of its lots (%(lots)s). The movement was refused."),
+                lots=", ".join(f"{code}: {quantity}" for code, quantity in sorted(lots.items())),
+            )
+            return
         super().__init__(
             N_("Only %(available)s left of this product (lot %(lot)s): the movement was refused."),
             available=available,
@@ -180,6 +187,16 @@ def _sqlite_recorded(connection: sqlite3.Connection, specs: list[MovementSpec]) 
     return recorded
 
 
+def _sqlite_refusal(connection: sqlite3.Connection, point: int, product: int, lot: str,
+                    running: dict[tuple[int, int, str], int] | None = None) -> InsufficientStock:
+    """The refusal of a movement taking more than its balance holds, with what is there by lot
+    (`running`: balances as a unit being checked has left them so far)."""
+    lots = dict(connection.execute(
+        "SELECT lot_code, quantity FROM stock_balance WHERE point = ? AND product = ?", (point, product)).fetchall())
+    lots.update({key[2]: quantity for key, quantity in (running or {}).items() if key[:2] == (point, product)})
+    return InsufficientStock(product, lot, lots.get(lot, 0), {code: q for code, q in lots.items() if code and q > 0})
+
+
 def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lot: str) -> int:
     row = connection.execute(
         "SELECT quantity FROM stock_balance WHERE point = ? AND product = ? AND lot_code = ?", (point, product, lot)
@@ -232,9 +249,7 @@ def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audi
             )
             row = cursor.fetchone()
             if row is None:
-                raise InsufficientStock(
-                    spec.product_id, spec.lot_code, _sqlite_balance(connection, spec.point_id, spec.product_id, spec.lot_code)
-                )
+                raise _sqlite_refusal(connection, spec.point_id, spec.product_id, spec.lot_code)
         else:
             row = connection.execute(
                 "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES (?, ?, ?, ?, ?) "
@@ -278,7 +293,7 @@ def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec]
             continue
         after = on_hand.get(key, 0) + spec.quantity
         if after < 0:
-            raise InsufficientStock(spec.product_id, spec.lot_code, on_hand.get(key, 0))
+            raise _sqlite_refusal(connection, spec.point_id, spec.product_id, spec.lot_code, on_hand)
         on_hand[key] = after
         if spec.quantity > 0 and spec.lot_expiry is not None:
             expiry[key] = spec.lot_expiry
@@ -586,10 +601,12 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
                     spec.quantity, spec.point_id, spec.product_id, spec.lot_code,
                 )
                 if quantity is None:
-                    raise InsufficientStock(
-                        spec.product_id, spec.lot_code,
-                        await _pg_balance(connection, spec.point_id, spec.product_id, spec.lot_code),
-                    )
+                    rows = await connection.fetch(
+                        "SELECT lot_code, quantity FROM stock_balance WHERE point = $1 AND product = $2 AND quantity > 0",
+                        spec.point_id, spec.product_id)
+                    lots = {r["lot_code"]: r["quantity"] for r in rows}
+                    raise InsufficientStock(spec.product_id, spec.lot_code, lots.get(spec.lot_code, 0),
+                                            {code: q for code, q in lots.items() if code})
             else:
                 quantity = await connection.fetchval(
                     "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "

@@ -31,6 +31,26 @@ def test_receipt_then_sale_moves_the_balance_and_overselling_is_refused_with_wha
     assert _movement_count(point) == 2
 
 
+def test_taking_stock_without_a_lot_where_it_is_kept_by_lot_names_the_lots(shop):
+    point, product, manager = shop["point"], shop["products"][1], shop["manager"]
+    manager.cookies.set("lang", "en")  # the English msgid is checked below
+    for lot, quantity in (("L2", 3), ("L1", 5)):
+        assert move(manager, point, product, "receipt", quantity, lot_code=lot).status_code == 201
+    single = move(manager, point, product, "sale", 1)
+    assert single.status_code == 409
+    assert "choose one of its lots (L1: 5, L2: 3)" in single.json()["title"]
+    batch = manager.post(f"/api/v1/salespoints/{point}/movements/batch", headers={"x-csrftoken": manager.csrf()},
+                         json={"movements": [{"product_id": product, "kind": "sale", "quantity": 2, "lot_code": "L1",
+                                              "idempotency_key": unique("b")},
+                                             {"product_id": product, "kind": "sale", "quantity": 1,
+                                              "idempotency_key": unique("b")}]})
+    assert batch.status_code == 409
+    assert "(L1: 3, L2: 3)" in batch.json()["title"]  # as the batch had left them when it was refused
+    manager.cookies.set("lang", "vi")
+    assert "chọn một lô (L1: 5, L2: 3)" in move(manager, point, product, "sale", 1).json()["title"]
+    assert _balance(manager, point, product) == 8
+
+
 def test_fifty_concurrent_sales_of_the_last_ten_units_sell_exactly_ten(shop):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     assert move(manager, point, product, "receipt", 10).status_code == 201
