@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import os
 import queue
 import re
 import sqlite3
@@ -456,7 +455,7 @@ class SQLiteLedgerWriter:
             yield
             return
         if self._turn_file is None:
-            self._turn_file = open(self._path + "-writer.lock", "a+b")  # noqa: SIM115 - held as long as the thread
+            self._turn_file = open(self._path + "-writer.lock", "a+b")
         fcntl.flock(self._turn_file, fcntl.LOCK_EX)
         try:
             yield

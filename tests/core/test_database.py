@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -117,10 +118,8 @@ def test_a_request_cancelled_while_its_transaction_begins_leaves_the_writer_free
         task.cancel()
         await asyncio.sleep(0.05)
         other.execute("ROLLBACK")  # BEGIN now succeeds, but its caller has gone
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         assert not entered.is_set()
         await Counter.insert(Counter(name="after", value=2))
         seen = other.execute("SELECT name FROM counter").fetchall()  # committed: another connection sees it
