@@ -65,6 +65,11 @@ class InsufficientStock(Conflict):
             lot=lot_code or "—",
         )
 
+    @classmethod
+    def from_balances(cls, product_id: int, lot_code: str, lots: dict[str, int]) -> InsufficientStock:
+        """From the product's balances at the point, lot code → quantity."""
+        return cls(product_id, lot_code, lots.get(lot_code, 0), {code: q for code, q in lots.items() if code and q > 0})
+
 
 @dataclass(frozen=True)
 class MovementSpec:
@@ -193,7 +198,7 @@ def _sqlite_refusal(connection: sqlite3.Connection, point: int, product: int, lo
     lots = dict(connection.execute(
         "SELECT lot_code, quantity FROM stock_balance WHERE point = ? AND product = ?", (point, product)).fetchall())
     lots.update({key[2]: quantity for key, quantity in (running or {}).items() if key[:2] == (point, product)})
-    return InsufficientStock(product, lot, lots.get(lot, 0), {code: q for code, q in lots.items() if code and q > 0})
+    return InsufficientStock.from_balances(product, lot, lots)
 
 
 def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lot: str) -> int:
@@ -603,9 +608,8 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
                     rows = await connection.fetch(
                         "SELECT lot_code, quantity FROM stock_balance WHERE point = $1 AND product = $2 AND quantity > 0",
                         spec.point_id, spec.product_id)
-                    lots = {r["lot_code"]: r["quantity"] for r in rows}
-                    raise InsufficientStock(spec.product_id, spec.lot_code, lots.get(spec.lot_code, 0),
-                                            {code: q for code, q in lots.items() if code})
+                    raise InsufficientStock.from_balances(spec.product_id, spec.lot_code,
+                                                          {r["lot_code"]: r["quantity"] for r in rows})
             else:
                 quantity = await connection.fetchval(
                     "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "

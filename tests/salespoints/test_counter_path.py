@@ -29,9 +29,10 @@ class Route:
         await send({"type": "http.response.body", "body": b"route"})
 
 
-def _call(path: str, body: bytes, headers: dict[str, str], chunks: int = 1) -> tuple[Route, list[dict]]:
+def _call(path: str, body: bytes, headers: dict[str, str] | list[tuple[str, str]], chunks: int = 1) -> tuple[Route, list[dict]]:
     from ocop.counter_path import serve
 
+    pairs = headers.items() if isinstance(headers, dict) else headers
     route, sent = Route(), []
     size = -(-len(body) // chunks) if body else 1
     pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
@@ -44,7 +45,7 @@ def _call(path: str, body: bytes, headers: dict[str, str], chunks: int = 1) -> t
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": path, "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+             "headers": [(k.lower().encode(), v.encode()) for k, v in pairs]}
     run(serve(route, scope, receive, send))
     return route, sent
 
@@ -112,21 +113,7 @@ def test_anything_not_plain_goes_to_the_route_with_its_body_intact(shop, case):
         headers["content-length"] = str(len(body))
     pairs = list(headers.items()) + ([("x-csrftoken", headers["x-csrftoken"])] if case == "header twice" else [])
     before = run(StockMovement.count().where(StockMovement.point == point))
-
-    from ocop.counter_path import serve
-
-    route, sent = Route(), []
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def receive():
-        return messages.pop(0) if messages else {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "POST", "path": f"/api/v1/salespoints/{point}/movements", "query_string": b"",
-             "headers": [(k.encode(), v.encode()) for k, v in pairs]}
-    run(serve(route, scope, receive, send))
+    route, sent = _call(f"/api/v1/salespoints/{point}/movements", body, pairs)
     assert route.calls == [body]
     assert sent[0]["status"] == 299
     assert run(StockMovement.count().where(StockMovement.point == point)) == before
