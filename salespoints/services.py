@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from operator import itemgetter
 from typing import Any
 
 import msgspec
@@ -22,6 +21,7 @@ from catalog.tables import Product
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from ocop.database import fetch_tuples
 from salespoints import ledger
+from salespoints.balance_list import balances
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
 from salespoints.schemas import (
     AssortmentIn,
@@ -497,34 +497,6 @@ def stop_writer() -> None:
 
 
 # -- reading -------------------------------------------------------------------------------------
-
-
-# Columns as expressions (`+ 0`, `|| ''`): plain values, without SQLite's per-cell converters.
-_BALANCES = (
-    "SELECT b.product + 0, p.name || '', b.lot_code || '', b.lot_expiry || '', b.quantity + 0, "
-    "a.reorder_threshold + 0, a.selling_price + 0 "
-    "FROM stock_balance b JOIN product p ON p.id = b.product "
-    "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
-    "WHERE b.point = {} AND b.quantity <> 0"
-)
-
-
-async def balances(point_id: int) -> list[BalanceOut]:
-    """On-hand stock of a point per product and lot, flagged low when the product's total is at
-    or under its reorder threshold. One query read as tuples, totals and order in Python: a point
-    may carry thousands of products and the database would sort them through a temporary tree."""
-    rows = await fetch_tuples(StockBalance._meta.db, _BALANCES, point_id)
-    rows.sort(key=itemgetter(1, 0, 2))  # name, product, lot
-    totals: dict[int, int] = {}
-    for row in rows:
-        totals[row[0]] = totals.get(row[0], 0) + row[4]
-    date = dt.date.fromisoformat
-    return [
-        BalanceOut(product_id=product, product_name=name, lot_code=lot, quantity=quantity,
-                   lot_expiry=date(expiry) if expiry else None,
-                   reorder_threshold=threshold or 0, selling_price=price or 0, low=totals[product] <= (threshold or 0))
-        for product, name, lot, expiry, quantity, threshold, price in rows
-    ]
 
 
 _LOW_STOCK = (
