@@ -362,7 +362,16 @@ def _sqlite_audit(connection: sqlite3.Connection, audit: dict | None, specs: lis
 
 
 class SQLiteLedgerWriter:
-    """One thread, one connection: queues units and commits up to `group_size` per transaction."""
+    """Commits queued units up to `group_size` per transaction, on one connection per path.
+
+    Units are written on the event loop's own thread, in a callback that runs once the loop has
+    gathered what its requests submitted: SQLite in WAL mode with synchronous=NORMAL does not
+    wait for the disk at COMMIT, so a group costs the loop well under a millisecond, and no thread
+    hands the GIL back and forth with the loop for every statement (which cost a quarter of the
+    throughput and doubled p99). That path never waits: when the write lock is held elsewhere
+    (another worker process, an import's long transaction), the group goes to the writer thread,
+    which waits its turn with SQLite's busy timeout as before.
+    """
 
     def __init__(self, path: str, connect_kwargs: dict, group_size: int = 256) -> None:
         self._path = path
@@ -372,6 +381,11 @@ class SQLiteLedgerWriter:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._turn_file = None
+        # The path on the loop's thread: units gathered per loop, its connection and lock-file handle.
+        self._gathered: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
+        self._inline_lock = threading.Lock()
+        self._inline_connection: sqlite3.Connection | None = None
+        self._inline_turn_file = None
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -383,10 +397,59 @@ class SQLiteLedgerWriter:
     async def submit(self, unit: Unit) -> UnitResult:
         loop = asyncio.get_running_loop()
         pending = _Pending(unit=unit, future=loop.create_future(), loop=loop)
-        self._ensure_thread()
-        self._queue.put(pending)
-        # The writer answers every unit it takes, and fails what is queued if it ever stops.
+        if self._thread is None or not self._thread.is_alive():
+            self._ensure_thread()  # also the fallback path and the checkpoints
+        gathered = self._gathered.get(loop)
+        if gathered is None:
+            self._gathered[loop] = [pending]
+            loop.call_soon(self._write_gathered, loop)
+        else:
+            gathered.append(pending)
+        # Every unit is answered: written here, or failed over to the thread, which answers all it takes.
         return await pending.future
+
+    def _write_gathered(self, loop: asyncio.AbstractEventLoop) -> None:
+        group = self._gathered.pop(loop, [])
+        if len(group) > self._group_size:
+            self._gathered[loop] = group[self._group_size :]
+            loop.call_soon(self._write_gathered, loop)
+            group = group[: self._group_size]
+        if not group:
+            return
+        if not self._write_now(group):
+            for pending in group:
+                self._queue.put(pending)
+            return
+        _settle(group)
+
+    def _write_now(self, group: list[_Pending]) -> bool:
+        """Commits the group at once on this thread, or says False (nothing written) when that
+        would mean waiting: for the other path, another process's turn, or SQLite's write lock."""
+        if not self._inline_lock.acquire(blocking=False):
+            return False
+        try:
+            if fcntl is not None:
+                if self._inline_turn_file is None:
+                    self._inline_turn_file = open(self._path + "-writer.lock", "a+b")
+                try:
+                    fcntl.flock(self._inline_turn_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return False
+            try:
+                if self._inline_connection is None:
+                    self._inline_connection = self._connect()
+                    self._inline_connection.execute("PRAGMA busy_timeout = 0")
+                try:
+                    self._inline_connection.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error:
+                    return False  # locked by another connection (or worse: the thread will say)
+                self._commit_group(self._inline_connection, group, begun=True)
+                return True
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(self._inline_turn_file, fcntl.LOCK_UN)
+        finally:
+            self._inline_lock.release()
 
     def stop(self) -> None:
         with self._lock:
@@ -394,6 +457,13 @@ class SQLiteLedgerWriter:
                 self._queue.put(None)
                 self._thread.join(timeout=10)
             self._thread = None
+        with self._inline_lock:
+            if self._inline_connection is not None:
+                self._inline_connection.close()
+                self._inline_connection = None
+            if self._inline_turn_file is not None:
+                self._inline_turn_file.close()
+                self._inline_turn_file = None
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
@@ -442,7 +512,7 @@ class SQLiteLedgerWriter:
                 except Exception as error:  # noqa: BLE001 - keep serving; this group's callers are told
                     for pending in group:
                         pending.result, pending.error = None, error
-                        _settle_threadsafe(pending)
+                _settle_threadsafe(group)
         finally:
             connection.close()
             if self._turn_file is not None:
@@ -475,11 +545,15 @@ class SQLiteLedgerWriter:
                 return
             if item is not None:
                 item.error = error
-                _settle_threadsafe(item)
+                _settle_threadsafe([item])
 
-    def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending], guard_all: bool = False) -> None:
+    def _commit_group(self, connection: sqlite3.Connection, group: list[_Pending], guard_all: bool = False,
+                      begun: bool = False) -> None:
+        """Writes the group in one transaction (begun by the caller, or here), each unit's outcome
+        in its `result` or `error`; the caller answers them."""
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            if not begun:
+                connection.execute("BEGIN IMMEDIATE")
             for index, pending in enumerate(group):
                 # A one-movement unit is refused before it writes anything (its checks, then the
                 # conditional UPDATE), so only larger units pay for a savepoint to undo a partial write.
@@ -511,22 +585,27 @@ class SQLiteLedgerWriter:
                 connection.execute("ROLLBACK")
             for pending in group:
                 pending.result, pending.error = None, error
-        for pending in group:  # answered only now, after COMMIT
-            _settle_threadsafe(pending)
 
 
-def _settle_threadsafe(pending: _Pending) -> None:
-    with contextlib.suppress(RuntimeError):  # the caller's event loop has closed: nobody is waiting any more
-        pending.loop.call_soon_threadsafe(_settle, pending)
+def _settle_threadsafe(group: list[_Pending]) -> None:
+    """Answers the callers of a group with one wake-up of each event loop they wait on (the
+    server's one loop, as a rule), not one per caller."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
+    for pending in group:
+        by_loop.setdefault(pending.loop, []).append(pending)
+    for loop, waiting in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the caller's event loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle, waiting)
 
 
-def _settle(pending: _Pending) -> None:
-    if pending.future.done():
-        return
-    if pending.error is not None:
-        pending.future.set_exception(pending.error)
-    else:
-        pending.future.set_result(pending.result)
+def _settle(waiting: list[_Pending]) -> None:
+    for pending in waiting:
+        if pending.future.done():
+            continue
+        if pending.error is not None:
+            pending.future.set_exception(pending.error)
+        else:
+            pending.future.set_result(pending.result)
 
 
 # -- PostgreSQL --------------------------------------------------------------------------------

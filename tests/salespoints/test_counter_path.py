@@ -167,3 +167,52 @@ def test_ledger_writers_of_two_worker_processes_take_turns_and_lose_nothing(shop
     balance = run(StockBalance.select(StockBalance.quantity).where(
         (StockBalance.point == point) & (StockBalance.product == product)).first())["quantity"]
     assert written == 200 and balance == ledger_sum
+
+
+@pytest.mark.parametrize("holder", ["sqlite write lock", "another worker's turn"])
+def test_a_unit_that_cannot_be_written_at_once_waits_off_the_event_loop(shop, holder):
+    """Units are written on the event loop's thread only when nothing is in the way. While another
+    connection holds SQLite's write lock, or another worker process holds the writers' lock file,
+    the unit waits on the writer thread: the loop keeps serving, and the unit is written once the
+    way is free."""
+    import asyncio
+    import fcntl
+    import sqlite3
+    import time
+
+    from piccolo_conf import DB
+    from salespoints import ledger
+    from salespoints.tables import StockMovement
+
+    if DB.engine_type != "sqlite":
+        pytest.skip("SQLite's single writer")
+    point, product = shop["point"], shop["products"][0]
+    key = unique("waits-")
+    writer = ledger.SQLiteLedgerWriter(DB.path, {"timeout": 30})
+    if holder == "sqlite write lock":
+        blocker = sqlite3.connect(DB.path, isolation_level=None, check_same_thread=False)
+        blocker.execute("BEGIN IMMEDIATE")
+        release = lambda: (blocker.execute("COMMIT"), blocker.close())  # noqa: E731
+    else:
+        lock_file = open(DB.path + "-writer.lock", "a+b")  # held until release
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        release = lambda: (fcntl.flock(lock_file, fcntl.LOCK_UN), lock_file.close())  # noqa: E731
+
+    async def scenario() -> tuple[int, bool, ledger.UnitResult]:
+        unit = ledger.Unit(specs=(ledger.MovementSpec(point_id=point, product_id=product, kind="receipt", quantity=3,
+                                                      idempotency_key=key),))
+        task = asyncio.ensure_future(writer.submit(unit))
+        started, ticks = time.monotonic(), 0
+        while ticks < 20 and time.monotonic() - started < 3:  # a loop blocked on the lock would not tick
+            await asyncio.sleep(0.01)
+            ticks += 1
+        waited = not task.done()
+        release()
+        return ticks, waited, await asyncio.wait_for(task, 30)
+
+    try:
+        ticks, waited, result = run(scenario())
+    finally:
+        writer.stop()
+    assert ticks == 20 and waited and not result.replayed
+    assert run(StockMovement.count().where(StockMovement.idempotency_key == key)) == 1
