@@ -226,9 +226,9 @@ async def _assortment(point_id: int, product_ids: set[int]) -> dict[int, dict]:
     return {r["product"]: r for r in rows}
 
 
-def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Msg | None:
-    """Why the point's policy refuses this product, or None."""
-    if item["specialty"] and point.policy == Policy.with_specialties.value:
+def _policy_refusal(item: dict, policy: str, on: dt.date) -> Msg | None:
+    """Why a point with this product policy refuses this product, or None."""
+    if item["specialty"] and policy == Policy.with_specialties.value:
         return None
     if item["stars"] < reference.rules().min_certified_stars:
         return Msg(N_("Only OCOP products of %(stars)s stars or more may be sold here."), stars=reference.rules().min_certified_stars)
@@ -240,7 +240,7 @@ def _policy_refusal(item: dict, point: SalesPointOut, on: dt.date) -> Msg | None
     return None
 
 
-def _movement_errors(line: MovementIn, item: dict | None, point: SalesPointOut, on: dt.date) -> dict[str, Any]:
+def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.date) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     kind = MovementKind(line.kind)
     if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
@@ -256,7 +256,7 @@ def _movement_errors(line: MovementIn, item: dict | None, point: SalesPointOut, 
     if item is None:
         errors["product_id"] = N_("This product is not in the point's assortment.")
     elif kind in ADMITTING:
-        refusal = _policy_refusal(item, point, on)
+        refusal = _policy_refusal(item, policy, on)
         if refusal is not None:
             errors["product_id"] = refusal
     if kind is MovementKind.receipt and line.lot_expiry is not None and line.lot_expiry < on:
@@ -307,8 +307,7 @@ async def _point_for_writing(point_id: int, actor: Actor) -> SalesPointOut:
 # Everything one movement is checked against, in one query: the point, whether the actor manages
 # it, and the product's assortment row and certificate. Run inside the writing transaction.
 _MOVEMENT_CONTEXT = (
-    "SELECT sp.id, sp.name, sp.kind, sp.province_code, sp.commune, sp.address, sp.opening_hours, sp.opened_on, "
-    "sp.status, sp.policy, sp.min_ocop_share, a.product AS item_product, a.selling_price, a.specialty, "
+    "SELECT sp.status, sp.policy, a.product AS item_product, a.selling_price, a.specialty, "
     "p.stars, p.expires_on, p.withdrawn_on, "
     "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages, "
     "EXISTS (SELECT 1 FROM stock_movement c WHERE c.id = {} AND c.point = sp.id) AS corrects_found "
@@ -318,7 +317,9 @@ _MOVEMENT_CONTEXT = (
 )
 
 
-def _checked_context(row: dict | None, actor: Actor) -> tuple[SalesPointOut, dict | None]:
+def _checked_context(row: dict | None, actor: Actor) -> tuple[str, dict | None]:
+    """The point's product policy and the product's assortment row (None: not carried), once the
+    point is found open and the actor allowed to write to it."""
     if row is None:
         raise NotFound(N_("This sales point does not exist."))
     if actor.role not in (Role.admin, Role.organizer) and not (actor.role is Role.salespoint_manager and row["manages"]):
@@ -329,7 +330,7 @@ def _checked_context(row: dict | None, actor: Actor) -> tuple[SalesPointOut, dic
     if row["item_product"] is not None:
         item = {"product": row["item_product"], "selling_price": row["selling_price"], "specialty": bool(row["specialty"]),
                 "stars": row["stars"], "expires_on": _as_date(row["expires_on"]), "withdrawn_on": _as_date(row["withdrawn_on"])}
-    return _point_out(row), item
+    return row["policy"], item
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -352,8 +353,8 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     on = today()
 
     def build(row: dict | None) -> list[ledger.MovementSpec]:
-        point, item = _checked_context(row, actor)
-        errors = _movement_errors(line, item, point, on)
+        policy, item = _checked_context(row, actor)
+        errors = _movement_errors(line, item, policy, on)
         if line.corrects is not None and not row["corrects_found"]:
             errors["corrects"] = N_("This movement does not exist.")  # nor at another point
         if errors:
@@ -389,7 +390,7 @@ async def record_batch(
     errors: dict[str, Any] = {}
     keys: set[str] = set()
     for number, line in enumerate(lines, start=1):
-        line_errors = _movement_errors(line, items.get(line.product_id), point, on)
+        line_errors = _movement_errors(line, items.get(line.product_id), point.policy, on)
         if line.idempotency_key in keys:
             line_errors["idempotency_key"] = N_("This idempotency key appears twice in the batch.")
         if line.idempotency_key:
@@ -434,7 +435,7 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
         if data.product_id not in received:
             errors["product_id"] = N_("The receiving point does not carry this product.")
         else:
-            refusal = _policy_refusal(received[data.product_id], _point_out(destination), today())
+            refusal = _policy_refusal(received[data.product_id], destination["policy"], today())
             if refusal is not None:
                 errors["product_id"] = refusal
     if errors:
@@ -483,8 +484,9 @@ async def _submit(unit: ledger.Unit) -> MovementResult:
 def _sqlite_writer(db) -> ledger.SQLiteLedgerWriter:
     global _writer
     if _writer is None:
-        _writer = ledger.SQLiteLedgerWriter(db.path, {"timeout": db.connection_kwargs.get("timeout", 30),
-                                                      "detect_types": db.connection_kwargs["detect_types"]})
+        # Without Piccolo's type converters: a Python call per cell that the writer's reads
+        # (ids, quantities, and dates it parses itself) do not need.
+        _writer = ledger.SQLiteLedgerWriter(db.path, {"timeout": db.connection_kwargs.get("timeout", 30)})
     return _writer
 
 
