@@ -124,6 +124,11 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str = DEFAULT_SQLITE_PATH, timeout: float = 30.0, **kwargs: Any):
         super().__init__(path=path, timeout=timeout, check_same_thread=False, **kwargs)
+        # Piccolo registers a converter for INTEGER columns that parses each cell from text in
+        # Python: about 1 µs a cell, four times the fetch of it. SQLite stores integers natively and
+        # hands them over as ints (a float written to an INTEGER column is stored as an integer
+        # when it is one), so the converter only costs. The others (dates, booleans...) stay.
+        sqlite3.converters.pop("INTEGER", None)
         self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections] = (
             weakref.WeakKeyDictionary()
         )
