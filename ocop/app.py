@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 from litestar import Litestar, Request, Response, get
@@ -39,7 +41,7 @@ from core.settings import settings
 from fairs.routes import FairApi, FairPages
 from ocop import counter_path, database
 from ocop.admin import admin_mount
-from ocop.auth import CSRF_COOKIE, ActorMiddleware
+from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
@@ -76,6 +78,21 @@ class ProblemResponses(ReceiveRoutePlugin):
         if isinstance(route, HTTPRoute) and route.path.startswith("/api/"):
             for handler in route.route_handlers:
                 handler.responses = {**self._spec, **(handler.responses or {})}
+
+
+def in_request_language(handler: Callable[[Request, Any], Response]) -> Callable[[Request, Any], Response]:
+    """An error raised outside the handler (the CSRF check wraps each route, inside ActorMiddleware)
+    reaches its exception handler after the middleware has reset the language: the handler and
+    the page it renders speak the request's language again."""
+
+    @functools.wraps(handler)
+    def answer(request: Request, exc: Any) -> Response:
+        language = request.scope.get(LANGUAGE_KEY)
+        if language:
+            i18n.current_language.set(language)
+        return handler(request, exc)
+
+    return answer
 
 
 def _error_page(request: Request, status: int, message: str) -> Template:
@@ -229,7 +246,7 @@ def create_app() -> Litestar:
         ),
         middleware=[DefineMiddleware(ActorMiddleware)],
         before_send=[add_security_headers],  # every response, errors and mounts included
-        exception_handlers={
+        exception_handlers={kind: in_request_language(handler) for kind, handler in {
             DomainError: handle_domain_error,
             HTTPException: handle_http_error,
             sqlite3.IntegrityError: handle_integrity_error,
@@ -237,7 +254,7 @@ def create_app() -> Litestar:
             asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
             database.UnstorableText: handle_unstorable_text,
             Exception: handle_server_error,
-        },
+        }.items()},
         lifespan=[_database],
         openapi_config=OpenAPIConfig(
             title="OCOP trade-fair and sales-point API",

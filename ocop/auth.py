@@ -14,6 +14,8 @@ from core.i18n import current_language, pick_language
 SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both
 LANGUAGE_COOKIE = "lang"
 CSRF_COOKIE = "ocop_csrftoken"
+# Where the request's language stays for errors answered after this middleware has let go of it.
+LANGUAGE_KEY = "ocop.language"
 
 
 # token → (the session cache's user row, the Actor made from it): rebuilt whenever the session
@@ -74,6 +76,7 @@ class ActorMiddleware:
             return
         actor, language = await identify(scope)
         scope["user"] = actor
+        scope[LANGUAGE_KEY] = language  # type: ignore[literal-required]
         token = current_language.set(language)
         try:
             await self.app(scope, receive, send)

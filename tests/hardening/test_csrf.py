@@ -13,7 +13,7 @@ from tests.conftest import PASSWORDS, Client
 from tests.hardening.test_access_matrix import CASES, OK, ROLES
 
 ADMIN = ROLES.index("admin")
-# What the refusal page says (in the default language: the token is checked before the user's is known).
+# What the refusal page says to the administrator, who reads Vietnamese.
 FORM_EXPIRED = i18n.translations("vi").gettext("The form expired. Reload the page and try again.")
 WRITES = sorted({(c.method, c.route, c.upload is not None) for c in CASES if c.method != "GET" and c.expect[ADMIN] == OK})
 FORMS = [w for w in WRITES if not w[1].startswith("/api/")]
@@ -60,3 +60,12 @@ def test_a_token_from_another_browser_is_refused(admin, server):
     response = admin.post("/catalog/producers/", data={"name": "x", "_csrf_token": foreign})
     assert response.status_code == 403 and FORM_EXPIRED in response.text
     assert admin.request("PUT", "/api/v1/producers/1", json={}, headers={"x-csrftoken": foreign}).status_code == 403
+
+
+def test_the_refusal_speaks_the_language_the_visitor_chose(server):
+    with Client(base_url=server, follow_redirects=False, timeout=30) as visitor:
+        visitor.get("/login")
+        visitor.cookies.set("lang", "en")
+        response = visitor.post("/login", data={"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "The form expired. Reload the page and try again." in response.text and '<html lang="en">' in response.text
