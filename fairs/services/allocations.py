@@ -167,8 +167,12 @@ async def assign(fair_id: int, data: AssignIn, actor: Actor) -> None:
         blocked = [r["code"] for r in rows if r["blocked"]]
         if blocked:
             raise Conflict(N_("Booth %(code)s is blocked."), code=", ".join(blocked))
-        before = [r["booth"] for r in await BoothAssignment.select(BoothAssignment.booth).where(
-            BoothAssignment.application == data.application_id)]
+        held = await BoothAssignment.select(BoothAssignment.booth, BoothAssignment.locked).where(
+            BoothAssignment.application == data.application_id)
+        before = [r["booth"] for r in held]
+        if (sorted(before) == sorted(data.booth_ids) and all(bool(r["locked"]) == data.lock for r in held)
+                and application["status"] == ApplicationStatus.allocated.value):
+            return  # a retried request, or the same assignment made twice: nothing changes, nothing to audit
         await BoothAssignment.delete().where(BoothAssignment.application == data.application_id)
         taken = await BoothAssignment.select(BoothAssignment.booth.code).where(BoothAssignment.booth.is_in(data.booth_ids))
         if taken:

@@ -67,3 +67,33 @@ def test_twenty_simultaneous_assignments_of_one_booth_leave_exactly_one_winner(o
     assert all(a["status"] == "eligible" and a["booths"] == [] for i, a in listed.items() if i != winner)
     plan = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()
     assert [b["application_id"] for b in plan["booths"] if b["state"] != "free"] == [winner]
+
+
+def test_an_assignment_sent_again_changes_nothing_and_is_audited_once(organizer, make_fair, exhibitor):
+    from accounts.tables import AuditEntry
+
+    fair_id, _ = make_fair(rows=1, columns=4)
+    move(organizer, fair_id, "open")
+    producer, product = exhibitor()
+    application = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications",
+                                {"producer_id": producer, "product_ids": [product]}).json()["id"]
+    move(organizer, fair_id, "allocating")
+    booths = {b["code"]: b["id"] for b in organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"]}
+
+    def assign(*codes: str, lock: bool = True) -> None:
+        response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/assignments",
+                                 {"application_id": application, "booth_ids": [booths[c] for c in codes], "lock": lock})
+        assert response.status_code == 204, response.text
+
+    def audited() -> int:
+        return run(AuditEntry.count().where((AuditEntry.action == "assign") & (AuditEntry.entity_id == str(application))))
+
+    assign("A01", "A02")
+    assign("A01", "A02")  # a retry after a lost answer
+    assign("A02", "A01")  # the same booths in another order
+    assert audited() == 1
+    assign("A01", "A02", lock=False)  # unlocking is a change
+    assign("A03")
+    assert audited() == 3
+    listed = {a["id"]: a for a in organizer.get(f"/api/v1/fairs/{fair_id}/applications").json()}
+    assert listed[application]["booths"] == ["A03"]
