@@ -429,8 +429,8 @@ class SQLiteLedgerWriter:
             return False
         try:
             if fcntl is not None:
-                if self._inline_turn_file is None:
-                    self._inline_turn_file = open(self._path + "-writer.lock", "a+b")
+                if self._inline_turn_file is None:  # a handle of its own: flock excludes the thread's too
+                    self._inline_turn_file = self._open_turn_file()
                 try:
                     fcntl.flock(self._inline_turn_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -530,12 +530,15 @@ class SQLiteLedgerWriter:
             yield
             return
         if self._turn_file is None:
-            self._turn_file = open(self._path + "-writer.lock", "a+b")
+            self._turn_file = self._open_turn_file()
         fcntl.flock(self._turn_file, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(self._turn_file, fcntl.LOCK_UN)
+
+    def _open_turn_file(self):
+        return open(self._path + "-writer.lock", "a+b")
 
     def _fail_queued(self, error: BaseException) -> None:
         while True:
@@ -554,6 +557,9 @@ class SQLiteLedgerWriter:
         try:
             if not begun:
                 connection.execute("BEGIN IMMEDIATE")
+            # Undone to here, not by ROLLBACK, when the group must be redone: the write lock stays
+            # ours (the loop's path could not wait to take it again).
+            connection.execute("SAVEPOINT group_start")
             for index, pending in enumerate(group):
                 # A one-movement unit is refused before it writes anything (its checks, then the
                 # conditional UPDATE), so only larger units pay for a savepoint to undo a partial write.
@@ -573,10 +579,10 @@ class SQLiteLedgerWriter:
                         connection.execute(f"RELEASE unit{index}")
                     elif connection.total_changes != changes:
                         # It failed after writing: undo the whole group and redo it unit by unit.
-                        connection.execute("ROLLBACK")
+                        connection.execute("ROLLBACK TO group_start")
                         for other in group:
                             other.result, other.error = None, None
-                        self._commit_group(connection, group, guard_all=True)
+                        self._commit_group(connection, group, guard_all=True, begun=True)
                         return
                     pending.result, pending.error = None, error
             connection.execute("COMMIT")

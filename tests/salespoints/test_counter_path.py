@@ -216,3 +216,43 @@ def test_a_unit_that_cannot_be_written_at_once_waits_off_the_event_loop(shop, ho
         writer.stop()
     assert ticks == 20 and waited and not result.replayed
     assert run(StockMovement.count().where(StockMovement.idempotency_key == key)) == 1
+
+
+def test_a_unit_failing_after_it_wrote_is_undone_alone_and_its_group_is_still_written(shop):
+    """A one-movement unit has no savepoint of its own; when one fails after writing (here its
+    movement cannot be stored), the group is undone and redone unit by unit, inside the same
+    transaction: the other units of the group are written, the failed one leaves nothing."""
+    import asyncio
+
+    from piccolo_conf import DB
+    from salespoints import ledger
+    from salespoints.tables import StockBalance, StockMovement
+
+    if DB.engine_type != "sqlite":
+        pytest.skip("SQLite's group commit")
+    point, product = shop["point"], shop["products"][0]
+    tag = unique("redo-")
+    writer = ledger.SQLiteLedgerWriter(DB.path, {"timeout": 30})
+
+    def unit(name: str, note: object = "") -> ledger.Unit:
+        return ledger.Unit(specs=(ledger.MovementSpec(point_id=point, product_id=product, kind="receipt", quantity=2,
+                                                      idempotency_key=f"{tag}-{name}", note=note),))
+
+    async def one_group() -> list:
+        # Submitted in one turn of the loop: one group.
+        units = [unit("a"), unit("b", note=object()), unit("c")]
+        return await asyncio.gather(*(writer.submit(u) for u in units), return_exceptions=True)
+
+    try:
+        first, failed, last = run(one_group())
+    finally:
+        writer.stop()
+    assert isinstance(failed, Exception) and not isinstance(first, Exception) and not isinstance(last, Exception)
+    keys = {r["idempotency_key"] for r in run(StockMovement.select(StockMovement.idempotency_key).where(
+        StockMovement.idempotency_key.like(f"{tag}-%")))}
+    assert keys == {f"{tag}-a", f"{tag}-c"}
+    ledger_sum = run(StockMovement.raw("SELECT SUM(quantity) AS q FROM stock_movement WHERE point = {} AND product = {}",
+                                       point, product))[0]["q"]
+    balance = run(StockBalance.select(StockBalance.quantity).where(
+        (StockBalance.point == point) & (StockBalance.product == product)).first())["quantity"]
+    assert balance == ledger_sum
