@@ -13,23 +13,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import importlib.util
 import io
 import json
 import os
 import random
 import statistics
 import time
-from pathlib import Path
 
-# bench/catalog.py sets up the work folder and database, starts the server, computes percentiles.
-_spec = importlib.util.spec_from_file_location("bench_catalog", Path(__file__).resolve().parent / "catalog.py")
-_catalog_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_catalog_bench)
-WORKDIR, percentile, run_server = _catalog_bench.WORKDIR, _catalog_bench.percentile, _catalog_bench.run_server
+import harness
+import httpx
+from openpyxl import Workbook
 
-import httpx  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+WORKDIR = harness.scratch("ocop-bench-")
 
 HEADERS = ["Số biên bản", "Ngày ký", "Loại", "Bên mua", "Chủ thể", "Sản phẩm", "Số lượng", "Đơn vị tính", "Đơn giá",
            "Hiệu lực đến"]
@@ -148,36 +143,19 @@ async def seed_volume(agreements: int, deliveries: int, buyers, products, rng) -
 
 
 async def prepare(args) -> tuple[dict, int]:
-    from ocop import database
-    from ocop.cli import migrate
-    from piccolo_conf import DB
-
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connection.close()
-    await migrate()
-    await database.start(DB)
     rng = random.Random(17)
-    try:
+    async with harness.fresh_database():
         buyers, products, _ = await seed_parties(rng)
         figures = await measure_import(args.imports, buyers, products, rng)
         started = time.perf_counter()
         fair_id = await seed_volume(args.agreements, args.deliveries, buyers, products, rng)
         figures["volume_seed_s"] = time.perf_counter() - started
-    finally:
-        await database.stop(DB)
     return figures, fair_id
 
 
 async def measure_summary(base: str, fair_id: int, requests: int) -> dict:
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await client.get("/login")
-        token = client.cookies.get("ocop_csrftoken")
-        response = await client.post("/login", data={"username": "bench", "password": "bench-password", "_csrf_token": token})
-        assert response.status_code == 302, response.text
+        await harness.log_in_async(client, "bench", "bench-password")
         for _ in range(10):
             await client.get("/api/v1/agreements/summary", params={"fair_id": fair_id})
         latencies = []
@@ -187,7 +165,7 @@ async def measure_summary(base: str, fair_id: int, requests: int) -> dict:
             latencies.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text
         body = response.json()
-    return {"p50_ms": statistics.median(latencies), "p99_ms": percentile(latencies, 0.99), "agreements": body["agreements"]}
+    return {"p50_ms": statistics.median(latencies), "p99_ms": harness.percentile(latencies, 0.99), "agreements": body["agreements"]}
 
 
 def main() -> None:
@@ -199,12 +177,11 @@ def main() -> None:
     args = parser.parse_args()
     engine = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
     figures, fair_id = asyncio.run(prepare(args))
-    process, base = run_server({})
+    process, base = harness.start_server("ocop.asgi:app", WORKDIR, {"OCOP_SCHEDULER_IN_WEB": "0"})
     try:
         summary = asyncio.run(measure_summary(base, fair_id, args.requests))
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        harness.stop(process)
     total_import = figures["preview_s"] + figures["commit_s"]
     print(f"engine: {engine}, work folder {WORKDIR}")
     print(f"{'import ' + str(args.imports) + ' agreements (.xlsx)':<44}{total_import:>8.2f} s  (preview {figures['preview_s']:.2f} s"

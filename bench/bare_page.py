@@ -1,4 +1,4 @@
-"""The framework's ceiling for bench/public.py: a Litestar endpoint answering /p/{code} with the same bytes
+"""The framework's ceiling for bench/public_face.py: a Litestar endpoint answering /p/{code} with the same bytes
 every time (a page of the product page's size, read from OCOP_BARE_PAGE at start-up)."""
 
 import os

@@ -15,32 +15,18 @@ import io
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
-if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.db'}"
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+import harness
+import httpx
+from openpyxl import Workbook
 
-import httpx  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+WORKDIR = harness.scratch("ocop-bench-")
 
 PRODUCT_HEADERS = ["Tên sản phẩm", "Mã số thuế", "Nhóm", "Phân nhóm", "Số sao", "Điểm", "Số giấy chứng nhận",
                    "Ngày công nhận", "Đơn vị tính", "Giá"]
 PRODUCER_HEADERS = ["Tên chủ thể", "Loại hình", "Mã số thuế", "Tỉnh", "Xã/phường"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def import_workbook(products: int, producers: int, seed: int = 7) -> bytes:
@@ -96,12 +82,6 @@ async def seed_catalogue(total_products: int) -> None:
     await create_user("bench", "bench-password", Role.viewer, "bench@bench.vn")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _queries(rng: random.Random) -> dict:
     from catalog import reference
 
@@ -124,10 +104,7 @@ def _queries(rng: random.Random) -> dict:
 async def measure_list_api(base: str, requests: int, concurrency: int) -> dict:
     rng = random.Random(3)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await client.get("/login")
-        token = client.cookies.get("ocop_csrftoken")
-        response = await client.post("/login", data={"username": "bench", "password": "bench-password", "_csrf_token": token})
-        assert response.status_code == 302, response.text
+        await harness.log_in_async(client, "bench", "bench-password")
         for _ in range(50):  # warm-up
             await client.get("/api/v1/products", params=_queries(rng))
         latencies: list[float] = []
@@ -146,49 +123,24 @@ async def measure_list_api(base: str, requests: int, concurrency: int) -> dict:
         elapsed = time.perf_counter() - started
     return {
         "p50_ms": statistics.median(latencies),
-        "p99_ms": percentile(latencies, 0.99),
+        "p99_ms": harness.percentile(latencies, 0.99),
         "rps": len(latencies) / elapsed,
     }
 
 
-def run_server(extra_env: dict) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        # The scheduler's rules would scan the data while it is measured: the bench server runs without it.
-        cwd=ROOT, env={**os.environ, "OCOP_SCHEDULER_IN_WEB": "0", **extra_env, "OCOP_SECRET_FILE": str(WORKDIR / "secret")},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+def run_server(extra_env: dict):
+    # The scheduler's rules would scan the data while it is measured: the bench server runs without it.
+    return harness.start_server("ocop.asgi:app", WORKDIR, {"OCOP_SCHEDULER_IN_WEB": "0", **extra_env})
 
 
 async def prepare(products_to_import: int, catalogue: int) -> dict:
     from ocop import database
-    from ocop.cli import migrate
     from piccolo_conf import DB
 
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connection.close()
-    await migrate()
-    await database.start(DB)
-    try:
+    async with harness.fresh_database():
         figures = await measure_import(products_to_import)
         await seed_catalogue(catalogue)
         await database.refresh_statistics(DB)  # as the scheduler or autovacuum would after a bulk load
-    finally:
-        await database.stop(DB)
     return figures
 
 
@@ -210,8 +162,7 @@ def main() -> None:
             lists[name] = asyncio.run(measure_list_api(base, args.requests, 1))
             loaded[name] = asyncio.run(measure_list_api(base, args.requests, args.concurrency))
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            harness.stop(process)
 
     print(f"catalog bench on {engine} ({os.cpu_count()} cores), catalogue of {args.catalogue:,} products")
     print(f"{'import of ' + format(args.import_products, ',') + ' products (.xlsx, ' + str(imported['xlsx_bytes'] // 1024) + ' KB)':<48}"

@@ -23,20 +23,13 @@ import asyncio
 import json
 import os
 import random
-import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-load-"))
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+import harness
 
-import httpx  # noqa: E402
+WORKDIR = harness.scratch("ocop-load-", database=None)
 
 P99_LIMIT_MS = 200
 CONCURRENCY = (1, 2, 4, 8, 16, 32, 64)
@@ -81,68 +74,22 @@ end
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def prepare(url: str) -> None:
     """A fresh database with the demo programme."""
     os.environ["DATABASE_URL"] = url
     from ocop import database
-    from ocop.cli import migrate
     from ocop.demo import load_demo
     from piccolo_conf import DB
 
-    if url.startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(url)
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connection.close()
-    await migrate()
-    await database.start(DB)
-    try:
+    async with harness.fresh_database():
         await load_demo()
         await database.refresh_statistics(DB)
-    finally:
-        await database.stop(DB)
-
-
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0",
-                       "OCOP_SECRET_FILE": str(WORKDIR / "secret")},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
-
-
-def log_in(base: str, username: str, password: str) -> tuple[httpx.Client, str, str]:
-    client = httpx.Client(base_url=base, timeout=60)
-    client.get("/login")
-    token = client.cookies.get("ocop_csrftoken")
-    response = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
-    assert response.status_code == 302, response.text[:300]
-    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-    return client, cookie, token
 
 
 def targets(base: str) -> dict:
     """What the mix works on, found through the product's own API, with stock received for the sales."""
-    manager, manager_cookie, manager_csrf = log_in(base, "manager", "ocop-manager-demo")
-    organizer, organizer_cookie, organizer_csrf = log_in(base, "organizer", "ocop-organizer-demo")
+    manager, manager_cookie, manager_csrf = harness.log_in(base, "manager", "ocop-manager-demo")
+    organizer, organizer_cookie, organizer_csrf = harness.log_in(base, "organizer", "ocop-organizer-demo")
     points = manager.get("/api/v1/salespoints").json()
     point = points[0]["id"]
     on_hand = manager.get(f"/api/v1/salespoints/{point}/balances").json()
@@ -186,24 +133,12 @@ def run_step(base: str, found: dict, connections: int, seconds: int) -> dict:
         **found, "tag": f"l{random.randrange(10**9)}", "products": ",".join(map(str, found["products"])),
         "mix": ",".join(f'"{k}"' for k in mix), "agreement": found["agreement"].replace("'", "\\'"),
     })
-    threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
-               base]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    def latency(label: str) -> float:
-        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    return {"connections": connections, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "p50_ms": latency("50"), "p99_ms": latency("99"), "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-            "socket_errors": sum(map(int, errors.groups())) if errors else 0}
+    return {"connections": connections, **harness.run_wrk(script, base, connections, seconds, timeout_s=10)}
 
 
 def ramp(url: str, workers: int, seconds: int) -> dict:
-    process, base = start_server(url, workers)
+    process, base = harness.start_server("ocop.asgi:app", WORKDIR, {"DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0"},
+                                         workers=workers)
     try:
         found = targets(base)
         run_step(base, found, 4, 2)  # warm-up: templates, caches, every worker's connections
@@ -217,8 +152,7 @@ def ramp(url: str, workers: int, seconds: int) -> dict:
             if step["p99_ms"] > P99_LIMIT_MS:
                 break
     finally:
-        process.terminate()
-        process.wait()
+        harness.stop(process)
     under = [s for s in steps if s["p99_ms"] <= P99_LIMIT_MS]
     best = max(under, key=lambda s: s["rps"]) if under else None
     broke = next((s for s in steps if s["p99_ms"] > P99_LIMIT_MS), None)

@@ -20,20 +20,12 @@ import json
 import multiprocessing
 import os
 import random
-import socket
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
-if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.db'}"
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+import harness
+from aiosmtpd.controller import Controller
 
-from aiosmtpd.controller import Controller  # noqa: E402
+WORKDIR = harness.scratch("ocop-bench-")
 
 
 class Recorder:
@@ -54,12 +46,6 @@ def serve_smtp(port: int, path: str) -> None:
     controller.start()
     while True:
         time.sleep(3600)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def _insert_users(users: list[tuple[str, str]]) -> None:
@@ -174,32 +160,20 @@ async def measure_dispatch(count: int, port: int) -> dict:
 
 
 async def run(args) -> dict:
-    from ocop import database
-    from ocop.cli import migrate
-    from piccolo_conf import DB
-
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connection.close()
-    await migrate()
-    await database.start(DB)
-    port, received_file = _free_port(), WORKDIR / "received.txt"
+    port, received_file = harness.free_port(), WORKDIR / "received.txt"
     server = multiprocessing.Process(target=serve_smtp, args=(port, str(received_file)), daemon=True)
-    server.start()
-    await asyncio.sleep(1.5)
-    try:
-        started = time.perf_counter()
-        await seed(args, random.Random(5))
-        seed_s = time.perf_counter() - started
-        rules = await measure_rules()
-        dispatch = await measure_dispatch(args.notifications, port)
-        await asyncio.sleep(1)  # the server writes the last ids
-    finally:
-        server.terminate()
-        await database.stop(DB)
+    async with harness.fresh_database():
+        server.start()
+        await asyncio.sleep(1.5)
+        try:
+            started = time.perf_counter()
+            await seed(args, random.Random(5))
+            seed_s = time.perf_counter() - started
+            rules = await measure_rules()
+            dispatch = await measure_dispatch(args.notifications, port)
+            await asyncio.sleep(1)  # the server writes the last ids
+        finally:
+            server.terminate()
     ids = received_file.read_text().split() if received_file.exists() else []
     return {"seed_s": seed_s, "rules": rules, "dispatch": dispatch, "received": len(ids), "distinct": len(set(ids))}
 

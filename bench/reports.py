@@ -19,17 +19,12 @@ import os
 import random
 import resource
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-bench-reports-"))
-if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.db'}"
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
+import harness
+
+WORKDIR = harness.scratch("ocop-bench-reports-")
 os.environ.setdefault("OCOP_UPLOADS_DIR", str(WORKDIR / "uploads"))
 
 FLOOR_CSS = """@page { size: A4; margin: 20mm 15mm 17mm; }
@@ -102,36 +97,25 @@ async def floor_once(fair_id: int) -> dict:
 
 
 async def measure(runs: int) -> dict:
-    from ocop import database
-    from ocop.cli import migrate
-    from piccolo_conf import DB
     from reports import pdf
 
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(os.environ["DATABASE_URL"])
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connection.close()
-    await migrate()
-    await database.start(DB)
     try:
-        started = time.perf_counter()
-        fairs = await seed()
-        seed_s = time.perf_counter() - started
-        await asyncio.get_running_loop().run_in_executor(None, pdf.warm_up)
-        results: dict = {}
-        for name, fair_id in fairs.items():
-            await compile_once(fair_id)  # first compile of the kind: templates and font metrics loaded
-            results[name] = {"compiles": [await compile_once(fair_id) for _ in range(runs)]}
-        # The workers' peak memory while compiling reports, before the floor's one huge table raises it.
-        results["worker_peaks_mb"] = worker_peaks_mb()
-        for name, fair_id in fairs.items():
-            results[name]["floors"] = [await floor_once(fair_id) for _ in range(runs)]
-        results["floor_peaks_mb"] = worker_peaks_mb()
-        results["seed_s"] = seed_s
+        async with harness.fresh_database():
+            started = time.perf_counter()
+            fairs = await seed()
+            seed_s = time.perf_counter() - started
+            await asyncio.get_running_loop().run_in_executor(None, pdf.warm_up)
+            results: dict = {}
+            for name, fair_id in fairs.items():
+                await compile_once(fair_id)  # first compile of the kind: templates and font metrics loaded
+                results[name] = {"compiles": [await compile_once(fair_id) for _ in range(runs)]}
+            # The workers' peak memory while compiling reports, before the floor's one huge table raises it.
+            results["worker_peaks_mb"] = worker_peaks_mb()
+            for name, fair_id in fairs.items():
+                results[name]["floors"] = [await floor_once(fair_id) for _ in range(runs)]
+            results["floor_peaks_mb"] = worker_peaks_mb()
+            results["seed_s"] = seed_s
     finally:
-        await database.stop(DB)
         pdf.shutdown()
     return results
 

@@ -21,25 +21,17 @@ import asyncio
 import json
 import os
 import random
-import re
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-stock-bench-"))
+import harness
+
+WORKDIR = harness.scratch("ocop-stock-bench-", database=None)
 DB_PATH = WORKDIR / "stock.db"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
-
-import httpx  # noqa: E402
 
 WRK_SCRIPT = """
 local counter = 0
@@ -60,31 +52,6 @@ request = function()
   return wrk.format("POST", "%(path)s", nil, body)
 end
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(target: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"],
-        cwd=ROOT, env={**os.environ, **(extra_env or {}), "OCOP_SECRET_FILE": str(WORKDIR / "secret"),
-                       "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-            return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
 
 
 def rss_mb(pid: int) -> float:
@@ -111,18 +78,7 @@ class RssSampler(threading.Thread):
 def run_wrk(base: str, path: str, headers: dict, products: list[int], seconds: int, connections: int = 16) -> dict:
     script = WORKDIR / f"wrk-{random.randrange(10**9)}.lua"
     script.write_text(WRK_SCRIPT % {"tag": f"b{random.randrange(10**9)}", "products": ",".join(map(str, products)), "path": path})
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [base + path], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-    def latency(label: str) -> float:
-        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": int(non_2xx.group(1)) if non_2xx else 0}
+    return harness.run_wrk(script, base + path, connections, seconds, headers)
 
 
 def raw_sqlite_ceiling(seconds: float) -> float:
@@ -148,14 +104,9 @@ async def prepare(products: int) -> dict:
     from accounts.enums import Role
     from accounts.services import SYSTEM, create_user
     from catalog.tables import Producer, Product
-    from ocop import database
-    from ocop.cli import migrate
-    from piccolo_conf import DB
     from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager
 
-    await migrate()
-    await database.start(DB)
-    try:
+    async with harness.fresh_database():
         manager = await create_user("bench-manager", "bench-password", Role.salespoint_manager, "m@bench.vn")
         producer = (await Producer.insert(Producer(name="HTX Bench", kind="cooperative", province_code="ha-noi")))[0]["id"]
         today = __import__("catalog.services", fromlist=["today"]).today()
@@ -172,17 +123,10 @@ async def prepare(products: int) -> dict:
                                           for p in product_ids[start : start + 500]])
         del SYSTEM
         return {"point": point, "products": product_ids}
-    finally:
-        await database.stop(DB)
 
 
-def log_in(base: str) -> tuple[httpx.Client, dict]:
-    client = httpx.Client(base_url=base, timeout=60)
-    client.get("/login")
-    token = client.cookies.get("ocop_csrftoken")
-    response = client.post("/login", data={"username": "bench-manager", "password": "bench-password", "_csrf_token": token})
-    assert response.status_code == 302, response.text
-    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+def log_in(base: str) -> tuple:
+    client, cookie, token = harness.log_in(base, "bench-manager", "bench-password")
     return client, {"Cookie": cookie, "x-csrftoken": token, "Content-Type": "application/json"}
 
 
@@ -217,25 +161,17 @@ def fill_ledger(point: int, products: list[int], rows: int) -> float:
 
 async def take_snapshots() -> int:
     """What `ocop stock snapshot` does: each point's stock at every past month start."""
-    from ocop import database
-    from piccolo_conf import DB
     from salespoints.services import snapshot_month_starts
 
-    await database.start(DB)
-    try:
+    async with harness.engine():
         return await snapshot_month_starts()
-    finally:
-        await database.stop(DB)
 
 
 async def service_balance_ms(point: int, runs: int = 20) -> float:
     """The balance query itself: the service call in this process, without HTTP and its 0.8 MB of JSON."""
-    from ocop import database
-    from piccolo_conf import DB
     from salespoints.services import balances
 
-    await database.start(DB)
-    try:
+    async with harness.engine():
         await balances(point)  # the reader connection opened, the pages in the cache
         timings = []
         for _ in range(runs):
@@ -243,8 +179,6 @@ async def service_balance_ms(point: int, runs: int = 20) -> float:
             await balances(point)
             timings.append((time.perf_counter() - started) * 1000)
         return statistics.median(timings)
-    finally:
-        await database.stop(DB)
 
 
 def main() -> None:
@@ -259,17 +193,16 @@ def main() -> None:
     path = f"/api/v1/salespoints/{point}/movements"
     hot = products[:200]
 
-    bare_process, bare_base = start_server("bare_app:app")
+    bare_process, bare_base = harness.start_server("bare_app:app", WORKDIR)
     try:
         run_wrk(bare_base, path, {"Content-Type": "application/json"}, hot, 2)  # warm-up
         bare = run_wrk(bare_base, path, {"Content-Type": "application/json"}, hot, args.seconds)
     finally:
-        bare_process.terminate()
-        bare_process.wait()
+        harness.stop(bare_process)
 
     raw = raw_sqlite_ceiling(args.seconds)
 
-    process, base = start_server("ocop.asgi:app")
+    process, base = harness.start_server("ocop.asgi:app", WORKDIR)
     sampler = RssSampler(process.pid)
     sampler.start()
     try:
@@ -307,13 +240,12 @@ def main() -> None:
         as_of_ms = statistics.median(as_of_timings)
     finally:
         sampler.running = False
-        process.terminate()
-        process.wait()
+        harness.stop(process)
 
     share = full["rps"] / bare["rps"] * 100
     print(f"stock bench on SQLite ({os.cpu_count()} cores), wrk 16 connections, {args.seconds} s each")
     print(f"{'single movement POST, whole stack':<40}{full['rps']:>8.0f} req/s  p50 {full['p50_ms']:.1f} ms  p99 {full['p99_ms']:.1f} ms  "
-          f"non-2xx {full['errors']}")
+          f"non-2xx {full['non_2xx']}")
     print(f"{'bare Litestar, validation only':<40}{bare['rps']:>8.0f} req/s  p50 {bare['p50_ms']:.1f} ms  p99 {bare['p99_ms']:.1f} ms")
     print(f"{'raw sqlite3, 2 writes per transaction':<40}{raw:>8.0f} txn/s")
     print(f"{'whole stack / bare Litestar':<40}{share:>8.0f} %   (target ≥ 2,500 req/s and ≥ 40 %, p99 ≤ 25 ms)")
@@ -326,7 +258,7 @@ def main() -> None:
     print(f"{'server RSS':<40}{sampler.peak:>8.0f} MB peak, {idle_rss:.0f} MB after load (target ≤ 300 MB)")
     print(json.dumps({
         "post_rps": round(full["rps"]), "post_p50_ms": full["p50_ms"], "post_p99_ms": full["p99_ms"],
-        "post_non_2xx": full["errors"], "bare_rps": round(bare["rps"]), "bare_p99_ms": bare["p99_ms"],
+        "post_non_2xx": full["non_2xx"], "bare_rps": round(bare["rps"]), "bare_p99_ms": bare["p99_ms"],
         "raw_sqlite_txn_per_s": round(raw), "share_of_bare_pct": round(share, 1), "batch_10k_s": round(batch_s, 2),
         "balance_5k_ms": round(balance_ms, 1), "balance_5k_service_ms": round(balance_service_ms, 1), "as_of_ms": round(as_of_ms, 1), "snapshot_s": round(snapshot_s, 1), "ledger_rows": args.ledger_rows, "rss_peak_mb": round(sampler.peak),
     }))

@@ -8,7 +8,7 @@
    then the product page and search again with the page cache off (what building a page costs);
 errors (non-2xx/3xx answers and socket errors) counted at each concurrency.
 
-Usage: python bench/public.py [--seconds 10] [--products 20000] [--hot 200] [--photos 20]
+Usage: python bench/public_face.py [--seconds 10] [--products 20000] [--hot 200] [--photos 20]
 Load comes from wrk (as bench/stock.py), or from httpx.AsyncClient when wrk is not installed.
 The application server runs with the public rate limit off (OCOP_PUBLIC_RATE_LIMIT=0).
 Targets (issue "Public face"): product page ≥ 40 % of the ceiling and p99 ≤ 30 ms at 16 connections,
@@ -23,24 +23,16 @@ import asyncio
 import json
 import os
 import random
-import re
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-public-bench-"))
+import harness
+import httpx
+
+WORKDIR = harness.scratch("ocop-public-bench-", database=None)
 os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'public.db'}"
 os.environ["OCOP_UPLOADS_DIR"] = str(WORKDIR / "uploads")
-os.environ.setdefault("OCOP_SECRET_KEY", "bench-secret-key-0123456789abcdef")
-
-import httpx  # noqa: E402
 
 CONNECTIONS = (16, 64)
 SEARCH_WORDS = ["mat ong", "che", "gao", "nuoc mam", "ruou", "tra", "banh", "mien", "ca phe", "nam", "tieu", "hat dieu",
@@ -60,40 +52,10 @@ end
 """
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run_server(target: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"],
-        # Measured without the scheduler (its rules would scan the data meanwhile) and without the rate limit.
-        cwd=ROOT, env={**os.environ, "OCOP_SCHEDULER_IN_WEB": "0", "OCOP_PUBLIC_RATE_LIMIT": "0", **(extra_env or {}),
-                       "OCOP_SECRET_FILE": str(WORKDIR / "secret"), "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=10)
+def run_server(target: str, extra_env: dict | None = None):
+    # Measured without the scheduler (its rules would scan the data meanwhile) and without the rate limit.
+    return harness.start_server(target, WORKDIR, {"OCOP_SCHEDULER_IN_WEB": "0", "OCOP_PUBLIC_RATE_LIMIT": "0",
+                                                  **(extra_env or {})})
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -104,15 +66,10 @@ async def prepare(products: int, hot: int, photos: int) -> list[str]:
     the first `photos` of them with two photos each. Returns the hot products' codes."""
     from catalog.services import today
     from catalog.tables import Product
-    from ocop import database
-    from ocop.cli import migrate
     from ocop.demo import DemoSize, seed_programme
-    from piccolo_conf import DB
     from salespoints.tables import AssortmentItem, SalesPoint, StockBalance
 
-    await migrate()
-    await database.start(DB)
-    try:
+    async with harness.fresh_database():
         await seed_programme(13, DemoSize(producers=max(20, products // 10), products=products, buyers=0))
         on = today()
         valid = await Product.select(Product.id, Product.code, Product.name, Product.group_code).where(
@@ -130,8 +87,6 @@ async def prepare(products: int, hot: int, photos: int) -> list[str]:
 
             await seed_photos(chosen[:photos])
         return [p["code"] for p in chosen]
-    finally:
-        await database.stop(DB)
 
 
 # -- load ----------------------------------------------------------------------------------------
@@ -145,20 +100,8 @@ def run_wrk(base: str, entries: list[tuple[str, str]], seconds: int, connections
     """GETs the (path, If-None-Match) entries in turn on `connections` connections for `seconds`."""
     script = WORKDIR / f"wrk-{random.randrange(10**9)}.lua"
     script.write_text(WRK_SCRIPT % {"entries": ",".join(f"{{{_lua_string(p)},{_lua_string(e)}}}" for p, e in entries)})
-    threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency", "-s", str(script), base]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-    def latency(label: str) -> float:
-        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors, "requests": requests}
+    figures = harness.run_wrk(script, base, connections, seconds, timeout_s=5)
+    return {**figures, "errors": figures["non_2xx"] + figures["socket_errors"]}
 
 
 async def _httpx_load(base: str, entries: list[tuple[str, str]], seconds: float, connections: int) -> dict:
@@ -187,7 +130,7 @@ async def _httpx_load(base: str, entries: list[tuple[str, str]], seconds: float,
         await asyncio.gather(*(worker(i * 7) for i in range(connections)))
         elapsed = time.perf_counter() - started
     return {"rps": len(latencies) / elapsed, "p50_ms": statistics.median(latencies) if latencies else 0.0,
-            "p99_ms": percentile(latencies, 0.99), "errors": errors, "requests": len(latencies)}
+            "p99_ms": harness.percentile(latencies, 0.99), "errors": errors, "requests": len(latencies)}
 
 
 def load(base: str, entries: list[tuple[str, str]], seconds: int, connections: int) -> dict:
@@ -236,7 +179,7 @@ def main() -> None:
         repeat = measure(base, repeat_entries, args.seconds)
         search = measure(base, search_entries, args.seconds)
     finally:
-        stop(process)
+        harness.stop(process)
 
     # The same pages and searches with the page cache off: what a page costs to build (a product scanned
     # for the first time, a search no one made in the last minute).
@@ -245,7 +188,7 @@ def main() -> None:
         cold_first = measure(base, first_entries, args.seconds, connections=(16,))
         cold_search = measure(base, search_entries, args.seconds, connections=(1, 16))
     finally:
-        stop(process)
+        harness.stop(process)
 
     (WORKDIR / "page.html").write_bytes(sample)
     bare_process, bare_base = run_server("bare_page:app", {"OCOP_BARE_PAGE": str(WORKDIR / "page.html")})
@@ -253,7 +196,7 @@ def main() -> None:
         assert len(httpx.get(f"{bare_base}/p/x").content) == len(sample)
         bare = measure(bare_base, first_entries, args.seconds)
     finally:
-        stop(bare_process)
+        harness.stop(bare_process)
 
     tool = "wrk" if shutil.which("wrk") else "httpx"
     print(f"public face bench on SQLite ({os.cpu_count()} cores), {args.products:,} products "
