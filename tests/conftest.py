@@ -4,7 +4,9 @@ migrated once; the real application served by uvicorn on 127.0.0.1; HTTP clients
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 _WORKDIR = Path(tempfile.mkdtemp(prefix="ocop-tests-"))
+if os.environ.get("OCOP_TESTS_KEEP") != "1":  # the run's database, uploads and outbox, gone with the run
+    atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
 
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     os.environ["DATABASE_URL"] = f"sqlite:///{_WORKDIR / 'test.db'}"
