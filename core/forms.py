@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -17,6 +18,9 @@ from core.errors import N_, Msg, ValidationFailed
 S = TypeVar("S", bound=msgspec.Struct)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# A whole number as people type it: 1500, or grouped by thousands with one separator (1.500, 1,500,
+# 1 500). "1,5" and "1.5" are not whole numbers: stripping their separator would make them 15.
+_WHOLE_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}([., ])\d{3}(?:\1\d{3})*)")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -69,7 +73,9 @@ def _convert(value: Any, annotation: Any) -> Any:
     if typing.get_origin(base) is list and not isinstance(value, list):
         value = [value]  # a form sends one value for a list with one item
     if base is int and isinstance(value, str):
-        return int(value.replace(".", "").replace(",", "").replace(" ", ""))
+        if not _WHOLE_NUMBER.fullmatch(value):
+            raise ValueError(value)
+        return int(re.sub(r"[., ]", "", value))
     return msgspec.convert(value, base, strict=False)
 
 

@@ -152,6 +152,20 @@ def test_the_point_page_records_a_sale_from_its_form_once_even_when_submitted_tw
     assert oversell.status_code == 409 and 'id="e-quantity"' in oversell.text
 
 
+def test_a_decimal_quantity_typed_in_a_form_is_refused_not_read_as_ten_times_more(shop):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    form = {"product_id": str(product), "kind": "receipt"}
+    for typed in ("1,5", "1.5", "2.50"):
+        refused = manager.form(f"/salespoints/{point}/movements", {**form, "quantity": typed, "idempotency_key": unique()})
+        assert refused.status_code == 422 and 'id="e-quantity"' in refused.text, typed
+    assert _movement_count(point) == 0
+    # thousands grouped the Vietnamese or the English way are whole numbers
+    for typed in ("1.500", "1,500", "1 500"):
+        done = manager.form(f"/salespoints/{point}/movements", {**form, "quantity": typed, "idempotency_key": unique()})
+        assert done.status_code == 302, typed
+    assert _balance(manager, point, product) == 4500
+
+
 def test_stock_as_of_a_past_moment_sums_the_ledger_up_to_it(shop):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     assert move(manager, point, product, "receipt", 9, happened_at="2025-12-01T08:00:00+07:00").status_code == 201
