@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import gettext as gettext_module
 import io
 from functools import cache
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2 import pass_context
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT_LANGUAGE = "vi"
@@ -42,3 +44,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pick_language(requested: str | None) -> str:
     return requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def per_render(function):
+    """`function` as a Jinja filter that runs at each render. A plain filter applied to a constant
+    ("sale" | label) is folded when the template is compiled, in whatever language its first visitor
+    spoke; a filter that takes the render's context cannot be."""
+
+    @pass_context
+    @functools.wraps(function)
+    def filter_(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    return filter_
+
+
+def per_render_filters(**filters) -> dict:
+    return {name: per_render(function) for name, function in filters.items()}

@@ -69,7 +69,7 @@ def producer_options(producers) -> list[tuple[int, str]]:
 def configure_environment(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(
+    env.filters.update(i18n.per_render_filters(
         vnd=formatting.vnd,
         date=formatting.date,
         datetime=formatting.datetime,
@@ -77,7 +77,7 @@ def configure_environment(env: Environment) -> None:
         message=_message,
         province=reference.province_name,
         label=label,
-    )
+    ))
     env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         language=i18n.current_language.get,

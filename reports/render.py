@@ -92,7 +92,7 @@ def environment(for_print: bool) -> Environment:
                       finalize=_finalize_print if for_print else _finalize_screen, trim_blocks=True, lstrip_blocks=True)
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(report_i18n.gettext, report_i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(cell=cell, date=formats.date, css_string=css_string)
+    env.filters.update(css_string=css_string, **core_i18n.per_render_filters(cell=cell, date=formats.date))
     env.globals.update(language=core_i18n.current_language.get, Figures=Figures, Paragraph=Paragraph, Chart=Chart,
                        Table=Table, is_block=isinstance)
     return env

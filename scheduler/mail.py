@@ -44,7 +44,8 @@ def environment(html: bool = True) -> Environment:
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-        env.filters.update(vnd=formatting.vnd, date=formatting.date, datetime=formatting.datetime, number=formatting.number)
+        env.filters.update(i18n.per_render_filters(vnd=formatting.vnd, date=formatting.date, datetime=formatting.datetime,
+                                                   number=formatting.number))
         env.globals.update(base_url=settings.base_url, language=i18n.current_language.get)
         _environments[html] = env
     return _environments[html]

@@ -1,0 +1,31 @@
+"""Template filters speak the language of each render, not of the render that compiled the template."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from core import i18n
+from ocop.templating import configure_environment
+from scheduler import mail
+
+
+def _in(language: str, render):
+    token = i18n.current_language.set(language)
+    try:
+        return render()
+    finally:
+        i18n.current_language.reset(token)
+
+
+def test_a_filter_on_a_constant_is_translated_at_each_render_not_once_when_compiled():
+    env = Environment(autoescape=True)
+    configure_environment(env)
+    # compiled while a Vietnamese page is served: the first visitor after a start
+    template = _in("vi", lambda: env.from_string('{{ "sale" | label }} · {{ 1234.5 | number }}'))
+    assert _in("en", template.render) == "Sale · 1,234.5"
+    assert _in("vi", template.render) == "Bán hàng · 1.234,5"
+
+
+def test_the_mail_templates_format_numbers_at_each_render_too():
+    template = _in("en", lambda: mail.environment().from_string("{{ 1234.5 | number }}"))
+    assert _in("vi", template.render) == "1.234,5"
