@@ -26,6 +26,14 @@ def number(value: float | None) -> str:
     return format_decimal(value, locale=LOCALES[current_language.get()])
 
 
+def percent(value: float | None, digits: int = 1) -> str:
+    """A percentage (38.25 -> "38,3 %" in Vietnamese, "38.3 %" in English; 100.0 -> "100 %")."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=LOCALES[current_language.get()]) + "\u00a0%"
+
+
 def date(value: dt.date | None) -> str:
     if value is None:
         return ""

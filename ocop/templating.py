@@ -74,6 +74,7 @@ def configure_environment(env: Environment) -> None:
         date=formatting.date,
         datetime=formatting.datetime,
         number=formatting.number,
+        percent=formatting.percent,
         message=_message,
         province=reference.province_name,
         label=label,

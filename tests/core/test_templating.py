@@ -29,3 +29,11 @@ def test_a_filter_on_a_constant_is_translated_at_each_render_not_once_when_compi
 def test_the_mail_templates_format_numbers_at_each_render_too():
     template = _in("en", lambda: mail.environment().from_string("{{ 1234.5 | number }}"))
     assert _in("vi", template.render) == "1.234,5"
+
+
+def test_a_percentage_is_written_with_the_decimal_comma_in_vietnamese():
+    env = Environment(autoescape=True)
+    configure_environment(env)
+    template = env.from_string("{{ 38.26 | percent }} · {{ 100.0 | percent }} · {{ 1234.5 | round(1) | number }}")
+    assert _in("vi", template.render) == "38,3\u00a0% · 100\u00a0% · 1.234,5"
+    assert _in("en", template.render) == "38.3\u00a0% · 100\u00a0% · 1,234.5"

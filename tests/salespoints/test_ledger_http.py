@@ -190,7 +190,7 @@ def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
     assert move(manager, point, product, "sale", 3, lot_code="SOON").status_code == 201
     page = manager.get(f"/salespoints/{point}")
     assert page.status_code == 200
-    assert "100.0 %" in page.text and "SOON" in page.text and "300.000 ₫" in page.text
+    assert "100\u00a0%" in page.text and "SOON" in page.text and "300.000 ₫" in page.text
     sheet = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/stock.xlsx").content)).active
     assert list(sheet.iter_rows(values_only=True))[1][4] == 5
     moves = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/movements.xlsx").content)).active
