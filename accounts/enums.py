@@ -17,13 +17,13 @@ class Role(str, enum.Enum):
 CATALOG_EDITORS = frozenset({Role.admin, Role.organizer})
 
 
-LABELS = {
-    Role.admin: N_("Administrator"),
-    Role.organizer: N_("Organizer"),
-    Role.salespoint_manager: N_("Sales-point manager"),
-    Role.producer: N_("Producer"),
-    Role.viewer: N_("Viewer"),
-}
+LABELS = (
+    (Role.admin, N_("Administrator")),
+    (Role.organizer, N_("Organizer")),
+    (Role.salespoint_manager, N_("Sales-point manager")),
+    (Role.producer, N_("Producer")),
+    (Role.viewer, N_("Viewer")),
+)
 
 
 # Audit actions as people read them in a record's history.

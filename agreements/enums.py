@@ -43,19 +43,19 @@ class Party(str, enum.Enum):
     witness = "witness"  # the organizer's representative
 
 
-LABELS = {
-    AgreementKind.memorandum: N_("Memorandum of understanding"),
-    AgreementKind.offtake: N_("Offtake / purchase contract"),
-    AgreementKind.distribution: N_("Distribution agreement"),
-    AgreementKind.consignment: N_("Consignment"),
-    AgreementStatus.draft: N_("Draft"),
-    AgreementStatus.signed: N_("Signed"),
-    AgreementStatus.in_progress: N_("In progress"),
-    AgreementStatus.fulfilled: N_("Fulfilled"),
-    AgreementStatus.partially_fulfilled: N_("Partially fulfilled"),
-    AgreementStatus.lapsed: N_("Lapsed"),
-    AgreementStatus.cancelled: N_("Cancelled"),
-    Party.buyer: N_("Buyer"),
-    Party.producer: N_("Producer"),
-    Party.witness: N_("Witness"),
-}
+LABELS = (
+    (AgreementKind.memorandum, N_("Memorandum of understanding")),
+    (AgreementKind.offtake, N_("Offtake / purchase contract")),
+    (AgreementKind.distribution, N_("Distribution agreement")),
+    (AgreementKind.consignment, N_("Consignment")),
+    (AgreementStatus.draft, N_("Draft")),
+    (AgreementStatus.signed, N_("Signed")),
+    (AgreementStatus.in_progress, N_("In progress")),
+    (AgreementStatus.fulfilled, N_("Fulfilled")),
+    (AgreementStatus.partially_fulfilled, N_("Partially fulfilled")),
+    (AgreementStatus.lapsed, N_("Lapsed")),
+    (AgreementStatus.cancelled, N_("Cancelled")),
+    (Party.buyer, N_("Buyer")),
+    (Party.producer, N_("Producer")),
+    (Party.witness, N_("Witness")),
+)

@@ -18,6 +18,7 @@ from core.errors import render
 from fairs.enums import LABELS as FAIR_LABELS
 from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
 from ocop import formatting
+from reports.enums import LABELS as REPORT_LABELS
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
 from scheduler.enums import LABELS as SCHEDULER_LABELS
@@ -27,11 +28,12 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_LABEL_SETS = (SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CATALOG_LABELS, SALESPOINT_LABELS)
-_LABELS = {**{member.value: text for labels in _LABEL_SETS for member, text in labels.items()}, **ACTION_LABELS}
-# Two enums may share a value ("open" counts and "open" fairs): a member finds its own label. The sets are
-# read one by one: str enum members with the same value are equal keys, so a merged dict would keep one.
-_MEMBER_LABELS = {(type(member), member.value): text for labels in _LABEL_SETS for member, text in labels.items()}
+_LABEL_SETS = (SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CATALOG_LABELS, SALESPOINT_LABELS,
+               REPORT_LABELS)
+_LABELS = {**{member.value: text for labels in _LABEL_SETS for member, text in labels}, **ACTION_LABELS}
+# Two enums may share a value ("open" counts and "open" fairs, "free" fees and "free" booths): a member
+# finds its own label. The sets are pairs, not dicts: str enum members of equal value are equal keys.
+_MEMBER_LABELS = {(type(member), member.value): text for labels in _LABEL_SETS for member, text in labels}
 
 
 def label(code) -> str:

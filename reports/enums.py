@@ -11,8 +11,8 @@ class ReportKind(str, enum.Enum):
     agreement_followup = "agreement_followup"  # báo cáo theo dõi thực hiện biên bản
 
 
-LABELS = {
-    ReportKind.fair_outcome: N_("Fair outcome report"),
-    ReportKind.salespoint_monthly: N_("Sales-point monthly report"),
-    ReportKind.agreement_followup: N_("Agreement follow-up report"),
-}
+LABELS = (
+    (ReportKind.fair_outcome, N_("Fair outcome report")),
+    (ReportKind.salespoint_monthly, N_("Sales-point monthly report")),
+    (ReportKind.agreement_followup, N_("Agreement follow-up report")),
+)

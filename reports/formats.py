@@ -20,7 +20,7 @@ from salespoints.enums import LABELS as SALESPOINT_LABELS
 # AgreementStatus.draft are equal keys, and one merged dict would keep only one of their labels.
 _LABELS: dict[tuple[str, str], str] = {
     (type(member).__name__, member.value): text
-    for labels in (CATALOG_LABELS, FAIR_LABELS, AGREEMENT_LABELS, SALESPOINT_LABELS) for member, text in labels.items()}
+    for labels in (CATALOG_LABELS, FAIR_LABELS, AGREEMENT_LABELS, SALESPOINT_LABELS) for member, text in labels}
 
 
 def label(enum_class: type[enum.Enum], code: str | None) -> str:

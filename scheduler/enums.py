@@ -18,11 +18,11 @@ class TaskStatus(str, enum.Enum):
     failed = "failed"
 
 
-LABELS = {
-    NotificationStatus.pending: N_("Due"),
-    NotificationStatus.sending: N_("Sending"),
-    NotificationStatus.sent: N_("Sent"),
-    NotificationStatus.failed: N_("Failed"),
-    TaskStatus.waiting: N_("Waiting"),
-    TaskStatus.done: N_("Done"),
-}
+LABELS = (
+    (NotificationStatus.pending, N_("Due")),
+    (NotificationStatus.sending, N_("Sending")),
+    (NotificationStatus.sent, N_("Sent")),
+    (NotificationStatus.failed, N_("Failed")),
+    (TaskStatus.waiting, N_("Waiting")),
+    (TaskStatus.done, N_("Done")),
+)

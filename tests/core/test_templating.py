@@ -37,3 +37,11 @@ def test_a_percentage_is_written_with_the_decimal_comma_in_vietnamese():
     template = env.from_string("{{ 38.26 | percent }} · {{ 100.0 | percent }} · {{ 1234.5 | round(1) | number }}")
     assert _in("vi", template.render) == "38,3\u00a0% · 100\u00a0% · 1.234,5"
     assert _in("en", template.render) == "38.3\u00a0% · 100\u00a0% · 1,234.5"
+
+
+def test_members_of_equal_value_in_two_enums_keep_their_own_labels():
+    from fairs.enums import BoothState, FeePolicy
+    from ocop.templating import label
+
+    assert _in("vi", lambda: (label(FeePolicy.free), label(BoothState.free))) == ("Miễn phí", "Còn trống")
+    assert _in("en", lambda: (label(FeePolicy.free), label(BoothState.free))) == ("Free of charge", "Free")

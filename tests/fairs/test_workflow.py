@@ -119,3 +119,13 @@ def test_publishing_writes_one_notification_per_exhibitor_user_once(organizer, l
     # The exhibitor confirms its booth on its own.
     confirmed = producer_client.api("POST", f"/api/v1/fairs/applications/{applied.json()['id']}/confirm")
     assert confirmed.status_code == 201 and confirmed.json()["status"] == "confirmed"
+
+
+def test_the_fair_page_states_its_booth_fee_in_words_and_amount(organizer):
+    from tests.fairs.conftest import fair_payload
+
+    free = organizer.api("POST", "/api/v1/fairs", fair_payload()).json()["id"]
+    fixed = organizer.api("POST", "/api/v1/fairs", fair_payload(fee_policy="fixed", fixed_fee=1_500_000)).json()["id"]
+    assert "Miễn phí" in organizer.get(f"/fairs/{free}").text
+    page = organizer.get(f"/fairs/{fixed}").text
+    assert "Phí cố định mỗi gian hàng: 1.500.000" in page
