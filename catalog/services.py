@@ -478,15 +478,22 @@ def _where(query: Select, clauses: Iterable) -> Select:
     return query.where(*clauses) if clauses else query
 
 
+def _ordered(query: Select, filters: ProductFilter) -> Select:
+    """Name order; certificates expiring soon, the nearest date first (what must be renewed first)."""
+    if filters.status == "expiring":
+        query = query.order_by(Product.expires_on)
+    return query.order_by(Product.name).order_by(Product.id)
+
+
 async def list_products(filters: ProductFilter, certified_only: bool = False, producer_kind: str = "") -> ProductPage:
-    """One page of products matching the filter, ordered by name."""
+    """One page of products matching the filter, in list order (`_ordered`)."""
     on = today()
     clauses = product_clauses(filters, on, certified_only, producer_kind)
     page, page_size = _page_bounds(filters.page, filters.page_size)
     # The page's ids come from an index holding the filtered columns in name order (a search's from
     # the narrow listing index); only the page's rows are read whole.
-    ids = [r["id"] for r in await _where(Product.select(Product.id), clauses).order_by(Product.name)
-           .order_by(Product.id).limit(page_size).offset((page - 1) * page_size)]
+    ids = [r["id"] for r in await _ordered(_where(Product.select(Product.id), clauses), filters)
+           .limit(page_size).offset((page - 1) * page_size)]
     found = {r["id"]: r for r in await Product.select(*_PRODUCT_COLUMNS).where(Product.id.is_in(ids))} if ids else {}
     rows = [found[i] for i in ids if i in found]
     total = await _where(Product.count(), clauses) if clauses else await Product.count()
@@ -496,9 +503,8 @@ async def list_products(filters: ProductFilter, certified_only: bool = False, pr
 async def all_products(filters: ProductFilter, limit: int = 100_000, certified_only: bool = False) -> list[ProductOut]:
     """Every product matching the filter (for exports), in list order."""
     on = today()
-    rows = await _where(Product.select(*_PRODUCT_COLUMNS), product_clauses(filters, on, certified_only)).order_by(
-        Product.name
-    ).order_by(Product.id).limit(limit)
+    rows = await _ordered(_where(Product.select(*_PRODUCT_COLUMNS), product_clauses(filters, on, certified_only)),
+                          filters).limit(limit)
     return [_product_out(r, on) for r in rows]
 
 

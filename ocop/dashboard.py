@@ -15,14 +15,20 @@ async def dashboard(request: Request) -> Template:
     actor = request.scope.get("user")
     context: dict = {"actor": actor}
     if actor is not None:
-        expiring = await catalog.list_products(ProductFilter(status="expiring", page_size=10))
-        context["expiring"] = expiring
         context["product_total"] = (await catalog.list_products(ProductFilter(page_size=1))).total
-        if actor.role is Role.producer and actor.producer_ids:
+        if actor.role is Role.producer:
+            # A producer renews its own certificates: the programme's list is not its business.
             context["own_products"] = [
                 p for pid in sorted(actor.producer_ids)
                 for p in (await catalog.list_products(ProductFilter(producer_id=pid, page_size=50))).items
             ]
+            expiring = [p for pid in sorted(actor.producer_ids)
+                        for p in (await catalog.list_products(ProductFilter(producer_id=pid, status="expiring"))).items]
+            context["expiring_items"] = sorted(expiring, key=lambda p: p.expires_on)[:10]
+            context["expiring_total"] = len(expiring)
+        else:
+            expiring = await catalog.list_products(ProductFilter(status="expiring", page_size=10))
+            context["expiring_items"], context["expiring_total"] = expiring.items, expiring.total
         if actor.role is Role.salespoint_manager:
             mine = await salespoints.managed_point_ids(actor)
             context["my_points"] = [

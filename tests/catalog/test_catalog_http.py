@@ -143,3 +143,33 @@ def test_missing_records_answer_404(login):
     assert client.get("/catalog/products/999999").status_code == 404
     body = client.get("/api/v1/producers/999999").json()
     assert body["status"] == 404 and body["title"]
+
+
+def test_certificates_expiring_soon_come_nearest_first_and_a_producer_sees_only_its_own(login, producer_id):
+    import datetime as dt
+
+    from accounts.tables import User
+    from catalog.reference import add_months
+    from catalog.tables import ProducerMember
+
+    organizer, producer = login("organizer"), login("producer")
+    member = ProducerMember.select(ProducerMember.producer).where(
+        ProducerMember.user.is_in(User.select(User.id).where(User.username == "t-producer")))
+    own = run(member.first())["producer"]
+    today = dt.date.today()
+    tag = unique()
+
+    def expiring_in(days: int, owner: int, name: str) -> None:
+        certified = add_months(today + dt.timedelta(days=days), -36)
+        response = organizer.api("POST", "/api/v1/products", product_payload(owner, name=name, certified_on=certified.isoformat()))
+        assert response.status_code == 201 and response.json()["expires_on"] == (today + dt.timedelta(days=days)).isoformat()
+
+    expiring_in(80, producer_id, f"Trà xa {tag}")
+    expiring_in(3, producer_id, f"Trà gần {tag}")
+    expiring_in(40, own, f"Mật ong của tôi {tag}")
+    listed = organizer.get("/api/v1/products", params={"status": "expiring", "page_size": 100}).json()["items"]
+    dates = [p["expires_on"] for p in listed]
+    assert dates == sorted(dates) and dates[0] <= (today + dt.timedelta(days=3)).isoformat()
+    mine = producer.get("/").text
+    assert f"Mật ong của tôi {tag}" in mine and f"Trà gần {tag}" not in mine
+    assert f"Trà gần {tag}" in organizer.get("/").text  # three days left: on the first lines of everyone's list
