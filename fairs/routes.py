@@ -276,7 +276,10 @@ class FairPages(Controller):
 
     async def _overview(self, request: Request, fair_id: int) -> dict:
         fair = await services.get_fair(fair_id)
-        return {"fair": fair, "can_edit": is_organizer(current_actor(request)), "next_states": sorted(
+        from reports.services import READERS
+
+        actor = current_actor(request)
+        return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in READERS, "next_states": sorted(
                     TRANSITIONS[fair.status], key=list(FairStatus).index), "run": await services.last_run(fair_id),
                 "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
 

@@ -191,3 +191,17 @@ def test_a_page_form_without_its_csrf_token_is_refused(organizer, make_fair):
     response = organizer.form(f"/fairs/{fair_id}/status", {"status": "open"})  # the same form with its token passes
     assert response.status_code == 302, response.text
     assert fair(organizer, fair_id)["status"] == "open"
+
+
+def test_a_fair_page_offers_only_the_links_its_reader_may_follow(organizer, login):
+    fair = organizer.api("POST", "/api/v1/fairs", fair_payload()).json()["id"]
+    reports, ceremony = f'href="/fairs/{fair}/reports"', f'href="/agreements/ceremony?fair_id={fair}"'
+    page = organizer.get(f"/fairs/{fair}").text
+    assert reports in page and ceremony in page
+    assert organizer.get(f"/agreements/ceremony?fair_id={fair}").status_code == 200
+    for role in ("salespoint_manager", "producer"):
+        client = login(role)
+        page = client.get(f"/fairs/{fair}").text
+        assert reports not in page and ceremony not in page, role
+        assert client.get(f"/fairs/{fair}/reports").status_code == 403  # what the link would have led to
+    assert reports in login("viewer").get(f"/fairs/{fair}").text
