@@ -27,4 +27,12 @@ LABELS = (
 
 
 # Audit actions as people read them in a record's history.
-ACTION_LABELS = {"create": N_("created"), "update": N_("updated"), "import": N_("imported")}
+ACTION_LABELS = {
+    "create": N_("created"), "update": N_("updated"), "import": N_("imported"), "allocate": N_("allocated the booths"),
+    "apply": N_("applied for a booth"), "assign": N_("assigned booths"), "attach": N_("attached a file"),
+    "booth_sales": N_("recorded booth sales"), "check_in": N_("checked in"), "compile": N_("compiled"),
+    "confirm": N_("confirmed"), "deliver": N_("recorded a delivery"), "generate": N_("added booths"),
+    "milestone": N_("set a delivery milestone"), "release": N_("released a booth"), "status": N_("changed the status"),
+    "swap": N_("swapped booths"), "unlock": N_("unlocked a booth"), "lock": N_("locked a booth"),
+    "visitors": N_("recorded visitors"), "withdraw": N_("withdrew"),
+}

@@ -17,7 +17,7 @@ from core import i18n
 from core.errors import render
 from fairs.enums import LABELS as FAIR_LABELS
 from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
-from ocop import formatting
+from ocop import audit_display, formatting
 from reports.enums import LABELS as REPORT_LABELS
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
@@ -80,6 +80,7 @@ def configure_environment(env: Environment) -> None:
         message=_message,
         province=reference.province_name,
         label=label,
+        changes=lambda entry: audit_display.changes(entry, label),
     ))
     env.globals.update(
         LANGUAGES=i18n.LANGUAGES,

@@ -406,3 +406,19 @@ def test_a_scan_can_be_the_evidence_of_a_delivery(organizer, make_agreement):
     assert refused.status_code == 422 and "evidence_id" in refused.json()["errors"]
     assert deliver(organizer, agreement, 10, evidence_id=scan).status_code == 201
     assert fetch(organizer, agreement)["deliveries"][0]["evidence_id"] == scan
+
+
+def test_the_history_reads_in_words_not_stored_json(organizer, make_agreement):
+    import html
+    import re
+
+    agreement = make_agreement()
+    assert deliver(organizer, agreement, 30, on=-5).status_code == 201
+    page = html.unescape(organizer.get(f"/agreements/{agreement['id']}").text)
+    history = page[page.index('class="audit"'):]
+    assert "đã ghi một lần giao hàng" in history and "Số lượng: 30" in history and "Giá trị: 1.500.000" in history
+    assert "Ngày giao: " + dt.date.fromisoformat(days(-5)).strftime("%d/%m/%Y") in history
+    assert not re.search(r'[{}]|"line"|deliver\b', history)
+    organizer.cookies.set("lang", "en")
+    history = html.unescape(organizer.get(f"/agreements/{agreement['id']}").text)
+    assert "recorded a delivery" in history and "Quantity: 30" in history
