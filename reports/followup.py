@@ -21,7 +21,7 @@ def _scope(data: FollowUp) -> str:
 
 
 def title(data: FollowUp) -> str:
-    return f"{_('Agreement follow-up')}: {_scope(data)}"
+    return "{}: {}".format(_("Agreement follow-up"), _scope(data))
 
 
 def build(data: FollowUp) -> Document:

@@ -18,7 +18,7 @@ def _period(data: SalesMonth) -> str:
 
 def title(data: SalesMonth) -> str:
     scope = data.points[0].name if data.point_id is not None and data.points else _("all sales points")
-    return f"{_('Sales-point report')} {_period(data)}: {scope}"
+    return "{} {}: {}".format(_("Sales-point report"), _period(data), scope)
 
 
 def build(data: SalesMonth) -> Document:
@@ -94,7 +94,7 @@ def _sales(data: SalesMonth) -> Section:
             if point.top_products:
                 section.add(Table(f"top-{point.point_id}", render(Msg(N_("Best sellers at %(point)s"), point=point.name)), [
                     Column(_("Product"), weight=3.6, lines=2), Column(_("Units sold"), "int"), Column(_("Revenue (₫)"), "money", 1.5)],
-                    [[p.name, p.units, p.revenue] for p in point.top_products[:5]], sheet=f"{_('Best sellers')} {point.point_id}"))
+                    [[p.name, p.units, p.revenue] for p in point.top_products[:5]], sheet="{} {}".format(_("Best sellers"), point.point_id)))
     return section
 
 

@@ -19,7 +19,7 @@ TOP = 10
 
 
 def title(data: FairOutcome) -> str:
-    return f"{_('Outcome report')}: {data.fair.name}"
+    return "{}: {}".format(_("Outcome report"), data.fair.name)
 
 
 def build(data: FairOutcome) -> Document:
@@ -37,7 +37,7 @@ def build(data: FairOutcome) -> Document:
              (_("Organizing units"), "; ".join(fair.organizers) or "—"),
              (_("Status"), f.label(FairStatus, fair.status))]
     if fair.series:
-        edition = f" ({_('edition')} {fair.edition})" if fair.edition else ""
+        edition = " ({} {})".format(_("edition"), fair.edition) if fair.edition else ""  # _() outside the f-string: extracted
         cover.insert(1, (_("Series"), fair.series + edition))
     return Document(kind="fair_outcome", title=_("Outcome report"), subject=fair.name, cover_lines=cover,
                     sections=sections, language="", generated_on=data.generated_on,
