@@ -33,7 +33,8 @@ from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.errors import N_, DomainError, ValidationFailed, render
-from core.forms import parse_date, parse_struct
+from core.forms import parse_date, parse_struct, whole_number
+from fairs.enums import FairStatus
 from fairs.services.common import is_organizer
 from fairs.tables import Fair
 
@@ -161,7 +162,7 @@ class AgreementPages(Controller):
     @post("/new", guards=[require_editor])
     async def create(self, request: Request) -> Template | Redirect:
         form = await request.form()
-        values = _entry_values(form)
+        values = await _entry_values(form)
         try:
             agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
         except ValidationFailed as error:
@@ -170,15 +171,19 @@ class AgreementPages(Controller):
         return Redirect(f"/agreements/{agreement_id}")
 
     @get("/ceremony", guards=[require_editor])
-    async def ceremony(self, request: Request, fair_id: int | None = None, saved: str = "") -> Template:
-        """Keyboard-first entry during a signing ceremony: save and next, running totals on screen."""
+    async def ceremony(self, request: Request, fair_id: str = "", saved: str = "") -> Template:
+        """Keyboard-first entry during a signing ceremony: save and next, running totals on screen.
+
+        Without a fair named, the fair running today is meant (agreements entered without one would be
+        left out of its reports); `fair_id=none` is for agreements signed elsewhere."""
+        chosen = None if fair_id == "none" else optional_int(fair_id) or await _running_fair()
         return Template(template_name="agreements/ceremony.html", context=await _ceremony_context(
-            fair_id, {"fair_id": fair_id, "signed_on": today().strftime("%d/%m/%Y")}, {}, saved))
+            chosen, {"fair_id": chosen, "signed_on": today().strftime("%d/%m/%Y")}, {}, saved))
 
     @post("/ceremony", guards=[require_editor])
     async def ceremony_save(self, request: Request) -> Template | Redirect:
         form = await request.form()
-        values = _entry_values(form)
+        values = await _entry_values(form)
         fair_id = _picked(values.get("fair_id"))
         try:
             agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
@@ -186,7 +191,7 @@ class AgreementPages(Controller):
             return Template(template_name="agreements/ceremony.html", status_code=422,
                             context=await _ceremony_context(fair_id, values, error.errors, ""))
         code = (await services.agreement_row(agreement_id))["code"]
-        scope = f"fair_id={fair_id}&" if fair_id else ""
+        scope = f"fair_id={fair_id or 'none'}&"
         return Redirect(f"/agreements/ceremony?{scope}saved={code}")
 
     @get("/products")
@@ -308,10 +313,21 @@ async def _fairs() -> list[dict]:
     return await Fair.select(Fair.id, Fair.name, Fair.kind).order_by(Fair.starts_on, ascending=False)
 
 
-def _entry_values(form) -> dict[str, Any]:
+async def _entry_values(form) -> dict[str, Any]:
     values = {k: v for k, v in form.items() if k != "_csrf_token"}
     values["producers"] = [p for p in form.getall("producers") if p.strip()] if "producers" in form else []
+    # A name typed out in full, without picking it from the suggestions, is taken when it names one party.
+    values["buyer"] = await _by_exact_name(Buyer, values.get("buyer"))
+    values["producers"] = [await _by_exact_name(Producer, p) for p in values["producers"]]
     return values
+
+
+async def _by_exact_name(table, typed: Any) -> Any:
+    text = " ".join(str(typed or "").split())
+    if not text or _picked(text) is not None:
+        return typed
+    found = await table.select(table.id, table.name).where(table.name == text).limit(2)
+    return f"{found[0]['name']} [#{found[0]['id']}]" if len(found) == 1 else typed
 
 
 def _agreement_in(values: dict[str, Any]) -> AgreementIn:
@@ -324,9 +340,9 @@ def _agreement_in(values: dict[str, Any]) -> AgreementIn:
         if not str(product).strip() and not str(quantity).strip():
             continue
         try:
-            lines.append({"product_id": _picked(product) or 0, "quantity": int(str(quantity).replace(".", "") or 0),
+            lines.append({"product_id": _picked(product) or 0, "quantity": whole_number(quantity or "0"),
                           "unit": values.get(f"line_{number}_unit", ""),
-                          "unit_price": int(str(values.get(f"line_{number}_unit_price") or 0).replace(".", ""))})
+                          "unit_price": whole_number(values.get(f"line_{number}_unit_price") or "0")})
         except ValueError:
             errors[f"lines.{number}.quantity"] = N_("Enter a whole number.")
     signatories = [{"party": party, "name": values.get(f"{party}_signatory", "").strip(),
@@ -374,11 +390,20 @@ async def _entry_context(agreement, values: dict, errors: dict) -> dict:
             "products": await _products_of(producers)}
 
 
+async def _running_fair() -> int | None:
+    row = await Fair.select(Fair.id).where(Fair.status == FairStatus.running.value).order_by(
+        Fair.starts_on, ascending=False).first()
+    return row["id"] if row else None
+
+
 async def _ceremony_context(fair_id: int | None, values: dict, errors: dict, saved: str) -> dict:
     context = await _entry_context(None, values, errors)
     fair = await Fair.select(Fair.id, Fair.name).where(Fair.id == fair_id).first() if fair_id else None
-    context.update(fair=fair, totals=await services.running_totals(fair_id), saved=saved,
-                   recent=(await services.list_agreements(AgreementFilter(fair_id=fair_id, page_size=8), SYSTEM)).items)
+    # The list shows what the totals count: the fair's agreements, or those signed at no fair.
+    newest = (await services.list_agreements(AgreementFilter(fair_id=fair_id, page_size=8 if fair_id else 100),
+                                             SYSTEM)).items
+    recent = newest if fair_id else [a for a in newest if a.fair_id is None][:8]
+    context.update(fair=fair, totals=await services.running_totals(fair_id), saved=saved, recent=recent)
     return context
 
 

@@ -38,6 +38,14 @@ def parse_date(value: Any) -> dt.date:
     raise ValueError(text)
 
 
+def whole_number(text: Any) -> int:
+    """A whole number as typed (`_WHOLE_NUMBER`); ValueError for anything else, "1,5" included."""
+    text = str(text).strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return int(re.sub(r"[., ]", "", text))
+
+
 def _message_for(annotation: Any) -> str:
     base = _unwrap_optional(annotation)
     if base is int:
@@ -73,9 +81,7 @@ def _convert(value: Any, annotation: Any) -> Any:
     if typing.get_origin(base) is list and not isinstance(value, list):
         value = [value]  # a form sends one value for a list with one item
     if base is int and isinstance(value, str):
-        if not _WHOLE_NUMBER.fullmatch(value):
-            raise ValueError(value)
-        return int(re.sub(r"[., ]", "", value))
+        return whole_number(value)
     return msgspec.convert(value, base, strict=False)
 
 

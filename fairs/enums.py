@@ -114,7 +114,7 @@ LABELS = (
     (ApplicationStatus.waitlisted, N_("Waitlisted")),
     (ApplicationStatus.allocated, N_("Allocated")),
     (ApplicationStatus.confirmed, N_("Confirmed")),
-    (ApplicationStatus.withdrawn, N_("Withdrawn")),
+    (ApplicationStatus.withdrawn, N_("Withdrawn by the applicant")),
     (BoothState.free, N_("Free")),
     (BoothState.proposed, N_("Proposed")),
     (BoothState.blocked, N_("Blocked")),

@@ -434,8 +434,13 @@ class FairPages(Controller):
         producer_id = values.get("producer_id") or (producers[0]["id"] if len(producers) == 1 else None)
         products = []
         if producer_id:
-            products = await Product.select(Product.id, Product.name, Product.stars, Product.expires_on).where(
+            products = await Product.select(Product.id, Product.name, Product.stars, Product.expires_on,
+                                            Product.certified_on, Product.withdrawn_on).where(
                 Product.producer == int(producer_id)).order_by(Product.name)
+            # What the fair cannot admit is shown with its reason, not offered: applying with it earns a refusal.
+            rules = {"min_stars": fair.min_stars, "starts_on": fair.starts_on, "ends_on": fair.ends_on}
+            for product in products:
+                product["problems"] = services.render_problems(services.eligibility_problems(rules, [product]))
         return {"fair": fair, "producers": producers, "products": products, "zones": await services.zones(fair_id),
                 "values": {**values, "producer_id": int(producer_id) if producer_id else None}, "errors": errors}
 

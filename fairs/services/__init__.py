@@ -9,6 +9,7 @@ from fairs.services.applications import (
     get_application,
     list_applications,
     recheck_eligibility,
+    render_problems,
     withdraw,
 )
 from fairs.services.events import change_status, create_fair, get_fair, list_fairs, set_weights, update_fair, weights_of
@@ -29,6 +30,6 @@ __all__ = [
     "add_booth", "add_zone", "apply", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
     "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "recheck_eligibility",
-    "record_booth_sales", "record_visitors", "release", "run_allocation", "sales_of", "set_lock", "set_weights",
+    "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
     "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones",
 ]

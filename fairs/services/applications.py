@@ -56,7 +56,7 @@ def eligibility_problems(fair: dict, products: list[dict]) -> list[dict]:
     return problems
 
 
-def _render_problems(problems: list[dict]) -> list[str]:
+def render_problems(problems: list[dict]) -> list[str]:
     return [Msg(p["msgid"], **p.get("params", {})).render(i18n.gettext) for p in problems]
 
 
@@ -275,7 +275,7 @@ async def _outs(rows: list[dict]) -> list[ApplicationOut]:
             booths_wanted=r["booths_wanted"], booth_kind=r["booth_kind"], amenities=split(r["amenities"]),
             zone_preferences=[int(z) for z in split(r["zone_preferences"])], notes=r["notes"],
             product_ids=[p for p, _ in products.get(r["id"], [])], products=[n for _, n in products.get(r["id"], [])],
-            problems=_render_problems(problems), explanation=explain(_decoded(r["explanation"], {}), i18n.gettext),
+            problems=render_problems(problems), explanation=explain(_decoded(r["explanation"], {}), i18n.gettext),
             booths=sorted(booths.get(r["id"], [])), submitted_at=r["submitted_at"], checked_in_at=r["checked_in_at"]))
     return out
 

@@ -93,3 +93,35 @@ def test_the_printed_agreement_names_the_parties_and_lines(organizer, buyer_id, 
         assert line["product_name"] in text
     assert "10.000.000" in text  # the total, in Vietnamese number format
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nguyễn Văn An" in text
+
+
+def test_the_ceremony_page_means_the_running_fair_takes_names_typed_in_full_and_counts_what_it_lists(
+        organizer, buyer_id, supplier):
+    import re
+
+    from fairs.tables import Fair
+    from tests.conftest import run
+
+    running = run(Fair.select(Fair.id).where(Fair.status == "running").order_by(Fair.starts_on, ascending=False).first())
+    page = organizer.get("/agreements/ceremony").text
+    if running:  # the suite's fairs tests may have left one running
+        assert f'name="fair_id" value="{running["id"]}"' in page
+    elsewhere = organizer.get("/agreements/ceremony", params={"fair_id": "none"})
+    assert 'name="fair_id" value=""' in elsewhere.text
+    producer, products = supplier(1)
+    buyer = organizer.get(f"/api/v1/buyers/{buyer_id}").json()["name"]
+    producer_name = organizer.get(f"/api/v1/producers/{producer}").json()["name"]
+    product_name = organizer.get(f"/api/v1/products/{products[0]}").json()["name"]
+    saved = organizer.form("/agreements/ceremony", {
+        "fair_id": "", "status": "signed", "signed_on": "20/11/2026", "kind": "memorandum",
+        "buyer": f"  {buyer} ", "producers": producer_name,  # typed out, not picked from the suggestions
+        "line_0_product": f"{product_name} [#{products[0]}]", "line_0_quantity": "1.200", "line_0_unit": "hộp",
+        "line_0_unit_price": "45.000"})
+    assert saved.status_code == 302, saved.text[:2000]
+    assert "fair_id=none" in saved.headers["location"]
+    after = organizer.get(saved.headers["location"]).text
+    counted = int(re.search(r'id="totals"><strong>(\d+)</strong>', after).group(1))
+    listed = after[after.index("Entered so far") if "Entered so far" in after else after.index("Đã nhập"):]
+    assert counted >= 1 and len(re.findall(r'<tr><td><a href="/agreements/\d+">', listed)) == min(counted, 8)
+    created = organizer.get("/api/v1/agreements", params={"buyer_id": buyer_id}).json()["items"]
+    assert [(a["fair_id"], a["committed_value"]) for a in created] == [(None, 54_000_000)]

@@ -289,3 +289,27 @@ def test_moving_a_fairs_end_before_its_start_is_refused_and_the_dates_stay(organ
     assert "end before it starts" in errors["ends_on"], errors
     after = fair(organizer, fair_id)
     assert (after["starts_on"], after["ends_on"]) == (before["starts_on"], before["ends_on"])
+
+
+def test_the_apply_page_shows_products_the_fair_cannot_admit_with_the_reason_and_keeps_ticks_after_an_error(
+        organizer, make_fair, exhibitor):
+    import html
+    import re
+
+    from tests.conftest import product_payload
+
+    fair_id, zones = make_fair()
+    move(organizer, fair_id, "open")
+    producer, valid = exhibitor()
+    expired = organizer.api("POST", "/api/v1/products", product_payload(
+        producer, name="Trà hết hạn", certified_on="2020-01-15")).json()["id"]
+    organizer.cookies.set("lang", "en")
+    page = html.unescape(organizer.get(f"/fairs/{fair_id}/apply", params={"producer_id": producer}).text)
+    offered = re.search(rf'<input type="checkbox" name="product_ids" value="{expired}"[^>]*>', page).group(0)
+    assert "disabled" in offered and "expires on 15/01/2023, before the fair ends" in page
+    assert "disabled" not in re.search(rf'<input type="checkbox" name="product_ids" value="{valid}"[^>]*>', page).group(0)
+    # a refused form keeps the zones ticked
+    refused = organizer.form(f"/fairs/{fair_id}/apply", {"producer_id": str(producer), "product_ids": str(valid),
+                                                        "booths_wanted": "9", "zone_preferences": str(zones["B"])})
+    assert refused.status_code == 422
+    assert re.search(rf'name="zone_preferences" value="{zones["B"]}" checked', refused.text)
