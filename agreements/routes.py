@@ -207,22 +207,26 @@ class AgreementPages(Controller):
         return Template(template_name="agreements/agreement.html",
                         context=await self._context(request, agreement_id, {}, ""))
 
-    async def _context(self, request: Request, agreement_id: int, errors: dict, form: str) -> dict:
+    async def _context(self, request: Request, agreement_id: int, errors: dict, form: str,
+                       values: dict | None = None) -> dict:
         actor = current_actor(request)
         agreement = await services.get_agreement(agreement_id, actor)
         return {"agreement": agreement, "audit": await audit_trail("agreement", agreement_id), "errors": errors,
+                "values": values or {},
                 "form": form, "can_edit": is_organizer(actor), "today": today(),
                 "next_states": sorted(TRANSITIONS[agreement.status], key=list(AgreementStatus).index),
                 "can_deliver": is_organizer(actor) or (actor.role.value == "producer" and bool(
                     actor.producer_ids & {p["id"] for p in agreement.producers}))}
 
-    async def _act(self, request: Request, agreement_id: int, form: str, action) -> Template | Redirect:
+    async def _act(self, request: Request, agreement_id: int, form: str, action,
+                   values: dict | None = None) -> Template | Redirect:
         try:
             await action()
         except (ValidationFailed, DomainError) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
+            # the form comes back as it was sent, with its errors: nothing typed is lost
             return Template(template_name="agreements/agreement.html", status_code=error.status_code,
-                            context=await self._context(request, agreement_id, errors, form))
+                            context=await self._context(request, agreement_id, errors, form, values))
         return Redirect(f"/agreements/{agreement_id}")
 
     @post("/{agreement_id:int}/deliveries")
@@ -230,7 +234,7 @@ class AgreementPages(Controller):
         values = {k: v for k, v in data.items() if k != "_csrf_token"}
         actor = current_actor(request)
         return await self._act(request, agreement_id, "delivery", lambda: services.record_delivery(
-            agreement_id, parse_struct(values, DeliveryIn), actor))
+            agreement_id, parse_struct(values, DeliveryIn), actor), values)
 
     @post("/{agreement_id:int}/attachments")
     async def attach(self, request: Request, agreement_id: int, data: Upload) -> Template | Redirect:

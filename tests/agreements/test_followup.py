@@ -422,3 +422,19 @@ def test_the_history_reads_in_words_not_stored_json(organizer, make_agreement):
     organizer.cookies.set("lang", "en")
     history = html.unescape(organizer.get(f"/agreements/{agreement['id']}").text)
     assert "recorded a delivery" in history and "Quantity: 30" in history
+
+
+def test_a_refused_delivery_form_comes_back_as_it_was_typed(organizer, make_agreement):
+    import html
+
+    agreement = make_agreement(lines=2)
+    second = agreement["lines"][1]["id"]
+    refused = organizer.form(f"/agreements/{agreement['id']}/deliveries", {
+        "line_id": str(second), "delivered_on": "31/02/2026", "quantity": "1,5", "note": "giao đợt hai", "over_delivery": "1"})
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert f'<option value="{second}" selected>' in page
+    assert 'value="31/02/2026"' in page and 'value="1,5"' in page and 'value="giao đợt hai"' in page
+    assert 'name="over_delivery" value="1" checked' in page
+    assert 'id="d-e-delivered_on"' in page and 'id="d-e-quantity"' in page
+    assert fetch(organizer, agreement)["deliveries"] == []
