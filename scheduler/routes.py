@@ -11,6 +11,7 @@ from accounts.enums import Role
 from accounts.guards import current_actor, require_login, require_roles
 from accounts.tables import Notification
 from core.errors import N_, NotFound
+from core.settings import settings
 from scheduler import clock, dispatcher, lease, mail
 from scheduler.tables import JobRun, ScheduledTask
 
@@ -47,7 +48,9 @@ class InboxPages(Controller):
             except Exception:  # noqa: BLE001 (shown by its name when its template is broken)
                 rendered = None
             items.append({"row": row, "message": rendered})
-        return Template(template_name="scheduler/inbox.html", context={"items": items})
+        # The messages' links are written for mail (absolute, at the configured address); read here, they
+        # are links into this site, wherever it is served from.
+        return Template(template_name="scheduler/inbox.html", context={"items": items, "mail_base": settings.base_url})
 
     @get("/count")
     async def count(self, request: Request) -> Response:

@@ -20,6 +20,7 @@ def test_the_inbox_counts_lists_and_marks_read_a_users_notifications(login, user
     assert count.status_code == 200 and 'class="badge count"' in count.text
     page = client.get("/inbox/")
     assert page.status_code == 200 and code in page.text
+    assert '<a href="/agreements/1">/agreements/1</a>' in page.text  # a link into this site, not to the mail address
     assert client.form("/inbox/read-all", {}).status_code == 302
     assert client.get("/inbox/count").text == ""
     assert login("admin").get("/notifications/").status_code == 200
