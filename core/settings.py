@@ -14,6 +14,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_LENGTH = 32
 
 
+def _listening_url(env) -> str:
+    """Without an address set, links point where this server listens (a demo on another port too)."""
+    host = env.get("OCOP_HOST", "127.0.0.1")
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{env.get('OCOP_PORT', '8000')}"
+
+
 def _secret_key(production: bool) -> str:
     """OCOP_SECRET_KEY, or a random key kept in OCOP_SECRET_FILE (default `.ocop-secret` in the working
     directory) so every worker shares it. In production (OCOP_SECURE_COOKIES=1) the key must be chosen
@@ -115,7 +121,7 @@ def load_settings() -> Settings:
         smtp_timeout=float(env.get("OCOP_SMTP_TIMEOUT", "20")),
         mail_from=env.get("OCOP_MAIL_FROM", "OCOP <no-reply@ocop.local>"),
         outbox_dir=Path(env.get("OCOP_OUTBOX_DIR", "outbox")),
-        base_url=env.get("OCOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url=env.get("OCOP_BASE_URL", _listening_url(env)).rstrip("/"),
         scheduler_in_web=env.get("OCOP_SCHEDULER_IN_WEB", "1") == "1",
         dispatch_seconds=int(env.get("OCOP_DISPATCH_SECONDS", "10")),
         rules_minutes=int(env.get("OCOP_RULES_MINUTES", "5")),
