@@ -1,22 +1,35 @@
 // The counter screen: pick a product (search, scan or tap), confirm, done.
 // Every movement gets an idempotency key and goes into a queue kept in localStorage first,
 // so a dropped connection loses nothing and a re-sent movement is recorded once.
+// A queue entry is one sale as the manager made it: its movements (one per lot) travel in one batch,
+// so they are recorded all together or not at all.
 (function () {
   "use strict";
   var root = document.getElementById("counter");
   if (!root) return;
+  var text = root.dataset;
   var point = root.dataset.point;
+  var base = "/api/v1/salespoints/" + point;
   var queueKey = "ocop-counter-queue-" + point;
   var items = Array.prototype.slice.call(document.querySelectorAll("#counter-items li[data-id]"));
   var sheet = document.getElementById("counter-sheet");
   var qty = document.getElementById("qty");
+  var qtyError = document.getElementById("qty-error");
   var lot = document.getElementById("lot");
+  var lotOptions = document.getElementById("lot-options");
   var log = document.getElementById("counter-log");
   var chosen = null;
-  var syncing = false;
+  var lotTyped = false;
+  // One exchange with the server at a time, so a re-read of the balances never crosses a batch.
+  var busy = false;
+  var rerun = false;
+  var reread = false;
 
-  function fold(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+  function fold(value) {
+    return value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+  }
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? values[name] : whole; });
   }
   function csrf() {
     var match = document.cookie.match(/(?:^|; )ocop_csrftoken=([^;]*)/);
@@ -27,25 +40,42 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
   function loadQueue() {
-    try { return JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { return []; }
+    var queue;
+    try { queue = JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { queue = []; }
+    // Entries queued by an earlier version of this page hold a single movement.
+    return queue.map(function (entry) {
+      return entry.movements ? entry : {movements: [entry.movement], name: entry.name, quantity: entry.movement.quantity};
+    });
   }
   function saveQueue(queue) {
     localStorage.setItem(queueKey, JSON.stringify(queue));
     document.getElementById("queue-count").textContent = queue.length;
   }
-  function note(text, kind) {
+  function keyOf(entry) { return entry.movements[0].idempotency_key; }
+  function drop(entries) {
+    var gone = entries.map(keyOf);
+    saveQueue(loadQueue().filter(function (entry) { return gone.indexOf(keyOf(entry)) < 0; }));
+  }
+  function describe(entry) {
+    var line = entry.name + " × " + entry.quantity;
+    if (entry.movements.length > 1) {
+      line += " (" + entry.movements.map(function (m) { return (m.lot_code || "—") + ": " + m.quantity; }).join(", ") + ")";
+    }
+    return line;
+  }
+  function note(message, kind) {
     var entry = document.createElement("li");
     entry.className = kind || "";
-    entry.textContent = new Date().toLocaleTimeString("vi-VN") + " · " + text;
+    entry.textContent = new Date().toLocaleTimeString("vi-VN") + " · " + message;
     log.insertBefore(entry, log.firstChild);
     while (log.children.length > 20) log.removeChild(log.lastChild);
   }
   function setNetState() {
-    document.getElementById("net-state").textContent = navigator.onLine ? root.dataset.textOnline : root.dataset.textOfflineState;
+    document.getElementById("net-state").textContent = navigator.onLine ? text.textOnline : text.textOfflineState;
   }
 
-  function filter(text) {
-    var words = fold(text).split(/\s+/).filter(Boolean);
+  function filter(value) {
+    var words = fold(value).split(/\s+/).filter(Boolean);
     items.forEach(function (item) {
       var haystack = item.dataset.search;
       item.hidden = !words.every(function (word) { return haystack.indexOf(word) >= 0; });
@@ -59,52 +89,132 @@
       return item.dataset.code === value || (item.dataset.barcode && item.dataset.barcode === value);
     })[0];
   }
+
+  // An item's lots on hand, [code, quantity], soonest expiry first (lots without one last).
   function lotsOf(item) {
     try { return JSON.parse(item.dataset.lots || "[]"); } catch (e) { return []; }
   }
-  // Lots on hand come soonest expiry first: a sale or a return takes the first unless the manager
-  // types another; a receipt names its own lot.
-  function firstLot(item) {
-    var onHand = lotsOf(item).filter(function (entry) { return entry[1] > 0; });
-    return onHand.length ? onHand[0][0] : "";
+  function onHand(item) {
+    return lotsOf(item).filter(function (entry) { return entry[1] > 0; });
+  }
+  function heldIn(item, code) {
+    var entry = onHand(item).filter(function (other) { return other[0] === code; })[0];
+    return entry ? entry[1] : 0;
   }
   function keepLot(item, code, change) {
     var lots = lotsOf(item);
     var entry = lots.filter(function (other) { return other[0] === code; })[0];
     if (!entry) { entry = [code, 0]; lots.push(entry); }
-    entry[1] += change;
+    entry[1] = Math.max(0, entry[1] + change);  // the ledger never goes below zero; neither does this copy
     item.dataset.lots = JSON.stringify(lots);
   }
-  function choose(item) {
-    chosen = item;
-    document.getElementById("sheet-name").textContent = item.querySelector(".name").textContent;
-    qty.value = 1;
-    lot.value = kind() === "receipt" ? "" : firstLot(item);
-    sheet.hidden = false;
-    document.getElementById("confirm").focus();
+  function signed(movement) { return movement.kind === "sale" ? -movement.quantity : movement.quantity; }
+  function keepQueued(item, entries) {
+    entries.forEach(function (entry) {
+      entry.movements.forEach(function (movement) {
+        if (String(movement.product_id) === item.dataset.id) keepLot(item, movement.lot_code, signed(movement));
+      });
+    });
+  }
+  function showStock(item) {
+    item.querySelector(".stock").textContent = onHand(item).reduce(function (sum, entry) { return sum + entry[1]; }, 0);
   }
 
   function kind() {
     return document.querySelector("input[name=counter-kind]:checked").value;
   }
-  function record() {
-    if (!chosen) return;
-    var quantity = parseInt(qty.value, 10);
-    if (!(quantity > 0)) { qty.focus(); return; }
-    var movement = {
-      product_id: parseInt(chosen.dataset.id, 10), kind: kind(), quantity: quantity,
-      lot_code: lot.value.trim(), idempotency_key: newKey(), happened_at: new Date().toISOString(),
-    };
-    var queue = loadQueue();
-    queue.push({movement: movement, name: chosen.querySelector(".name").textContent});
-    saveQueue(queue);
-    var stock = chosen.querySelector(".stock");
-    var sign = movement.kind === "sale" ? -1 : 1;
-    stock.textContent = parseInt(stock.textContent, 10) + sign * quantity;
-    keepLot(chosen, movement.lot_code, sign * quantity);
-    note(chosen.querySelector(".name").textContent + " × " + quantity + " · " + root.dataset.textQueued, "queued");
+  // A sale leaves the lot empty (lots are taken by expiry); a return goes back to the lot expiring
+  // first; a receipt names its own lot. Whatever the manager typed stays.
+  function presetLot() {
+    var movementKind = kind();
+    var lots = onHand(chosen);
+    if (!lotTyped) lot.value = movementKind === "customer_return" && lots.length ? lots[0][0] : "";
+    lot.placeholder = movementKind === "sale" ? text.textLotAny : text.textLot;
+    lotOptions.textContent = "";
+    lots.forEach(function (entry) {
+      if (!entry[0]) return;
+      var option = document.createElement("option");
+      option.value = entry[0];
+      option.label = String(entry[1]);
+      lotOptions.appendChild(option);
+    });
+  }
+  function showError(message) {
+    qtyError.textContent = message;
+    qtyError.hidden = !message;
+    qty.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+  function choose(item) {
+    chosen = item;
+    document.getElementById("sheet-name").textContent = item.querySelector(".name").textContent;
+    qty.value = 1;
+    lotTyped = false;
+    showError("");
+    presetLot();
+    sheet.hidden = false;
+    document.getElementById("confirm").focus();
+  }
+  function close() {
     sheet.hidden = true;
     chosen = null;
+    showError("");
+  }
+
+  function quantityProblem(value) {
+    var number = Number(value);
+    if (!value.trim() || !(number > 0)) return text.textQtyPositive;
+    if (!Number.isInteger(number)) return text.textQtyWhole;
+    if (number > 1000000) return text.textQtyLarge;
+    return "";
+  }
+  // The lots a movement takes from, [code, quantity]. A sale from a lot the manager chose takes
+  // that lot only; any other sale takes the lots on hand soonest expiry first, as far as it needs.
+  function plan(item, movementKind, quantity, chosenLot) {
+    if (movementKind !== "sale") return {parts: [[chosenLot, quantity]]};
+    if (chosenLot) {
+      var held = heldIn(item, chosenLot);
+      if (held < quantity) return {refusal: fill(text.textShortLot, {available: held, lot: chosenLot})};
+      return {parts: [[chosenLot, quantity]]};
+    }
+    var parts = [];
+    var left = quantity;
+    var available = 0;
+    onHand(item).forEach(function (entry) {
+      available += entry[1];
+      var take = Math.min(left, entry[1]);
+      if (take > 0) { parts.push([entry[0], take]); left -= take; }
+    });
+    if (left > 0) return {refusal: fill(text.textShort, {available: available})};
+    return {parts: parts};
+  }
+  function record() {
+    if (!chosen) return;
+    var problem = quantityProblem(qty.value);
+    if (problem) { showError(problem); qty.focus(); return; }
+    var quantity = Number(qty.value);
+    var movementKind = kind();
+    var planned = plan(chosen, movementKind, quantity, lot.value.trim());
+    if (planned.refusal) {
+      showError(planned.refusal);
+      qty.focus();
+      sync(true);  // this copy of the stock may be behind the server's
+      return;
+    }
+    var happenedAt = new Date().toISOString();
+    var entry = {
+      name: chosen.querySelector(".name").textContent, quantity: quantity,
+      movements: planned.parts.map(function (part) {
+        return {product_id: parseInt(chosen.dataset.id, 10), kind: movementKind, quantity: part[1], lot_code: part[0],
+                idempotency_key: newKey(), happened_at: happenedAt};
+      }),
+    };
+    var queue = loadQueue();
+    queue.push(entry);
+    saveQueue(queue);
+    keepQueued(chosen, [entry]);
+    showStock(chosen);
+    note(describe(entry) + " · " + text.textQueued, "queued");
+    close();
     sync();
   }
 
@@ -115,52 +225,95 @@
       body: JSON.stringify(body),
     });
   }
-  // Sends the queue as one batch; if the batch is refused (one bad line refuses all), sends the
-  // lines one by one so good ones go through and refused ones are shown and dropped.
-  function sync() {
-    var queue = loadQueue();
-    if (syncing || !queue.length || !navigator.onLine) { setNetState(); return; }
-    syncing = true;
-    var base = "/api/v1/salespoints/" + point + "/movements";
-    post(base + "/batch", {movements: queue.map(function (entry) { return entry.movement; })})
-      .then(function (response) {
-        if (response.ok) {
-          queue.forEach(function (entry) { note(entry.name + " · " + root.dataset.textSynced, "ok"); });
-          saveQueue(loadQueue().slice(queue.length));
-          return null;
-        }
-        if (response.status >= 400 && response.status < 500) return oneByOne(base, queue);
-        throw new Error(response.status);
-      })
-      .catch(function () { note(root.dataset.textOffline, "queued"); })
-      .then(function () { syncing = false; setNetState(); });
+  function batchOf(entries) {
+    return {movements: [].concat.apply([], entries.map(function (entry) { return entry.movements; }))};
   }
-  function oneByOne(base, queue) {
-    return queue.reduce(function (chain, entry) {
+  // Sends the queue as one batch, in order. Resolves to whether the server refused anything.
+  function send(queue) {
+    if (!queue.length) return Promise.resolve(false);
+    return post(base + "/movements/batch", batchOf(queue)).then(function (response) { return settle(queue, response); });
+  }
+  function settle(entries, response) {
+    if (response.ok) {
+      entries.forEach(function (entry) { note(describe(entry) + " · " + text.textSynced, "ok"); });
+      drop(entries);
+      return false;
+    }
+    // Not a refusal of the sale: the session or its form token ended, or the server is busy. The queue is
+    // kept and sent again once the user has logged in again or the server answers.
+    if (response.status === 401 || response.status === 403) {
+      note(text.textSignIn, "refused");
+      throw new Error(response.status);
+    }
+    if (response.status < 400 || response.status >= 500 || response.status === 408 || response.status === 429) {
+      throw new Error(response.status);
+    }
+    if (entries.length > 1) return entryByEntry(entries);
+    return response.json().catch(function () { return {}; }).then(function (body) {
+      var detail = body.errors ? Object.values(body.errors).join(" ") : (body.title || response.status);
+      note(describe(entries[0]) + " · " + text.textRefused + ": " + detail, "refused");
+      drop(entries);
+      return true;
+    });
+  }
+  // One refused line refuses a whole batch: sale by sale, the good ones go through and a refused one
+  // is shown and dropped, each still all or nothing across its lots.
+  function entryByEntry(entries) {
+    var refused = false;
+    return entries.reduce(function (chain, entry) {
       return chain.then(function () {
-        return post(base, entry.movement).then(function (response) {
-          return response.json().catch(function () { return {}; }).then(function (body) {
-            if (response.ok) {
-              note(entry.name + " · " + root.dataset.textSynced, "ok");
-            } else if (response.status >= 400 && response.status < 500) {
-              var detail = body.errors ? Object.values(body.errors).join(" ") : (body.title || response.status);
-              note(entry.name + " · " + root.dataset.textRefused + ": " + detail, "refused");
-            } else {
-              throw new Error(response.status);
-            }
-            var rest = loadQueue().filter(function (other) {
-              return other.movement.idempotency_key !== entry.movement.idempotency_key;
-            });
-            saveQueue(rest);
-          });
-        });
+        return post(base + "/movements/batch", batchOf([entry])).then(function (response) {
+          return settle([entry], response);
+        }).then(function (was) { refused = refused || was; });
       });
-    }, Promise.resolve());
+    }, Promise.resolve()).then(function () { return refused; });
+  }
+  // The stock on screen becomes the server's balances with what is still queued here on top.
+  function rereadStock() {
+    return fetch(base + "/balances", {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (rows) {
+      var lots = {};
+      rows.map(function (row) { return [(row.lot_expiry || "9999-12-31") + " " + row.lot_code, row]; })
+        .sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; })
+        .forEach(function (pair) {
+          var row = pair[1];
+          if (row.quantity > 0) (lots[row.product_id] = lots[row.product_id] || []).push([row.lot_code, row.quantity]);
+        });
+      var queued = loadQueue();
+      items.forEach(function (item) {
+        item.dataset.lots = JSON.stringify(lots[item.dataset.id] || []);
+        keepQueued(item, queued);
+        showStock(item);
+      });
+    });
+  }
+  // Sends what is queued; after a refusal (or when asked) re-reads the stock from the server.
+  function sync(thenReread) {
+    if (thenReread === true) reread = true;
+    if (busy) { rerun = true; return; }
+    var queue = loadQueue();
+    if (!navigator.onLine || (!queue.length && !reread)) { setNetState(); return; }
+    busy = true;
+    rerun = false;
+    send(queue)
+      .then(function (refused) {
+        if (refused) reread = true;
+        if (reread) return rereadStock().then(function () { reread = false; });
+        return null;
+      })
+      .catch(function () { if (loadQueue().length) note(text.textOffline, "queued"); })
+      .then(function () {
+        busy = false;
+        setNetState();
+        if (rerun) sync();
+      });
   }
 
   // Scanning with the camera where the browser offers BarcodeDetector; typing works everywhere.
   function scan() {
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { note(root.dataset.textNoCamera, "refused"); return; }
+    if (!("BarcodeDetector" in window) || !navigator.mediaDevices) { note(text.textNoCamera, "refused"); return; }
     var video = document.getElementById("scan-video");
     var detector = new window.BarcodeDetector();
     navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}}).then(function (stream) {
@@ -173,14 +326,14 @@
           if (codes.length) {
             stop();
             var item = byCode(codes[0].rawValue);
-            if (item) choose(item); else note(root.dataset.textUnknown, "refused");
+            if (item) choose(item); else note(text.textUnknown, "refused");
           } else {
             requestAnimationFrame(look);
           }
         }).catch(stop);
       }
       look();
-    }).catch(function () { note(root.dataset.textNoCamera, "refused"); });
+    }).catch(function () { note(text.textNoCamera, "refused"); });
   }
 
   items.forEach(function (item) {
@@ -196,12 +349,32 @@
   });
   document.getElementById("scan-button").addEventListener("click", scan);
   document.getElementById("confirm").addEventListener("click", record);
-  document.getElementById("cancel").addEventListener("click", function () { sheet.hidden = true; chosen = null; });
-  document.getElementById("qty-minus").addEventListener("click", function () { qty.value = Math.max(1, (parseInt(qty.value, 10) || 1) - 1); });
-  document.getElementById("qty-plus").addEventListener("click", function () { qty.value = (parseInt(qty.value, 10) || 0) + 1; });
-  window.addEventListener("online", sync);
+  document.getElementById("cancel").addEventListener("click", close);
+  document.getElementById("qty-minus").addEventListener("click", function () {
+    qty.value = Math.max(1, (parseInt(qty.value, 10) || 1) - 1);
+    showError("");
+  });
+  document.getElementById("qty-plus").addEventListener("click", function () {
+    qty.value = Math.max(0, parseInt(qty.value, 10) || 0) + 1;
+    showError("");
+  });
+  qty.addEventListener("input", function () { showError(""); });
+  lot.addEventListener("input", function () { lotTyped = true; showError(""); });
+  // From the keyboard: Enter records, Escape closes the sheet.
+  sheet.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { close(); return; }
+    if (event.key === "Enter" && (event.target === qty || event.target === lot)) { event.preventDefault(); record(); }
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=counter-kind]"), function (radio) {
+    radio.addEventListener("change", function () { if (chosen) presetLot(); });
+  });
+  window.addEventListener("online", function () { sync(true); });
   window.addEventListener("offline", setNetState);
   setInterval(sync, 15000);
-  saveQueue(loadQueue());
-  sync();
+
+  // Sales queued before this page was loaded are not in the stock it was rendered with.
+  var pending = loadQueue();
+  items.forEach(function (item) { keepQueued(item, pending); showStock(item); });
+  saveQueue(pending);
+  sync(pending.length > 0);
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import expect
 
 from tests.salespoints.conftest import move
@@ -53,3 +55,211 @@ def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, s
     rows = manager.get(f"/api/v1/salespoints/{point}/balances").json()
     assert sum(r["quantity"] for r in rows if r["product_id"] == product) == 3
     shot(page, "counter-5-synced")
+
+
+def _receive_two_lots(manager, point, product) -> None:
+    """43 on hand: 1 in a lot expiring soon, 42 in one expiring later (received first)."""
+    soon, late = dt.date.today() + dt.timedelta(days=10), dt.date.today() + dt.timedelta(days=200)
+    assert move(manager, point, product, "receipt", 42, lot_code="L-LATE", lot_expiry=late.isoformat()).status_code == 201
+    assert move(manager, point, product, "receipt", 1, lot_code="L-SOON", lot_expiry=soon.isoformat()).status_code == 201
+
+
+def _balances(manager, point, product) -> dict[str, int]:
+    rows = manager.get(f"/api/v1/salespoints/{point}/balances").json()
+    return {r["lot_code"]: r["quantity"] for r in rows if r["product_id"] == product and r["quantity"]}
+
+
+def _ledger(manager, point, product) -> dict[str, int]:
+    sums: dict[str, int] = {}
+    for m in manager.get(f"/api/v1/salespoints/{point}/movements", params={"product_id": product}).json():
+        sums[m["lot_code"]] = sums.get(m["lot_code"], 0) + m["quantity"]
+    return {lot: quantity for lot, quantity in sums.items() if quantity}
+
+
+def _sales(manager, point, product) -> list[tuple[str, int]]:
+    movements = manager.get(f"/api/v1/salespoints/{point}/movements", params={"product_id": product, "kind": "sale"}).json()
+    return sorted((m["lot_code"], m["quantity"]) for m in movements)
+
+
+def _sent_movements(page) -> list[list[dict]]:
+    """The movements of every POST the page makes to the movement API, one list per request."""
+    sent: list[list[dict]] = []
+
+    def keep(request):
+        if request.method == "POST" and "/movements" in request.url:
+            body = request.post_data_json
+            sent.append(body.get("movements", [body]))
+
+    page.on("request", keep)
+    return sent
+
+
+def _watch_stock(page, product) -> None:
+    """Keeps every value the product's stock shows in window.stockShown."""
+    page.evaluate("""(id) => {
+        const stock = document.querySelector(`#counter-items li[data-id='${id}'] .stock`);
+        window.stockShown = [stock.textContent];
+        new MutationObserver(() => window.stockShown.push(stock.textContent))
+            .observe(stock, {childList: true, characterData: true, subtree: true});
+    }""", product)
+
+
+def test_a_sale_larger_than_the_first_lot_takes_the_lots_by_expiry_in_one_batch(page, shop, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    sent = _sent_movements(page)
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+    item.locator("button").click()
+    page.fill("#qty", "5")
+    page.click("#confirm")
+    expect(page.locator("#counter-log li.ok")).to_have_count(1)
+    expect(page.locator("#queue-count")).to_have_text("0")
+
+    assert len(sent) == 1, "the lots of one sale travel in one all-or-nothing batch"
+    assert [(m["lot_code"], m["quantity"]) for m in sent[0]] == [("L-SOON", 1), ("L-LATE", 4)]
+    assert len({m["idempotency_key"] for m in sent[0]}) == 2
+    assert _sales(manager, point, product) == [("L-LATE", -4), ("L-SOON", -1)]
+    assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-LATE": 38}
+    expect(item.locator(".stock")).to_have_text("38")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_sale_from_a_chosen_lot_takes_that_lot_only(page, shop, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    sent = _sent_movements(page)
+    page.locator(f"#counter-items li[data-id='{product}'] button").click()
+    page.fill("#qty", "2")
+    page.fill("#lot", "L-SOON")
+    page.click("#confirm")
+    expect(page.locator("#qty-error")).to_contain_text("1")  # L-SOON holds 1: refused here, nothing sent
+    assert sent == []
+    page.fill("#lot", "L-LATE")
+    page.press("#qty", "Enter")
+    expect(page.locator("#counter-log li.ok")).to_have_count(1)
+    assert _sales(manager, point, product) == [("L-LATE", -2)]
+
+
+def test_an_oversell_is_refused_with_what_is_on_hand_and_the_stock_shown_stays_true(page, shop, shot, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    sent = _sent_movements(page)
+    _watch_stock(page, product)
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+
+    item.locator("button").click()
+    page.fill("#qty", "999")
+    page.click("#confirm")
+    expect(page.locator("#qty-error")).to_be_visible()
+    expect(page.locator("#qty-error")).to_contain_text("43")
+    expect(page.locator("#counter-sheet")).to_be_visible()  # left open to correct the quantity
+    shot(page, "counter-6-oversell")
+    assert sent == []
+    expect(item.locator(".stock")).to_have_text("43")
+    page.click("#cancel")
+
+    # Another device sells 40 from the later lot: this screen still believes 43 are here, and the
+    # server refuses its sale of 5 as a whole (no unit is taken from the first lot either).
+    assert move(manager, point, product, "sale", 40, lot_code="L-LATE").status_code == 201
+    item.locator("button").click()
+    page.fill("#qty", "5")
+    page.click("#confirm")
+    refusal = page.locator("#counter-log li.refused")
+    expect(refusal).to_have_count(1)
+    expect(refusal).to_contain_text("chỉ còn 2")  # what the lot still holds, in the server's words
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(item.locator(".stock")).to_have_text("3")  # re-read from the server
+    shot(page, "counter-7-refused")
+    assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-SOON": 1, "L-LATE": 2}
+
+    item.locator("button").click()
+    page.fill("#qty", "4")
+    page.click("#confirm")
+    expect(page.locator("#qty-error")).to_contain_text("3")
+    shown = page.evaluate("window.stockShown")
+    assert all(int(value) >= 0 for value in shown), shown
+    assert shown[-1] == "3"
+
+
+def test_a_quantity_that_is_not_a_positive_whole_number_is_explained_and_nothing_is_sent(page, shop, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 5).status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    sent = _sent_movements(page)
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+    item.locator("button").click()
+    error = page.locator("#qty-error")
+    for wrong in ("-3", "0", "2.5", ""):
+        page.fill("#qty", wrong)
+        page.click("#confirm")
+        expect(error).to_be_visible()
+        assert error.inner_text().strip(), wrong
+        expect(page.locator("#qty")).to_have_attribute("aria-invalid", "true")
+        page.fill("#qty", "1")
+        expect(error).to_be_hidden()  # correcting the quantity clears the message
+    assert sent == []
+    assert page.inner_text("#queue-count") == "0"
+    expect(item.locator(".stock")).to_have_text("5")
+    assert _balances(manager, point, product) == {"": 5}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, shop, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    sent = _sent_movements(page)
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+
+    context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    for quantity in ("3", "10"):
+        item.locator("button").click()
+        page.fill("#qty", quantity)
+        page.click("#confirm")
+    assert page.inner_text("#queue-count") == "2"
+    expect(item.locator(".stock")).to_have_text("30")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#queue-count")).to_have_text("0")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync sends nothing twice
+    page.wait_for_timeout(300)
+    batches = [lines for lines in sent if lines]
+    assert [[(m["lot_code"], m["quantity"]) for m in lines] for lines in batches] == [
+        [("L-SOON", 1), ("L-LATE", 2), ("L-LATE", 10)]
+    ]
+    assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-LATE": 30}
+    expect(item.locator(".stock")).to_have_text("30")
+
+
+def test_sales_waiting_while_the_session_ends_are_kept_and_sent_after_logging_in_again(page, context, shop, sign_in):
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+
+    context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    item.locator("button").click()
+    page.fill("#qty", "3")
+    page.click("#confirm")
+    context.clear_cookies()  # the session ends while the phone is offline
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#counter-log")).to_contain_text(page.get_attribute("[data-text-sign-in]", "data-text-sign-in"))
+    assert page.inner_text("#queue-count") == "1"  # refused for the session, not for the sale: kept
+    assert _ledger(manager, point, product) == {"L-SOON": 1, "L-LATE": 42}
+
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    expect(page.locator("#queue-count")).to_have_text("0")
+    assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-LATE": 40}
