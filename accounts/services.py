@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import Role
+from accounts.schemas import UserChange
 from accounts.tables import AuditEntry, LoginAttempt, Notification, Session, User
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
 
@@ -46,6 +47,24 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _account_errors(username: str, password: str, email: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not _USERNAME.match(username or ""):
+        errors["username"] = N_("Use 3–100 letters, digits or . _ @ -")
+    errors.update(_password_errors(password))
+    if not email or "@" not in email:
+        errors["email"] = N_("Enter a valid email address.")
+    return errors
+
+
+def _password_errors(password: str) -> dict[str, str]:
+    if not password or len(password) < 8:
+        return {"password": N_("The password needs at least 8 characters.")}
+    if len(password) > User._max_password_length:
+        return {"password": N_("The password is too long.")}
+    return {}
+
+
 async def create_user(
     username: str,
     password: str,
@@ -55,18 +74,16 @@ async def create_user(
     first_name: str = "",
     last_name: str = "",
     language: str = "vi",
+    producer_ids: Iterable[int] = (),
+    point_ids: Iterable[int] = (),
     actor: Actor = SYSTEM,
 ) -> User:
-    """Creates an active user; admins also get piccolo-admin access. Audited."""
-    errors: dict[str, str] = {}
-    if not _USERNAME.match(username or ""):
-        errors["username"] = N_("Use 3–100 letters, digits or . _ @ -")
-    if not password or len(password) < 8:
-        errors["password"] = N_("The password needs at least 8 characters.")
-    elif len(password) > User._max_password_length:
-        errors["password"] = N_("The password is too long.")
-    if not email or "@" not in email:
-        errors["email"] = N_("Enter a valid email address.")
+    """Creates an active user; admins also get piccolo-admin access. A producer user is linked to the
+    producers they act for, a sales-point manager to the points they manage: all in one transaction,
+    every write audited, and nothing written when any field or link is wrong."""
+    producer_ids, point_ids = list(dict.fromkeys(producer_ids)), list(dict.fromkeys(point_ids))
+    errors: dict[str, str] = {**_account_errors(username, password, email),
+                              **await _link_errors(role, producer_ids, point_ids)}
     if errors:
         raise ValidationFailed(errors)
     if await User.exists().where(User.username == username):
@@ -89,6 +106,10 @@ async def create_user(
     async with User._meta.db.transaction():
         await user.save()
         await record_audit(actor, "create", "user", user.id, None, {"username": username, "role": role.value})
+        for producer_id in producer_ids:
+            await _add_producer(user.id, producer_id, actor)
+        for point_id in point_ids:
+            await _add_point(user.id, point_id, actor)
     return user
 
 
@@ -195,17 +216,252 @@ async def set_language(user_id: int, language: str) -> None:
     await User.update({User.language: language}).where(User.id == user_id)
 
 
+# -- user administration ----------------------------------------------------------------------------
+# Links live in the modules above accounts (catalog.ProducerMember, salespoints.SalesPointManager);
+# they are imported where used, since those modules import this one.
+
+_ACCOUNT_FIELDS = ("role", "email", "active", "first_name", "last_name")
+MAX_ID = 2**31 - 1
+
+
 async def list_users() -> list[dict[str, Any]]:
-    return await User.select(
+    """Every user with the producers they act for and the sales points they manage, by username."""
+    from catalog.tables import ProducerMember
+    from salespoints.tables import SalesPointManager
+
+    users = await User.select(
         User.id, User.username, User.email, User.role, User.active, User.last_login
     ).order_by(User.username)
+    producers: dict[int, list[str]] = {}
+    for row in await ProducerMember.select(ProducerMember.user, ProducerMember.producer.name.as_alias("name")).order_by(
+            ProducerMember.producer.name):
+        producers.setdefault(row["user"], []).append(row["name"])
+    points: dict[int, list[str]] = {}
+    for row in await SalesPointManager.select(SalesPointManager.user, SalesPointManager.point.name.as_alias("name")).order_by(
+            SalesPointManager.point.name):
+        points.setdefault(row["user"], []).append(row["name"])
+    for user in users:
+        user["producers"], user["points"] = producers.get(user["id"], []), points.get(user["id"], [])
+    return users
 
 
 async def get_user(user_id: int) -> dict[str, Any]:
-    row = await User.select(User.id, User.username, User.email, User.role).where(User.id == user_id).first()
+    """One user's account, with `producers` and `points`: the links as [{id, name}], by name."""
+    from catalog.tables import ProducerMember
+    from salespoints.tables import SalesPointManager
+
+    row = None
+    if 0 < user_id <= MAX_ID:
+        row = await User.select(
+            User.id, User.username, User.email, User.role, User.active, User.first_name, User.last_name, User.last_login
+        ).where(User.id == user_id).first()
     if row is None:
         raise NotFound(N_("This user does not exist."))
+    row["producers"] = await ProducerMember.select(
+        ProducerMember.producer.as_alias("id"), ProducerMember.producer.name.as_alias("name")
+    ).where(ProducerMember.user == user_id).order_by(ProducerMember.producer.name)
+    row["points"] = await SalesPointManager.select(
+        SalesPointManager.point.as_alias("id"), SalesPointManager.point.name.as_alias("name")
+    ).where(SalesPointManager.user == user_id).order_by(SalesPointManager.point.name)
     return row
+
+
+async def point_choices() -> list[dict[str, Any]]:
+    """Every sales point (a few hundred at most), for the manager's point picker."""
+    from salespoints.tables import SalesPoint
+
+    return await SalesPoint.select(SalesPoint.id, SalesPoint.name, SalesPoint.province_code).order_by(SalesPoint.name)
+
+
+async def producer_choices(q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Producers whose name matches what was typed, for the producer picker (the catalogue has thousands)."""
+    from catalog.services import producer_choices
+
+    return await producer_choices(q, limit=limit) if q.strip() else []
+
+
+async def update_user(user_id: int, change: UserChange, actor: Actor) -> None:
+    """Changes a user's role, email, names and whether they may log in. Audited, in one transaction.
+
+    An administrator cannot demote or deactivate themselves, and the last active administrator stays
+    one. Links that the new role no longer uses are removed (audited too). A deactivated user's
+    sessions end at once; a role change is seen on their next request.
+    """
+    before = await get_user(user_id)
+    email = (change.email or "").strip()
+    errors: dict[str, str] = {}
+    if not email or "@" not in email or len(email) > 255:
+        errors["email"] = N_("Enter a valid email address.")
+    elif email != before["email"] and await User.exists().where((User.email == email) & (User.id != user_id)):
+        errors["email"] = N_("This email address is already used.")
+    was_admin = before["role"] == Role.admin.value and before["active"]
+    if was_admin and (change.role is not Role.admin or not change.active):
+        field = "role" if change.role is not Role.admin else "active"
+        if user_id == actor.user_id:
+            errors[field] = N_("You cannot remove your own administrator rights or deactivate yourself.")
+        elif not await User.exists().where((User.role == Role.admin.value) & User.active.eq(True) & (User.id != user_id)):
+            errors[field] = N_("This is the last active administrator.")
+    if errors:
+        raise ValidationFailed(errors)
+    after = {"role": change.role.value, "email": email, "active": change.active,
+             "first_name": change.first_name.strip()[:100], "last_name": change.last_name.strip()[:100]}
+    old = {k: before[k] for k in _ACCOUNT_FIELDS}
+    if after == old:
+        return
+    async with User._meta.db.transaction():
+        await User.update({User.role: after["role"], User.email: email, User.active: after["active"],
+                           User.first_name: after["first_name"], User.last_name: after["last_name"],
+                           User.admin: change.role is Role.admin, User.superuser: change.role is Role.admin}
+                          ).where(User.id == user_id)
+        await record_audit(actor, "update", "user", user_id, old, after)
+        if change.role is not Role.producer:
+            for producer in before["producers"]:
+                await _remove_producer(user_id, producer["id"], actor)
+        if change.role is not Role.salespoint_manager:
+            for point in before["points"]:
+                await _remove_point(user_id, point["id"], actor)
+        if not change.active:
+            await Session.delete().where(Session.user_id == user_id)
+    await _forget_sessions_of(user_id)
+
+
+async def set_password(user_id: int, password: str, actor: Actor) -> None:
+    """Sets a new password, hashed as at creation; the user's other sessions end. Audited (not the password)."""
+    await get_user(user_id)
+    errors = _password_errors(password)
+    if errors:
+        raise ValidationFailed(errors)
+    hashed = await asyncio.to_thread(User.hash_password, password)
+    async with User._meta.db.transaction():
+        await User.update({User.password: hashed}).where(User.id == user_id)
+        await record_audit(actor, "update", "user", user_id, None, {"password_set": True})
+        if user_id != actor.user_id:  # whoever knew the old password is logged out; the admin changing their own stays
+            await Session.delete().where(Session.user_id == user_id)
+    await _forget_sessions_of(user_id)
+
+
+async def link_producers(user_id: int, producer_ids: Iterable[int], actor: Actor) -> None:
+    """Lets a producer user act for more producers, all or none. Audited; a link already there is kept as is."""
+    user = await get_user(user_id)
+    producer_ids = list(dict.fromkeys(producer_ids))
+    errors = await _link_errors(Role(user["role"]), producer_ids, []) if producer_ids else {
+        "producers": N_("Choose a producer from the suggestions.")}
+    if errors:
+        raise ValidationFailed(errors)
+    async with User._meta.db.transaction():
+        for producer_id in producer_ids:
+            await _add_producer(user_id, producer_id, actor)
+    await _forget_sessions_of(user_id)
+
+
+async def unlink_producer(user_id: int, producer_id: int, actor: Actor) -> None:
+    """The user no longer acts for this producer. Audited."""
+    await get_user(user_id)
+    async with User._meta.db.transaction():
+        await _remove_producer(user_id, producer_id, actor)
+    await _forget_sessions_of(user_id)
+
+
+async def link_points(user_id: int, point_ids: Iterable[int], actor: Actor) -> None:
+    """Makes a sales-point manager user a manager of more points, all or none, through the sales points'
+    own service. Audited on each point and on the user; a link already there is kept as is."""
+    user = await get_user(user_id)
+    point_ids = list(dict.fromkeys(point_ids))
+    errors = await _link_errors(Role(user["role"]), [], point_ids) if point_ids else {
+        "points": N_("Choose a sales point from the list.")}
+    if errors:
+        raise ValidationFailed(errors)
+    async with User._meta.db.transaction():
+        for point_id in point_ids:
+            await _add_point(user_id, point_id, actor)
+
+
+async def unlink_point(user_id: int, point_id: int, actor: Actor) -> None:
+    """The user no longer manages this point. Audited on the point and on the user."""
+    await get_user(user_id)
+    async with User._meta.db.transaction():
+        await _remove_point(user_id, point_id, actor)
+
+
+async def _link_errors(role: Role, producer_ids: list[int], point_ids: list[int]) -> dict[str, str]:
+    """What is wrong with linking a user of `role` to these producers and points (each must exist and fit the role)."""
+    if not producer_ids and not point_ids:
+        return {}
+    from catalog.tables import Producer
+    from salespoints.tables import SalesPoint
+
+    errors: dict[str, str] = {}
+    if producer_ids and role is not Role.producer:
+        errors["producers"] = N_("Only a user with the producer role acts for producers.")
+    elif producer_ids and (any(not 0 < i <= MAX_ID for i in producer_ids)
+                           or len(set(producer_ids)) != await Producer.count().where(Producer.id.is_in(producer_ids))):
+        errors["producers"] = N_("Choose a producer from the suggestions.")
+    if point_ids and role is not Role.salespoint_manager:
+        errors["points"] = N_("Only a user with the sales-point manager role manages sales points.")
+    elif point_ids and (any(not 0 < i <= MAX_ID for i in point_ids)
+                        or len(set(point_ids)) != await SalesPoint.count().where(SalesPoint.id.is_in(point_ids))):
+        errors["points"] = N_("Choose a sales point from the list.")
+    return errors
+
+
+async def _add_producer(user_id: int, producer_id: int, actor: Actor) -> None:
+    """Inside a transaction: the link and its audit row, unless the link is there already."""
+    from catalog.tables import Producer, ProducerMember
+
+    if await ProducerMember.exists().where((ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)):
+        return
+    await ProducerMember.insert(ProducerMember(user=user_id, producer=producer_id))
+    name = await Producer.select(Producer.name).where(Producer.id == producer_id).first()
+    await record_audit(actor, "update", "user", user_id, None, {"producer_added": f"{name['name']} (#{producer_id})"})
+
+
+async def _remove_producer(user_id: int, producer_id: int, actor: Actor) -> None:
+    from catalog.tables import Producer, ProducerMember
+
+    link = (ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)
+    if not 0 < producer_id <= MAX_ID or not await ProducerMember.exists().where(link):
+        return
+    await ProducerMember.delete().where(link)
+    name = await Producer.select(Producer.name).where(Producer.id == producer_id).first()
+    await record_audit(actor, "update", "user", user_id, None,
+                       {"producer_removed": f"{name['name'] if name else ''} (#{producer_id})"})
+
+
+async def _add_point(user_id: int, point_id: int, actor: Actor) -> None:
+    """Inside a transaction: the sales points' add_manager (which audits the point) and a row on the user."""
+    from salespoints.services import add_manager
+    from salespoints.tables import SalesPoint, SalesPointManager
+
+    if await SalesPointManager.exists().where((SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)):
+        return
+    await add_manager(point_id, user_id, actor)
+    name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
+    await record_audit(actor, "update", "user", user_id, None, {"point_added": f"{name['name']} (#{point_id})"})
+
+
+async def _remove_point(user_id: int, point_id: int, actor: Actor) -> None:
+    # The sales points' module has no service to remove a manager: the link is deleted here and
+    # audited on the point as add_manager audits adding one.
+    from salespoints.tables import SalesPoint, SalesPointManager
+
+    link = (SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)
+    if not 0 < point_id <= MAX_ID or not await SalesPointManager.exists().where(link):
+        return
+    await SalesPointManager.delete().where(link)
+    await record_audit(actor, "update", "salespoint", point_id, None, {"manager_removed": user_id})
+    name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
+    await record_audit(actor, "update", "user", user_id, None,
+                       {"point_removed": f"{name['name'] if name else ''} (#{point_id})"})
+
+
+async def _forget_sessions_of(user_id: int) -> None:
+    """This worker reads the user's sessions afresh on their next request (other workers within
+    SESSION_CACHE_SECONDS), so a new role, a deactivation or new links count at once."""
+    for row in await Session.select(Session.token).where(Session.user_id == user_id):
+        forget_session(row["token"])
+    stale = [token for token, (_, user) in _session_cache.items() if user is not None and user["id"] == user_id]
+    for token in stale:
+        forget_session(token)
 
 
 async def record_audit(

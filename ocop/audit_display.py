@@ -25,7 +25,11 @@ FIELD_LABELS = {
     "phone": N_("Phone"), "role": N_("Role"), "username": N_("Username"), "over_delivery": N_("Over-delivery"),
     "booths_wanted": N_("Booths wanted"), "booth_kind": N_("Booth type"), "placed": N_("Placed"),
     "waitlisted": N_("Waitlisted"), "visitors": N_("Visitors"), "lines": N_("Lines"), "booths": N_("Booths"),
-    "edition": N_("Edition"), "series": N_("Series"), "min_stars": N_("Minimum stars"),
+    "edition": N_("Edition"), "series": N_("Series"), "min_stars": N_("Minimum stars"), "active": N_("Active"),
+    "first_name": N_("First name"), "last_name": N_("Last name"), "password_set": N_("New password set"),
+    "producer_added": N_("Producer linked"), "producer_removed": N_("Producer unlinked"),
+    "point_added": N_("Sales point linked"), "point_removed": N_("Sales point unlinked"),
+    "manager_added": N_("Manager added"), "manager_removed": N_("Manager removed"),
 }
 _MONEY = {"value", "unit_price", "selling_price", "reference_price", "committed_value", "fixed_fee", "amount"}
 # Bookkeeping a reader has no use for, and the ids of linked records (the page names those).

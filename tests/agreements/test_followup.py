@@ -414,6 +414,7 @@ def test_the_history_reads_in_words_not_stored_json(organizer, make_agreement):
 
     agreement = make_agreement()
     assert deliver(organizer, agreement, 30, on=-5).status_code == 201
+    organizer.cookies.set("lang", "vi")
     page = html.unescape(organizer.get(f"/agreements/{agreement['id']}").text)
     history = page[page.index('class="audit"'):]
     assert "đã ghi một lần giao hàng" in history and "Số lượng: 30" in history and "Giá trị: 1.500.000" in history

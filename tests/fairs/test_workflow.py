@@ -124,6 +124,7 @@ def test_publishing_writes_one_notification_per_exhibitor_user_once(organizer, l
 def test_the_fair_page_states_its_booth_fee_in_words_and_amount(organizer):
     from tests.fairs.conftest import fair_payload
 
+    organizer.cookies.set("lang", "vi")  # another test may have left the organizer's chosen language at English
     free = organizer.api("POST", "/api/v1/fairs", fair_payload()).json()["id"]
     fixed = organizer.api("POST", "/api/v1/fairs", fair_payload(fee_policy="fixed", fixed_fee=1_500_000)).json()["id"]
     assert "Miễn phí" in organizer.get(f"/fairs/{free}").text

@@ -95,6 +95,15 @@ CASES: list[Case] = [
     case("POST", "/language", EVERYONE, body={"language": "vi", "next": "/"}),
     case("GET", "/users", ADMINS),
     case("POST", "/users", ADMINS, body={}),
+    case("GET", "/users/producer-choices", ADMINS, "/users/producer-choices?producers=HTX"),
+    # a user's page and its writes, on a user that exists nowhere: an admin gets 404 and nothing changes
+    case("GET", "/users/{user_id:int}", ADMINS),
+    case("POST", "/users/{user_id:int}", ADMINS, body={"email": "nobody@x.vn", "role": "viewer"}),
+    case("POST", "/users/{user_id:int}/password", ADMINS, body={"password": "long-enough", "password_again": "long-enough"}),
+    case("POST", "/users/{user_id:int}/producers", ADMINS, body={"producers": "{own_producer}"}),
+    case("POST", "/users/{user_id:int}/producers/{producer_id:int}/delete", ADMINS),
+    case("POST", "/users/{user_id:int}/points", ADMINS, body={"points": "{point_a}"}),
+    case("POST", "/users/{user_id:int}/points/{point_id:int}/delete", ADMINS),
     # -- catalog: pages ---------------------------------------------------------------------------------------
     case("GET", "/catalog/products", LOGGED_IN),
     case("GET", "/catalog/products/export.xlsx", LOGGED_IN, "/catalog/products/export.xlsx?producer_id={own_producer}"),
@@ -408,7 +417,8 @@ CASES: list[Case] = [
 # Where a route's own parameters point when a row does not say: the module's objects by parameter name.
 DEFAULTS = {"product_id": "own_product", "producer_id": "own_producer", "buyer_id": "buyer", "point_id": "point_a",
             "count_id": "count_a", "fair_id": "fair_id", "booth_id": "held_booth", "application_id": "own_application",
-            "agreement_id": "own_agreement", "notification_id": "nowhere", "photo_id": "nowhere", "milestone_id": "own_milestone"}
+            "agreement_id": "own_agreement", "notification_id": "nowhere", "photo_id": "nowhere", "milestone_id": "own_milestone",
+            "user_id": "nowhere"}
 
 
 # -- the registered routes ---------------------------------------------------------------------------------------
