@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
 
 from tests.conftest import run, unique
 from tests.salespoints.conftest import carry, make_point, make_product, move
@@ -179,7 +181,6 @@ def test_stock_as_of_a_past_moment_sums_the_ledger_up_to_it(shop):
 
 
 def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
-    import datetime as dt
     import io
 
     from openpyxl import load_workbook
@@ -193,8 +194,14 @@ def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
     assert "100\u00a0%" in page.text and "SOON" in page.text and "300.000 ₫" in page.text
     sheet = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/stock.xlsx").content)).active
     assert list(sheet.iter_rows(values_only=True))[1][4] == 5
-    moves = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/movements.xlsx").content)).active
-    assert len(list(moves.iter_rows(values_only=True))) == 3
+    moves = list(load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/movements.xlsx").content)).active
+                 .iter_rows(values_only=True))
+    assert len(moves) == 3
+    # the kinds in words, the times on Vietnam's clock (the sale was recorded just now)
+    assert {row[4] for row in moves[1:]} == {"Nhập hàng", "Bán hàng"}
+    recorded = max(row[1] for row in moves[1:])
+    vietnam_now = dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(tzinfo=None)
+    assert abs((vietnam_now - recorded).total_seconds()) < 600
 
 
 def test_idempotency_keys_belong_to_their_point_and_user(shop, login):
@@ -228,7 +235,6 @@ def test_history_filters_sales_by_product_and_the_overview(shop):
     assert move(manager, point, second, "sale", 1).status_code == 201
     sales_only = manager.get(f"/api/v1/salespoints/{point}/movements", params={"kind": "sale"}).json()
     assert [m["quantity"] for m in sales_only] == [-1, -3]
-    import datetime as dt
 
     today = dt.date.today().isoformat()
     year_ago = (dt.date.today() - dt.timedelta(days=300)).isoformat()
