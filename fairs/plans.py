@@ -13,13 +13,22 @@ from fairs.schemas import FairOut, FloorPlan
 
 _MARGIN = 2.0  # metres around the drawing
 _PALETTE = ["#e8f1fb", "#eef7e8", "#fbf1e6", "#f3eafa", "#e9f6f6", "#fbeaea", "#f6f6e4"]
+_CODE_DIVISOR = 3.6  # a booth's code is drawn at its shorter side divided by this
+_LABEL_PX = 12.5  # a booth code's font size on a visitor's phone before any zoom, in CSS pixels
+_PUBLIC_SCALE = (8.0, 40.0)  # pixels per metre, whatever the smallest booth
 
 
 def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, link: str = "") -> Markup:
     """One SVG in metres: zones as tinted areas with their names, booths as rectangles with their code
-    (each a link to `{link}/{code}` when a link is given)."""
+    (each a link to `{link}/{code}` when a link is given). The public drawing also carries a natural size
+    in pixels at which the smallest booth's code reads comfortably on a phone."""
     width, depth = plan.width + 2 * _MARGIN, plan.depth + 2 * _MARGIN + 2
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="floor-plan{" interactive" if interactive else ""}" '
+    classes = "floor-plan" + (" interactive" if interactive else "") + (" public" if public else "")
+    natural = ""
+    if public:
+        scale = _public_scale(plan)
+        natural = f' width="{width * scale:.0f}" height="{depth * scale:.0f}"'
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}"{natural} '
              f'viewBox="{-_MARGIN} {-_MARGIN - 2} {width:.2f} {depth:.2f}" role="img" '
              f'aria-label="{escape(i18n.gettext("Floor plan"))}">']
     for index, zone in enumerate(plan.zones):
@@ -47,12 +56,19 @@ def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, l
         shape = (f'<g class="booth {booth.state}{lock}" {attributes}><title>{escape(title)}</title>'
                  f'<rect x="{booth.x:.2f}" y="{booth.y:.2f}" width="{booth.width:.2f}" height="{booth.depth:.2f}"/>'
                  f'<text x="{booth.x + booth.width / 2:.2f}" y="{booth.y + booth.depth / 2:.2f}" '
-                 f'font-size="{size / 3.6:.2f}">{escape(booth.code)}</text></g>')
+                 f'font-size="{size / _CODE_DIVISOR:.2f}">{escape(booth.code)}</text></g>')
         if link and booth.state != "blocked":  # a visitor taps a booth to see who is there
             shape = f'<a href="{link}/{escape(booth.code)}">{shape}</a>'
         parts.append(shape)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _public_scale(plan: FloorPlan) -> float:
+    """Pixels per metre at which the smallest booth's code is drawn _LABEL_PX tall, within _PUBLIC_SCALE."""
+    smallest = min((min(b.width, b.depth) for b in plan.booths), default=3.0)
+    low, high = _PUBLIC_SCALE
+    return max(low, min(high, _LABEL_PX * _CODE_DIVISOR / smallest)) if smallest > 0 else low
 
 
 _PDF_STYLE = """
