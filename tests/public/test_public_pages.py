@@ -122,3 +122,10 @@ def test_open_data_feeds_and_sitemap_list_certified_products_with_public_fields_
     assert product["code"] in {row[0] for row in sheet.iter_rows(values_only=True)}
     sitemap = anonymous.get("/sitemap.xml").text
     assert f"/p/{product['code']}</loc>" in sitemap and f"/p/{expired['code']}<" not in sitemap
+
+
+def test_every_page_names_the_site_icon_and_it_is_served(anonymous, login):
+    for client, path in ((anonymous, "/catalogue"), (login("viewer"), "/")):
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', client.get(path).text).group(1)
+        served = anonymous.get(icon)
+        assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml"), path
