@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from itertools import zip_longest
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
-from core.errors import N_, Forbidden, ValidationFailed
+from core.errors import N_, ValidationFailed
 from core.forms import parse_struct
 from core.spreadsheets import xlsx_response
 from salespoints import exporting, services
@@ -21,6 +23,7 @@ from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
 from salespoints.schemas import (
     AssortmentIn,
+    AssortmentItemIn,
     BalanceOut,
     BatchIn,
     CountLineIn,
@@ -155,8 +158,10 @@ class SalesPointPages(Controller):
         )
 
     @get("/{point_id:int}")
-    async def point(self, request: Request, point_id: int) -> Template:
-        return Template(template_name="salespoints/point.html", context=await self._context(request, point_id, {}, {}))
+    async def point(self, request: Request, point_id: int, q: str = "", add: int | None = None) -> Template:
+        """The point; `q` searches products to add to its range, `add` offers one (a refused transfer links here)."""
+        context = await self._context(request, point_id, {}, {}, range_q=q, range_values={"product_id": add})
+        return Template(template_name="salespoints/point.html", context=context)
 
     @post("/{point_id:int}/movements")
     async def record(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
@@ -172,16 +177,37 @@ class SalesPointPages(Controller):
 
     @post("/{point_id:int}/transfers")
     async def transfer(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
+        actor = current_actor(request)
         values = {k: v for k, v in data.items() if k not in ("_csrf_token", "idempotency_key")}
         try:
             transfer = parse_struct(values, TransferIn)
-            await services.transfer(point_id, transfer, current_actor(request), str(data.get("idempotency_key") or "") or None)
+            await services.transfer(point_id, transfer, actor, str(data.get("idempotency_key") or "") or None)
         except (ValidationFailed, InsufficientStock) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
             context = await self._context(request, point_id, {}, {})
             context.update(transfer_values=values, transfer_errors=errors)
+            if isinstance(error, services.NotCarriedThere):
+                # The way forward: the receiving point's range, where those who may change it add the product.
+                context.update(receiver=await services.get_point(error.point_id), receiver_product=error.product_id,
+                               receiver_can_write=await services.can_write(actor, error.point_id))
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")
+
+    @post("/{point_id:int}/assortment")
+    async def set_assortment(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
+        """Adds a product to the point's range, or changes a carried product's price and threshold."""
+        actor = current_actor(request)
+        await services.get_point(point_id)
+        await services.ensure_can_write(actor, point_id)
+        values = {k: v for k, v in data.items() if k not in ("_csrf_token", "q")}
+        try:
+            item = parse_struct(values, AssortmentItemIn)
+            await services.set_assortment(point_id, item.product_id, item.terms(), actor, check_policy=True)
+        except ValidationFailed as error:
+            context = await self._context(request, point_id, {}, {}, range_q=str(data.get("q") or ""),
+                                          range_values=values, range_errors=error.errors)
+            return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
+        return Redirect(f"/salespoints/{point_id}#range")
 
     @get("/{point_id:int}/stock.xlsx")
     async def stock_export(self, point_id: int) -> Response:
@@ -210,34 +236,81 @@ class SalesPointPages(Controller):
     async def count(self, count_id: int) -> Template:
         sheet = await services.count_sheet(count_id)
         return Template(template_name="salespoints/count.html",
-                        context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": {}})
+                        context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": {},
+                                 "typed": {}, "row_errors": {}})
 
     @post("/counts/{count_id:int}/lines")
     async def count_line(self, request: Request, count_id: int, data: Form) -> Template | Redirect:
-        try:
-            line = parse_struct({k: v for k, v in data.items() if k != "_csrf_token"}, CountLineIn)
-            await services.count_line(count_id, line, current_actor(request))
-        except ValidationFailed as error:
-            sheet = await services.count_sheet(count_id)
-            return Template(template_name="salespoints/count.html", status_code=422,
-                            context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": error.errors})
+        """Saves every line typed on the count sheet at once (a single line too); a bad line saves none."""
+        sheet = await services.count_sheet(count_id)
+        await services.ensure_can_write(current_actor(request), sheet.point_id)
+        refused = await self._save_counts(request, sheet, data)
+        if refused is not None:
+            return refused
+        # Back to the sheet, which puts the cursor on the first line not counted yet (not at the top).
         return Redirect(f"/salespoints/counts/{count_id}")
 
     @post("/counts/{count_id:int}/post")
-    async def post_count(self, request: Request, count_id: int) -> Redirect:
+    async def post_count(self, request: Request, count_id: int, data: Form) -> Template | Redirect:
+        """Posts the count, saving first whatever was typed on the sheet and not yet saved."""
         sheet = await services.count_sheet(count_id)
+        await services.ensure_can_write(current_actor(request), sheet.point_id)
+        refused = await self._save_counts(request, sheet, data)
+        if refused is not None:
+            return refused
         await services.post_count(count_id, current_actor(request))
         return Redirect(f"/salespoints/{sheet.point_id}")
 
-    async def _context(self, request: Request, point_id: int, values: dict, errors: dict) -> dict:
+    async def _save_counts(self, request: Request, sheet: CountSheet, data: dict) -> Template | None:
+        """The sheet's changed lines, saved in one go (`services.count_lines`). Each row sends its product,
+        lot, the count typed and the count it showed ("was"): only rows whose count changed are sent, so
+        two people counting one sheet do not overwrite each other's lines. None once saved; else the
+        sheet again, 422, with every typed value, the bad lines marked, and nothing saved."""
+
+        def column(name: str) -> list[str]:
+            value = data.get(name, [])
+            return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+        rows = [dict(zip(("product_id", "lot_code", "counted", "was"), row, strict=True)) for row in
+                zip_longest(column("product_id"), column("lot_code"), column("counted"), column("was"), fillvalue="")]
+        changed = [n for n, row in enumerate(rows) if row["counted"].strip() and row["counted"].strip() != row["was"].strip()]
+        lines: list[CountLineIn] = []
+        errors: dict[str, Any] = {}
+        row_errors: dict[int, dict] = {}
+        for n in changed:
+            try:
+                lines.append(parse_struct({k: v for k, v in rows[n].items() if k != "was"}, CountLineIn))
+            except ValidationFailed as error:
+                row_errors[n] = error.errors
+        if not row_errors:
+            try:
+                await services.count_lines(sheet.id, lines, current_actor(request))
+            except ValidationFailed as error:
+                for field, message in error.errors.items():
+                    found = re.fullmatch(r"lines\[(\d+)\]\.(\w+)", field)
+                    if found and int(found.group(1)) < len(changed):
+                        row_errors.setdefault(changed[int(found.group(1))], {})[found.group(2)] = message
+                    else:
+                        errors[field] = message
+        if not row_errors and not errors:
+            return None
+        by_line = {(rows[n]["product_id"], rows[n]["lot_code"]): messages for n, messages in row_errors.items()}
+        return Template(template_name="salespoints/count.html", status_code=422, context={
+            "sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": errors,
+            "typed": {(row["product_id"], row["lot_code"]): row for row in rows},
+            "row_errors": {key: list(messages.values()) for key, messages in by_line.items()},
+        })
+
+    async def _context(self, request: Request, point_id: int, values: dict, errors: dict, *, range_q: str = "",
+                       range_values: dict | None = None, range_errors: dict | None = None) -> dict:
         point = await services.get_point(point_id)
         stock = await services.balances(point_id)
         actor = current_actor(request)
-        try:
-            await services.ensure_can_write(actor, point_id)
-            can_write = True
-        except Forbidden:
-            can_write = False
+        can_write = await services.can_write(actor, point_id)
+        assortment = await services.assortment(point_id)
+        range_values = range_values or {}
+        offered = range_values.get("product_id")
+        offered = int(offered) if str(offered or "").isdigit() and len(str(offered)) < 10 else None
         return {
             "point": point,
             "stock": stock,
@@ -246,7 +319,7 @@ class SalesPointPages(Controller):
             "expiring": await services.expiring_lots(point_id),
             "compliance": await services.compliance(point_id),
             "sales": await services.sales_by_day(point_id),
-            "product_options": [(a["product"], a["product_name"]) for a in await services.assortment(point_id)],
+            "product_options": [(a["product"], a["product_name"]) for a in assortment],
             "point_options": [(p.id, p.name) for p in await services.list_points(actor) if p.id != point_id],
             "transfer_values": {"idempotency_key": uuid.uuid4().hex},
             "transfer_errors": {},
@@ -254,4 +327,11 @@ class SalesPointPages(Controller):
             # A fresh key per form: a double-submitted form records the movement once.
             "values": {"idempotency_key": uuid.uuid4().hex, **{k: v for k, v in values.items() if k != "idempotency_key"}},
             "errors": errors,
+            # The product range (assortment): what the point carries, and products to add to it.
+            "assortment": assortment,
+            "range_q": range_q[:200],
+            "candidates": await services.assortment_candidates(point_id, range_q, offered) if can_write else [],
+            "range_values": range_values,
+            "range_errors": range_errors or {},
+            "lists_specialties": await services.lists_specialties(actor, point_id),
         }

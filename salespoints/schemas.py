@@ -42,6 +42,19 @@ class AssortmentIn(msgspec.Struct, kw_only=True):
     specialty: bool = False
 
 
+class AssortmentItemIn(msgspec.Struct, kw_only=True):
+    """The point page's range form: a product and its terms at the point (the price must be typed)."""
+
+    product_id: int
+    selling_price: int
+    reorder_threshold: int = 0
+    specialty: bool = False
+
+    def terms(self) -> AssortmentIn:
+        return AssortmentIn(selling_price=self.selling_price, reorder_threshold=self.reorder_threshold,
+                            specialty=self.specialty)
+
+
 class ManagerIn(msgspec.Struct, kw_only=True):
     user_id: int
 

@@ -6,6 +6,7 @@ manage. Stock movements go through `salespoints.ledger` (group commit on SQLite)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from typing import Any
@@ -16,7 +17,8 @@ from accounts.enums import Role
 from accounts.services import Actor, record_audit
 from catalog import reference
 from catalog.reference import fold
-from catalog.services import today
+from catalog.schemas import ProductFilter
+from catalog.services import get_product, list_products, today
 from catalog.tables import Product
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from ocop.database import fetch_tuples
@@ -49,12 +51,23 @@ from salespoints.tables import (
 )
 
 MAX_BATCH = 10_000
+MAX_COUNT_LINES = 5_000  # lines saved at once from a count sheet
 MAX_ID = 2**31 - 1
 MAX_PRICE = 10**12
 MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 _writer: ledger.SQLiteLedgerWriter | None = None
+
+
+class NotCarriedThere(ValidationFailed):
+    """A transfer refused because the receiving point does not carry the product: names the point
+    and the product, so that a page can lead to that point's range (never adds it there itself)."""
+
+    def __init__(self, errors: dict[str, Any], point_id: int, product_id: int) -> None:
+        super().__init__(errors)
+        self.point_id = point_id
+        self.product_id = product_id
 
 
 # -- rights ------------------------------------------------------------------------------------
@@ -74,6 +87,21 @@ async def ensure_can_write(actor: Actor, point_id: int) -> None:
     if actor.role is Role.salespoint_manager and point_id in await managed_point_ids(actor):
         return
     raise Forbidden(N_("You do not manage this sales point."))
+
+
+async def can_write(actor: Actor, point_id: int) -> bool:
+    """Whether `ensure_can_write` lets the actor change the point (pages show its forms only then)."""
+    try:
+        await ensure_can_write(actor, point_id)
+    except Forbidden:
+        return False
+    return True
+
+
+async def lists_specialties(actor: Actor, point_id: int) -> bool:
+    """Whether the actor may list non-OCOP specialties at the point (see `set_assortment`)."""
+    point = await get_point(point_id)
+    return point.policy == Policy.with_specialties.value and actor.role in (Role.admin, Role.organizer)
 
 
 def scoped_key(point_id: int, actor: Actor, key: str | None) -> str | None:
@@ -177,23 +205,38 @@ async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
             await record_audit(actor, "update", "salespoint", point_id, None, {"manager_added": user_id})
 
 
-async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, actor: Actor) -> None:
-    """Adds a product to the point's assortment or changes its price and threshold."""
+async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, actor: Actor, *,
+                         check_policy: bool = False) -> None:
+    """Adds a product to the point's assortment or changes its price and threshold. Audited.
+
+    With `check_policy`, a product the point does not carry yet is admitted only if the point's product
+    policy would admit it at receipt (the same rule and message: `_policy_refusal`); a carried product's
+    terms can always be changed. Only organizers and admins turn the specialty flag on.
+    """
     if not _in_range(point_id) or not _in_range(product_id):
         raise NotFound(N_("This product is not in the point's assortment."))
     await ensure_can_write(actor, point_id)
     point = await get_point(point_id)
-    product = await Product.select(Product.id).where(Product.id == product_id).first()
+    product = await Product.select(Product.id, Product.stars, Product.expires_on, Product.withdrawn_on).where(
+        Product.id == product_id).first()
+    clause = (AssortmentItem.point == point_id) & (AssortmentItem.product == product_id)
+    carried = await AssortmentItem.select(AssortmentItem.specialty).where(clause).first()
     errors: dict[str, Any] = {}
     if product is None:
         errors["product_id"] = N_("This product does not exist.")
+    elif check_policy and carried is None:
+        refusal = _policy_refusal({"specialty": data.specialty, "stars": product["stars"],
+                                   "expires_on": _as_date(product["expires_on"]),
+                                   "withdrawn_on": _as_date(product["withdrawn_on"])}, point.policy, today())
+        if refusal is not None:
+            errors["product_id"] = refusal
     if data.selling_price < 0:
         errors["selling_price"] = N_("The price cannot be negative.")
     if data.reorder_threshold < 0:
         errors["reorder_threshold"] = N_("The threshold cannot be negative.")
     if data.specialty and point.policy != Policy.with_specialties.value:
         errors["specialty"] = N_("This point's policy admits OCOP 3★+ products only.")
-    elif data.specialty and actor.role not in (Role.admin, Role.organizer):
+    elif data.specialty and actor.role not in (Role.admin, Role.organizer) and not (carried and carried["specialty"]):
         errors["specialty"] = N_("Only organizers list non-OCOP specialties.")
     if data.selling_price > MAX_PRICE:
         errors["selling_price"] = N_("This price is too large.")
@@ -203,7 +246,6 @@ async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, act
         raise ValidationFailed(errors)
     values = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
               AssortmentItem.specialty: data.specialty}
-    clause = (AssortmentItem.point == point_id) & (AssortmentItem.product == product_id)
     async with SalesPoint._meta.db.transaction():
         if await AssortmentItem.exists().where(clause):
             await AssortmentItem.update(values).where(clause)
@@ -438,6 +480,8 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
             refusal = _policy_refusal(received[data.product_id], destination["policy"], today())
             if refusal is not None:
                 errors["product_id"] = refusal
+    if errors.get("product_id") == N_("The receiving point does not carry this product."):
+        raise NotCarriedThere(errors, data.to_point_id, data.product_id)
     if errors:
         raise ValidationFailed(errors)
     idempotency_key = scoped_key(point_id, actor, idempotency_key)
@@ -597,6 +641,27 @@ async def assortment(point_id: int) -> list[dict]:
     ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
 
 
+async def assortment_candidates(point_id: int, q: str = "", include: int | None = None, limit: int = 12) -> list[dict]:
+    """Products matching a typed search (name, producer, certificate), for adding to the point's range:
+    each with its stars, certificate status and reference price, whether the point carries it already,
+    and why the point's policy would refuse it (None: admitted). `include` is always among them."""
+    products = (await list_products(ProductFilter(q=q[:200], page_size=limit))).items if q.strip() else []
+    if include is not None and _in_range(include) and all(p.id != include for p in products):
+        with contextlib.suppress(NotFound):  # a link to a product since deleted: the search alone
+            products.insert(0, await get_product(include))
+    if not products:
+        return []
+    point = await get_point(point_id)
+    carried = {r["product"] for r in await AssortmentItem.select(AssortmentItem.product).where(
+        (AssortmentItem.point == point_id) & AssortmentItem.product.is_in([p.id for p in products]))}
+    on = today()
+    return [{"id": p.id, "name": p.name, "producer_name": p.producer_name, "stars": p.stars, "status": p.status,
+             "reference_price": p.reference_price, "carried": p.id in carried,
+             "refusal": _policy_refusal({"specialty": False, "stars": p.stars, "expires_on": p.expires_on,
+                                         "withdrawn_on": p.withdrawn_on}, point.policy, on)}
+            for p in products]
+
+
 async def counter_items(point_id: int) -> list[dict]:
     """What the counter screen needs to work offline: the assortment with codes, prices and stock."""
     items = await AssortmentItem.select(
@@ -728,35 +793,70 @@ async def _open_count(count_id: int, actor: Actor) -> dict:
     return count
 
 
-async def count_line(count_id: int, data: CountLineIn, actor: Actor) -> None:
-    """Records (or corrects) what was counted of a product and lot."""
-    count = await _open_count(count_id, actor)
+def _count_line_errors(data: CountLineIn, carried: frozenset[int]) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     if data.counted < 0:
         errors["counted"] = N_("A counted quantity cannot be negative.")
     if data.counted > 1_000_000:
         errors["counted"] = N_("This quantity is too large.")
-    if not _in_range(data.product_id) or not await AssortmentItem.exists().where(
-        (AssortmentItem.point == count["point"]) & (AssortmentItem.product == data.product_id)
-    ):
+    if data.product_id not in carried:
         errors["product_id"] = N_("This product is not in the point's assortment.")
     if len(data.lot_code) > 64 or "\x00" in data.lot_code:
         errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
-    if errors:
-        raise ValidationFailed(errors)
-    lot = data.lot_code.strip()
-    clause = (StockCountLine.count == count_id) & (StockCountLine.product == data.product_id) & (StockCountLine.lot_code == lot)
-    # The books at the moment of counting: sales rung up later still count at posting time.
-    booked = await StockBalance.select(StockBalance.quantity).where(
-        (StockBalance.point == count["point"]) & (StockBalance.product == data.product_id) & (StockBalance.lot_code == lot)
-    ).first()
-    values = {StockCountLine.counted: data.counted, StockCountLine.booked: booked["quantity"] if booked else 0}
+    return errors
+
+
+async def _record_count_lines(count_id: int, lines: list[CountLineIn], actor: Actor) -> dict[int, dict[str, Any]]:
+    """Checks every line, then writes them all in one transaction with one audit row, or none of them:
+    returns each bad line's errors by its position. A line counted again with the same quantity is left
+    as it was, with the books of when it was first counted: sales made since then are not counted twice."""
+    count = await _open_count(count_id, actor)
+    product_ids = [line.product_id for line in lines if _in_range(line.product_id)]
+    carried = frozenset(r["product"] for r in await AssortmentItem.select(AssortmentItem.product).where(
+        (AssortmentItem.point == count["point"]) & AssortmentItem.product.is_in(product_ids or [0])))
+    errors = {n: e for n, line in enumerate(lines) if (e := _count_line_errors(line, carried))}
+    if errors or not lines:
+        return errors
+    counted = {(line.product_id, line.lot_code.strip()): line.counted for line in lines}  # the last of a repeated line
     async with StockCount._meta.db.transaction():
-        if await StockCountLine.exists().where(clause):
-            await StockCountLine.update(values).where(clause)
-        else:
-            await StockCountLine.insert(StockCountLine(count=count_id, product=data.product_id, lot_code=lot,
-                                                       counted=data.counted, booked=values[StockCountLine.booked]))
+        # The books at the moment of counting: sales rung up later still count at posting time.
+        booked = {(r["product"], r["lot_code"]): r["quantity"] for r in await StockBalance.select(
+            StockBalance.product, StockBalance.lot_code, StockBalance.quantity).where(StockBalance.point == count["point"])}
+        stored = {(r["product"], r["lot_code"]): r for r in await StockCountLine.select(
+            StockCountLine.id, StockCountLine.product, StockCountLine.lot_code, StockCountLine.counted).where(
+            StockCountLine.count == count_id)}
+        written = []
+        for (product_id, lot), quantity in counted.items():
+            line = stored.get((product_id, lot))
+            if line is not None and line["counted"] == quantity:
+                continue
+            if line is not None:
+                await StockCountLine.update({StockCountLine.counted: quantity, StockCountLine.booked: booked.get((product_id, lot), 0)}
+                                            ).where(StockCountLine.id == line["id"])
+            else:
+                await StockCountLine.insert(StockCountLine(count=count_id, product=product_id, lot_code=lot, counted=quantity,
+                                                           booked=booked.get((product_id, lot), 0)))
+            written.append({"product": product_id, "lot_code": lot, "counted": quantity})
+        if written:
+            await record_audit(actor, "update", "stock_count", count_id, None, {"lines": written})
+    return {}
+
+
+async def count_line(count_id: int, data: CountLineIn, actor: Actor) -> None:
+    """Records (or corrects) what was counted of a product and lot. Audited."""
+    errors = await _record_count_lines(count_id, [data], actor)
+    if errors:
+        raise ValidationFailed(errors[0])
+
+
+async def count_lines(count_id: int, lines: list[CountLineIn], actor: Actor) -> None:
+    """Records many counted lines at once, all or nothing (one transaction, one audit row); a bad line
+    is reported as `lines[n].field`, n its position from 0, and then nothing is written."""
+    if len(lines) > MAX_COUNT_LINES:
+        raise ValidationFailed({"lines": Msg(N_("At most %(n)s lines at once."), n=MAX_COUNT_LINES)})
+    errors = await _record_count_lines(count_id, lines, actor)
+    if errors:
+        raise ValidationFailed({f"lines[{n}].{field}": message for n, line in errors.items() for field, message in line.items()})
 
 
 async def count_sheet(count_id: int) -> CountSheet:
