@@ -9,6 +9,7 @@ from itertools import zip_longest
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
@@ -21,6 +22,7 @@ from core.spreadsheets import xlsx_response
 from salespoints import exporting, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
+from salespoints.reading_scope import product_scope, within
 from salespoints.schemas import (
     AssortmentIn,
     AssortmentItemIn,
@@ -92,12 +94,12 @@ class SalesPointApi(Controller):
         return await services.transfer(point_id, data, current_actor(request), idempotency_key)
 
     @get("/{point_id:int}/balances")
-    async def balances(self, point_id: int) -> list[BalanceOut]:
+    async def balances(self, request: Request, point_id: int) -> list[BalanceOut]:
         await services.get_point(point_id)
-        return await services.balances(point_id)
+        return within(await services.balances(point_id), await product_scope(current_actor(request)))
 
     @get("/{point_id:int}/stock")
-    async def stock_as_of(self, point_id: int, as_of: datetime) -> list[dict]:
+    async def stock_as_of(self, request: Request, point_id: int, as_of: datetime) -> list[dict]:
         """Stock per product and lot at a past moment (ISO date-time), summed from the ledger."""
         await services.get_point(point_id)
         moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
@@ -105,7 +107,7 @@ class SalesPointApi(Controller):
             return []
         # Nothing happens after tomorrow; a later moment near year 9999 would overflow on its way to UTC.
         moment = min(moment, datetime.now(UTC) + timedelta(days=2))
-        return await services.stock_as_of(point_id, moment.astimezone(UTC))
+        return within(await services.stock_as_of(point_id, moment.astimezone(UTC)), await product_scope(current_actor(request)))
 
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> CountSheet:
@@ -113,8 +115,8 @@ class SalesPointApi(Controller):
         return await services.count_sheet(await services.open_count(point_id, current_actor(request)))
 
     @get("/counts/{count_id:int}")
-    async def count_sheet(self, count_id: int) -> CountSheet:
-        return await services.count_sheet(count_id)
+    async def count_sheet(self, request: Request, count_id: int) -> CountSheet:
+        return await _scoped_sheet(request, count_id)
 
     @put("/counts/{count_id:int}/lines")
     async def count_line(self, request: Request, count_id: int, data: CountLineIn) -> CountSheet:
@@ -128,20 +130,21 @@ class SalesPointApi(Controller):
 
     @get("/{point_id:int}/movements")
     async def movements(
-        self, point_id: int, product_id: int | None = None, limit: int = 100, kind: MovementKind | None = None,
-        since: date | None = None, until: date | None = None,
+        self, request: Request, point_id: int, product_id: int | None = None, limit: int = 100,
+        kind: MovementKind | None = None, since: date | None = None, until: date | None = None,
     ) -> list[MovementOut]:
         """Movement history, newest first, filtered by product, kind and Vietnam dates (inclusive)."""
         await services.get_point(point_id)
-        return await services.history(point_id, product_id, limit, kind.value if kind else "", since, until)
+        return await services.history(point_id, product_id, limit, kind.value if kind else "", since, until,
+                                      products=await product_scope(current_actor(request)))
 
     @get("/{point_id:int}/sales")
-    async def sales(self, point_id: int, since: date, until: date) -> list[dict]:
+    async def sales(self, request: Request, point_id: int, since: date, until: date) -> list[dict]:
         """Units and revenue per product over a period, best sellers first."""
         await services.get_point(point_id)
         if until < since or (until - since).days > 366:
             raise ValidationFailed({"until": N_("Choose a period of at most a year, ending after it starts.")})
-        return await services.sales_by_product(point_id, since, until)
+        return within(await services.sales_by_product(point_id, since, until), await product_scope(current_actor(request)))
 
 
 class SalesPointPages(Controller):
@@ -210,14 +213,16 @@ class SalesPointPages(Controller):
         return Redirect(f"/salespoints/{point_id}#range")
 
     @get("/{point_id:int}/stock.xlsx")
-    async def stock_export(self, point_id: int) -> Response:
+    async def stock_export(self, request: Request, point_id: int) -> Response:
         await services.get_point(point_id)
-        return xlsx_response(exporting.stock_workbook(await services.balances(point_id)), f"ton-kho-{point_id}.xlsx")
+        stock = within(await services.balances(point_id), await product_scope(current_actor(request)))
+        return xlsx_response(exporting.stock_workbook(stock), f"ton-kho-{point_id}.xlsx")
 
     @get("/{point_id:int}/movements.xlsx")
-    async def movements_export(self, point_id: int) -> Response:
+    async def movements_export(self, request: Request, point_id: int) -> Response:
         await services.get_point(point_id)
-        return xlsx_response(exporting.movements_workbook(await services.history(point_id, limit=100_000)), f"nhap-xuat-{point_id}.xlsx")
+        movements = await services.history(point_id, limit=100_000, products=await product_scope(current_actor(request)))
+        return xlsx_response(exporting.movements_workbook(movements), f"nhap-xuat-{point_id}.xlsx")
 
     @get("/{point_id:int}/counter")
     async def counter(self, request: Request, point_id: int) -> Template:
@@ -233,8 +238,8 @@ class SalesPointPages(Controller):
         return Redirect(f"/salespoints/counts/{count_id}")
 
     @get("/counts/{count_id:int}")
-    async def count(self, count_id: int) -> Template:
-        sheet = await services.count_sheet(count_id)
+    async def count(self, request: Request, count_id: int) -> Template:
+        sheet = await _scoped_sheet(request, count_id)
         return Template(template_name="salespoints/count.html",
                         context={"sheet": sheet, "point": await services.get_point(sheet.point_id), "errors": {},
                                  "typed": {}, "row_errors": {}})
@@ -304,8 +309,9 @@ class SalesPointPages(Controller):
     async def _context(self, request: Request, point_id: int, values: dict, errors: dict, *, range_q: str = "",
                        range_values: dict | None = None, range_errors: dict | None = None) -> dict:
         point = await services.get_point(point_id)
-        stock = await services.balances(point_id)
         actor = current_actor(request)
+        scope = await product_scope(actor)
+        stock = within(await services.balances(point_id), scope)
         can_write = await services.can_write(actor, point_id)
         assortment = await services.assortment(point_id)
         range_values = range_values or {}
@@ -314,11 +320,12 @@ class SalesPointPages(Controller):
         return {
             "point": point,
             "stock": stock,
-            "low": await services.low_stock(point_id),
-            "movements": await services.history(point_id, limit=30),
-            "expiring": await services.expiring_lots(point_id),
+            "low": within(await services.low_stock(point_id), scope),
+            "movements": await services.history(point_id, limit=30, products=scope),
+            "expiring": within(await services.expiring_lots(point_id), scope),
             "compliance": await services.compliance(point_id),
-            "sales": await services.sales_by_day(point_id),
+            # The point's takings by day sum every producer's sales: not shown to one producer.
+            "sales": await services.sales_by_day(point_id) if scope is None else [],
             "product_options": [(a["product"], a["product_name"]) for a in assortment],
             "point_options": [(p.id, p.name) for p in await services.list_points(actor) if p.id != point_id],
             "transfer_values": {"idempotency_key": uuid.uuid4().hex},
@@ -335,3 +342,9 @@ class SalesPointPages(Controller):
             "range_errors": range_errors or {},
             "lists_specialties": await services.lists_specialties(actor, point_id),
         }
+
+
+async def _scoped_sheet(request: Request, count_id: int) -> CountSheet:
+    sheet = await services.count_sheet(count_id)
+    scope = await product_scope(current_actor(request))
+    return sheet if scope is None else msgspec.structs.replace(sheet, rows=within(sheet.rows, scope))

@@ -720,7 +720,9 @@ async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> lis
 
 
 async def history(point_id: int, product_id: int | None = None, limit: int = 100, kind: str = "",
-                  since: dt.date | None = None, until: dt.date | None = None) -> list[MovementOut]:
+                  since: dt.date | None = None, until: dt.date | None = None,
+                  products: frozenset[int] | None = None) -> list[MovementOut]:
+    """Movements newest first; `products` narrows them to those products (a reader's scope)."""
     query = StockMovement.select(
         StockMovement.id, StockMovement.product, StockMovement.product.name.as_alias("product_name"), StockMovement.kind,
         StockMovement.quantity, StockMovement.unit_price, StockMovement.lot_code, StockMovement.happened_at,
@@ -728,6 +730,8 @@ async def history(point_id: int, product_id: int | None = None, limit: int = 100
     ).where(StockMovement.point == point_id)
     if product_id is not None:
         query = query.where(StockMovement.product == min(max(product_id, 0), MAX_ID))
+    if products is not None:
+        query = query.where(StockMovement.product.is_in(sorted(products) or [0]))
     if kind:
         query = query.where(StockMovement.kind == kind)
     start, end = _period(since, until)

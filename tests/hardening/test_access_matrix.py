@@ -159,7 +159,7 @@ CASES: list[Case] = [
     case("POST", "/api/v1/buyers", ORGANIZERS, body={"name": "", "kind": "distributor"}),
     case("GET", "/api/v1/buyers/{buyer_id:int}", LOGGED_IN),
     case("PUT", "/api/v1/buyers/{buyer_id:int}", ORGANIZERS, body={"name": "", "kind": "distributor"}),
-    # -- sales points: pages (every logged-in role reads every point; a manager writes at its own) -------------
+    # -- sales points: pages (every logged-in role reads every point, a producer its own products' lines; a manager writes at its own)
     case("GET", "/salespoints", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}/stock.xlsx", LOGGED_IN),
