@@ -157,7 +157,9 @@ class SalesPointPages(Controller):
         actor = current_actor(request)
         return Template(
             template_name="salespoints/points.html",
-            context={"overview": await services.overview(), "mine": await services.managed_point_ids(actor)},
+            # Each point's totals sum every producer's stock: not shown to one producer (reading_scope).
+            context={"overview": await services.overview(), "mine": await services.managed_point_ids(actor),
+                     "show_stock": await product_scope(actor) is None},
         )
 
     @get("/{point_id:int}")
@@ -323,7 +325,7 @@ class SalesPointPages(Controller):
             "low": within(await services.low_stock(point_id), scope),
             "movements": await services.history(point_id, limit=30, products=scope),
             "expiring": within(await services.expiring_lots(point_id), scope),
-            "compliance": await services.compliance(point_id),
+            "compliance": await services.compliance(point_id) if scope is None else None,
             # The point's takings by day sum every producer's sales: not shown to one producer.
             "sales": await services.sales_by_day(point_id) if scope is None else [],
             "product_options": [(a["product"], a["product_name"]) for a in assortment],
@@ -335,7 +337,7 @@ class SalesPointPages(Controller):
             "values": {"idempotency_key": uuid.uuid4().hex, **{k: v for k, v in values.items() if k != "idempotency_key"}},
             "errors": errors,
             # The product range (assortment): what the point carries, and products to add to it.
-            "assortment": assortment,
+            "assortment": within(assortment, scope),
             "range_q": range_q[:200],
             "candidates": await services.assortment_candidates(point_id, range_q, offered) if can_write else [],
             "range_values": range_values,

@@ -50,6 +50,11 @@ def test_a_producer_reads_a_point_through_its_own_products_only(shop, login, use
     assert sheet_products(producer, "stock.xlsx") == sheet_products(producer, "movements.xlsx") == {own}
     assert {own, other} <= sheet_products(manager, "movements.xlsx")
     # the point's page: the producer's own lines, and not the point's takings of every producer
-    page = producer.get(f"/salespoints/{point}")
-    assert page.status_code == 200 and 'id="sales-by-day"' not in page.text
-    assert 'id="sales-by-day"' in manager.get(f"/salespoints/{point}").text
+    other_name = organizer.get(f"/api/v1/products/{other}").json()["name"]
+    page = producer.get(f"/salespoints/{point}").text
+    assert 'id="sales-by-day"' not in page and 'id="compliance"' not in page and other_name not in page
+    staff_page = manager.get(f"/salespoints/{point}").text
+    assert 'id="sales-by-day"' in staff_page and 'id="compliance"' in staff_page and other_name in staff_page
+    # the list of points: no point's totals, which sum every producer's stock
+    assert 'class="stock-value"' not in producer.get("/salespoints/").text
+    assert 'class="stock-value"' in manager.get("/salespoints/").text
