@@ -14,13 +14,21 @@ from typing import Any, TypeVar
 import msgspec
 
 from core.errors import N_, Msg, ValidationFailed
+from core.i18n import current_language
 
 S = TypeVar("S", bound=msgspec.Struct)
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-# A whole number as people type it: 1500, or grouped by thousands with one separator (1.500, 1,500,
-# 1 500). "1,5" and "1.5" are not whole numbers: stripping their separator would make them 15.
-_WHOLE_NUMBER = re.compile(r"[+-]?(?:\d+|\d{1,3}([., ])\d{3}(?:\1\d{3})*)")
+# A whole number as people type it: 1500, or grouped by thousands with one separator, the one of the
+# form's language (Vietnamese 1.500 or 1 500, English 1,500 or 1 500). The other mark is that language's
+# decimal point: "1,5" or "0,250" in Vietnamese (and "1.5" in English) are not whole numbers, and
+# stripping the mark would make them 15 and 250.
+_GROUPING = {"vi": ". ", "en": ", "}
+
+
+def _whole_number_pattern(language: str) -> re.Pattern:
+    marks = re.escape(_GROUPING.get(language, _GROUPING["vi"]))
+    return re.compile(rf"[+-]?(?:\d+|[1-9]\d{{0,2}}([{marks}])\d{{3}}(?:\1\d{{3}})*)")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -39,9 +47,9 @@ def parse_date(value: Any) -> dt.date:
 
 
 def whole_number(text: Any) -> int:
-    """A whole number as typed (`_WHOLE_NUMBER`); ValueError for anything else, "1,5" included."""
+    """A whole number as typed in the request's language (`_GROUPING`); ValueError for anything else."""
     text = str(text).strip()
-    if not _WHOLE_NUMBER.fullmatch(text):
+    if not _whole_number_pattern(current_language.get()).fullmatch(text):
         raise ValueError(text)
     return int(re.sub(r"[., ]", "", text))
 

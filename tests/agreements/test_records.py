@@ -112,6 +112,7 @@ def test_the_ceremony_page_means_the_running_fair_takes_names_typed_in_full_and_
     buyer = organizer.get(f"/api/v1/buyers/{buyer_id}").json()["name"]
     producer_name = organizer.get(f"/api/v1/producers/{producer}").json()["name"]
     product_name = organizer.get(f"/api/v1/products/{products[0]}").json()["name"]
+    organizer.cookies.set("lang", "vi")  # 1.200 and 45.000 as Vietnamese offices write them
     saved = organizer.form("/agreements/ceremony", {
         "fair_id": "", "status": "signed", "signed_on": "20/11/2026", "kind": "memorandum",
         "buyer": f"  {buyer} ", "producers": producer_name,  # typed out, not picked from the suggestions
