@@ -404,9 +404,8 @@ async def _ceremony_context(fair_id: int | None, values: dict, errors: dict, sav
     context = await _entry_context(None, values, errors)
     fair = await Fair.select(Fair.id, Fair.name).where(Fair.id == fair_id).first() if fair_id else None
     # The list shows what the totals count: the fair's agreements, or those signed at no fair.
-    newest = (await services.list_agreements(AgreementFilter(fair_id=fair_id, page_size=8 if fair_id else 100),
-                                             SYSTEM)).items
-    recent = newest if fair_id else [a for a in newest if a.fair_id is None][:8]
+    recent = (await services.list_agreements(
+        AgreementFilter(fair_id=fair_id, signed_at_no_fair=not fair_id, page_size=8), SYSTEM)).items
     context.update(fair=fair, totals=await services.running_totals(fair_id), saved=saved, recent=recent)
     return context
 

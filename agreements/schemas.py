@@ -152,6 +152,7 @@ class AgreementPage(msgspec.Struct, kw_only=True):
 
 class AgreementFilter(msgspec.Struct, kw_only=True):
     fair_id: int | None = None
+    signed_at_no_fair: bool = False  # only those signed elsewhere (the ceremony page without a fair)
     buyer_id: int | None = None
     producer_id: int | None = None
     province_code: str = ""

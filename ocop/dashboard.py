@@ -22,10 +22,11 @@ async def dashboard(request: Request) -> Template:
                 p for pid in sorted(actor.producer_ids)
                 for p in (await catalog.list_products(ProductFilter(producer_id=pid, page_size=50))).items
             ]
-            expiring = [p for pid in sorted(actor.producer_ids)
-                        for p in (await catalog.list_products(ProductFilter(producer_id=pid, status="expiring"))).items]
-            context["expiring_items"] = sorted(expiring, key=lambda p: p.expires_on)[:10]
-            context["expiring_total"] = len(expiring)
+            pages = [await catalog.list_products(ProductFilter(producer_id=pid, status="expiring", page_size=10))
+                     for pid in sorted(actor.producer_ids)]
+            # each page is nearest first: the ten nearest of them all are among them
+            context["expiring_items"] = sorted((p for page in pages for p in page.items), key=lambda p: p.expires_on)[:10]
+            context["expiring_total"] = sum(page.total for page in pages)
         else:
             expiring = await catalog.list_products(ProductFilter(status="expiring", page_size=10))
             context["expiring_items"], context["expiring_total"] = expiring.items, expiring.total

@@ -345,6 +345,8 @@ def _clauses(filters: AgreementFilter, actor: Actor | None) -> list:
     clauses = []
     if filters.fair_id:
         clauses.append(Agreement.fair == as_key(filters.fair_id))
+    elif filters.signed_at_no_fair:
+        clauses.append(Agreement.fair.is_null())
     if filters.buyer_id:
         clauses.append(Agreement.buyer == as_key(filters.buyer_id))
     if filters.producer_id:
