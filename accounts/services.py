@@ -20,6 +20,7 @@ from accounts.enums import Role
 from accounts.schemas import UserChange
 from accounts.tables import AuditEntry, LoginAttempt, Notification, Session, User
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
+from ocop.database import is_sqlite
 
 CLIENT_ATTEMPTS_FACTOR = 4
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
@@ -308,11 +309,19 @@ async def update_user(user_id: int, change: UserChange, actor: Actor) -> None:
     old = {k: before[k] for k in _ACCOUNT_FIELDS}
     if after == old:
         return
+    demoted = was_admin and (change.role is not Role.admin or not change.active)
     async with User._meta.db.transaction():
+        if demoted and not is_sqlite(User._meta.db):
+            # Two admins demoting each other at once: the active admins' rows are locked, so the second
+            # waits and its check below sees the first one's change. (SQLite writes one at a time.)
+            await User.select(User.id).where((User.role == Role.admin.value) & User.active.eq(True)).lock_rows()
         await User.update({User.role: after["role"], User.email: email, User.active: after["active"],
                            User.first_name: after["first_name"], User.last_name: after["last_name"],
                            User.admin: change.role is Role.admin, User.superuser: change.role is Role.admin}
                           ).where(User.id == user_id)
+        if demoted and not await User.exists().where((User.role == Role.admin.value) & User.active.eq(True)):
+            raise ValidationFailed({"role" if change.role is not Role.admin else "active":
+                                    N_("This is the last active administrator.")})  # undoes the update
         await record_audit(actor, "update", "user", user_id, old, after)
         if change.role is not Role.producer:
             for producer in before["producers"]:

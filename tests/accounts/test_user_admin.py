@@ -212,6 +212,19 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(login, users):
     assert admin.get("/users/").status_code == 200
 
 
+def test_another_admin_can_be_demoted_while_an_active_admin_remains(login, users):
+    from accounts.tables import User
+
+    admin = login("admin")
+    username, created = _create(admin, "admin")
+    assert created.status_code == 302, created.text
+    other = _user_id(username)
+    demoted = admin.form(f"/users/{other}", {"email": f"{username}@x.vn", "role": "viewer", "active": "1"})
+    assert demoted.status_code == 302, demoted.text
+    assert run(User.select(User.role, User.admin).where(User.id == other).first()) == {"role": "viewer", "admin": False}
+    assert run(User.count().where((User.role == "admin") & User.active.eq(True))) >= 1
+
+
 def test_the_user_page_is_in_vietnamese_by_default(login, users):
     page = login("admin").get(f"/users/{_user_id(users['producer'])}")
     assert page.status_code == 200 and "Lịch sử thay đổi" in page.text and "Người dùng" in page.text
