@@ -26,6 +26,10 @@ LABELS = (
 )
 
 
+# Who reads the outcome reports and their stored versions (every module that links to them asks here).
+REPORT_READERS = (Role.admin, Role.organizer, Role.viewer)
+
+
 # Audit actions as people read them in a record's history.
 ACTION_LABELS = {
     "create": N_("created"), "update": N_("updated"), "import": N_("imported"), "allocate": N_("allocated the booths"),

@@ -449,15 +449,11 @@ async def _add_point(user_id: int, point_id: int, actor: Actor) -> None:
 
 
 async def _remove_point(user_id: int, point_id: int, actor: Actor) -> None:
-    # The sales points' module has no service to remove a manager: the link is deleted here and
-    # audited on the point as add_manager audits adding one.
-    from salespoints.tables import SalesPoint, SalesPointManager
+    from salespoints.services import remove_manager
+    from salespoints.tables import SalesPoint
 
-    link = (SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)
-    if not 0 < point_id <= MAX_ID or not await SalesPointManager.exists().where(link):
+    if not await remove_manager(point_id, user_id, actor):
         return
-    await SalesPointManager.delete().where(link)
-    await record_audit(actor, "update", "salespoint", point_id, None, {"manager_removed": user_id})
     name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
     await record_audit(actor, "update", "user", user_id, None,
                        {"point_removed": f"{name['name'] if name else ''} (#{point_id})"})

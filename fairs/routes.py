@@ -10,7 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from accounts.enums import Role
+from accounts.enums import REPORT_READERS, Role
 from accounts.guards import current_actor, require_login, require_roles
 from catalog.routes import optional_int
 from catalog.tables import Producer, Product
@@ -276,10 +276,8 @@ class FairPages(Controller):
 
     async def _overview(self, request: Request, fair_id: int) -> dict:
         fair = await services.get_fair(fair_id)
-        from reports.services import READERS
-
         actor = current_actor(request)
-        return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in READERS, "next_states": sorted(
+        return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in REPORT_READERS, "next_states": sorted(
                     TRANSITIONS[fair.status], key=list(FairStatus).index), "run": await services.last_run(fair_id),
                 "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from accounts.enums import Role
+from accounts.enums import REPORT_READERS, Role
 from accounts.services import Actor, enqueue_notification, record_audit
 from accounts.tables import User
 from core import uploads
@@ -31,7 +31,7 @@ from reports.tables import ReportArtifact
 
 log = logging.getLogger(__name__)
 
-READERS = (Role.admin, Role.organizer, Role.viewer)
+READERS = REPORT_READERS
 COMPILERS = (Role.admin, Role.organizer)
 MAX_ID = 2**31 - 1
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

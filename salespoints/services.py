@@ -205,6 +205,18 @@ async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
             await record_audit(actor, "update", "salespoint", point_id, None, {"manager_added": user_id})
 
 
+async def remove_manager(point_id: int, user_id: int, actor: Actor) -> bool:
+    """The user no longer manages the point; audited on the point as adding one is. False when they did
+    not. Runs inside the caller's transaction when there is one (a user's page changes several links)."""
+    _ensure_organizer(actor)
+    link = (SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)
+    if not _in_range(point_id) or not await SalesPointManager.exists().where(link):
+        return False
+    await SalesPointManager.delete().where(link)
+    await record_audit(actor, "update", "salespoint", point_id, None, {"manager_removed": user_id})
+    return True
+
+
 async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, actor: Actor, *,
                          check_policy: bool = False) -> None:
     """Adds a product to the point's assortment or changes its price and threshold. Audited.
