@@ -132,9 +132,11 @@ class ReportPages(Controller):
 
     @get("/agreements")
     async def agreements(self, request: Request, fair_id: str = "", since: str = "", until: str = "",
-                         lang: str = "vi") -> Template:
+                         lang: str = "vi") -> Template | Redirect:
         fair_id = optional_int(fair_id)  # the form's "signed in a period" is an empty value
         services.ensure_reader(current_actor(request))
+        if not fair_id and not since and not until:  # nothing chosen yet: the form that chooses
+            return Redirect(f"/reports/?kind={ReportKind.agreement_followup.value}")
         subject = await services.followup_subject(fair_id, _day(since, "since"), _day(until, "until"))
         query = _query(fair_id=fair_id, since=since, until=until)
         return await _preview(request, subject, lang, {

@@ -100,4 +100,6 @@ def test_agreement_followup_report_shows_fulfilment_and_overdue_milestones(organ
     period = organizer.get("/reports/agreements/pdf", params={"since": "01/01/2031", "until": "31/12/2031", "lang": "en"})
     assert period.status_code == 200 and "No agreements that commit anyone were signed" in pdf_text(period.content)
     assert organizer.get("/reports/agreements", params={"since": "2031-12-31", "until": "2031-01-01"}).status_code == 422
+    chooser = organizer.get("/reports/agreements")  # nothing chosen: the form that chooses, not a bare refusal
+    assert chooser.status_code == 302 and chooser.headers["location"] == "/reports/?kind=agreement_followup"
 
