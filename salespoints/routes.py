@@ -328,7 +328,8 @@ class SalesPointPages(Controller):
             "compliance": await services.compliance(point_id) if scope is None else None,
             # The point's takings by day sum every producer's sales: not shown to one producer.
             "sales": await services.sales_by_day(point_id) if scope is None else [],
-            "product_options": [(a["product"], a["product_name"]) for a in assortment],
+            # Two producers may sell products of the same name: the producer tells them apart.
+            "product_options": [(a["product"], f'{a["product_name"]} · {a["producer_name"]}') for a in assortment],
             "point_options": [(p.id, p.name) for p in await services.list_points(actor) if p.id != point_id],
             "transfer_values": {"idempotency_key": uuid.uuid4().hex},
             "transfer_errors": {},

@@ -646,9 +646,10 @@ async def snapshot_month_starts(on: dt.date | None = None) -> int:
 
 
 async def assortment(point_id: int) -> list[dict]:
-    """What the point carries: product, name, price, threshold, specialty flag."""
+    """What the point carries: product, name, its producer's name, price, threshold, specialty flag."""
     return await AssortmentItem.select(
-        AssortmentItem.product, AssortmentItem.product.name.as_alias("product_name"), AssortmentItem.selling_price,
+        AssortmentItem.product, AssortmentItem.product.name.as_alias("product_name"),
+        AssortmentItem.product.producer.name.as_alias("producer_name"), AssortmentItem.selling_price,
         AssortmentItem.reorder_threshold, AssortmentItem.specialty,
     ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
 

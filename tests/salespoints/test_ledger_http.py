@@ -198,6 +198,9 @@ def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
     assert move(manager, point, product, "sale", 3, lot_code="SOON").status_code == 201
     page = manager.get(f"/salespoints/{point}")
     assert page.status_code == 200
+    # the movement form names each product with its producer: two producers may use the same name
+    product_row = shop["organizer"].get(f"/api/v1/products/{product}").json()
+    assert f'{product_row["name"]} · {product_row["producer_name"]}</option>' in page.text
     assert "100\u00a0%" in page.text and "SOON" in page.text and "300.000 ₫" in page.text
     sheet = load_workbook(io.BytesIO(manager.get(f"/salespoints/{point}/stock.xlsx").content)).active
     assert list(sheet.iter_rows(values_only=True))[1][4] == 5
