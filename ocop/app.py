@@ -113,6 +113,8 @@ def handle_http_error(request: Request, exc: HTTPException) -> Response:
         errors = None
         if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
             errors = {str(e.get("key") or e.get("source") or "body"): str(e.get("message")) for e in exc.extra if isinstance(e, dict)}
+        if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_FAILURE:
+            return _problem(status, i18n.gettext("The form expired. Reload the page and try again."), None)
         return _problem(status, i18n.gettext(exc.detail) if exc.detail else "", errors)
     if isinstance(exc, NotAuthorizedException) and request.method == "GET":
         return Redirect(f"/login?next={request.url.path}")

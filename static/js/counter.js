@@ -241,9 +241,15 @@
     }
     // Not a refusal of the sale: the session or its form token ended, or the server is busy. The queue is
     // kept and sent again once the user has logged in again or the server answers.
-    if (response.status === 401 || response.status === 403) {
+    if (response.status === 401) {
       note(text.textSignIn, "refused");
       throw new Error(response.status);
+    }
+    if (response.status === 403) {  // the form token expired, or the user no longer works at this point
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        note((body.title ? body.title + " " : "") + text.textKept, "refused");
+        throw new Error(response.status);
+      });
     }
     if (response.status < 400 || response.status >= 500 || response.status === 408 || response.status === 429) {
       throw new Error(response.status);

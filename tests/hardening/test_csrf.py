@@ -51,6 +51,7 @@ def test_an_api_write_without_its_token_header_is_refused(admin, method, route, 
     else:
         response = admin.request(method, concrete(route), json={})
     assert response.status_code == 403, response.text[:300]
+    assert response.json()["title"] == FORM_EXPIRED  # the reason, in the user's language
 
 
 def test_a_token_from_another_browser_is_refused(admin, server):
