@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from accounts.services import Actor, record_audit
+from catalog.services import today
 from core.errors import N_, Conflict, ValidationFailed
 from fairs.enums import FairStatus
 from fairs.schemas import BoothSaleIn, DayFigures, VisitorsIn
@@ -20,6 +21,8 @@ def _check_day(fair: dict, day: dt.date) -> None:
         raise ValidationFailed({"day": N_("Choose a day of the fair.")})
     if FairStatus(fair["status"]) not in RECORDING:
         raise Conflict(N_("Figures are recorded once the fair is running."))
+    if day > today():  # a day's visitors and sales are counted once it has come
+        raise ValidationFailed({"day": N_("This day has not come yet.")})
 
 
 async def record_visitors(fair_id: int, data: VisitorsIn, actor: Actor) -> None:

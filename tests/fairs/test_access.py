@@ -155,7 +155,8 @@ def test_a_producer_cannot_run_the_allocation_or_assign_booths(producer, organiz
 
 def test_a_producer_records_booth_sales_only_for_its_own_application(producer, organizer, make_fair, exhibitor,
                                                                      own_producer, own_product):
-    fair_id, _ = make_fair()
+    # a fair running today: a day's sales are recorded once the day has come
+    fair_id, _ = make_fair(starts_on=TODAY.isoformat(), ends_on=(TODAY + dt.timedelta(days=4)).isoformat())
     move(organizer, fair_id, "open")
     mine = apply(producer, fair_id, own_producer, own_product).json()["id"]
     other, product = exhibitor()
@@ -167,7 +168,7 @@ def test_a_producer_records_booth_sales_only_for_its_own_application(producer, o
         assert response.status_code == 204, response.text
     move(organizer, fair_id, "published")
     move(organizer, fair_id, "running")
-    sale = {"day": FIRST_DAY.isoformat(), "revenue": 1_200_000, "transactions": 9}
+    sale = {"day": TODAY.isoformat(), "revenue": 1_200_000, "transactions": 9}
     response = producer.api("POST", f"/api/v1/fairs/{fair_id}/sales", {"application_id": mine, **sale})
     assert response.status_code == 204, response.text
     response = producer.api("POST", f"/api/v1/fairs/{fair_id}/sales", {"application_id": theirs, **sale, "revenue": 99})

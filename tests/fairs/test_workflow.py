@@ -8,7 +8,7 @@ from tests.fairs.conftest import TODAY, move
 
 
 def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(organizer, anonymous, make_fair, exhibitor):
-    fair_id, zones = make_fair()
+    fair_id, zones = make_fair(starts_on=TODAY.isoformat(), ends_on=(TODAY + dt.timedelta(days=4)).isoformat())
     move(organizer, fair_id, "open")
     applied, products = [], []
     for stars in (3, 4, 5):
@@ -43,7 +43,10 @@ def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(org
     sheet = organizer.get(f"/labels/fair/{fair_id}")
     assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
     move(organizer, fair_id, "running")
-    day = TODAY + dt.timedelta(days=30)
+    tomorrow = organizer.api("POST", f"/api/v1/fairs/{fair_id}/visitors",
+                             {"day": (TODAY + dt.timedelta(days=1)).isoformat(), "visitors": 1200})
+    assert tomorrow.status_code == 422 and "day" in tomorrow.json()["errors"]  # counted once the day has come
+    day = TODAY
     assert organizer.api("POST", f"/api/v1/fairs/{fair_id}/visitors", {"day": day.isoformat(), "visitors": 1200}).status_code == 204
     sale = organizer.api("POST", f"/api/v1/fairs/{fair_id}/sales", {"application_id": applied[0], "day": day.isoformat(),
                                                                    "revenue": 2_500_000, "transactions": 31})

@@ -532,8 +532,8 @@ def world(server, users) -> World:
     _ok(organizer.api("POST", f"/api/v1/salespoints/{ids['point_a']}/managers",
                       {"user_id": world.user_ids["salespoint_manager"]}), 204)
 
-    # a running fair with two exhibitors, each with a booth and a day's sales
-    fair = fair_payload()
+    # a fair running today with two exhibitors, each with a booth and today's sales (a day is recorded once it has come)
+    fair = fair_payload(starts_on=dt.date.today().isoformat(), ends_on=(dt.date.today() + dt.timedelta(days=4)).isoformat())
     ids["fair_id"] = fair_id = _ok(organizer.api("POST", "/api/v1/fairs", fair), 201).json()["id"]
     zone = _ok(organizer.api("POST", f"/api/v1/fairs/{fair_id}/zones", {"code": "A", "name": "Thực phẩm", "theme": "general"}),
                201).json()["id"]
