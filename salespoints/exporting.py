@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from core.i18n import translations
 from core.spreadsheets import workbook
+from ocop.formatting import VIETNAM
 from salespoints.enums import LABELS
 from salespoints.schemas import BalanceOut, MovementOut
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # The sheets are in Vietnamese, as the programme's offices file them.
 _KINDS = {member.value: text for member, text in LABELS if type(member).__name__ == "MovementKind"}
 

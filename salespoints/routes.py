@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from itertools import zip_longest
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, get, post, put
@@ -19,6 +18,7 @@ from accounts.guards import current_actor, require_login
 from core.errors import N_, ValidationFailed
 from core.forms import parse_struct
 from core.spreadsheets import xlsx_response
+from ocop.formatting import VIETNAM
 from salespoints import exporting, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
@@ -39,7 +39,6 @@ from salespoints.schemas import (
     TransferIn,
 )
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 IdempotencyKey = Annotated[
     str | None,

@@ -64,6 +64,13 @@ def _receive_two_lots(manager, point, product) -> None:
     assert move(manager, point, product, "receipt", 1, lot_code="L-SOON", lot_expiry=soon.isoformat()).status_code == 201
 
 
+def _open_with_two_lots(page, sign_in, manager, point, product) -> None:
+    """The counter on a phone, for a product held in two lots (`_receive_two_lots`)."""
+    _receive_two_lots(manager, point, product)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+
+
 def _balances(manager, point, product) -> dict[str, int]:
     rows = manager.get(f"/api/v1/salespoints/{point}/balances").json()
     return {r["lot_code"]: r["quantity"] for r in rows if r["product_id"] == product and r["quantity"]}
@@ -106,9 +113,7 @@ def _watch_stock(page, product) -> None:
 
 def test_a_sale_larger_than_the_first_lot_takes_the_lots_by_expiry_in_one_batch(page, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    _receive_two_lots(manager, point, product)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    _open_with_two_lots(page, sign_in, manager, point, product)
     sent = _sent_movements(page)
     item = page.locator(f"#counter-items li[data-id='{product}']")
     item.locator("button").click()
@@ -128,9 +133,7 @@ def test_a_sale_larger_than_the_first_lot_takes_the_lots_by_expiry_in_one_batch(
 
 def test_a_sale_from_a_chosen_lot_takes_that_lot_only(page, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    _receive_two_lots(manager, point, product)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    _open_with_two_lots(page, sign_in, manager, point, product)
     sent = _sent_movements(page)
     page.locator(f"#counter-items li[data-id='{product}'] button").click()
     page.fill("#qty", "2")
@@ -146,9 +149,7 @@ def test_a_sale_from_a_chosen_lot_takes_that_lot_only(page, shop, sign_in):
 
 def test_an_oversell_is_refused_with_what_is_on_hand_and_the_stock_shown_stays_true(page, shop, shot, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    _receive_two_lots(manager, point, product)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    _open_with_two_lots(page, sign_in, manager, point, product)
     sent = _sent_movements(page)
     _watch_stock(page, product)
     item = page.locator(f"#counter-items li[data-id='{product}']")
@@ -213,9 +214,7 @@ def test_a_quantity_that_is_not_a_positive_whole_number_is_explained_and_nothing
 
 def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    _receive_two_lots(manager, point, product)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    _open_with_two_lots(page, sign_in, manager, point, product)
     sent = _sent_movements(page)
     item = page.locator(f"#counter-items li[data-id='{product}']")
 
@@ -243,9 +242,7 @@ def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, sh
 
 def test_sales_waiting_while_the_session_ends_are_kept_and_sent_after_logging_in_again(page, context, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    _receive_two_lots(manager, point, product)
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    _open_with_two_lots(page, sign_in, manager, point, product)
     item = page.locator(f"#counter-items li[data-id='{product}']")
 
     context.set_offline(True)
