@@ -37,6 +37,19 @@ os.environ["OCOP_PUBLIC_VERSION_SECONDS"] = "0"  # public pages see each write a
 os.environ["TZ"] = "Asia/Ho_Chi_Minh"
 time.tzset()
 
+CHROMIUM = os.environ.get("OCOP_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The one system package the suite needs is the browser: when it is missing, say so in one line
+    before anything runs, not as a traceback in every browser test."""
+    needs_browser = any(item.nodeid.startswith("tests/browser/") for item in items)
+    if needs_browser and not Path(CHROMIUM).exists():
+        pytest.exit(f"Chromium not found at {CHROMIUM}: the browser tests need Debian's package "
+                    "(apt-get install chromium), or set OCOP_CHROMIUM, or leave them out with --ignore=tests/browser",
+                    returncode=4)
+
+
 PASSWORDS = {
     "admin": "test-admin-pass",
     "organizer": "test-organizer-pass",

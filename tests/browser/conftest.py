@@ -4,16 +4,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM
 from tests.salespoints.conftest import shop  # noqa: F401  (fixture shared with the sales-point tests)
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does this)")
     return {
         "executable_path": CHROMIUM,
         "headless": True,

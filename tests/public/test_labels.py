@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-from pathlib import Path
-
+import pypdfium2
+import zxingcpp
 from PIL import Image
-from pyzbar.pyzbar import ZBarSymbol, decode
 
 from public_site.labels import LAYOUTS
 from tests.conftest import product_payload, unique
 
 
 def _cells(page: Image.Image, layout: str):
-    # The sheet's grid (A4, 5 mm side and 10 mm top margins), one crop per sticker: zbar misses the odd
-    # code among two dozen on a whole page, never one alone, and a crop proves each sticker holds one code.
+    # The sheet's grid (A4, 5 mm side and 10 mm top margins), one crop per sticker: a crop proves each
+    # sticker holds one code, and nothing on a neighbour's edge is read as this one's.
     columns, rows = LAYOUTS[layout]
     per_mm = page.size[0] / 210
     width, height = 200 * per_mm / columns, 277 * per_mm / rows
@@ -26,15 +23,15 @@ def _cells(page: Image.Image, layout: str):
 
 
 def _decoded(pdf: bytes, layout: str) -> list[str]:
-    folder = Path(tempfile.mkdtemp())
-    (folder / "sheet.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(folder / "sheet.pdf"), str(folder / "page")], check=True)
     found = []
-    for page in sorted(folder.glob("page*.png")):
-        for cell in _cells(Image.open(page), layout):
-            symbols = decode(cell, symbols=[ZBarSymbol.QRCODE])
+    document = pypdfium2.PdfDocument(pdf)
+    for page in document:
+        image = page.render(scale=300 / 72, grayscale=True).to_pil()  # 300 dpi
+        for cell in _cells(image, layout):
+            symbols = zxingcpp.read_barcodes(cell, formats=zxingcpp.BarcodeFormat.QRCode)
             assert len(symbols) <= 1
-            found += [symbol.data.decode() for symbol in symbols]
+            found += [symbol.text for symbol in symbols]
+    document.close()
     return found
 
 
