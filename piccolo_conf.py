@@ -4,7 +4,7 @@ import os
 
 from piccolo.conf.apps import AppRegistry
 
-from ocop.database import engine_from_url
+from core.database import engine_from_url
 
 DB = engine_from_url(os.environ.get("DATABASE_URL"))
 

@@ -1,1 +1,4 @@
-"""Users, roles, sessions, login throttling and the audit log: the base every module writes through."""
+"""Users, roles, sessions and login throttling. Importing the package gives core's outbox the users'
+addresses (accounts.directory)."""
+
+from accounts import directory as _directory  # noqa: F401  (registers itself with core.outbox)

@@ -1,16 +1,9 @@
-"""Roles a user can hold."""
-
-import enum
+"""Roles a user can hold (the enum itself is core's, since every Actor carries one), their labels and groups."""
 
 from core.errors import N_
+from core.roles import Role
 
-
-class Role(str, enum.Enum):
-    admin = "admin"
-    organizer = "organizer"
-    salespoint_manager = "salespoint_manager"
-    producer = "producer"
-    viewer = "viewer"
+__all__ = ["ACTION_LABELS", "CATALOG_EDITORS", "LABELS", "REPORT_READERS", "Role"]
 
 
 # Roles that may change catalog data (producers, products, buyers).

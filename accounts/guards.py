@@ -7,7 +7,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from accounts.enums import CATALOG_EDITORS, Role
-from accounts.services import Actor
+from core.audit import Actor
 
 
 def current_actor(connection: ASGIConnection) -> Actor | None:

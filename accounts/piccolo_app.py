@@ -2,7 +2,8 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from accounts.tables import AuditEntry, LoginAttempt, Notification, Session, User
+from accounts.tables import LoginAttempt, Session, User
+from core.tables import AuditEntry, Notification  # created by this app's migrations
 
 APP_CONFIG = AppConfig(
     app_name="accounts",

@@ -1,4 +1,4 @@
-"""Accounts: creating users, logging in with throttling, sessions, and the audit log.
+"""Accounts: creating users, logging in with throttling, sessions, and the account fields an administrator edits.
 
 Passwords are hashed by Piccolo's BaseUser (PBKDF2-SHA256, 600,000 iterations as OWASP
 recommends); the hash runs in a worker thread so a login never stalls the event loop.
@@ -12,36 +12,17 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import Role
 from accounts.schemas import UserChange
-from accounts.tables import AuditEntry, LoginAttempt, Notification, Session, User
+from accounts.tables import LoginAttempt, Session, User
+from core.audit import SYSTEM, Actor, record_audit
+from core.database import is_sqlite
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
-from ocop.database import is_sqlite
 
 CLIENT_ATTEMPTS_FACTOR = 4
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: what services need to check rights and write audit rows."""
-
-    user_id: int | None
-    username: str
-    role: Role
-    producer_ids: frozenset[int] = frozenset()
-    language: str = "vi"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.admin
-
-
-SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
 
 
 def _now() -> dt.datetime:
@@ -75,22 +56,13 @@ async def create_user(
     first_name: str = "",
     last_name: str = "",
     language: str = "vi",
-    producer_ids: Iterable[int] = (),
-    point_ids: Iterable[int] = (),
     actor: Actor = SYSTEM,
 ) -> User:
-    """Creates an active user; admins also get piccolo-admin access. A producer user is linked to the
-    producers they act for, a sales-point manager to the points they manage: all in one transaction,
-    every write audited, and nothing written when any field or link is wrong."""
-    producer_ids, point_ids = list(dict.fromkeys(producer_ids)), list(dict.fromkeys(point_ids))
-    errors: dict[str, str] = {**_account_errors(username, password, email),
-                              **await _link_errors(role, producer_ids, point_ids)}
+    """Creates an active user; admins also get piccolo-admin access. Audited; runs inside the caller's
+    transaction when there is one (user administration links the user to producers or points in it)."""
+    errors = await new_account_errors(username, password, email)
     if errors:
         raise ValidationFailed(errors)
-    if await User.exists().where(User.username == username):
-        raise ValidationFailed({"username": N_("This username is already taken.")})
-    if await User.exists().where(User.email == email):
-        raise ValidationFailed({"email": N_("This email address is already used.")})
     hashed = await asyncio.to_thread(User.hash_password, password)
     user = User(
         username=username,
@@ -107,11 +79,17 @@ async def create_user(
     async with User._meta.db.transaction():
         await user.save()
         await record_audit(actor, "create", "user", user.id, None, {"username": username, "role": role.value})
-        for producer_id in producer_ids:
-            await _add_producer(user.id, producer_id, actor)
-        for point_id in point_ids:
-            await _add_point(user.id, point_id, actor)
     return user
+
+
+async def new_account_errors(username: str, password: str, email: str) -> dict[str, str]:
+    """What is wrong with a new account's fields, each field's first problem."""
+    errors = _account_errors(username, password, email)
+    if "username" not in errors and await User.exists().where(User.username == username):
+        errors["username"] = N_("This username is already taken.")
+    if "email" not in errors and await User.exists().where(User.email == email):
+        errors["email"] = N_("This email address is already used.")
+    return errors
 
 
 async def _check_password(username: str, password: str) -> int | None:
@@ -217,40 +195,30 @@ async def set_language(user_id: int, language: str) -> None:
     await User.update({User.language: language}).where(User.id == user_id)
 
 
-# -- user administration ----------------------------------------------------------------------------
-# Links live in the modules above accounts (catalog.ProducerMember, salespoints.SalesPointManager);
-# they are imported where used, since those modules import this one.
+async def forget_sessions_of(user_id: int) -> None:
+    """This worker reads the user's sessions afresh on their next request (other workers within
+    SESSION_CACHE_SECONDS), so a new role, a deactivation or new links count at once."""
+    for row in await Session.select(Session.token).where(Session.user_id == user_id):
+        forget_session(row["token"])
+    stale = [token for token, (_, user) in _session_cache.items() if user is not None and user["id"] == user_id]
+    for token in stale:
+        forget_session(token)
 
-_ACCOUNT_FIELDS = ("role", "email", "active", "first_name", "last_name")
+
+# -- user administration: the account itself (links to producers and points are the shell's: ocop.users) --
+
+ACCOUNT_FIELDS = ("role", "email", "active", "first_name", "last_name")
 MAX_ID = 2**31 - 1
 
 
-async def list_users() -> list[dict[str, Any]]:
-    """Every user with the producers they act for and the sales points they manage, by username."""
-    from catalog.tables import ProducerMember
-    from salespoints.tables import SalesPointManager
-
-    users = await User.select(
+async def list_accounts() -> list[dict[str, Any]]:
+    """Every user's account, by username."""
+    return await User.select(
         User.id, User.username, User.email, User.role, User.active, User.last_login
     ).order_by(User.username)
-    producers: dict[int, list[str]] = {}
-    for row in await ProducerMember.select(ProducerMember.user, ProducerMember.producer.name.as_alias("name")).order_by(
-            ProducerMember.producer.name):
-        producers.setdefault(row["user"], []).append(row["name"])
-    points: dict[int, list[str]] = {}
-    for row in await SalesPointManager.select(SalesPointManager.user, SalesPointManager.point.name.as_alias("name")).order_by(
-            SalesPointManager.point.name):
-        points.setdefault(row["user"], []).append(row["name"])
-    for user in users:
-        user["producers"], user["points"] = producers.get(user["id"], []), points.get(user["id"], [])
-    return users
 
 
-async def get_user(user_id: int) -> dict[str, Any]:
-    """One user's account, with `producers` and `points`: the links as [{id, name}], by name."""
-    from catalog.tables import ProducerMember
-    from salespoints.tables import SalesPointManager
-
+async def get_account(user_id: int) -> dict[str, Any]:
     row = None
     if 0 < user_id <= MAX_ID:
         row = await User.select(
@@ -258,37 +226,17 @@ async def get_user(user_id: int) -> dict[str, Any]:
         ).where(User.id == user_id).first()
     if row is None:
         raise NotFound(N_("This user does not exist."))
-    row["producers"] = await ProducerMember.select(
-        ProducerMember.producer.as_alias("id"), ProducerMember.producer.name.as_alias("name")
-    ).where(ProducerMember.user == user_id).order_by(ProducerMember.producer.name)
-    row["points"] = await SalesPointManager.select(
-        SalesPointManager.point.as_alias("id"), SalesPointManager.point.name.as_alias("name")
-    ).where(SalesPointManager.user == user_id).order_by(SalesPointManager.point.name)
     return row
 
 
-async def point_choices() -> list[dict[str, Any]]:
-    """Every sales point (a few hundred at most), for the manager's point picker."""
-    from salespoints.tables import SalesPoint
-
-    return await SalesPoint.select(SalesPoint.id, SalesPoint.name, SalesPoint.province_code).order_by(SalesPoint.name)
-
-
-async def producer_choices(q: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Producers whose name matches what was typed, for the producer picker (the catalogue has thousands)."""
-    from catalog.services import producer_choices
-
-    return await producer_choices(q, limit=limit) if q.strip() else []
-
-
-async def update_user(user_id: int, change: UserChange, actor: Actor) -> None:
-    """Changes a user's role, email, names and whether they may log in. Audited, in one transaction.
+async def update_account(user_id: int, change: UserChange, actor: Actor) -> dict[str, Any] | None:
+    """Changes a user's role, email, names and whether they may log in; the account as it was, or None
+    when nothing changed. Audited; runs inside the caller's transaction when there is one.
 
     An administrator cannot demote or deactivate themselves, and the last active administrator stays
-    one. Links that the new role no longer uses are removed (audited too). A deactivated user's
-    sessions end at once; a role change is seen on their next request.
+    one. A deactivated user's sessions end (call `forget_sessions_of` after the transaction).
     """
-    before = await get_user(user_id)
+    before = await get_account(user_id)
     email = (change.email or "").strip()
     errors: dict[str, str] = {}
     if not email or "@" not in email or len(email) > 255:
@@ -306,9 +254,9 @@ async def update_user(user_id: int, change: UserChange, actor: Actor) -> None:
         raise ValidationFailed(errors)
     after = {"role": change.role.value, "email": email, "active": change.active,
              "first_name": change.first_name.strip()[:100], "last_name": change.last_name.strip()[:100]}
-    old = {k: before[k] for k in _ACCOUNT_FIELDS}
+    old = {k: before[k] for k in ACCOUNT_FIELDS}
     if after == old:
-        return
+        return None
     demoted = was_admin and (change.role is not Role.admin or not change.active)
     async with User._meta.db.transaction():
         if demoted and not is_sqlite(User._meta.db):
@@ -323,20 +271,14 @@ async def update_user(user_id: int, change: UserChange, actor: Actor) -> None:
             raise ValidationFailed({"role" if change.role is not Role.admin else "active":
                                     N_("This is the last active administrator.")})  # undoes the update
         await record_audit(actor, "update", "user", user_id, old, after)
-        if change.role is not Role.producer:
-            for producer in before["producers"]:
-                await _remove_producer(user_id, producer["id"], actor)
-        if change.role is not Role.salespoint_manager:
-            for point in before["points"]:
-                await _remove_point(user_id, point["id"], actor)
         if not change.active:
             await Session.delete().where(Session.user_id == user_id)
-    await _forget_sessions_of(user_id)
+    return before
 
 
 async def set_password(user_id: int, password: str, actor: Actor) -> None:
     """Sets a new password, hashed as at creation; the user's other sessions end. Audited (not the password)."""
-    await get_user(user_id)
+    await get_account(user_id)
     errors = _password_errors(password)
     if errors:
         raise ValidationFailed(errors)
@@ -346,236 +288,4 @@ async def set_password(user_id: int, password: str, actor: Actor) -> None:
         await record_audit(actor, "update", "user", user_id, None, {"password_set": True})
         if user_id != actor.user_id:  # whoever knew the old password is logged out; the admin changing their own stays
             await Session.delete().where(Session.user_id == user_id)
-    await _forget_sessions_of(user_id)
-
-
-async def link_producers(user_id: int, producer_ids: Iterable[int], actor: Actor) -> None:
-    """Lets a producer user act for more producers, all or none. Audited; a link already there is kept as is."""
-    user = await get_user(user_id)
-    producer_ids = list(dict.fromkeys(producer_ids))
-    errors = await _link_errors(Role(user["role"]), producer_ids, []) if producer_ids else {
-        "producers": N_("Choose a producer from the suggestions.")}
-    if errors:
-        raise ValidationFailed(errors)
-    async with User._meta.db.transaction():
-        for producer_id in producer_ids:
-            await _add_producer(user_id, producer_id, actor)
-    await _forget_sessions_of(user_id)
-
-
-async def unlink_producer(user_id: int, producer_id: int, actor: Actor) -> None:
-    """The user no longer acts for this producer. Audited."""
-    await get_user(user_id)
-    async with User._meta.db.transaction():
-        await _remove_producer(user_id, producer_id, actor)
-    await _forget_sessions_of(user_id)
-
-
-async def link_points(user_id: int, point_ids: Iterable[int], actor: Actor) -> None:
-    """Makes a sales-point manager user a manager of more points, all or none, through the sales points'
-    own service. Audited on each point and on the user; a link already there is kept as is."""
-    user = await get_user(user_id)
-    point_ids = list(dict.fromkeys(point_ids))
-    errors = await _link_errors(Role(user["role"]), [], point_ids) if point_ids else {
-        "points": N_("Choose a sales point from the list.")}
-    if errors:
-        raise ValidationFailed(errors)
-    async with User._meta.db.transaction():
-        for point_id in point_ids:
-            await _add_point(user_id, point_id, actor)
-
-
-async def unlink_point(user_id: int, point_id: int, actor: Actor) -> None:
-    """The user no longer manages this point. Audited on the point and on the user."""
-    await get_user(user_id)
-    async with User._meta.db.transaction():
-        await _remove_point(user_id, point_id, actor)
-
-
-async def _link_errors(role: Role, producer_ids: list[int], point_ids: list[int]) -> dict[str, str]:
-    """What is wrong with linking a user of `role` to these producers and points (each must exist and fit the role)."""
-    if not producer_ids and not point_ids:
-        return {}
-    from catalog.tables import Producer
-    from salespoints.tables import SalesPoint
-
-    errors: dict[str, str] = {}
-    if producer_ids and role is not Role.producer:
-        errors["producers"] = N_("Only a user with the producer role acts for producers.")
-    elif producer_ids and (any(not 0 < i <= MAX_ID for i in producer_ids)
-                           or len(set(producer_ids)) != await Producer.count().where(Producer.id.is_in(producer_ids))):
-        errors["producers"] = N_("Choose a producer from the suggestions.")
-    if point_ids and role is not Role.salespoint_manager:
-        errors["points"] = N_("Only a user with the sales-point manager role manages sales points.")
-    elif point_ids and (any(not 0 < i <= MAX_ID for i in point_ids)
-                        or len(set(point_ids)) != await SalesPoint.count().where(SalesPoint.id.is_in(point_ids))):
-        errors["points"] = N_("Choose a sales point from the list.")
-    return errors
-
-
-async def _add_producer(user_id: int, producer_id: int, actor: Actor) -> None:
-    """Inside a transaction: the link and its audit row, unless the link is there already."""
-    from catalog.tables import Producer, ProducerMember
-
-    if await ProducerMember.exists().where((ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)):
-        return
-    await ProducerMember.insert(ProducerMember(user=user_id, producer=producer_id))
-    name = await Producer.select(Producer.name).where(Producer.id == producer_id).first()
-    await record_audit(actor, "update", "user", user_id, None, {"producer_added": f"{name['name']} (#{producer_id})"})
-
-
-async def _remove_producer(user_id: int, producer_id: int, actor: Actor) -> None:
-    from catalog.tables import Producer, ProducerMember
-
-    link = (ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)
-    if not 0 < producer_id <= MAX_ID or not await ProducerMember.exists().where(link):
-        return
-    await ProducerMember.delete().where(link)
-    name = await Producer.select(Producer.name).where(Producer.id == producer_id).first()
-    await record_audit(actor, "update", "user", user_id, None,
-                       {"producer_removed": f"{name['name'] if name else ''} (#{producer_id})"})
-
-
-async def _add_point(user_id: int, point_id: int, actor: Actor) -> None:
-    """Inside a transaction: the sales points' add_manager (which audits the point) and a row on the user."""
-    from salespoints.services import add_manager
-    from salespoints.tables import SalesPoint, SalesPointManager
-
-    if await SalesPointManager.exists().where((SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)):
-        return
-    await add_manager(point_id, user_id, actor)
-    name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
-    await record_audit(actor, "update", "user", user_id, None, {"point_added": f"{name['name']} (#{point_id})"})
-
-
-async def _remove_point(user_id: int, point_id: int, actor: Actor) -> None:
-    from salespoints.services import remove_manager
-    from salespoints.tables import SalesPoint
-
-    if not await remove_manager(point_id, user_id, actor):
-        return
-    name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
-    await record_audit(actor, "update", "user", user_id, None,
-                       {"point_removed": f"{name['name'] if name else ''} (#{point_id})"})
-
-
-async def _forget_sessions_of(user_id: int) -> None:
-    """This worker reads the user's sessions afresh on their next request (other workers within
-    SESSION_CACHE_SECONDS), so a new role, a deactivation or new links count at once."""
-    for row in await Session.select(Session.token).where(Session.user_id == user_id):
-        forget_session(row["token"])
-    stale = [token for token, (_, user) in _session_cache.items() if user is not None and user["id"] == user_id]
-    for token in stale:
-        forget_session(token)
-
-
-async def record_audit(
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: Any,
-    before: dict | None,
-    after: dict | None,
-) -> None:
-    """Writes one audit row; call it inside the transaction of the change it records."""
-    await AuditEntry.insert(
-        AuditEntry(
-            user_id=actor.user_id,
-            username=actor.username,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            before=_jsonable(before),
-            after=_jsonable(after),
-        )
-    )
-
-
-def _jsonable(values: Any) -> Any:
-    """Values JSON can hold: dates as ISO text, all the way down."""
-    if isinstance(values, dict):
-        return {k: _jsonable(v) for k, v in values.items()}
-    if isinstance(values, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in values]
-    if isinstance(values, (dt.date, dt.datetime)):
-        return values.isoformat()
-    return values
-
-
-async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest audit rows of one record, for its page."""
-    return await (
-        AuditEntry.select()
-        .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id)))
-        .order_by(AuditEntry.id, ascending=False)
-        .limit(limit)
-    )
-
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One notification to write: `key` names the rule and subject, so writing it twice leaves one row.
-
-    A user recipient gets it in their inbox, and by email at their address in their language; an
-    outside party (a buyer) has no user and is written to by `email` only."""
-
-    key: str
-    recipient: int | None
-    template: str
-    data: dict
-    due_at: dt.datetime | None = None
-    channel: str = "email"
-    email: str | None = None
-    language: str | None = None
-
-
-_ENQUEUE_CHUNK = 500  # rows per statement: well under PostgreSQL's 32,767 parameters
-
-
-async def enqueue_notifications(outgoing: Iterable[Outgoing]) -> int:
-    """Writes the outbox rows whose keys are not there yet; returns how many it wrote.
-
-    A rule's whole batch costs a few statements, not three per notification. Call it inside the
-    transaction of the change that causes it: the notifications exist if and only if the change does.
-    """
-    wanted = {item.key[:200]: item for item in outgoing}  # the first of a repeated key is kept
-    if not wanted:
-        return 0
-    keys = list(wanted)
-    for start in range(0, len(keys), _ENQUEUE_CHUNK):
-        for row in await Notification.select(Notification.key).where(Notification.key.is_in(keys[start:start + _ENQUEUE_CHUNK])):
-            wanted.pop(row["key"], None)
-    recipients = list({item.recipient for item in wanted.values() if item.recipient is not None})
-    users: dict[int, dict] = {}
-    for start in range(0, len(recipients), _ENQUEUE_CHUNK):
-        users.update((u["id"], u) for u in await User.select(User.id, User.email, User.language).where(
-            User.id.is_in(recipients[start:start + _ENQUEUE_CHUNK])))
-    now = dt.datetime.now(dt.UTC)
-    rows = []
-    for key, item in wanted.items():
-        email, language = item.email, item.language
-        if item.recipient is not None:
-            user = users.get(item.recipient)
-            if user is None:  # a user deleted since the rule looked
-                continue
-            email = user["email"] if email is None else email
-            language = language or user["language"]
-        rows.append(Notification(key=key, recipient=item.recipient, email=email or "", language=language or "vi",
-                                 template=item.template, data=_jsonable(item.data), channel=item.channel,
-                                 due_at=item.due_at or now))
-    written = 0
-    for start in range(0, len(rows), _ENQUEUE_CHUNK):
-        # A row written meanwhile by another process is skipped, not an error.
-        inserted = await Notification.insert(*rows[start:start + _ENQUEUE_CHUNK]).on_conflict(
-            target=Notification.key, action="DO NOTHING").returning(Notification.id)
-        written += len(inserted)
-    return written
-
-
-async def enqueue_notification(key: str, recipient: int | None, template: str, data: dict,
-                               due_at: dt.datetime | None = None, channel: str = "email", email: str | None = None,
-                               language: str | None = None) -> bool:
-    """Writes one outbox row unless a row with this key exists; True when it wrote one."""
-    return await enqueue_notifications(
-        [Outgoing(key, recipient, template, data, due_at=due_at, channel=channel, email=email, language=language)]) == 1
+    await forget_sessions_of(user_id)

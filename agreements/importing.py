@@ -19,13 +19,13 @@ from typing import Any
 
 import msgspec
 
-from accounts.services import Actor, record_audit
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
 from agreements.services.records import MAX_ID, _checked, ensure_editor, lookup_for, new_code
 from agreements.tables import Agreement, AgreementLine, AgreementProducer
 from catalog.enums import BuyerKind
 from catalog.tables import Buyer, ImportUpload, Producer, Product
+from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed
 from core.forms import parse_date
 from core.settings import settings

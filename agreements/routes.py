@@ -16,7 +16,6 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
 from accounts.guards import current_actor, require_roles
-from accounts.services import SYSTEM, audit_trail
 from agreements import importing, printing, services
 from agreements.enums import TRANSITIONS, AgreementStatus
 from agreements.schemas import (
@@ -32,6 +31,7 @@ from catalog.routes import optional_int
 from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
+from core.audit import SYSTEM, audit_trail
 from core.errors import N_, DomainError, ValidationFailed, render
 from core.forms import parse_date, parse_struct, whole_number
 from fairs.enums import FairStatus

@@ -65,9 +65,9 @@ def agreements_workbook(count: int, buyers: list[dict], products: list[dict], rn
 
 
 async def measure_import(count: int, buyers, products, rng) -> dict:
-    from accounts.services import SYSTEM
     from agreements import importing
     from agreements.tables import Agreement
+    from core.audit import SYSTEM
 
     content = agreements_workbook(count, buyers, products, rng)
     started = time.perf_counter()

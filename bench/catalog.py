@@ -55,9 +55,9 @@ def import_workbook(products: int, producers: int, seed: int = 7) -> bytes:
 
 
 async def measure_import(products: int) -> dict:
-    from accounts.services import SYSTEM
     from catalog.importing import check_sheets, import_file, read_sheets
     from catalog.tables import Product
+    from core.audit import SYSTEM
 
     content = import_workbook(products, producers=max(50, products // 20))
     started = time.perf_counter()
@@ -134,7 +134,7 @@ def run_server(extra_env: dict):
 
 
 async def prepare(products_to_import: int, catalogue: int) -> dict:
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     async with harness.fresh_database():

@@ -101,7 +101,7 @@ async def empty_postgres() -> None:
 @contextlib.asynccontextmanager
 async def engine() -> AsyncIterator[None]:
     """The project's database engine started in this process for the block (its pool, its writer)."""
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     await database.start(DB)

@@ -77,7 +77,7 @@ end
 async def prepare(url: str) -> None:
     """A fresh database with the demo programme."""
     os.environ["DATABASE_URL"] = url
-    from ocop import database
+    from core import database
     from ocop.demo import load_demo
     from piccolo_conf import DB
 

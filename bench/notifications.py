@@ -142,9 +142,9 @@ async def measure_rules() -> dict:
 
 
 async def measure_dispatch(count: int, port: int) -> dict:
-    from accounts.services import enqueue_notification
-    from accounts.tables import Notification
+    from core.outbox import enqueue_notification
     from core.settings import settings
+    from core.tables import Notification
     from scheduler import dispatcher, mail
 
     await Notification.delete(force=True)

@@ -102,8 +102,9 @@ def raw_sqlite_ceiling(seconds: float) -> float:
 async def prepare(products: int) -> dict:
     """Migrates the database and makes a manager, a point and an assortment, through the services."""
     from accounts.enums import Role
-    from accounts.services import SYSTEM, create_user
+    from accounts.services import create_user
     from catalog.tables import Producer, Product
+    from core.audit import SYSTEM
     from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager
 
     async with harness.fresh_database():

@@ -22,19 +22,19 @@ from typing import Any
 
 import msgspec
 
-from accounts.services import Actor, record_audit
 from catalog import reference, services
 from catalog.enums import CertifyingLevel, ProducerKind
 from catalog.reference import fold
 from catalog.schemas import ImportPreview, ImportRowReport, ProducerIn, ProductIn
 from catalog.search_index import indexed_in_bulk
 from catalog.tables import ImportUpload, Producer, Product
+from core.audit import Actor, record_audit
+from core.database import insert_many
 from core.errors import N_, Msg, ValidationFailed, render
 from core.forms import parse_struct
 from core.i18n import gettext
 from core.settings import settings
 from core.spreadsheets import xlsx_sheets
-from ocop.database import insert_many
 
 MAX_ROWS = 50_000
 UPLOAD_HOURS = 24  # an unconfirmed preview is kept this long

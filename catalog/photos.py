@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 from accounts.enums import CATALOG_EDITORS, Role
-from accounts.services import Actor, record_audit
 from catalog import imaging
 from catalog.enums import PhotoAction
 from catalog.schemas import PhotoOut
 from catalog.tables import Product, ProductPhoto
 from core import uploads
+from core.audit import Actor, record_audit
 from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
 from core.settings import settings
 

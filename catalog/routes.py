@@ -14,7 +14,6 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_catalog_editor, require_login
-from accounts.services import audit_trail
 from catalog import exporting, importing, photos, services
 from catalog.schemas import (
     BuyerIn,
@@ -29,6 +28,7 @@ from catalog.schemas import (
     ProductOut,
     ProductPage,
 )
+from core.audit import audit_trail
 from core.errors import N_, DomainError, ValidationFailed
 from core.forms import parse_struct
 from core.i18n import gettext

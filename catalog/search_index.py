@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from catalog.tables import Product
-from ocop.database import is_sqlite
+from core.database import is_sqlite
 
 INSERT_TRIGGER = (
     "CREATE TRIGGER product_search_insert AFTER INSERT ON product BEGIN "

@@ -11,7 +11,6 @@ import msgspec
 from piccolo.columns.combination import WhereRaw
 from piccolo.query import Select
 
-from accounts.services import Actor, record_audit
 from catalog import reference
 from catalog.enums import CertifyingLevel
 from catalog.reference import EXPIRING_WITHIN_DAYS, fold
@@ -27,9 +26,11 @@ from catalog.schemas import (
     ProductOut,
     ProductPage,
 )
-from catalog.tables import Buyer, Producer, Product
+from catalog.tables import Buyer, Producer, ProducerMember, Product
+from core.audit import Actor, record_audit
+from core.database import is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
-from ocop.database import is_sqlite
+from core.formatting import vietnam_today
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
@@ -40,7 +41,7 @@ EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 def today() -> dt.date:
     """Today in Vietnam, which decides whether a certificate is still valid."""
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
+    return vietnam_today()
 
 
 def new_product_code() -> str:
@@ -282,6 +283,28 @@ async def all_producers(filters: ProducerFilter, limit: int = 100_000) -> list[P
     clauses = _producer_clauses(filters)
     rows = await _where(Producer.select(*_PRODUCER_COLUMNS), clauses).order_by(Producer.name).limit(limit)
     return [_producer_out(r) for r in rows]
+
+
+async def add_member(user_id: int, producer_id: int) -> bool:
+    """Inside the caller's transaction: the user acts for the producer from now on. False when it already did."""
+    if await ProducerMember.exists().where((ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)):
+        return False
+    await ProducerMember.insert(ProducerMember(user=user_id, producer=producer_id))
+    return True
+
+
+async def remove_member(user_id: int, producer_id: int) -> bool:
+    """Inside the caller's transaction: the user no longer acts for the producer. False when it did not."""
+    link = (ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)
+    if not 0 < producer_id <= MAX_ID or not await ProducerMember.exists().where(link):
+        return False
+    await ProducerMember.delete().where(link)
+    return True
+
+
+async def producer_names(producer_ids: list[int]) -> dict[int, str]:
+    return {r["id"]: r["name"] for r in await Producer.select(Producer.id, Producer.name).where(Producer.id.is_in(producer_ids))} \
+        if producer_ids else {}
 
 
 async def producer_choices(q: str = "", limit: int = 20, include: int | None = None) -> list[dict]:

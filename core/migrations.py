@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from piccolo.engine import engine_finder
+
 
 def ddl(sql: str) -> Callable[[], Awaitable[None]]:
     """A raw migration step running one statement on the configured engine (SQLite or PostgreSQL)."""
 
     async def run() -> None:
-        from piccolo_conf import DB
-
-        await DB.run_ddl(sql)
+        engine = engine_finder()  # the engine PICCOLO_CONF configures, found at run time
+        assert engine is not None, "no Piccolo engine configured (PICCOLO_CONF)"
+        await engine.run_ddl(sql)
 
     return run
 

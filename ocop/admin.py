@@ -7,10 +7,11 @@ from litestar.types import Receive, Scope, Send
 from piccolo_admin.endpoints import create_admin
 
 from accounts.enums import Role
-from accounts.tables import AuditEntry, Session, User
+from accounts.tables import Session, User
 from catalog.tables import Buyer, Producer, Product
 from core.security import with_admin_headers
 from core.settings import settings
+from core.tables import AuditEntry
 
 _admin_app = create_admin(
     tables=[Producer, Product, Buyer, User, AuditEntry],

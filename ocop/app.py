@@ -31,19 +31,20 @@ from litestar.routes import BaseRoute, HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from accounts.routes import AccountPages, UserPages
+from accounts.routes import AccountPages
 from agreements.routes import AgreementApi, AgreementPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
-from core import i18n
+from core import database, i18n
 from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
 from core.security import add_security_headers
 from core.settings import settings
 from fairs.routes import FairApi, FairPages
-from ocop import counter_path, database
+from ocop import counter_path
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment
+from ocop.user_pages import UserPages
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
 from reports.routes import FairReportPages, ReportApi, ReportPages
 from salespoints import services as salespoints

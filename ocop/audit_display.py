@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from core import formatting
 from core.errors import N_
 from core.i18n import gettext
-from ocop import formatting
 
 FIELD_LABELS = {
     "name": N_("Name"), "code": N_("Code"), "kind": N_("Kind"), "status": N_("Status"), "note": N_("Note"),

@@ -7,8 +7,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from accounts import services as accounts
 from accounts.enums import Role
-from accounts.services import Actor
 from catalog.tables import ProducerMember
+from core.audit import Actor
 from core.i18n import current_language, pick_language
 
 SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both

@@ -83,7 +83,7 @@ def restore(source: str | os.PathLike, url: str | None = None, force: bool = Fal
 
 def _database(url: str | None) -> tuple[str, str]:
     """("sqlite", file path) or ("postgres", URL), read the way the server reads DATABASE_URL."""
-    from ocop.database import engine_from_url, is_sqlite
+    from core.database import engine_from_url, is_sqlite
 
     url = url if url is not None else os.environ.get("DATABASE_URL")
     if urlsplit(url or "").scheme in ("postgres", "postgresql"):

@@ -14,7 +14,7 @@ os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
 
 
 async def _with_database(coroutine_function, *args):
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     await database.start(DB)
@@ -28,7 +28,7 @@ async def migrate() -> None:
     """Applies every app's pending Piccolo migrations."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     if database.is_sqlite(DB):
@@ -66,8 +66,8 @@ async def _create_user(username: str, password: str, role: str, email: str) -> N
 
 
 async def _import(path: Path) -> None:
-    from accounts.services import SYSTEM
     from catalog.importing import import_file
+    from core.audit import SYSTEM
     from core.errors import ValidationFailed
     from core.settings import settings
 

@@ -8,10 +8,10 @@ import random
 
 import msgspec
 
-from accounts.services import SYSTEM
 from agreements import services
 from agreements.schemas import AgreementIn, DeliveryIn
 from catalog.tables import Buyer, Product
+from core.audit import SYSTEM
 
 _TITLES = [("Giám đốc", "Chủ nhiệm HTX"), ("Phó Giám đốc", "Giám đốc"), ("Trưởng phòng thu mua", "Chủ hộ kinh doanh")]
 _BUYER_PEOPLE = ["Nguyễn Văn Hùng", "Trần Thị Lan", "Lê Minh Tuấn", "Phạm Thu Hà", "Vũ Đức Thắng", "Đỗ Thị Hương"]

@@ -13,8 +13,8 @@ import random
 
 import msgspec
 
-from accounts.services import SYSTEM
 from catalog.tables import Product
+from core.audit import SYSTEM
 from core.errors import DomainError
 from fairs import services
 from fairs.enums import FairStatus

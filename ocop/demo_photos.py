@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-from accounts.services import SYSTEM
 from catalog.photos import add_photo
 from catalog.reference import fold
+from core.audit import SYSTEM
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # has Vietnamese capitals (Đ, Ư, Ơ)
 # Two colours per OCOP group: top-left and bottom-right of the picture.

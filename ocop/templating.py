@@ -13,11 +13,11 @@ from agreements.enums import AgreementKind, AgreementStatus
 from catalog import reference
 from catalog.enums import LABELS as CATALOG_LABELS
 from catalog.enums import BuyerKind, CertificateStatus, CertifyingLevel, ProducerKind
-from core import i18n
+from core import formatting, i18n
 from core.errors import render
 from fairs.enums import LABELS as FAIR_LABELS
 from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
-from ocop import audit_display, formatting
+from ocop import audit_display
 from reports.enums import LABELS as REPORT_LABELS
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from litestar import Request, Response
 
-from accounts.tables import AuditEntry
 from catalog.services import today
 from core.security import HEADERS
 from core.settings import settings
+from core.tables import AuditEntry
 
 PAGE_SECONDS = 60.0
 MAX_PAGES = 4000

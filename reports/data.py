@@ -19,6 +19,7 @@ import msgspec
 from agreements.services import fair_summary
 from agreements.tables import Agreement, AgreementProducer, Milestone
 from catalog.services import today
+from core.formatting import VIETNAM
 from fairs import services as fairs
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, BoothSale, Fair
 
@@ -382,8 +383,6 @@ async def earlier_editions(fair: FairInfo) -> tuple[Edition, ...]:
 
 
 # -- the sales-point monthly report -----------------------------------------------------------------------
-
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from babel.numbers import format_decimal
 from agreements.enums import LABELS as AGREEMENT_LABELS
 from catalog import reference
 from catalog.enums import LABELS as CATALOG_LABELS
+from core import formatting
 from core.i18n import LOCALES, current_language
 from fairs.enums import LABELS as FAIR_LABELS
-from ocop import formatting
 from reports.i18n import gettext
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 
@@ -31,7 +31,7 @@ def label(enum_class: type[enum.Enum], code: str | None) -> str:
 
 
 def vnd(amount: int | None) -> str:
-    """1234567 → '1.234.567 ₫' in every language, as the programme writes it (ocop.formatting.vnd)."""
+    """1234567 → '1.234.567 ₫' in every language, as the programme writes it (core.formatting.vnd)."""
     return f"{money(amount)}\u00a0₫"  # never a line between the amount and its unit
 
 

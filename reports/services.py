@@ -20,10 +20,11 @@ from typing import Any
 import msgspec
 
 from accounts.enums import REPORT_READERS, Role
-from accounts.services import Actor, enqueue_notification, record_audit
 from accounts.tables import User
 from core import uploads
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from core.outbox import enqueue_notification
 from reports import data as gather
 from reports import jobs, pdf
 from reports.enums import ReportKind

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 
-from ocop.database import fetch_tuples, is_sqlite
+from core.database import fetch_tuples, is_sqlite
 from salespoints.schemas import BalanceOut
 from salespoints.tables import StockBalance
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from core.formatting import VIETNAM
 from core.i18n import translations
 from core.spreadsheets import workbook
-from ocop.formatting import VIETNAM
 from salespoints.enums import LABELS
 from salespoints.schemas import BalanceOut, MovementOut
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from accounts.enums import Role
-from accounts.services import Actor
 from catalog.tables import Product
+from core.audit import Actor
 
 Row = TypeVar("Row")
 

@@ -16,9 +16,9 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.guards import current_actor, require_login
 from core.errors import N_, ValidationFailed
+from core.formatting import VIETNAM
 from core.forms import parse_struct
 from core.spreadsheets import xlsx_response
-from ocop.formatting import VIETNAM
 from salespoints import exporting, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock

@@ -14,14 +14,15 @@ from typing import Any
 import msgspec
 
 from accounts.enums import Role
-from accounts.services import Actor, record_audit
 from catalog import reference
 from catalog.reference import fold
 from catalog.schemas import ProductFilter
 from catalog.services import get_product, list_products, today
 from catalog.tables import Product
+from core.audit import Actor, record_audit
+from core.database import fetch_tuples
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
-from ocop.database import fetch_tuples
+from core.formatting import VIETNAM, vietnam_day
 from salespoints import ledger
 from salespoints.balance_list import balances
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
@@ -56,7 +57,6 @@ MAX_ID = 2**31 - 1
 MAX_PRICE = 10**12
 MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 _writer: ledger.SQLiteLedgerWriter | None = None
 
 
@@ -635,7 +635,7 @@ async def snapshot_month_starts(on: dt.date | None = None) -> int:
             StockMovement.happened_at).first()
         if first is None:
             continue
-        month = (first["happened_at"] + dt.timedelta(hours=7)).date().replace(day=1)
+        month = vietnam_day(first["happened_at"]).replace(day=1)
         while True:
             month = (month + dt.timedelta(days=32)).replace(day=1)
             if month > on:
@@ -967,7 +967,7 @@ async def sales_by_day(point_id: int, days: int = 14) -> list[dict]:
     )
     totals: dict[dt.date, dict[str, int]] = {}
     for row in rows:
-        day = (row["happened_at"] + dt.timedelta(hours=7)).date()
+        day = vietnam_day(row["happened_at"])
         entry = totals.setdefault(day, {"units": 0, "revenue": 0})
         entry["units"] -= row["quantity"]  # sales are negative, returns positive
         entry["revenue"] -= row["quantity"] * row["unit_price"]

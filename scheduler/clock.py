@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from zoneinfo import ZoneInfo
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+from core.formatting import VIETNAM
+
 _fixed: dt.datetime | None = None
 _started = dt.datetime.now(dt.UTC)
 

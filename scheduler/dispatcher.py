@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import jinja2
 
-from accounts.tables import Notification
 from core.settings import settings
+from core.tables import Notification
 from scheduler import clock, mail
 
 log = logging.getLogger("ocop.dispatcher")

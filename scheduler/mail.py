@@ -21,9 +21,8 @@ from email.mime.text import MIMEText
 import aiosmtplib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from core import i18n
+from core import formatting, i18n
 from core.settings import settings
-from ocop import formatting
 
 
 @dataclass(frozen=True)

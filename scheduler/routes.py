@@ -9,9 +9,9 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
 from accounts.guards import current_actor, require_login, require_roles
-from accounts.tables import Notification
 from core.errors import N_, NotFound
 from core.settings import settings
+from core.tables import Notification
 from scheduler import clock, dispatcher, lease, mail
 from scheduler.tables import JobRun, ScheduledTask
 

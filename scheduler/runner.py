@@ -63,7 +63,7 @@ async def run_tasks() -> str:
 
 
 async def _refresh_statistics() -> str:
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     await database.refresh_statistics(DB)
@@ -144,7 +144,7 @@ class Scheduler:
 
 async def run_forever() -> None:
     """`ocop scheduler`: the scheduler alone, until interrupted."""
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
 
     # SIGTERM (systemd, Docker) stops it as Ctrl-C does: the lease is released, not left to expire.

@@ -8,7 +8,6 @@ import hashlib
 from pathlib import Path
 
 from accounts.enums import Role
-from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
 from agreements.enums import DELIVERING, AgreementStatus
 from agreements.schemas import DeliveryIn
@@ -24,6 +23,7 @@ from agreements.services.records import (
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
 from core import uploads
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -13,7 +13,6 @@ from typing import Any
 from piccolo.querystring import QueryString
 
 from accounts.enums import Role
-from accounts.services import Actor, record_audit
 from agreements import fulfilment as maths
 from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus
 from agreements.schemas import (
@@ -38,10 +37,11 @@ from agreements.tables import (
 )
 from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
+from core.audit import Actor, record_audit
+from core.database import is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.text import fold
 from fairs.tables import Fair
-from ocop.database import is_sqlite
 
 MAX_ID = 2**31 - 1
 MAX_AMOUNT = 10**13

@@ -34,7 +34,7 @@ SQLITE_BACKWARDS = [
 
 
 async def _forwards() -> None:
-    from ocop.database import is_sqlite
+    from core.database import is_sqlite
     from piccolo_conf import DB
 
     if is_sqlite(DB):
@@ -50,7 +50,7 @@ async def _forwards() -> None:
 
 
 async def _backwards() -> None:
-    from ocop.database import is_sqlite
+    from core.database import is_sqlite
     from piccolo_conf import DB
 
     statements = SQLITE_BACKWARDS if is_sqlite(DB) else ["DROP INDEX IF EXISTS product_search_trgm"]

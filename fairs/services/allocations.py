@@ -12,7 +12,7 @@ from collections import Counter
 
 import msgspec
 
-from accounts.services import Actor, record_audit
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, ValidationFailed
 from fairs import allocation
 from fairs.enums import ApplicationStatus, AssignmentState, FairStatus, ZoneTheme

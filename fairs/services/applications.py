@@ -8,11 +8,11 @@ from typing import Any
 
 import msgspec
 
-from accounts.services import Actor, record_audit
 from catalog.reference import certificate_status
 from catalog.services import today
 from catalog.tables import Producer, Product
 from core import i18n
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, ValidationFailed
 from fairs.enums import Amenity, ApplicationStatus, AssignmentState, FairStatus
 from fairs.explanations import explain

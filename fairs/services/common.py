@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.enums import Role
-from accounts.services import Actor
+from core.audit import Actor
 from core.errors import N_, Forbidden, NotFound
 from fairs.tables import Application, Fair
 

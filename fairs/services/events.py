@@ -6,10 +6,11 @@ from typing import Any
 
 import msgspec
 
-from accounts.services import Actor, enqueue_notification, record_audit
 from catalog import reference
 from catalog.tables import ProducerMember
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Msg, ValidationFailed
+from core.outbox import enqueue_notification
 from fairs.enums import TRANSITIONS, ApplicationStatus, FairStatus
 from fairs.schemas import FairIn, FairOut, WeightsIn
 from fairs.services.common import ensure_organizer, fair_row, plain, split

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.services import Actor, record_audit
 from catalog import reference
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Msg, NotFound, ValidationFailed
 from fairs import floorplan
 from fairs.enums import Amenity, AssignmentState, BoothKind, BoothState, ZoneTheme

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import Actor, record_audit
 from catalog.services import today
+from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, ValidationFailed
 from fairs.enums import FairStatus
 from fairs.schemas import BoothSaleIn, DayFigures, VisitorsIn

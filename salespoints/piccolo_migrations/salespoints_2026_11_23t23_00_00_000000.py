@@ -26,7 +26,7 @@ SQLITE_BACKWARDS = [*(f"DROP TRIGGER IF EXISTS {name}" for name in _TRIGGERS), "
 
 
 async def _run(statements: list[str]) -> None:
-    from ocop.database import is_sqlite
+    from core.database import is_sqlite
     from piccolo_conf import DB
 
     if is_sqlite(DB):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import Outgoing, enqueue_notifications
 from agreements.tables import Agreement, AgreementProducer, Milestone
+from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
 from scheduler import clock
 from scheduler.rules.recipients import organizers, producer_users

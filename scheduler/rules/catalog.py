@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import Outgoing, enqueue_notifications
 from catalog.tables import Product
+from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
 from salespoints.tables import AssortmentItem
 from scheduler import clock

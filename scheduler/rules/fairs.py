@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import Outgoing, enqueue_notifications
+from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
 from fairs.tables import Application, BoothAssignment, BoothSale, Fair
 from scheduler import clock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.services import Outgoing, enqueue_notifications
+from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
 from salespoints.tables import AssortmentItem, SalesPoint, StockBalance
 from scheduler import clock

@@ -48,7 +48,7 @@ def _audit(user_id: int) -> list[dict]:
     """The user's audit rows, each with `changes`: what it set that differs from before."""
     import json
 
-    from accounts.services import audit_trail
+    from core.audit import audit_trail
 
     def loaded(stored) -> dict:
         return (json.loads(stored) if isinstance(stored, str) else stored) or {}
@@ -119,7 +119,7 @@ def test_a_manager_linked_to_a_point_records_movements_there_and_not_at_another_
         assert move(manager, point_a, product, "receipt", 5).status_code == 403
     changes = [dict(e["changes"]) for e in _audit(user_id)]
     assert any("point_added" in c for c in changes) and any("point_removed" in c for c in changes)
-    from accounts.services import audit_trail
+    from core.audit import audit_trail
 
     point_rows = run(audit_trail("salespoint", point_a))
     assert any("manager_removed" in str(r["after"]) for r in point_rows)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pypdfium2
-
 from tests.agreements.conftest import agreement_payload
+from tests.pdf import pdf_text
 
 
 def test_an_agreement_is_recorded_with_a_generated_code_and_its_committed_value(organizer, buyer_id, supplier):
@@ -82,8 +81,7 @@ def test_the_printed_agreement_names_the_parties_and_lines(organizer, buyer_id, 
     agreement = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products)).json()
     response = organizer.get(f"/agreements/{agreement['id']}/print.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    document = pypdfium2.PdfDocument(response.content)
-    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    text = pdf_text(response.content)
     assert agreement["buyer_name"] in text and agreement["producers"][0]["name"] in text
     for line in agreement["lines"]:
         assert line["product_name"] in text

@@ -7,8 +7,8 @@ from tests.conftest import run, unique
 
 
 def test_the_inbox_and_the_notifications_log_fit_a_phone(page, users, sign_in, shot):
-    from accounts.services import enqueue_notification
     from accounts.tables import User
+    from core.outbox import enqueue_notification
 
     admin = run(User.select(User.id).where(User.username == users["admin"]).first())["id"]
     code = unique("BB-HN7-2026-LONG-CODE-")

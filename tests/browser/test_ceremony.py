@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Page, expect
 
 from catalog.services import today
-from ocop.formatting import vnd
+from core.formatting import vnd
 from tests.agreements.conftest import organizer, supplier  # noqa: F401  (fixtures shared with the agreement tests)
 from tests.conftest import unique
 

@@ -48,8 +48,9 @@ def test_filters_without_inline_handlers_on_a_fair(page, server, organizer, make
 
 
 def test_an_emails_preview_keeps_its_inline_styles_and_runs_nothing(page, sign_in, users):
-    from accounts.services import enqueue_notification
-    from accounts.tables import Notification, User
+    from accounts.tables import User
+    from core.outbox import enqueue_notification
+    from core.tables import Notification
 
     key = unique("csp-preview-")
     user = run(User.select(User.id).where(User.username == users["organizer"]).first())["id"]

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from catalog.services import today
-from ocop.formatting import vnd
+from core.formatting import vnd
 from tests.conftest import product_payload, run, unique
 
 

@@ -44,7 +44,7 @@ def test_product_update_through_the_api_is_audited_with_before_and_after(login, 
     assert updated.status_code == 200, updated.text
     assert updated.json()["stars"] == 5
 
-    from accounts.tables import AuditEntry
+    from core.tables import AuditEntry
 
     rows = run(AuditEntry.select().where((AuditEntry.entity == "product") & (AuditEntry.entity_id == str(product["id"]))).order_by(AuditEntry.id))
     assert [r["action"] for r in rows] == ["create", "update"]

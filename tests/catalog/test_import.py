@@ -68,9 +68,9 @@ def test_preview_reports_each_bad_row_and_commit_refuses_the_whole_file(login):
 
     token = re.search(r"/catalog/import/([\w-]+)/commit", page)
     assert token is None  # no commit button while rows have problems
-    from accounts.services import SYSTEM
     from catalog.importing import commit_upload  # a forced commit is refused too
     from catalog.tables import ImportUpload
+    from core.audit import SYSTEM
     from core.errors import ValidationFailed
 
     stored = run(ImportUpload.select(ImportUpload.token).order_by(ImportUpload.id, ascending=False).first())

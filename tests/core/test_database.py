@@ -10,7 +10,7 @@ from pathlib import Path
 from piccolo.columns import Integer, Varchar
 from piccolo.table import Table
 
-from ocop.database import PooledSQLiteEngine, prepare_sqlite_file
+from core.database import PooledSQLiteEngine, prepare_sqlite_file
 from tests.conftest import run
 
 

@@ -70,7 +70,7 @@ def test_twenty_simultaneous_assignments_of_one_booth_leave_exactly_one_winner(o
 
 
 def test_an_assignment_sent_again_changes_nothing_and_is_audited_once(organizer, make_fair, exhibitor):
-    from accounts.tables import AuditEntry
+    from core.tables import AuditEntry
 
     fair_id, _ = make_fair(rows=1, columns=4)
     move(organizer, fair_id, "open")

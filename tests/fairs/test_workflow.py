@@ -98,8 +98,9 @@ def test_an_organizer_builds_a_plan_with_the_page_forms(organizer, login):
 
 
 def test_publishing_writes_one_notification_per_exhibitor_user_once(organizer, login, make_fair, users):
-    from accounts.tables import Notification, User
+    from accounts.tables import User
     from catalog.tables import ProducerMember
+    from core.tables import Notification
     from tests.conftest import product_payload, run
 
     producer_client = login("producer")

@@ -36,7 +36,7 @@ def test_a_nul_in_text_without_a_field_check_is_refused_and_nothing_is_written(l
 def test_the_sqlite_engine_refuses_nul_in_every_write_path():
     import pytest
 
-    from ocop import database
+    from core import database
     from piccolo_conf import DB
     from salespoints.tables import SalesPoint
 

@@ -1,5 +1,5 @@
 """Fixtures for report tests: a trade week with its whole outcome (and last year's edition), an
-empty fair, written straight to the tables by reports.synthetic; PDF text through poppler."""
+empty fair, written straight to the tables by reports.synthetic."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 import functools
 import io
 import random
-import subprocess
 
 import pytest
 
 from tests.conftest import run, unique
+from tests.pdf import pdf_pages, pdf_text  # noqa: F401  (the report tests' PDF readers)
 
 TODAY = dt.date.today()
 
@@ -21,18 +21,6 @@ def db(function, *args, **kwargs):
     from ocop.cli import _with_database
 
     return run(_with_database(functools.partial(function, *args, **kwargs)))
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text as poppler reads it (layout kept, so a table row stays on one line)."""
-    assert content.startswith(b"%PDF-"), content[:40]
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
-    return text.replace("\u00a0", " ")
-
-
-def pdf_pages(content: bytes) -> int:
-    info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
 def workbook(content: bytes):

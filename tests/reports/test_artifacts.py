@@ -76,7 +76,7 @@ def test_a_damaged_file_is_refused(organizer, trade_week):
 
 
 def test_the_scheduler_compiles_the_report_and_writes_one_email_per_organizer(trade_week, users):
-    from accounts.tables import Notification
+    from core.tables import Notification
     from reports import compile_scheduled
     from reports.services import organizer_ids
     from scheduler.mail import render

@@ -80,7 +80,7 @@ def test_names_and_terms_changed_anywhere_show_in_the_next_list(shop, producer_i
 
 
 def test_a_list_read_twice_in_one_process_is_the_same(shop):
-    from ocop.database import is_sqlite
+    from core.database import is_sqlite
     from salespoints import balance_list
     from salespoints.tables import StockBalance
 

@@ -99,7 +99,7 @@ def test_several_count_lines_typed_on_the_sheet_are_saved_in_one_submit(shop):
     again = manager.get(count_url)
     assert again.text.count('class="bad"') == 2  # the differences stay visible: −3 and +3, not the equal lot
     assert ">-3<" in again.text.replace("\u2212", "-") and ">+3<" in again.text
-    from accounts.tables import AuditEntry
+    from core.tables import AuditEntry
 
     audit = run(AuditEntry.select(AuditEntry.after).where(
         (AuditEntry.entity == "stock_count") & (AuditEntry.entity_id == count_url.rsplit("/", 1)[1])

@@ -28,9 +28,9 @@ def loop():
 
 
 def test_balances_always_equal_the_ledger_and_never_go_negative(database, loop):
-    from accounts.services import SYSTEM
     from catalog import services as catalog
     from catalog.schemas import ProducerIn, ProductIn
+    from core.audit import SYSTEM
     from core.errors import DomainError
     from salespoints import services
     from salespoints.schemas import AssortmentIn, MovementIn, SalesPointIn, TransferIn

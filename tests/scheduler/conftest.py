@@ -237,6 +237,6 @@ async def organizer_ids() -> set[int]:
 
 async def notifications(prefix: str) -> list[dict]:
     """The notifications whose key starts with `prefix`, oldest first."""
-    from accounts.tables import Notification
+    from core.tables import Notification
 
     return await Notification.select().where(Notification.key.like(f"{prefix}%")).order_by(Notification.id)

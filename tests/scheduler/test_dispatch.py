@@ -22,13 +22,13 @@ def milestone_data(code: str = "") -> dict:
 
 
 def enqueue(key: str, recipient: int | None, template: str = "milestone_due", data: dict | None = None, **options) -> None:
-    from accounts.services import enqueue_notification
+    from core.outbox import enqueue_notification
 
     assert db(enqueue_notification, key, recipient, template, milestone_data() if data is None else data, **options)
 
 
 def row(key: str) -> dict:
-    from accounts.tables import Notification
+    from core.tables import Notification
 
     async def get():
         return await Notification.select().where(Notification.key == key).first()
@@ -156,7 +156,7 @@ def test_names_read_as_written_in_the_subject_and_the_plain_part_and_are_escaped
 
 
 def row_of(recipient: int) -> dict:
-    from accounts.tables import Notification
+    from core.tables import Notification
 
     async def get():
         return await Notification.select().where(Notification.recipient == recipient).first()

@@ -6,8 +6,8 @@ from tests.conftest import run, unique
 
 
 def test_the_inbox_counts_lists_and_marks_read_a_users_notifications(login, users):
-    from accounts.services import enqueue_notification
     from accounts.tables import User
+    from core.outbox import enqueue_notification
 
     client = login("viewer")
     user = run(User.select(User.id).where(User.username == users["viewer"]).first())["id"]

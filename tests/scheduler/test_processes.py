@@ -52,7 +52,7 @@ def wait_for(condition, timeout: float, what: str, logs: list[Path] = ()) -> Non
 
 def enqueue_many(tag: str, count: int) -> dict[str, str]:
     """`count` notifications due now, each to its own address; address → key."""
-    from accounts.services import enqueue_notification
+    from core.outbox import enqueue_notification
 
     addresses = {f"{tag}-{number}@buyer.test": f"{tag}:{number}" for number in range(count)}
 
@@ -67,7 +67,7 @@ def enqueue_many(tag: str, count: int) -> dict[str, str]:
 
 
 def rows(tag: str) -> list[dict]:
-    from accounts.tables import Notification
+    from core.tables import Notification
 
     return run(Notification.select(Notification.key, Notification.email, Notification.status, Notification.attempts,
                                    Notification.message_id, Notification.claimed_by).where(
@@ -75,7 +75,7 @@ def rows(tag: str) -> list[dict]:
 
 
 def sent(tag: str) -> int:
-    from accounts.tables import Notification
+    from core.tables import Notification
 
     return run(Notification.count().where(Notification.key.like(f"{tag}:%"), Notification.status == "sent"))
 

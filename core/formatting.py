@@ -10,7 +10,17 @@ from babel.numbers import format_currency, format_decimal
 
 from core.i18n import LOCALES, current_language
 
+# The country's one time zone (UTC+7, no daylight saving): dates are Vietnam's days everywhere.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vietnam_today() -> dt.date:
+    return dt.datetime.now(VIETNAM).date()
+
+
+def vietnam_day(moment: dt.datetime) -> dt.date:
+    """The Vietnamese calendar day of a stored (aware) moment."""
+    return moment.astimezone(VIETNAM).date()
 
 
 def vnd(amount: int | None) -> str:

@@ -1,0 +1,67 @@
+"""Who is acting, and the one audit writer every module's writes go through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from core.roles import Role
+from core.tables import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: what services need to check rights and write audit rows."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    producer_ids: frozenset[int] = frozenset()
+    language: str = "vi"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
+
+
+def audit_row(actor: Actor, action: str, entity: str, entity_id: Any, before: dict | None, after: dict | None) -> AuditEntry:
+    """The audit row of a change, not yet written (for writers that insert many rows in one statement)."""
+    return AuditEntry(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
+                      entity_id=str(entity_id), before=jsonable(before), after=jsonable(after))
+
+
+async def record_audit(
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    before: dict | None,
+    after: dict | None,
+) -> None:
+    """Writes one audit row; call it inside the transaction of the change it records."""
+    await AuditEntry.insert(audit_row(actor, action, entity, entity_id, before, after))
+
+
+def jsonable(values: Any) -> Any:
+    """Values JSON can hold: dates as ISO text, all the way down."""
+    if isinstance(values, dict):
+        return {k: jsonable(v) for k, v in values.items()}
+    if isinstance(values, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in values]
+    if isinstance(values, (dt.date, dt.datetime)):
+        return values.isoformat()
+    return values
+
+
+async def audit_trail(entity: str, entity_id: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest audit rows of one record, for its page."""
+    return await (
+        AuditEntry.select()
+        .where((AuditEntry.entity == entity) & (AuditEntry.entity_id == str(entity_id)))
+        .order_by(AuditEntry.id, ascending=False)
+        .limit(limit)
+    )
