@@ -13,6 +13,7 @@ from collections import Counter
 import msgspec
 
 from core.audit import Actor, record_audit
+from core.database import is_sqlite
 from core.errors import N_, Conflict, ValidationFailed
 from fairs import allocation
 from fairs.enums import ApplicationStatus, AssignmentState, FairStatus, ZoneTheme
@@ -41,6 +42,11 @@ async def _ensure_editable(fair_id: int, statuses=EDITABLE) -> dict:
 # -- the engine's view of the fair ------------------------------------------------------------------
 
 
+# The applications a run places: those still in the running for a booth.
+IN_THE_RUN = [ApplicationStatus.eligible.value, ApplicationStatus.waitlisted.value,
+              ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value]
+
+
 async def _engine_input(fair: dict):
     zone_rows = await Zone.select().where(Zone.fair == fair["id"])
     zones = [allocation.Zone(z["id"], z["name"],
@@ -52,8 +58,7 @@ async def _engine_input(fair: dict):
               for b in await Booth.select().where(Booth.fair == fair["id"])]
     applications = await Application.select(Application.all_columns(), Application.producer.province_code).where(
         Application.fair == fair["id"],
-        Application.status.is_in([ApplicationStatus.eligible.value, ApplicationStatus.waitlisted.value,
-                                  ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value]),
+        Application.status.is_in(IN_THE_RUN),
     ).order_by(Application.submitted_at).order_by(Application.id)
     ids = [a["id"] for a in applications] or [0]
     products: dict[int, list[dict]] = {}
@@ -115,21 +120,28 @@ async def run_allocation(fair_id: int, actor: Actor, time_limit: float = TIME_LI
     outcome = await asyncio.to_thread(allocation.allocate_booths, zones, booths, requests, weights, time_limit)
     kept = {r.id for r in requests if r.locked}
     async with Fair._meta.db.transaction():
+        # An application withdrawn (or found ineligible) while the engine solved stays so, with no booth:
+        # its row is locked, so a withdrawal still under way waits for this write-back and then undoes it.
+        still = Application.select(Application.id).where(
+            Application.id.is_in([r.id for r in requests] or [0]), Application.status.is_in(IN_THE_RUN))
+        live = {row["id"] for row in await (still if is_sqlite(Fair._meta.db) else still.lock_rows())}
+        requests = [r for r in requests if r.id in live]
+        placements = {rid: ids for rid, ids in outcome.assignments.items() if rid in live}
         await BoothAssignment.delete().where(BoothAssignment.fair == fair_id, BoothAssignment.locked.eq(False),
                                              BoothAssignment.state == AssignmentState.proposed.value)
         fresh = [BoothAssignment(fair=fair_id, booth=booth, application=rid, assigned_by=actor.user_id)
-                 for rid, ids in outcome.assignments.items() if rid not in kept for booth in ids]
+                 for rid, ids in placements.items() if rid not in kept for booth in ids]
         if fresh:
             await BoothAssignment.insert(*fresh)  # a booth taken meanwhile by hand fails the whole run
         for request in requests:
             reason = outcome.reasons[request.id]
-            placed = request.id in outcome.assignments
+            placed = request.id in placements
             status = ApplicationStatus.allocated.value if placed else ApplicationStatus.waitlisted.value
             await Application.update({Application.explanation: _json({"code": reason.code, "details": reason.details}),
                                       Application.status: status}).where(
                 Application.id == request.id, Application.status != ApplicationStatus.confirmed.value)
-        run = AllocationOut(fair_id=fair_id, placed=len(outcome.assignments),
-                            waitlisted=len(requests) - len(outcome.assignments), objective=round(outcome.objective, 2),
+        run = AllocationOut(fair_id=fair_id, placed=len(placements),
+                            waitlisted=len(requests) - len(placements), objective=round(outcome.objective, 2),
                             bound=round(outcome.bound, 2), gap=outcome.gap, optimal=outcome.optimal,
                             seconds=round(outcome.seconds, 3), greedy_objective=round(outcome.greedy_objective, 2))
         values = {k: v for k, v in msgspec.structs.asdict(run).items() if k != "fair_id"}

@@ -193,8 +193,10 @@ async def withdraw(application_id: int, actor: Actor) -> None:
         ensure_acts_for(actor, row["producer"])
         if FairStatus((await fair_row(row["fair"]))["status"]) is FairStatus.closed:
             raise Conflict(N_("This fair is closed."))
-        await BoothAssignment.delete().where(BoothAssignment.application == application_id)
+        # The status first: it takes the row's lock, so an allocation writing back waits, or is waited
+        # for and its booths for this application are deleted next.
         await Application.update({Application.status: ApplicationStatus.withdrawn.value}).where(Application.id == application_id)
+        await BoothAssignment.delete().where(BoothAssignment.application == application_id)
         await record_audit(actor, "withdraw", "application", application_id, {"status": row["status"]},
                            {"status": ApplicationStatus.withdrawn.value})
 

@@ -97,3 +97,47 @@ def test_an_assignment_sent_again_changes_nothing_and_is_audited_once(organizer,
     assert audited() == 3
     listed = {a["id"]: a for a in organizer.get(f"/api/v1/fairs/{fair_id}/applications").json()}
     assert listed[application]["booths"] == ["A03"]
+
+
+def test_an_application_withdrawn_while_the_engine_solves_stays_withdrawn_with_no_booth(
+        organizer, make_fair, exhibitor, monkeypatch):
+    """The run reads the applications, solves for seconds, then writes back: a withdrawal in between
+    wins, and the run's write-back neither revives the application nor gives it a booth."""
+    from core.audit import SYSTEM
+    from fairs import allocation
+    from fairs.services import allocations
+    from fairs.tables import BoothAssignment
+    from tests.reports.conftest import db
+
+    fair_id, _ = make_fair(rows=2, columns=6)
+    move(organizer, fair_id, "open")
+    applications = []
+    for _ in range(3):
+        producer, product = exhibitor()
+        response = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications", {"producer_id": producer, "product_ids": [product]})
+        applications.append(response.json()["id"])
+    move(organizer, fair_id, "allocating")
+    gone = applications[0]
+
+    solving, withdrawn = threading.Event(), threading.Event()
+    solve = allocation.allocate_booths
+
+    def slow_solve(*args):
+        solving.set()
+        assert withdrawn.wait(30)
+        return solve(*args)
+
+    monkeypatch.setattr(allocation, "allocate_booths", slow_solve)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(db, allocations.run_allocation, fair_id, SYSTEM)
+        assert solving.wait(30)
+        response = organizer.api("POST", f"/api/v1/fairs/applications/{gone}/withdraw")
+        assert response.status_code == 201, response.text
+        withdrawn.set()
+        result = running.result(timeout=60)
+
+    assert organizer.get(f"/api/v1/fairs/applications/{gone}").json()["status"] == "withdrawn"
+    assert not run(BoothAssignment.exists().where(BoothAssignment.application == gone))
+    assert result.placed == 2 and result.waitlisted == 0
+    for other in applications[1:]:
+        assert organizer.get(f"/api/v1/fairs/applications/{other}").json()["status"] == "allocated"
