@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -13,6 +13,7 @@ from accounts import services
 from accounts.guards import current_actor, require_login
 from core.errors import TooManyAttempts, ValidationFailed
 from core.i18n import pick_language
+from core.routing import get, post
 from core.settings import settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

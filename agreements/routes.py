@@ -8,7 +8,7 @@ import re
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -34,6 +34,7 @@ from core import i18n
 from core.audit import SYSTEM, audit_trail
 from core.errors import N_, DomainError, ValidationFailed, render
 from core.forms import parse_date, parse_struct, whole_number
+from core.routing import get, post, put
 from fairs.enums import FairStatus
 from fairs.services.common import is_organizer
 from fairs.tables import Fair

@@ -1,7 +1,8 @@
 """Stock ledger figures, in one run, on SQLite:
 
 1. single-movement POST through the whole stack (session auth, CSRF, validation, scope check,
-   ledger, balance, idempotency, audit) with 16 connections (wrk), next to a bare Litestar
+   ledger, balance, idempotency, audit) with 16 connections (wrk), then another write through the
+   same pipeline (an agreement delivery: a line read, a delivery row, an audit row), next to a bare Litestar
    endpoint that only validates the same body (the framework's ceiling here) and raw sqlite3
    doing the same two writes per transaction (the database's ceiling);
 2. one batch of 10,000 movements in one request;
@@ -81,6 +82,29 @@ def run_wrk(base: str, path: str, headers: dict, products: list[int], seconds: i
     return harness.run_wrk(script, base + path, connections, seconds, headers)
 
 
+DELIVERY_SCRIPT = """
+local agreements = {%(agreements)s}
+local lines = {%(lines)s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local i = (counter %% #agreements) + 1
+  local body = '{"line_id":' .. lines[i] .. ',"delivered_on":"%(day)s","quantity":1}'
+  return wrk.format("POST", "/api/v1/agreements/" .. agreements[i] .. "/deliveries", nil, body)
+end
+"""
+
+
+def run_delivery_wrk(base: str, agreements: list[tuple[int, int]], headers: dict, seconds: int) -> dict:
+    script = WORKDIR / "delivery.lua"
+    script.write_text(DELIVERY_SCRIPT % {"agreements": ",".join(str(a) for a, _ in agreements),
+                                         "lines": ",".join(str(line) for _, line in agreements),
+                                         "day": time.strftime("%Y-%m-%d")})
+    path = f"/api/v1/agreements/{agreements[0][0]}/deliveries"
+    harness.run_wrk(script, base + path, 16, 2, headers)  # warm-up
+    return harness.run_wrk(script, base + path, 16, seconds, headers)
+
+
 def raw_sqlite_ceiling(seconds: float) -> float:
     """The same two writes per transaction (movement insert, balance upsert) in a plain loop."""
     path = WORKDIR / "raw.db"
@@ -104,7 +128,6 @@ async def prepare(products: int) -> dict:
     from accounts.enums import Role
     from accounts.services import create_user
     from catalog.tables import Producer, Product
-    from core.audit import SYSTEM
     from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager
 
     async with harness.fresh_database():
@@ -122,8 +145,39 @@ async def prepare(products: int) -> dict:
         for start in range(0, len(product_ids), 500):
             await AssortmentItem.insert(*[AssortmentItem(point=point, product=p, selling_price=50_000)
                                           for p in product_ids[start : start + 500]])
-        del SYSTEM
-        return {"point": point, "products": product_ids}
+        agreements = await _agreements(producer, product_ids[0], manager.id)
+        return {"point": point, "products": product_ids, "agreements": agreements}
+
+
+async def _agreements(producer: int, product: int, user: int, count: int = 200) -> list[tuple[int, int]]:
+    """Running agreements, one line each, that the bench's user records deliveries against in turn (an
+    agreement gets tens of deliveries in a run, as a real one does in its term)."""
+    import datetime as dt
+
+    import msgspec
+
+    from accounts.enums import Role
+    from accounts.tables import User
+    from agreements.schemas import AgreementIn
+    from agreements.services import create_agreement
+    from agreements.tables import AgreementLine
+    from catalog.tables import Buyer
+    from core.audit import SYSTEM
+
+    await User.update({User.role: Role.organizer.value}).where(User.id == user)  # deliveries are an organizer's
+    buyer = (await Buyer.insert(Buyer(name="Siêu thị Bench", kind="supermarket_chain", province_code="ha-noi")))[0]["id"]
+    today = dt.date.today()
+    found = []
+    for _ in range(count):
+        data = msgspec.convert({"buyer_id": buyer, "producer_ids": [producer], "kind": "offtake",
+                                "signed_on": (today - dt.timedelta(days=1)).isoformat(),
+                                "valid_until": (today + dt.timedelta(days=365)).isoformat(),
+                                "lines": [{"product_id": product, "quantity": 10**9, "unit": "hộp", "unit_price": 1}]},
+                               AgreementIn)
+        agreement = await create_agreement(data, SYSTEM)
+        line = await AgreementLine.select(AgreementLine.id).where(AgreementLine.agreement == agreement).first()
+        found.append((agreement, line["id"]))
+    return found
 
 
 def log_in(base: str) -> tuple:
@@ -211,6 +265,7 @@ def main() -> None:
         run_wrk(base, path, headers, hot, 2)  # warm-up
         full = run_wrk(base, path, headers, hot, args.seconds)
         idle_rss = rss_mb(process.pid)
+        delivery = run_delivery_wrk(base, setup["agreements"], headers, args.seconds)
 
         lines = [{"product_id": products[i % len(products)], "kind": "receipt", "quantity": 2,
                   "idempotency_key": f"batch-{i}"} for i in range(10_000)]
@@ -247,6 +302,8 @@ def main() -> None:
     print(f"stock bench on SQLite ({os.cpu_count()} cores), wrk 16 connections, {args.seconds} s each")
     print(f"{'single movement POST, whole stack':<40}{full['rps']:>8.0f} req/s  p50 {full['p50_ms']:.1f} ms  p99 {full['p99_ms']:.1f} ms  "
           f"non-2xx {full['non_2xx']}")
+    print(f"{'agreement delivery POST, whole stack':<40}{delivery['rps']:>8.0f} req/s  p50 {delivery['p50_ms']:.1f} ms  "
+          f"p99 {delivery['p99_ms']:.1f} ms  non-2xx {delivery['non_2xx']}")
     print(f"{'bare Litestar, validation only':<40}{bare['rps']:>8.0f} req/s  p50 {bare['p50_ms']:.1f} ms  p99 {bare['p99_ms']:.1f} ms")
     print(f"{'raw sqlite3, 2 writes per transaction':<40}{raw:>8.0f} txn/s")
     print(f"{'whole stack / bare Litestar':<40}{share:>8.0f} %   (target ≥ 2,500 req/s and ≥ 40 %, p99 ≤ 25 ms)")
@@ -259,7 +316,8 @@ def main() -> None:
     print(f"{'server RSS':<40}{sampler.peak:>8.0f} MB peak, {idle_rss:.0f} MB after load (target ≤ 300 MB)")
     print(json.dumps({
         "post_rps": round(full["rps"]), "post_p50_ms": full["p50_ms"], "post_p99_ms": full["p99_ms"],
-        "post_non_2xx": full["non_2xx"], "bare_rps": round(bare["rps"]), "bare_p99_ms": bare["p99_ms"],
+        "post_non_2xx": full["non_2xx"], "delivery_rps": round(delivery["rps"]), "delivery_p50_ms": delivery["p50_ms"],
+        "delivery_p99_ms": delivery["p99_ms"], "delivery_non_2xx": delivery["non_2xx"], "bare_rps": round(bare["rps"]), "bare_p99_ms": bare["p99_ms"],
         "raw_sqlite_txn_per_s": round(raw), "share_of_bare_pct": round(share, 1), "batch_10k_s": round(batch_s, 2),
         "balance_5k_ms": round(balance_ms, 1), "balance_5k_service_ms": round(balance_service_ms, 1), "as_of_ms": round(as_of_ms, 1), "snapshot_s": round(snapshot_s, 1), "ledger_rows": args.ledger_rows, "rss_peak_mb": round(sampler.peak),
     }))

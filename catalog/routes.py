@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
@@ -32,6 +32,7 @@ from core.audit import audit_trail
 from core.errors import N_, DomainError, ValidationFailed
 from core.forms import parse_struct
 from core.i18n import gettext
+from core.routing import delete, get, post, put
 from core.spreadsheets import xlsx_response
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -16,6 +16,7 @@ from catalog.routes import optional_int
 from catalog.tables import Producer, Product
 from core.errors import N_, DomainError, NotFound, ValidationFailed
 from core.forms import parse_struct
+from core.routing import delete, get, post, put
 from core.settings import settings
 from core.spreadsheets import read_table
 from fairs import services

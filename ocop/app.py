@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import (
@@ -36,10 +36,10 @@ from agreements.routes import AgreementApi, AgreementPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core import database, i18n
 from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
-from core.security import add_security_headers
+from core.routing import get
+from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
 from fairs.routes import FairApi, FairPages
-from ocop import counter_path
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
 from ocop.dashboard import dashboard
@@ -184,15 +184,14 @@ async def health() -> dict:
     return {"status": "ok"}
 
 
-class Application(Litestar):
-    """The app, with the counter's movement POST answered before the framework's routing (see
-    `ocop.counter_path`), which hands back to it whatever it does not answer itself."""
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and counter_path.PATH.fullmatch(scope["path"]):
-            await counter_path.serve(super().__call__, scope, receive, send)
-        else:
-            await super().__call__(scope, receive, send)
+CSRF = CSRFConfig(
+    secret=settings.secret_key,
+    cookie_name=CSRF_COOKIE,
+    cookie_secure=settings.secure_cookies,
+    # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
+    exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/",
+             "^/s/", "^/media/"],
+)
 
 
 def create_app() -> Litestar:
@@ -201,7 +200,7 @@ def create_app() -> Litestar:
         engine=Engine,
         engine_callback=lambda engine: configure_environment(engine.engine),
     )
-    return Application(
+    return Litestar(
         route_handlers=[
             home,
             health,
@@ -239,15 +238,8 @@ def create_app() -> Litestar:
         ],
         template_config=template_config,
         plugins=[HTMXPlugin(), ProblemResponses()],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name=CSRF_COOKIE,
-            cookie_secure=settings.secure_cookies,
-            # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
-            exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/",
-                     "^/s/", "^/media/"],
-        ),
-        middleware=[DefineMiddleware(ActorMiddleware)],
+        # Who is asking, then the CSRF check (inside it, so a refusal is worded in the user's language).
+        middleware=[DefineMiddleware(ActorMiddleware), DefineMiddleware(CSRFCheck, config=CSRF)],
         before_send=[add_security_headers],  # every response, errors and mounts included
         exception_handlers={kind: in_request_language(handler) for kind, handler in {
             DomainError: handle_domain_error,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
@@ -16,6 +16,7 @@ from accounts.schemas import UserChange, picked_ids, search_text
 from core.audit import audit_trail
 from core.errors import N_, ValidationFailed
 from core.forms import parse_struct
+from core.routing import get, post
 from ocop import users as services
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

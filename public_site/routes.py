@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from html import escape
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.di import Provide
 
 from accounts.guards import require_login
@@ -27,6 +27,7 @@ from catalog.schemas import PhotoOut, ProductFilter, ProductOut
 from catalog.services import today
 from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
+from core.routing import get
 from core.security import HEADERS
 from core.settings import settings
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook

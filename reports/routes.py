@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response
 from litestar.response import Redirect, Template
 
 from accounts.guards import current_actor, require_login
 from catalog.routes import optional_int
 from core.errors import N_, ValidationFailed
 from core.forms import parse_date
+from core.routing import get, post
 from core.settings import settings
 from core.spreadsheets import XLSX_MEDIA_TYPE
 from reports import pdf, services

@@ -9,7 +9,7 @@ from itertools import zip_longest
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
@@ -18,6 +18,7 @@ from accounts.guards import current_actor, require_login
 from core.errors import N_, ValidationFailed
 from core.formatting import VIETNAM
 from core.forms import parse_struct
+from core.routing import get, post, put
 from core.spreadsheets import xlsx_response
 from salespoints import exporting, services
 from salespoints.enums import MovementKind

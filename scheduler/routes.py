@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
 from accounts.guards import current_actor, require_login, require_roles
 from core.errors import N_, NotFound
+from core.routing import get, post
 from core.settings import settings
 from core.tables import Notification
 from scheduler import clock, dispatcher, lease, mail

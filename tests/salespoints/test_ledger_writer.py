@@ -1,9 +1,7 @@
-"""The counter's hot path (`ocop.counter_path`): it answers plain movement POSTs itself, exactly as
-the route would, and hands everything else to the route with the body intact."""
+"""The ledger's writer behind the movement endpoints: refusals worded as problem documents, writers of
+several worker processes taking turns, a unit waiting off the event loop, a failed unit undone alone."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 
@@ -11,115 +9,7 @@ from tests.conftest import run, unique
 from tests.salespoints.conftest import move
 
 
-class Route:
-    """Stands in for the application behind the hot path: records what it was handed."""
-
-    def __init__(self) -> None:
-        self.calls: list[bytes] = []
-
-    async def __call__(self, scope, receive, send) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        self.calls.append(body)
-        await send({"type": "http.response.start", "status": 299, "headers": []})
-        await send({"type": "http.response.body", "body": b"route"})
-
-
-def _call(path: str, body: bytes, headers: dict[str, str] | list[tuple[str, str]], chunks: int = 1) -> tuple[Route, list[dict]]:
-    from ocop.counter_path import serve
-
-    pairs = headers.items() if isinstance(headers, dict) else headers
-    route, sent = Route(), []
-    size = -(-len(body) // chunks) if body else 1
-    pieces = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
-    messages = [{"type": "http.request", "body": piece, "more_body": i < len(pieces) - 1} for i, piece in enumerate(pieces)]
-
-    async def receive():
-        return messages.pop(0) if messages else {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
-    scope = {"type": "http", "method": "POST", "path": path, "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in pairs]}
-    run(serve(route, scope, receive, send))
-    return route, sent
-
-
-def _session_headers(client, **extra) -> dict[str, str]:
-    token = client.csrf()
-    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    return {"content-type": "application/json", "cookie": cookie, "x-csrftoken": token, **extra}
-
-
-def _body(product_id: int, quantity: int = 1, kind: str = "receipt") -> bytes:
-    return json.dumps({"product_id": product_id, "kind": kind, "quantity": quantity}).encode()
-
-
-def test_a_plain_sale_is_answered_by_the_hot_path_with_the_routes_headers(shop):
-    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    body = _body(product, 5)
-    route, sent = _call(f"/api/v1/salespoints/{point}/movements", body,
-                        {**_session_headers(manager), "content-length": str(len(body)), "idempotency-key": unique("k")},
-                        chunks=3)
-    assert route.calls == []
-    start, payload = sent[0], json.loads(sent[1]["body"])
-    assert start["status"] == 201
-    names = {name for name, _ in start["headers"]}
-    assert {b"content-security-policy", b"x-frame-options", b"x-content-type-options", b"content-type"} <= names
-    assert payload["balances"] == [5] and payload["replayed"] is False
-
-    # The same request through the route (a charset in the content type sends it there) looks the same.
-    through_route = manager.post(f"/api/v1/salespoints/{point}/movements", content=_body(product, 1),
-                                 headers={"x-csrftoken": manager.csrf(), "content-type": "application/json; charset=utf-8"})
-    through_hot_path = move(manager, point, product, "receipt", 1)
-    assert through_route.status_code == through_hot_path.status_code == 201
-    assert through_route.json().keys() == through_hot_path.json().keys()
-    assert through_hot_path.json()["balances"] == [through_route.json()["balances"][0] + 1]
-    for header in ("content-security-policy", "x-frame-options", "referrer-policy", "content-type"):
-        assert through_route.headers[header] == through_hot_path.headers[header]
-
-
-@pytest.mark.parametrize("case", ["no csrf header", "wrong csrf", "anonymous", "malformed json", "unknown field type",
-                                  "form body", "header twice", "no length", "odd length", "too large", "refused sale"])
-def test_anything_not_plain_goes_to_the_route_with_its_body_intact(shop, case):
-    from salespoints.tables import StockMovement
-
-    point, product, manager = shop["point"], shop["products"][1], shop["manager"]
-    body = _body(product, 10_000, "sale") if case == "refused sale" else _body(product)
-    headers = _session_headers(manager)
-    if case == "no csrf header":
-        del headers["x-csrftoken"]
-    elif case == "wrong csrf":
-        headers["x-csrftoken"] = headers["x-csrftoken"][:-4] + "0000"
-    elif case == "anonymous":
-        headers["cookie"] = f"ocop_csrftoken={headers['x-csrftoken']}"
-    elif case == "malformed json":
-        body = body[:-3]
-    elif case == "unknown field type":
-        body = json.dumps({"product_id": str(product), "kind": "receipt", "quantity": 1}).encode()
-    elif case == "form body":
-        headers["content-type"] = "application/x-www-form-urlencoded"
-        body = f"product_id={product}&kind=receipt&quantity=1".encode()
-    elif case == "too large":
-        body = json.dumps({"product_id": product, "kind": "receipt", "quantity": 1, "note": "x" * 20_000}).encode()
-    if case == "odd length":
-        headers["content-length"] = "12abc"
-    elif case != "no length":
-        headers["content-length"] = str(len(body))
-    pairs = list(headers.items()) + ([("x-csrftoken", headers["x-csrftoken"])] if case == "header twice" else [])
-    before = run(StockMovement.count().where(StockMovement.point == point))
-    route, sent = _call(f"/api/v1/salespoints/{point}/movements", body, pairs)
-    assert route.calls == [body]
-    assert sent[0]["status"] == 299
-    assert run(StockMovement.count().where(StockMovement.point == point)) == before
-
-
-def test_the_routes_answers_for_what_the_hot_path_passes_on_are_problem_documents(shop, anonymous):
+def test_a_refused_movement_is_a_problem_document_with_the_security_headers(shop, anonymous):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     refused = move(manager, point, product, "sale", 10_000)
     assert refused.status_code == 409
