@@ -1,7 +1,7 @@
 """Accounts: users (with a role), database-backed sessions shared by every worker, login attempts."""
 
 from piccolo.apps.user.tables import BaseUser
-from piccolo.columns import Timestamptz, Varchar
+from piccolo.columns import Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 from piccolo_api.session_auth.tables import SessionsBase
@@ -22,6 +22,8 @@ class Session(SessionsBase, tablename="ocop_session"):
 
 class LoginAttempt(Table):
     """A failed login, kept to throttle guessing across all workers."""
+
+    id: Serial
 
     username = Varchar(length=100, index=True)
     client = Varchar(length=64)

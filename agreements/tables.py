@@ -4,7 +4,7 @@ lines, milestones, deliveries and attached scans.
 Quantities are whole numbers in the line's unit (write 2.5 tonnes as 2,500 kg); money is VND.
 """
 
-from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -14,6 +14,7 @@ from fairs.tables import Fair
 
 
 class Agreement(Table):
+    id: Serial
     code = Varchar(length=40, unique=True)
     kind = Varchar(length=24, choices=AgreementKind, default=AgreementKind.memorandum.value)
     fair = ForeignKey(references=Fair, null=True, default=None, index=True)
@@ -32,11 +33,13 @@ class Agreement(Table):
 
 
 class AgreementProducer(Table):
+    id: Serial
     agreement = ForeignKey(references=Agreement, index=True)
     producer = ForeignKey(references=Producer, index=True)
 
 
 class Signatory(Table):
+    id: Serial
     agreement = ForeignKey(references=Agreement, index=True)
     party = Varchar(length=16, choices=Party)
     name = Varchar(length=120)
@@ -45,6 +48,7 @@ class Signatory(Table):
 
 
 class AgreementLine(Table):
+    id: Serial
     agreement = ForeignKey(references=Agreement, index=True)
     producer = ForeignKey(references=Producer, index=True)
     product = ForeignKey(references=Product, index=True)
@@ -60,6 +64,8 @@ class AgreementLine(Table):
 class Milestone(Table):
     """A delivery milestone: what is due by when (optionally a quantity of one line)."""
 
+    id: Serial
+
     agreement = ForeignKey(references=Agreement, index=True)
     due_on = Date(index=True)
     description = Varchar(length=255)
@@ -70,6 +76,8 @@ class Milestone(Table):
 
 class Attachment(Table):
     """A scan or evidence file stored on disk, its type checked from its content."""
+
+    id: Serial
 
     agreement = ForeignKey(references=Agreement, index=True)
     filename = Varchar(length=255)
@@ -83,6 +91,8 @@ class Attachment(Table):
 
 class Delivery(Table):
     """Goods delivered (or bought) against a line: the follow-up that measures the agreement."""
+
+    id: Serial
 
     agreement = ForeignKey(references=Agreement, index=True)
     line = ForeignKey(references=AgreementLine, index=True)

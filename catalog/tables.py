@@ -11,6 +11,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -24,6 +25,8 @@ from catalog.enums import BuyerKind, CertifyingLevel, ProducerKind
 
 class Producer(Table):
     """Chủ thể OCOP: the enterprise, cooperative, group or household behind products."""
+
+    id: Serial
 
     name = Varchar(length=255)
     kind = Varchar(length=32, choices=ProducerKind)
@@ -45,6 +48,8 @@ class Producer(Table):
 
 class Product(Table):
     """Sản phẩm OCOP with its certificate; status is derived from the dates."""
+
+    id: Serial
 
     producer = ForeignKey(references=Producer, index=True)
     name = Varchar(length=255)
@@ -74,6 +79,8 @@ class Product(Table):
 class Buyer(Table):
     """Đơn vị thu mua / phân phối: a party to agreements."""
 
+    id: Serial
+
     name = Varchar(length=255)
     kind = Varchar(length=32, choices=BuyerKind)
     province_code = Varchar(length=32, default="")
@@ -87,12 +94,16 @@ class Buyer(Table):
 class ProducerMember(Table):
     """Links a user with the producer role to the producer they act for."""
 
+    id: Serial
+
     user = ForeignKey(references=User, index=True)
     producer = ForeignKey(references=Producer, index=True)
 
 
 class ImportUpload(Table):
     """An uploaded import file kept between its preview and its commit (any worker may commit)."""
+
+    id: Serial
 
     token = Varchar(length=64, unique=True)
     filename = Varchar(length=255)
@@ -103,6 +114,8 @@ class ImportUpload(Table):
 
 class ProductPhoto(Table):
     """Ảnh sản phẩm: one photo of a product, kept as WebP renditions named by their SHA-256."""
+
+    id: Serial
 
     product = ForeignKey(references=Product, index=True)
     position = Integer(default=0)  # the order on the product page; the first is the main photo

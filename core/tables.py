@@ -4,13 +4,15 @@ They are created by the accounts app's migrations (whose history predates their 
 why `accounts.piccolo_app` lists them among its tables.
 """
 
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
 class AuditEntry(Table):
     """Who did what to which record, when, with the values before and after."""
+
+    id: Serial
 
     happened_at = Timestamptz(default=TimestamptzNow(), index=True)
     user_id = Integer(null=True, index=True)
@@ -30,6 +32,8 @@ class Notification(Table):
     notification twice leaves one row. `message_id` is fixed before the first attempt, so a
     message sent again after a crash carries the same Message-ID and the receiver can tell.
     """
+
+    id: Serial
 
     key = Varchar(length=200, unique=True)
     recipient = Integer(null=True, default=None, index=True)  # a user id; none for an outside party (a buyer)

@@ -5,7 +5,7 @@ One booth, one exhibitor: `BoothAssignment.booth` is unique in the database, so 
 edits can never give a booth twice.
 """
 
-from piccolo.columns import JSON, BigInt, Boolean, Date, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Boolean, Date, Float, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -15,6 +15,7 @@ from fairs.enums import ApplicationStatus, AssignmentState, BoothKind, FairKind,
 
 
 class Fair(Table):
+    id: Serial
     name = Varchar(length=255)
     kind = Varchar(length=32, choices=FairKind, default=FairKind.trade_fair.value)
     series = Varchar(length=120, default="", index=True)  # editions of one event share it
@@ -42,6 +43,8 @@ class Fair(Table):
 class Zone(Table):
     """A zone (khu) of the floor plan with its theme."""
 
+    id: Serial
+
     fair = ForeignKey(references=Fair, index=True)
     code = Varchar(length=16)
     name = Varchar(length=120)
@@ -51,6 +54,8 @@ class Zone(Table):
 
 class Booth(Table):
     """A booth (gian hàng): position and size in metres on the plan."""
+
+    id: Serial
 
     fair = ForeignKey(references=Fair, index=True)
     zone = ForeignKey(references=Zone, index=True)
@@ -69,6 +74,8 @@ class Booth(Table):
 class Application(Table):
     """A producer's application (đăng ký tham gia) for booths at a fair."""
 
+    id: Serial
+
     fair = ForeignKey(references=Fair, index=True)
     producer = ForeignKey(references=Producer, index=True)
     status = Varchar(length=16, choices=ApplicationStatus, default=ApplicationStatus.submitted.value, index=True)
@@ -85,12 +92,15 @@ class Application(Table):
 
 
 class ApplicationProduct(Table):
+    id: Serial
     application = ForeignKey(references=Application, index=True)
     product = ForeignKey(references=Product, index=True)
 
 
 class BoothAssignment(Table):
     """Which application holds a booth; unique per booth."""
+
+    id: Serial
 
     fair = ForeignKey(references=Fair, index=True)
     booth = ForeignKey(references=Booth, unique=True)
@@ -103,6 +113,8 @@ class BoothAssignment(Table):
 
 class AllocationRun(Table):
     """One run of the allocation engine: its figures, for the organizer and the record."""
+
+    id: Serial
 
     fair = ForeignKey(references=Fair, index=True)
     ran_at = Timestamptz(default=TimestamptzNow())
@@ -118,6 +130,7 @@ class AllocationRun(Table):
 
 
 class VisitorCount(Table):
+    id: Serial
     fair = ForeignKey(references=Fair, index=True)
     day = Date()
     visitors = Integer()
@@ -126,6 +139,8 @@ class VisitorCount(Table):
 
 class BoothSale(Table):
     """An exhibitor's sales on one day of the fair."""
+
+    id: Serial
 
     fair = ForeignKey(references=Fair, index=True)
     application = ForeignKey(references=Application, index=True)

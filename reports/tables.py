@@ -5,7 +5,7 @@ Versions are unique per kind and subject (a raw index in the migration: Piccolo'
 constraints fail on SQLite). Files live under the uploads folder, named by their SHA-256.
 """
 
-from piccolo.columns import BigInt, Float, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import BigInt, Float, ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -15,6 +15,7 @@ from reports.enums import ReportKind
 
 
 class ReportArtifact(Table):
+    id: Serial
     kind = Varchar(length=32, choices=ReportKind, index=True)
     subject = Varchar(length=120, index=True)  # what it reports on: "fair:12", "salespoints:2026-10:3", …
     fair = ForeignKey(references=Fair, null=True, default=None, index=True)  # listed on the fair's page

@@ -4,7 +4,7 @@
 transaction as each movement and can be rebuilt from the ledger (`ocop stock rebuild`).
 """
 
-from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -14,6 +14,7 @@ from salespoints.enums import CountStatus, MovementKind, PointKind, PointStatus,
 
 
 class SalesPoint(Table):
+    id: Serial
     name = Varchar(length=255)
     kind = Varchar(length=32, choices=PointKind, default=PointKind.showroom.value)
     province_code = Varchar(length=32, index=True)
@@ -30,12 +31,16 @@ class SalesPoint(Table):
 class SalesPointManager(Table):
     """A user with the sales-point manager role who may work at this point."""
 
+    id: Serial
+
     point = ForeignKey(references=SalesPoint, index=True)
     user = ForeignKey(references=User, index=True)
 
 
 class AssortmentItem(Table):
     """A product the point carries, its selling price and reorder threshold."""
+
+    id: Serial
 
     point = ForeignKey(references=SalesPoint, index=True)
     product = ForeignKey(references=Product, index=True)
@@ -46,6 +51,8 @@ class AssortmentItem(Table):
 
 class StockMovement(Table):
     """One line of the ledger (phiếu nhập / xuất): a signed quantity of a product at a point."""
+
+    id: Serial
 
     point = ForeignKey(references=SalesPoint, index=True)
     product = ForeignKey(references=Product, index=True)
@@ -65,6 +72,8 @@ class StockMovement(Table):
 class StockBalance(Table):
     """On-hand quantity per point × product × lot; always equal to the sum of the ledger."""
 
+    id: Serial
+
     point = ForeignKey(references=SalesPoint, index=True)
     product = ForeignKey(references=Product, index=True)
     lot_code = Varchar(length=64, default="")
@@ -74,6 +83,8 @@ class StockBalance(Table):
 
 class StockCount(Table):
     """Kiểm kê: a stocktake of one point; posting it writes count corrections to the ledger."""
+
+    id: Serial
 
     point = ForeignKey(references=SalesPoint, index=True)
     status = Varchar(length=16, choices=CountStatus, default=CountStatus.open.value)
@@ -87,6 +98,8 @@ class StockCount(Table):
 class StockCountLine(Table):
     """What was counted of one product and lot (one line per product and lot in a count)."""
 
+    id: Serial
+
     count = ForeignKey(references=StockCount, index=True)
     product = ForeignKey(references=Product)
     lot_code = Varchar(length=64, default="")
@@ -97,12 +110,16 @@ class StockCountLine(Table):
 class StockSnapshotRun(Table):
     """A moment at which a point's stock was written down, so "stock as of" starts from it."""
 
+    id: Serial
+
     point = ForeignKey(references=SalesPoint, index=True)
     taken_at = Timestamptz()
 
 
 class StockSnapshot(Table):
     """Stock of one product and lot at a snapshot run (rows with zero are not kept)."""
+
+    id: Serial
 
     point = ForeignKey(references=SalesPoint, index=True)
     product = Integer()
