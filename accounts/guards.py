@@ -11,7 +11,15 @@ from core.audit import Actor
 
 
 def current_actor(connection: ASGIConnection) -> Actor | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
+
+
+def acting(connection: ASGIConnection) -> Actor:
+    """The logged-in actor, for handlers behind a guard that already refused anonymous requests."""
+    actor = current_actor(connection)
+    if actor is None:
+        raise NotAuthorizedException("Log in to continue.")
+    return actor
 
 
 async def require_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:

@@ -15,7 +15,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
-from accounts.guards import current_actor, require_roles
+from accounts.guards import acting, current_actor, require_roles
 from agreements import importing, printing, services
 from agreements.enums import TRANSITIONS, AgreementStatus
 from agreements.schemas import (
@@ -83,7 +83,7 @@ class AgreementApi(Controller):
 
     @post("/")
     async def create(self, request: Request, data: AgreementIn) -> AgreementOut:
-        actor = current_actor(request)
+        actor = acting(request)
         return await services.get_agreement(await services.create_agreement(data, actor), actor)
 
     @get("/summary", guards=[require_summary_reader])
@@ -96,41 +96,41 @@ class AgreementApi(Controller):
 
     @put("/{agreement_id:int}")
     async def update(self, request: Request, agreement_id: int, data: AgreementIn) -> AgreementOut:
-        actor = current_actor(request)
+        actor = acting(request)
         await services.update_agreement(agreement_id, data, actor)
         return await services.get_agreement(agreement_id, actor)
 
     @post("/{agreement_id:int}/status")
     async def change_status(self, request: Request, agreement_id: int, data: StatusIn) -> AgreementOut:
-        actor = current_actor(request)
+        actor = acting(request)
         await services.change_status(agreement_id, data.status, actor)
         return await services.get_agreement(agreement_id, actor)
 
     @post("/{agreement_id:int}/deliveries")
     async def deliver(self, request: Request, agreement_id: int, data: DeliveryIn) -> dict:
-        return {"id": await services.record_delivery(agreement_id, data, current_actor(request))}
+        return {"id": await services.record_delivery(agreement_id, data, acting(request))}
 
     @post("/{agreement_id:int}/attachments")
     async def attach(self, request: Request, agreement_id: int, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
-        return {"id": await services.attach(agreement_id, filename, content, current_actor(request))}
+        return {"id": await services.attach(agreement_id, filename, content, acting(request))}
 
     @post("/{agreement_id:int}/milestones/{milestone_id:int}")
     async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: dict[str, Any]) -> None:
         done_on = parse_date(data["done_on"]) if data.get("done_on") else None
-        await services.mark_milestone(agreement_id, milestone_id, done_on, current_actor(request))
+        await services.mark_milestone(agreement_id, milestone_id, done_on, acting(request))
 
     @post("/import", guards=[require_editor])
     async def import_preview(self, request: Request, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
-        preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
+        preview = await importing.preview(filename, content, _picked(data.get("fair_id")), acting(request))
         # the rows' problems in the reader's language, like every other message of the API
         return {**msgspec.to_builtins(preview), "problems": {
             number: [render(message, i18n.gettext) for message in messages] for number, messages in preview.problems.items()}}
 
     @post("/import/{token:str}/commit", guards=[require_editor])
     async def import_commit(self, request: Request, token: str, data: dict[str, str]) -> dict:
-        return {"imported": await importing.commit(token, data, current_actor(request))}
+        return {"imported": await importing.commit(token, data, acting(request))}
 
 
 class AgreementPages(Controller):
@@ -146,7 +146,7 @@ class AgreementPages(Controller):
         filters = AgreementFilter(fair_id=optional_int(fair_id), buyer_id=optional_int(buyer_id),
                                   producer_id=optional_int(producer_id), province_code=province_code, status=status,
                                   overdue=overdue in ("true", "1", "on"), q=q, page=page)
-        actor = current_actor(request)
+        actor = acting(request)
         return Template(template_name="agreements/list.html", context={
             "page": await services.list_agreements(filters, actor), "filters": filters,
             "summary": await services.fair_summary(filters.fair_id) if actor.role in SUMMARY_READERS else None,
@@ -165,7 +165,7 @@ class AgreementPages(Controller):
         form = await request.form()
         values = await _entry_values(form)
         try:
-            agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
+            agreement_id = await services.create_agreement(_agreement_in(values), acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/edit.html", status_code=422,
                             context=await _entry_context(None, values, error.errors))
@@ -187,7 +187,7 @@ class AgreementPages(Controller):
         values = await _entry_values(form)
         fair_id = _picked(values.get("fair_id"))
         try:
-            agreement_id = await services.create_agreement(_agreement_in(values), current_actor(request))
+            agreement_id = await services.create_agreement(_agreement_in(values), acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/ceremony.html", status_code=422,
                             context=await _ceremony_context(fair_id, values, error.errors, ""))
@@ -210,7 +210,7 @@ class AgreementPages(Controller):
 
     async def _context(self, request: Request, agreement_id: int, errors: dict, form: str,
                        values: dict | None = None) -> dict:
-        actor = current_actor(request)
+        actor = acting(request)
         agreement = await services.get_agreement(agreement_id, actor)
         return {"agreement": agreement, "audit": await audit_trail("agreement", agreement_id), "errors": errors,
                 "values": values or {},
@@ -233,13 +233,13 @@ class AgreementPages(Controller):
     @post("/{agreement_id:int}/deliveries")
     async def deliver(self, request: Request, agreement_id: int, data: Form) -> Template | Redirect:
         values = {k: v for k, v in data.items() if k != "_csrf_token"}
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._act(request, agreement_id, "delivery", lambda: services.record_delivery(
             agreement_id, parse_struct(values, DeliveryIn), actor), values)
 
     @post("/{agreement_id:int}/attachments")
     async def attach(self, request: Request, agreement_id: int, data: Upload) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
 
         async def action():
             filename, content = await _upload(data.get("file"))
@@ -249,7 +249,7 @@ class AgreementPages(Controller):
 
     @post("/{agreement_id:int}/status")
     async def change_status(self, request: Request, agreement_id: int, data: Form) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
 
         async def action():
             try:
@@ -262,7 +262,7 @@ class AgreementPages(Controller):
 
     @post("/{agreement_id:int}/milestones/{milestone_id:int}")
     async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: Form) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         done_on = today() if data.get("done") == "1" else None
         return await self._act(request, agreement_id, "milestone", lambda: services.mark_milestone(
             agreement_id, milestone_id, done_on, actor))
@@ -292,7 +292,7 @@ class AgreementPages(Controller):
     async def import_preview(self, request: Request, data: Upload) -> Template:
         try:
             filename, content = await _upload(data.get("file"))
-            preview = await importing.preview(filename, content, _picked(data.get("fair_id")), current_actor(request))
+            preview = await importing.preview(filename, content, _picked(data.get("fair_id")), acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/import.html", status_code=422,
                             context={"fairs": await _fairs(), "errors": error.errors, "preview": None})
@@ -303,7 +303,7 @@ class AgreementPages(Controller):
     async def import_commit(self, request: Request, token: str, data: Form) -> Template | Redirect:
         choices = {k: str(v) for k, v in data.items() if k.startswith(("buyer:", "producer:"))}
         try:
-            count = await importing.commit(token, choices, current_actor(request))
+            count = await importing.commit(token, choices, acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/import.html", status_code=422,
                             context={"fairs": await _fairs(), "errors": error.errors, "preview": None})

@@ -13,7 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from accounts.guards import current_actor, require_catalog_editor, require_login
+from accounts.guards import acting, current_actor, require_catalog_editor, require_login
 from catalog import exporting, importing, photos, services
 from catalog.schemas import (
     BuyerIn,
@@ -139,7 +139,7 @@ class ProductPages(Controller):
     @post("/", guards=[require_catalog_editor])
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         return await _submit(
-            data, ProductIn, lambda p: services.create_product(p, current_actor(request)),
+            data, ProductIn, lambda p: services.create_product(p, acting(request)),
             "catalog/product_form.html", {"producers": await _producers(data.get("producer_id"))},
             lambda product_id: f"/catalog/products/{product_id}",
         )
@@ -192,7 +192,7 @@ class ProductPages(Controller):
     async def update(self, request: Request, product_id: int, data: Form) -> Template | Redirect:
         product = await services.get_product(product_id)
         return await _submit(
-            data, ProductIn, lambda p: services.update_product(product_id, p, current_actor(request)),
+            data, ProductIn, lambda p: services.update_product(product_id, p, acting(request)),
             "catalog/product_form.html", {"product": product, "producers": await _producers(data.get("producer_id"))},
             lambda _: f"/catalog/products/{product_id}",
         )
@@ -221,7 +221,7 @@ class ProducerPages(Controller):
     @post("/", guards=[require_catalog_editor])
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         return await _submit(
-            data, ProducerIn, lambda p: services.create_producer(p, current_actor(request)),
+            data, ProducerIn, lambda p: services.create_producer(p, acting(request)),
             "catalog/producer_form.html", {}, lambda producer_id: f"/catalog/producers/{producer_id}",
         )
 
@@ -246,7 +246,7 @@ class ProducerPages(Controller):
     async def update(self, request: Request, producer_id: int, data: Form) -> Template | Redirect:
         producer = await services.get_producer(producer_id)
         return await _submit(
-            data, ProducerIn, lambda p: services.update_producer(producer_id, p, current_actor(request)),
+            data, ProducerIn, lambda p: services.update_producer(producer_id, p, acting(request)),
             "catalog/producer_form.html", {"producer": producer}, lambda _: f"/catalog/producers/{producer_id}",
         )
 
@@ -271,7 +271,7 @@ class BuyerPages(Controller):
     @post("/", guards=[require_catalog_editor])
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         return await _submit(
-            data, BuyerIn, lambda b: services.create_buyer(b, current_actor(request)),
+            data, BuyerIn, lambda b: services.create_buyer(b, acting(request)),
             "catalog/buyer_form.html", {}, lambda _: "/catalog/buyers",
         )
 
@@ -288,7 +288,7 @@ class BuyerPages(Controller):
     async def update(self, request: Request, buyer_id: int, data: Form) -> Template | Redirect:
         buyer = await services.get_buyer(buyer_id)
         return await _submit(
-            data, BuyerIn, lambda b: services.update_buyer(buyer_id, b, current_actor(request)),
+            data, BuyerIn, lambda b: services.update_buyer(buyer_id, b, acting(request)),
             "catalog/buyer_form.html", {"buyer": buyer}, lambda _: "/catalog/buyers",
         )
 
@@ -311,7 +311,7 @@ class ImportPages(Controller):
             if not isinstance(upload, UploadFile):
                 raise ValidationFailed({"file": importing.NO_FILE})
             content = await upload.read()
-            preview = await importing.preview_upload(upload.filename or "", content, current_actor(request))
+            preview = await importing.preview_upload(upload.filename or "", content, acting(request))
         except ValidationFailed as error:
             return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
         labels = {field: gettext(label) for field, label in importing.FIELD_LABELS.items()}
@@ -320,7 +320,7 @@ class ImportPages(Controller):
     @post("/{token:str}/commit")
     async def commit(self, request: Request, token: str) -> Template | Redirect:
         try:
-            result = await importing.commit_upload(token, current_actor(request))
+            result = await importing.commit_upload(token, acting(request))
         except ValidationFailed as error:
             return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
         return Template(template_name="catalog/import_done.html", context={"result": result})
@@ -346,11 +346,11 @@ class ProductApi(Controller):
 
     @post("/", guards=[require_catalog_editor])
     async def create_product(self, request: Request, data: ProductIn) -> ProductOut:
-        return await services.get_product(await services.create_product(data, current_actor(request)))
+        return await services.get_product(await services.create_product(data, acting(request)))
 
     @put("/{product_id:int}", guards=[require_catalog_editor])
     async def update_product(self, request: Request, product_id: int, data: ProductIn) -> ProductOut:
-        await services.update_product(product_id, data, current_actor(request))
+        await services.update_product(product_id, data, acting(request))
         return await services.get_product(product_id)
 
     @get("/{product_id:int}/photos")
@@ -385,11 +385,11 @@ class ProducerApi(Controller):
 
     @post("/", guards=[require_catalog_editor])
     async def create_producer(self, request: Request, data: ProducerIn) -> ProducerOut:
-        return await services.get_producer(await services.create_producer(data, current_actor(request)))
+        return await services.get_producer(await services.create_producer(data, acting(request)))
 
     @put("/{producer_id:int}", guards=[require_catalog_editor])
     async def update_producer(self, request: Request, producer_id: int, data: ProducerIn) -> ProducerOut:
-        await services.update_producer(producer_id, data, current_actor(request))
+        await services.update_producer(producer_id, data, acting(request))
         return await services.get_producer(producer_id)
 
 
@@ -408,10 +408,10 @@ class BuyerApi(Controller):
 
     @post("/", guards=[require_catalog_editor])
     async def create_buyer(self, request: Request, data: BuyerIn) -> BuyerOut:
-        return await services.get_buyer(await services.create_buyer(data, current_actor(request)))
+        return await services.get_buyer(await services.create_buyer(data, acting(request)))
 
     @put("/{buyer_id:int}", guards=[require_catalog_editor])
     async def update_buyer(self, request: Request, buyer_id: int, data: BuyerIn) -> BuyerOut:
-        await services.update_buyer(buyer_id, data, current_actor(request))
+        await services.update_buyer(buyer_id, data, acting(request))
         return await services.get_buyer(buyer_id)
 

@@ -11,7 +11,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from accounts.enums import REPORT_READERS, Role
-from accounts.guards import current_actor, require_login, require_roles
+from accounts.guards import acting, current_actor, require_login, require_roles
 from catalog.routes import optional_int
 from catalog.tables import Producer, Product
 from core.errors import N_, DomainError, NotFound, ValidationFailed
@@ -85,7 +85,7 @@ class FairApi(Controller):
 
     @post("/")
     async def create_fair(self, request: Request, data: FairIn) -> FairOut:
-        return await services.get_fair(await services.create_fair(data, current_actor(request)))
+        return await services.get_fair(await services.create_fair(data, acting(request)))
 
     @get("/{fair_id:int}")
     async def get_fair(self, fair_id: int) -> FairOut:
@@ -93,17 +93,17 @@ class FairApi(Controller):
 
     @put("/{fair_id:int}")
     async def update_fair(self, request: Request, fair_id: int, data: FairIn) -> FairOut:
-        await services.update_fair(fair_id, data, current_actor(request))
+        await services.update_fair(fair_id, data, acting(request))
         return await services.get_fair(fair_id)
 
     @post("/{fair_id:int}/status")
     async def change_status(self, request: Request, fair_id: int, data: StatusIn) -> FairOut:
-        await services.change_status(fair_id, data.status, current_actor(request))
+        await services.change_status(fair_id, data.status, acting(request))
         return await services.get_fair(fair_id)
 
     @put("/{fair_id:int}/weights")
     async def set_weights(self, request: Request, fair_id: int, data: WeightsIn) -> FairOut:
-        await services.set_weights(fair_id, data, current_actor(request))
+        await services.set_weights(fair_id, data, acting(request))
         return await services.get_fair(fair_id)
 
     @get("/{fair_id:int}/zones")
@@ -113,26 +113,26 @@ class FairApi(Controller):
 
     @post("/{fair_id:int}/zones")
     async def add_zone(self, request: Request, fair_id: int, data: ZoneIn) -> dict:
-        return {"id": await services.add_zone(fair_id, data, current_actor(request))}
+        return {"id": await services.add_zone(fair_id, data, acting(request))}
 
     @post("/{fair_id:int}/booths")
     async def add_booth(self, request: Request, fair_id: int, data: BoothIn) -> dict:
-        return {"id": await services.add_booth(fair_id, data, current_actor(request))}
+        return {"id": await services.add_booth(fair_id, data, acting(request))}
 
     @post("/{fair_id:int}/booths/grid")
     async def generate_booths(self, request: Request, fair_id: int, data: GridIn) -> dict:
-        return {"created": await services.generate_booths(fair_id, data, current_actor(request))}
+        return {"created": await services.generate_booths(fair_id, data, acting(request))}
 
     @post("/{fair_id:int}/booths/import")
     async def import_booths(self, request: Request, fair_id: int, data: Upload) -> dict:
         rows = await _read_booth_rows(data.get("file"))
-        return {"created": await services.import_booths(fair_id, rows, current_actor(request))}
+        return {"created": await services.import_booths(fair_id, rows, acting(request))}
 
     @put("/{fair_id:int}/booths/{booth_id:int}")
     async def update_booth(self, request: Request, fair_id: int, booth_id: int, data: BoothIn) -> None:
         if (await services.booth_row(booth_id))["fair"] != fair_id:
             raise ValidationFailed({"booth": N_("This booth is in another fair.")})
-        await services.update_booth(booth_id, data, current_actor(request))
+        await services.update_booth(booth_id, data, acting(request))
 
     @get("/{fair_id:int}/plan")
     async def plan(self, request: Request, fair_id: int) -> FloorPlan:
@@ -144,7 +144,7 @@ class FairApi(Controller):
 
     @post("/{fair_id:int}/applications")
     async def apply(self, request: Request, fair_id: int, data: ApplicationIn) -> ApplicationOut:
-        actor = current_actor(request)
+        actor = acting(request)
         return await services.get_application(await services.apply(fair_id, data, actor), actor)
 
     @get("/applications/{application_id:int}")
@@ -153,49 +153,49 @@ class FairApi(Controller):
 
     @post("/applications/{application_id:int}/withdraw")
     async def withdraw(self, request: Request, application_id: int) -> ApplicationOut:
-        actor = current_actor(request)
+        actor = acting(request)
         await services.withdraw(application_id, actor)
         return await services.get_application(application_id, actor)
 
     @post("/applications/{application_id:int}/confirm")
     async def confirm(self, request: Request, application_id: int) -> ApplicationOut:
-        actor = current_actor(request)
+        actor = acting(request)
         await services.confirm(application_id, actor)
         return await services.get_application(application_id, actor)
 
     @post("/applications/{application_id:int}/check-in")
     async def check_in(self, request: Request, application_id: int) -> ApplicationOut:
-        actor = current_actor(request)
+        actor = acting(request)
         await services.check_in(application_id, actor)
         return await services.get_application(application_id, actor)
 
     @post("/{fair_id:int}/allocation")
     async def allocate(self, request: Request, fair_id: int) -> AllocationOut:
-        return await services.run_allocation(fair_id, current_actor(request))
+        return await services.run_allocation(fair_id, acting(request))
 
     @post("/{fair_id:int}/assignments", status_code=204)
     async def assign(self, request: Request, fair_id: int, data: AssignIn) -> None:
-        await services.assign(fair_id, data, current_actor(request))
+        await services.assign(fair_id, data, acting(request))
 
     @post("/{fair_id:int}/swaps", status_code=204)
     async def swap(self, request: Request, fair_id: int, data: SwapIn) -> None:
-        await services.swap(fair_id, data, current_actor(request))
+        await services.swap(fair_id, data, acting(request))
 
     @delete("/{fair_id:int}/booths/{booth_id:int}/assignment", status_code=204)
     async def release(self, request: Request, fair_id: int, booth_id: int) -> None:
-        await services.release(fair_id, booth_id, current_actor(request))
+        await services.release(fair_id, booth_id, acting(request))
 
     @put("/{fair_id:int}/booths/{booth_id:int}/lock", status_code=204)
     async def lock(self, request: Request, fair_id: int, booth_id: int, data: dict[str, bool]) -> None:
-        await services.set_lock(fair_id, booth_id, bool(data.get("locked", True)), current_actor(request))
+        await services.set_lock(fair_id, booth_id, bool(data.get("locked", True)), acting(request))
 
     @post("/{fair_id:int}/visitors", status_code=204)
     async def visitors(self, request: Request, fair_id: int, data: VisitorsIn) -> None:
-        await services.record_visitors(fair_id, data, current_actor(request))
+        await services.record_visitors(fair_id, data, acting(request))
 
     @post("/{fair_id:int}/sales", status_code=204)
     async def sales(self, request: Request, fair_id: int, data: BoothSaleIn) -> None:
-        await services.record_booth_sales(fair_id, data, current_actor(request))
+        await services.record_booth_sales(fair_id, data, acting(request))
 
     @get("/{fair_id:int}/days")
     async def days(self, fair_id: int) -> list[DayFigures]:
@@ -223,7 +223,7 @@ class FairPages(Controller):
     async def create(self, request: Request, data: Form) -> Template | Redirect:
         values = _form(data)
         try:
-            fair_id = await services.create_fair(parse_struct(values, FairIn), current_actor(request))
+            fair_id = await services.create_fair(parse_struct(values, FairIn), acting(request))
         except ValidationFailed as error:
             return Template(template_name="fairs/edit.html", status_code=422,
                             context={"fair": None, "values": values, "errors": error.errors})
@@ -238,7 +238,7 @@ class FairPages(Controller):
     async def update(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         values = _form(data)
         try:
-            await services.update_fair(fair_id, parse_struct(values, FairIn), current_actor(request))
+            await services.update_fair(fair_id, parse_struct(values, FairIn), acting(request))
         except ValidationFailed as error:
             return Template(template_name="fairs/edit.html", status_code=422,
                             context={"fair": await services.get_fair(fair_id), "values": values, "errors": error.errors})
@@ -251,7 +251,7 @@ class FairPages(Controller):
     @post("/{fair_id:int}/status")
     async def change_status(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         try:
-            await services.change_status(fair_id, FairStatus(str(data.get("status"))), current_actor(request))
+            await services.change_status(fair_id, FairStatus(str(data.get("status"))), acting(request))
         except (DomainError, ValueError) as error:
             context = await self._overview(request, fair_id)
             context["status_error"] = error.message if isinstance(error, DomainError) else str(error)
@@ -262,13 +262,13 @@ class FairPages(Controller):
 
     @post("/{fair_id:int}/allocate")
     async def allocate(self, request: Request, fair_id: int) -> Redirect:
-        await services.run_allocation(fair_id, current_actor(request))
+        await services.run_allocation(fair_id, acting(request))
         return Redirect(f"/fairs/{fair_id}/applications")
 
     @post("/{fair_id:int}/weights")
     async def weights(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         try:
-            await services.set_weights(fair_id, parse_struct(_form(data), WeightsIn), current_actor(request))
+            await services.set_weights(fair_id, parse_struct(_form(data), WeightsIn), acting(request))
         except ValidationFailed as error:
             context = await self._overview(request, fair_id)
             context["weight_errors"] = error.errors
@@ -277,7 +277,7 @@ class FairPages(Controller):
 
     async def _overview(self, request: Request, fair_id: int) -> dict:
         fair = await services.get_fair(fair_id)
-        actor = current_actor(request)
+        actor = acting(request)
         return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in REPORT_READERS, "next_states": sorted(
                     TRANSITIONS[fair.status], key=list(FairStatus).index), "run": await services.last_run(fair_id),
                 "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
@@ -326,19 +326,19 @@ class FairPages(Controller):
 
     @post("/{fair_id:int}/zones")
     async def add_zone(self, request: Request, fair_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, "zone",
                                        lambda v: services.add_zone(fair_id, parse_struct(v, ZoneIn), actor))
 
     @post("/{fair_id:int}/grid")
     async def grid(self, request: Request, fair_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, "grid",
                                        lambda v: services.generate_booths(fair_id, parse_struct(v, GridIn), actor))
 
     @post("/{fair_id:int}/booths/import")
     async def import_booths(self, request: Request, fair_id: int, data: Upload) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         try:
             await services.import_booths(fair_id, await _read_booth_rows(data.get("file")), actor)
         except ValidationFailed as error:
@@ -349,7 +349,7 @@ class FairPages(Controller):
     @get("/{fair_id:int}/booths/{booth_id:int}/edit")
     async def booth_form(self, request: Request, fair_id: int, booth_id: int) -> Template:
         """One booth's edit form, fetched by the plan page when its "Edit" is opened."""
-        ensure_organizer(current_actor(request))
+        ensure_organizer(acting(request))
         plan = await services.floor_plan(fair_id)
         booth = next((b for b in plan.booths if b.id == booth_id), None)
         if booth is None:
@@ -360,13 +360,13 @@ class FairPages(Controller):
 
     @post("/{fair_id:int}/booths/{booth_id:int}")
     async def update_booth(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, f"booth-{booth_id}",
                                        lambda v: services.update_booth(booth_id, parse_struct(v, BoothIn), actor))
 
     @post("/{fair_id:int}/assign")
     async def assign(self, request: Request, fair_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         form = await request.form()
         booth_ids = form.getall("booth_ids", []) if hasattr(form, "getall") else form.get("booth_ids")
 
@@ -378,18 +378,18 @@ class FairPages(Controller):
 
     @post("/{fair_id:int}/swap")
     async def swap(self, request: Request, fair_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, "swap",
                                        lambda v: services.swap(fair_id, parse_struct(v, SwapIn), actor))
 
     @post("/{fair_id:int}/booths/{booth_id:int}/release")
     async def release(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, "release", lambda v: services.release(fair_id, booth_id, actor))
 
     @post("/{fair_id:int}/booths/{booth_id:int}/lock")
     async def lock(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         return await self._plan_action(request, fair_id, "lock", lambda v: services.set_lock(
             fair_id, booth_id, v.get("locked") in ("1", "true", "on"), actor))
 
@@ -415,7 +415,7 @@ class FairPages(Controller):
             # a field with nothing ticked is not sent at all
             values[many] = [v for v in form.getall(many, []) if v] if hasattr(form, "getall") else values.get(many, [])
         try:
-            application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), current_actor(request))
+            application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), acting(request))
         except (ValidationFailed, DomainError) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
             return Template(template_name="fairs/apply.html", status_code=error.status_code,
@@ -423,7 +423,7 @@ class FairPages(Controller):
         return Redirect(f"/fairs/applications/{application_id}")
 
     async def _apply_context(self, request: Request, fair_id: int, values: dict, errors: dict) -> dict:
-        actor = current_actor(request)
+        actor = acting(request)
         fair = await services.get_fair(fair_id)
         if is_organizer(actor):
             producers = await Producer.select(Producer.id, Producer.name).order_by(Producer.name)
@@ -452,7 +452,7 @@ class FairPages(Controller):
 
     @post("/applications/{application_id:int}/{action:str}")
     async def application_action(self, request: Request, application_id: int, action: str) -> Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         handlers = {"withdraw": services.withdraw, "confirm": services.confirm, "check-in": services.check_in}
         if action not in handlers:
             raise ValidationFailed({"action": N_("Unknown action.")})
@@ -466,7 +466,7 @@ class FairPages(Controller):
         return Template(template_name="fairs/days.html", context=await self._days_context(request, fair_id, {}, {}))
 
     async def _days_context(self, request: Request, fair_id: int, values: dict, errors: dict) -> dict:
-        actor = current_actor(request)
+        actor = acting(request)
         applications = await services.list_applications(fair_id, actor)
         sales = await services.sales_of(fair_id)
         if actor.role not in SALES_READERS:  # an exhibitor sees its own booth's sales, not its neighbours'

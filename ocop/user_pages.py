@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from accounts import services as accounts
 from accounts.enums import Role
-from accounts.guards import current_actor, require_admin
+from accounts.guards import acting, current_actor, require_admin
 from accounts.schemas import UserChange, picked_ids, search_text
 from core.audit import audit_trail
 from core.errors import N_, ValidationFailed
@@ -48,7 +48,7 @@ class UserPages(Controller):
                 values.get("username", ""), values.get("password", ""), role, values.get("email", ""),
                 first_name=values.get("first_name", ""), last_name=values.get("last_name", ""),
                 producer_ids=picked_ids(values["producers"]), point_ids=picked_ids(values["points"]),
-                actor=current_actor(request),
+                actor=acting(request),
             )
         except ValidationFailed as error:
             return Template(template_name="accounts/users.html", context=await _users_context(values, error.errors),
@@ -69,7 +69,7 @@ class UserPages(Controller):
     async def update_user(self, request: Request, user_id: int, data: Form) -> Template | Redirect:
         values = {k: v for k, v in data.items() if k != "_csrf_token"}
         try:
-            await services.update_user(user_id, parse_struct(values, UserChange), current_actor(request))
+            await services.update_user(user_id, parse_struct(values, UserChange), acting(request))
         except ValidationFailed as error:
             return await _user_page(request, user_id, values=values, errors=error.errors)
         return Redirect(f"/users/{user_id}")
@@ -80,7 +80,7 @@ class UserPages(Controller):
         try:
             if password != str(data.get("password_again", "")):
                 raise ValidationFailed({"password_again": N_("The two passwords are not the same.")})
-            await accounts.set_password(user_id, password, current_actor(request))
+            await accounts.set_password(user_id, password, acting(request))
         except ValidationFailed as error:
             return await _user_page(request, user_id, password_errors=error.errors)
         return Redirect(f"/users/{user_id}")
@@ -89,28 +89,28 @@ class UserPages(Controller):
     async def link_producers(self, request: Request, user_id: int) -> Template | Redirect:
         picks = _picks(await request.form(), "producers")
         try:
-            await services.link_producers(user_id, picked_ids(picks), current_actor(request))
+            await services.link_producers(user_id, picked_ids(picks), acting(request))
         except ValidationFailed as error:
             return await _user_page(request, user_id, link_values={"producers": picks}, link_errors=error.errors)
         return Redirect(f"/users/{user_id}")
 
     @post("/{user_id:int}/producers/{producer_id:int}/delete")
     async def unlink_producer(self, request: Request, user_id: int, producer_id: int) -> Redirect:
-        await services.unlink_producer(user_id, producer_id, current_actor(request))
+        await services.unlink_producer(user_id, producer_id, acting(request))
         return Redirect(f"/users/{user_id}")
 
     @post("/{user_id:int}/points")
     async def link_points(self, request: Request, user_id: int) -> Template | Redirect:
         picks = _picks(await request.form(), "points")
         try:
-            await services.link_points(user_id, picked_ids(picks), current_actor(request))
+            await services.link_points(user_id, picked_ids(picks), acting(request))
         except ValidationFailed as error:
             return await _user_page(request, user_id, link_values={"points": picks}, link_errors=error.errors)
         return Redirect(f"/users/{user_id}")
 
     @post("/{user_id:int}/points/{point_id:int}/delete")
     async def unlink_point(self, request: Request, user_id: int, point_id: int) -> Redirect:
-        await services.unlink_point(user_id, point_id, current_actor(request))
+        await services.unlink_point(user_id, point_id, acting(request))
         return Redirect(f"/users/{user_id}")
 
 

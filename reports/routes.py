@@ -9,7 +9,7 @@ from functools import cache
 from litestar import Controller, Request, Response
 from litestar.response import Redirect, Template
 
-from accounts.guards import current_actor, require_login
+from accounts.guards import acting, current_actor, require_login
 from catalog.routes import optional_int
 from core.errors import N_, ValidationFailed
 from core.forms import parse_date
@@ -81,7 +81,7 @@ class ReportPages(Controller):
 
     @get("/")
     async def index(self, request: Request, kind: str = "") -> Template:
-        actor = current_actor(request)
+        actor = acting(request)
         services.ensure_reader(actor)
         return Template(template_name="reports/index.html", context={
             "artifacts": await services.list_artifacts(kind=kind), "kind": kind, "kinds": list(ReportKind),
@@ -174,7 +174,7 @@ class FairReportPages(Controller):
 
     @get("/")
     async def versions(self, request: Request, fair_id: int) -> Template:
-        actor = current_actor(request)
+        actor = acting(request)
         services.ensure_reader(actor)
         from fairs.services import get_fair
 

@@ -14,7 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
-from accounts.guards import current_actor, require_login
+from accounts.guards import acting, current_actor, require_login
 from core.errors import N_, ValidationFailed
 from core.formatting import VIETNAM
 from core.forms import parse_struct
@@ -55,11 +55,11 @@ class SalesPointApi(Controller):
 
     @get("/")
     async def list_points(self, request: Request) -> list[SalesPointOut]:
-        return await services.list_points(current_actor(request))
+        return await services.list_points(acting(request))
 
     @post("/")
     async def create_point(self, request: Request, data: SalesPointIn) -> SalesPointOut:
-        return await services.get_point(await services.create_point(data, current_actor(request)))
+        return await services.get_point(await services.create_point(data, acting(request)))
 
     @get("/{point_id:int}")
     async def get_point(self, point_id: int) -> SalesPointOut:
@@ -67,31 +67,31 @@ class SalesPointApi(Controller):
 
     @put("/{point_id:int}/assortment/{product_id:int}")
     async def set_assortment(self, request: Request, point_id: int, product_id: int, data: AssortmentIn) -> None:
-        await services.set_assortment(point_id, product_id, data, current_actor(request))
+        await services.set_assortment(point_id, product_id, data, acting(request))
 
     @post("/{point_id:int}/managers", status_code=204)
     async def add_manager(self, request: Request, point_id: int, data: ManagerIn) -> None:
-        await services.add_manager(point_id, data.user_id, current_actor(request))
+        await services.add_manager(point_id, data.user_id, acting(request))
 
     @post("/{point_id:int}/movements")
     async def record_movement(
         self, request: Request, point_id: int, data: MovementIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
         """One movement; sale quantities are positive (the kind gives the direction)."""
-        return await services.record_movement(point_id, data, current_actor(request), idempotency_key)
+        return await services.record_movement(point_id, data, acting(request), idempotency_key)
 
     @post("/{point_id:int}/movements/batch")
     async def record_batch(
         self, request: Request, point_id: int, data: BatchIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
         """Up to 10,000 movements, all or nothing; lines whose key is already recorded are not repeated."""
-        return await services.record_batch(point_id, data.movements, current_actor(request), idempotency_key)
+        return await services.record_batch(point_id, data.movements, acting(request), idempotency_key)
 
     @post("/{point_id:int}/transfers")
     async def transfer(
         self, request: Request, point_id: int, data: TransferIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
-        return await services.transfer(point_id, data, current_actor(request), idempotency_key)
+        return await services.transfer(point_id, data, acting(request), idempotency_key)
 
     @get("/{point_id:int}/balances")
     async def balances(self, request: Request, point_id: int) -> list[BalanceOut]:
@@ -112,7 +112,7 @@ class SalesPointApi(Controller):
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> CountSheet:
         """Opens a stock count (kiểm kê) at the point."""
-        return await services.count_sheet(await services.open_count(point_id, current_actor(request)))
+        return await services.count_sheet(await services.open_count(point_id, acting(request)))
 
     @get("/counts/{count_id:int}")
     async def count_sheet(self, request: Request, count_id: int) -> CountSheet:
@@ -120,13 +120,13 @@ class SalesPointApi(Controller):
 
     @put("/counts/{count_id:int}/lines")
     async def count_line(self, request: Request, count_id: int, data: CountLineIn) -> CountSheet:
-        await services.count_line(count_id, data, current_actor(request))
+        await services.count_line(count_id, data, acting(request))
         return await services.count_sheet(count_id)
 
     @post("/counts/{count_id:int}/post")
     async def post_count(self, request: Request, count_id: int) -> MovementResult:
         """Posts the count: corrections bring each counted lot to what was counted."""
-        return await services.post_count(count_id, current_actor(request))
+        return await services.post_count(count_id, acting(request))
 
     @get("/{point_id:int}/movements")
     async def movements(
@@ -154,7 +154,7 @@ class SalesPointPages(Controller):
 
     @get("/")
     async def points(self, request: Request) -> Template:
-        actor = current_actor(request)
+        actor = acting(request)
         return Template(
             template_name="salespoints/points.html",
             # Each point's totals sum every producer's stock: not shown to one producer (reading_scope).
@@ -173,7 +173,7 @@ class SalesPointPages(Controller):
         values = {k: v for k, v in data.items() if k != "_csrf_token"}
         try:
             line = parse_struct(values, MovementIn)
-            await services.record_movement(point_id, line, current_actor(request))
+            await services.record_movement(point_id, line, acting(request))
         except (ValidationFailed, InsufficientStock) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
             context = await self._context(request, point_id, values, errors)
@@ -182,7 +182,7 @@ class SalesPointPages(Controller):
 
     @post("/{point_id:int}/transfers")
     async def transfer(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         values = {k: v for k, v in data.items() if k not in ("_csrf_token", "idempotency_key")}
         try:
             transfer = parse_struct(values, TransferIn)
@@ -201,7 +201,7 @@ class SalesPointPages(Controller):
     @post("/{point_id:int}/assortment")
     async def set_assortment(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
         """Adds a product to the point's range, or changes a carried product's price and threshold."""
-        actor = current_actor(request)
+        actor = acting(request)
         await services.get_point(point_id)
         await services.ensure_can_write(actor, point_id)
         values = {k: v for k, v in data.items() if k not in ("_csrf_token", "q")}
@@ -230,13 +230,13 @@ class SalesPointPages(Controller):
     async def counter(self, request: Request, point_id: int) -> Template:
         """The phone-first counter: scan or search, two taps for a sale, works offline."""
         point = await services.get_point(point_id)
-        await services.ensure_can_write(current_actor(request), point_id)
+        await services.ensure_can_write(acting(request), point_id)
         return Template(template_name="salespoints/counter.html",
                         context={"point": point, "items": await services.counter_items(point_id)})
 
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> Redirect:
-        count_id = await services.open_count(point_id, current_actor(request))
+        count_id = await services.open_count(point_id, acting(request))
         return Redirect(f"/salespoints/counts/{count_id}")
 
     @get("/counts/{count_id:int}")
@@ -250,7 +250,7 @@ class SalesPointPages(Controller):
     async def count_line(self, request: Request, count_id: int, data: Form) -> Template | Redirect:
         """Saves every line typed on the count sheet at once (a single line too); a bad line saves none."""
         sheet = await services.count_sheet(count_id)
-        await services.ensure_can_write(current_actor(request), sheet.point_id)
+        await services.ensure_can_write(acting(request), sheet.point_id)
         refused = await self._save_counts(request, sheet, data)
         if refused is not None:
             return refused
@@ -261,11 +261,11 @@ class SalesPointPages(Controller):
     async def post_count(self, request: Request, count_id: int, data: Form) -> Template | Redirect:
         """Posts the count, saving first whatever was typed on the sheet and not yet saved."""
         sheet = await services.count_sheet(count_id)
-        await services.ensure_can_write(current_actor(request), sheet.point_id)
+        await services.ensure_can_write(acting(request), sheet.point_id)
         refused = await self._save_counts(request, sheet, data)
         if refused is not None:
             return refused
-        await services.post_count(count_id, current_actor(request))
+        await services.post_count(count_id, acting(request))
         return Redirect(f"/salespoints/{sheet.point_id}")
 
     async def _save_counts(self, request: Request, sheet: CountSheet, data: dict) -> Template | None:
@@ -291,7 +291,7 @@ class SalesPointPages(Controller):
                 row_errors[n] = error.errors
         if not row_errors:
             try:
-                await services.count_lines(sheet.id, lines, current_actor(request))
+                await services.count_lines(sheet.id, lines, acting(request))
             except ValidationFailed as error:
                 for field, message in error.errors.items():
                     found = re.fullmatch(r"lines\[(\d+)\]\.(\w+)", field)
@@ -311,7 +311,7 @@ class SalesPointPages(Controller):
     async def _context(self, request: Request, point_id: int, values: dict, errors: dict, *, range_q: str = "",
                        range_values: dict | None = None, range_errors: dict | None = None) -> dict:
         point = await services.get_point(point_id)
-        actor = current_actor(request)
+        actor = acting(request)
         scope = await product_scope(actor)
         stock = within(await services.balances(point_id), scope)
         can_write = await services.can_write(actor, point_id)

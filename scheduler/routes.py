@@ -8,7 +8,7 @@ from litestar import Controller, Request
 from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
-from accounts.guards import current_actor, require_login, require_roles
+from accounts.guards import acting, require_login, require_roles
 from core.errors import N_, NotFound
 from core.routing import get, post
 from core.settings import settings
@@ -37,7 +37,7 @@ class InboxPages(Controller):
 
     @get("/")
     async def inbox(self, request: Request) -> Template:
-        actor = current_actor(request)
+        actor = acting(request)
         rows = await Notification.select().where(Notification.recipient == actor.user_id,
                                                  Notification.status.is_in(["sent", "sending", "pending", "failed"]),
                                                  Notification.due_at <= clock.now()).order_by(
@@ -56,21 +56,21 @@ class InboxPages(Controller):
     @get("/count")
     async def count(self, request: Request) -> Response:
         """The unread count for the layout's badge (loaded by htmx after the page)."""
-        actor = current_actor(request)
+        actor = acting(request)
         unread = await Notification.count().where(Notification.recipient == actor.user_id, Notification.read_at.is_null(),
                                                   Notification.due_at <= clock.now())
         return Response(f'<span class="badge count">{unread}</span>' if unread else "", media_type="text/html")
 
     @post("/{notification_id:int}/read")
     async def read(self, request: Request, notification_id: int) -> Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         await Notification.update({Notification.read_at: clock.now()}).where(
             Notification.id == notification_id, Notification.recipient == actor.user_id)
         return Redirect("/inbox/")
 
     @post("/read-all")
     async def read_all(self, request: Request) -> Redirect:
-        actor = current_actor(request)
+        actor = acting(request)
         await Notification.update({Notification.read_at: clock.now()}).where(
             Notification.recipient == actor.user_id, Notification.read_at.is_null())
         return Redirect("/inbox/")
