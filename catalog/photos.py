@@ -95,6 +95,7 @@ async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> Pho
     stores its renditions without metadata, and adds it last on the product's page. Audited.
     A refused upload leaves nothing on disk or in the database."""
     await ensure_can_manage_photos(actor, product_id)
+    assert actor is not None  # the check above refuses an anonymous actor
     if len(content) > settings.photo_max_bytes:
         raise ValidationFailed({"file": Msg(N_("A photo is at most %(n)s MB."), n=max_megabytes())})
     digest = hashlib.sha256(content).hexdigest()
@@ -121,6 +122,7 @@ async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> Pho
 async def remove_photo(product_id: int, photo_id: int, actor: Actor | None) -> None:
     """Removes a photo from the product; its files go too unless another photo row uses them. Audited."""
     await ensure_can_manage_photos(actor, product_id)
+    assert actor is not None  # the check above refuses an anonymous actor
     async with ProductPhoto._meta.db.transaction():
         row = await ProductPhoto.select().where(
             ProductPhoto.id == photo_id, ProductPhoto.product == product_id).first() if 0 < photo_id <= MAX_ID else None

@@ -178,6 +178,7 @@ async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict
     if row is None:
         raise NotFound(N_("This file does not exist."))
     await ensure_can_see(actor, row["agreement"])
+    assert actor is not None  # the check above refuses an anonymous actor
     if actor.role is Role.viewer:
         raise Forbidden(N_("Only organizers and the agreement's producers may download its files."))
     content = uploads.stored_path(row["path"]).read_bytes()
