@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 from accounts.enums import CATALOG_EDITORS, Role
 from catalog import imaging
@@ -107,7 +108,7 @@ async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> Pho
             ProductPhoto.position, ascending=False).first()
         # Written inside the transaction: a removal of the same file elsewhere cannot slip in between.
         paths = {size: uploads.keep(r.content, FOLDER, imaging.EXTENSION)[0] for size, r in made.items()}
-        values = {
+        values: dict[str, Any] = {
             "product": product_id, "position": (last["position"] + 1) if last else 0, "sha256": digest,
             "thumb_path": paths["thumb"], "thumb_width": made["thumb"].width, "thumb_height": made["thumb"].height,
             "display_path": paths["display"], "display_width": made["display"].width,

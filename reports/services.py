@@ -195,7 +195,7 @@ async def compile_and_store(subject: Subject, actor: Actor | None, language: str
     compiled = await compile_subject(subject, language)
     pdf_path, pdf_sha = uploads.keep(compiled.pdf, "reports", ".pdf")
     xlsx_path, xlsx_sha = uploads.keep(compiled.xlsx, "reports", ".xlsx")
-    values = {
+    values: dict[str, Any] = {
         "kind": subject.kind.value, "subject": subject.key, "fair": subject.fair_id, "language": language,
         "title": title_of(subject, language)[:255], "digest": digest, "pages": compiled.pages,
         "pdf_path": pdf_path, "pdf_sha256": pdf_sha, "pdf_size": len(compiled.pdf), "xlsx_path": xlsx_path,

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from accounts.enums import Role
 from catalog import reference
@@ -256,7 +257,7 @@ async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, act
         errors["reorder_threshold"] = N_("This quantity is too large.")
     if errors:
         raise ValidationFailed(errors)
-    values = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
+    values: dict[Column | str, Any] = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
               AssortmentItem.specialty: data.specialty}
     async with SalesPoint._meta.db.transaction():
         if await AssortmentItem.exists().where(clause):
@@ -649,7 +650,7 @@ async def assortment(point_id: int) -> list[dict]:
     """What the point carries: product, name, its producer's name, price, threshold, specialty flag."""
     return await AssortmentItem.select(
         AssortmentItem.product, AssortmentItem.product.name.as_alias("product_name"),
-        AssortmentItem.product.producer.name.as_alias("producer_name"), AssortmentItem.selling_price,
+        AssortmentItem.product._.producer.name.as_alias("producer_name"), AssortmentItem.selling_price,
         AssortmentItem.reorder_threshold, AssortmentItem.specialty,
     ).where(AssortmentItem.point == point_id).order_by(AssortmentItem.product.name)
 

@@ -10,6 +10,9 @@ import datetime as dt
 import os
 import socket
 import uuid
+from typing import Any
+
+from piccolo.columns import Column
 
 from scheduler import clock
 from scheduler.tables import SchedulerLease
@@ -36,7 +39,7 @@ async def hold(holder: str, ttl: int = TTL_SECONDS, name: str = LEASE) -> bool:
             return bool(inserted)
         if row["holder"] != holder and row["expires_at"] > now:
             return False
-        values = {SchedulerLease.holder: holder, SchedulerLease.expires_at: until}
+        values: dict[Column | str, Any] = {SchedulerLease.holder: holder, SchedulerLease.expires_at: until}
         if row["holder"] != holder:
             values[SchedulerLease.acquired_at] = now
         # The condition is checked again in the update: of two processes racing here, one changes the row.

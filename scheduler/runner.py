@@ -14,8 +14,10 @@ import datetime as dt
 import logging
 import signal
 import time
+from typing import Any, cast
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from piccolo.columns import Column
 
 from core.settings import settings
 from scheduler import clock, dispatcher, lease
@@ -87,10 +89,10 @@ class Scheduler:
         except Exception as error:  # recorded for the admin page; the job runs again next tick
             log.exception("job %s failed", job)
             result, ok = error, False
-        values = {"started_at": started, "finished_at": clock.now(), "ok": ok, "holder": self.holder,
+        values: dict[str, Any] = {"started_at": started, "finished_at": clock.now(), "ok": ok, "holder": self.holder,
                   "result": f"{result} ({time.perf_counter() - began:.2f} s)"[:1000]}
         if await JobRun.exists().where(JobRun.job == job):
-            await JobRun.update(values).where(JobRun.job == job)
+            await JobRun.update(cast("dict[Column | str, Any]", values)).where(JobRun.job == job)
         else:
             await JobRun.insert(JobRun(job=job, **values))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from accounts.enums import Role
 from agreements import fulfilment as maths
@@ -115,7 +116,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
         value = data.value if data.value is not None else data.quantity * line["unit_price"]
         if value > MAX_AMOUNT:  # quantity × price past any real amount (and past a BIGINT)
             raise ValidationFailed({"quantity": N_("This quantity is too large.")})
-        values = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": data.quantity, "value": value,
+        values: dict[str, Any] = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": data.quantity, "value": value,
                   "over_delivery": data.over_delivery and data.quantity > remaining, "note": data.note.strip(),
                   "evidence": data.evidence_id}
         delivery = (await Delivery.insert(Delivery(agreement=agreement_id, recorded_by=actor.user_id, **values)))[0]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from piccolo.columns import Column
 from piccolo.querystring import QueryString
 
 from accounts.enums import Role
@@ -253,7 +254,7 @@ async def update_agreement(agreement_id: int, data: AgreementIn, actor: Actor) -
         code = data.code.strip().upper() or before["code"]
         for table in (Milestone, Signatory, AgreementLine, AgreementProducer):
             await table.delete().where(table.agreement == agreement_id)
-        await Agreement.update({**values, "code": code, "updated_at": dt.datetime.now(dt.UTC)}).where(
+        await Agreement.update({**cast("dict[Column | str, Any]", values), "code": code, "updated_at": dt.datetime.now(dt.UTC)}).where(
             Agreement.id == agreement_id)
         await _write_parts(agreement_id, data, lines)
         await record_audit(actor, "update", "agreement", agreement_id, {k: before[k] for k in values},
@@ -286,11 +287,11 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     producers = await AgreementProducer.select(AgreementProducer.producer.id, AgreementProducer.producer.name,
                                                AgreementProducer.producer.province_code).where(
         AgreementProducer.agreement == agreement_id).order_by(AgreementProducer.id)
-    lines = await AgreementLine.select(AgreementLine.all_columns(), AgreementLine.product.name,
+    lines = await AgreementLine.select(*AgreementLine.all_columns(), AgreementLine.product.name,
                                        AgreementLine.producer.name).where(
         AgreementLine.agreement == agreement_id).order_by(AgreementLine.id)
     milestones = await Milestone.select().where(Milestone.agreement == agreement_id).order_by(Milestone.due_on)
-    deliveries = await Delivery.select(Delivery.all_columns(), Delivery.line.product.name).where(
+    deliveries = await Delivery.select(*Delivery.all_columns(), Delivery.line._.product.name).where(
         Delivery.agreement == agreement_id).order_by(Delivery.delivered_on).order_by(Delivery.id)
     result = maths.fulfilment(
         [maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],

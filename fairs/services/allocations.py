@@ -56,7 +56,7 @@ async def _engine_input(fair: dict):
     booths = [allocation.Booth(b["id"], b["code"], b["zone"], b["x"], b["y"], b["width"], b["depth"], b["kind"],
                                frozenset(split(b["amenities"])), b["blocked"])
               for b in await Booth.select().where(Booth.fair == fair["id"])]
-    applications = await Application.select(Application.all_columns(), Application.producer.province_code).where(
+    applications = await Application.select(*Application.all_columns(), Application.producer.province_code).where(
         Application.fair == fair["id"],
         Application.status.is_in(IN_THE_RUN),
     ).order_by(Application.submitted_at).order_by(Application.id)

@@ -4,9 +4,10 @@ and again before allocation, withdrawn, confirmed and checked in."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import msgspec
+from piccolo.columns import Column
 
 from catalog.reference import certificate_status
 from catalog.services import today
@@ -148,7 +149,7 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
             raise Conflict(N_("This producer has already applied to this fair; edit or withdraw that application."))
         if existing:
             application_id = existing["id"]
-            await Application.update({**values, "submitted_at": dt.datetime.now(dt.UTC)}).where(Application.id == application_id)
+            await Application.update({**cast("dict[Column | str, Any]", values), "submitted_at": dt.datetime.now(dt.UTC)}).where(Application.id == application_id)
             await ApplicationProduct.delete().where(ApplicationProduct.application == application_id)
         else:
             application_id = (await Application.insert(Application(fair=fair_id, producer=data.producer_id, **values)))[0]["id"]
@@ -237,7 +238,7 @@ async def check_in(application_id: int, actor: Actor) -> None:
 async def list_applications(fair_id: int, actor: Actor | None, status: str = "") -> list[ApplicationOut]:
     """A fair's applications; a producer sees only their own."""
     await fair_row(fair_id)
-    query = Application.select(Application.all_columns(), Application.producer.name,
+    query = Application.select(*Application.all_columns(), Application.producer.name,
                                Application.producer.province_code).where(Application.fair == fair_id)
     if status:
         query = query.where(Application.status == status)
@@ -252,7 +253,7 @@ async def get_application(application_id: int, actor: Actor | None) -> Applicati
     row = await application_row(application_id)
     if not is_organizer(actor) and (actor is None or row["producer"] not in actor.producer_ids):
         raise Forbidden(N_("You may act only for your own producer."))
-    rows = await Application.select(Application.all_columns(), Application.producer.name,
+    rows = await Application.select(*Application.all_columns(), Application.producer.name,
                                     Application.producer.province_code).where(Application.id == application_id)
     return (await _outs(rows))[0]
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import msgspec
+from piccolo.columns import Column
 
 from catalog import reference
 from catalog.tables import ProducerMember
@@ -78,7 +79,7 @@ async def update_fair(fair_id: int, data: FairIn, actor: Actor) -> None:
     values = _values(data)
     async with Fair._meta.db.transaction():
         before = await fair_row(fair_id)
-        await Fair.update(values).where(Fair.id == fair_id)
+        await Fair.update(cast("dict[Column | str, Any]", values)).where(Fair.id == fair_id)
         await record_audit(actor, "update", "fair", fair_id, {k: before[k] for k in values}, values)
 
 

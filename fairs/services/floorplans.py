@@ -6,7 +6,9 @@ sizes and prices sensible. A change that would break that is refused whole.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from piccolo.columns import Column
 
 from catalog import reference
 from core.audit import Actor, record_audit
@@ -53,7 +55,7 @@ async def add_zone(fair_id: int, data: ZoneIn, actor: Actor) -> int:
         code = data.code.strip().upper()
         if await Zone.exists().where(Zone.fair == fair_id, Zone.code == code):
             raise ValidationFailed({"code": N_("This fair already has a zone with this code.")})
-        values = {"code": code, "name": data.name.strip(), "theme": data.theme.value,
+        values: dict[str, Any] = {"code": code, "name": data.name.strip(), "theme": data.theme.value,
                   "theme_value": join(split(data.theme_value)) if data.theme is ZoneTheme.group else data.theme_value}
         row = (await Zone.insert(Zone(fair=fair_id, **values)))[0]
         await record_audit(actor, "create", "zone", row["id"], None, {"fair": fair_id, **values})
@@ -174,7 +176,7 @@ async def update_booth(booth_id: int, data: BoothIn, actor: Actor) -> None:
         values = {"zone": zone["id"], "code": spec.code, "x": spec.x, "y": spec.y, "width": spec.width, "depth": spec.depth,
                   "kind": spec.kind, "amenities": join(sorted(spec.amenities)), "price": spec.price,
                   "blocked": data.blocked, "note": data.note}
-        await Booth.update(values).where(Booth.id == booth_id)
+        await Booth.update(cast("dict[Column | str, Any]", values)).where(Booth.id == booth_id)
         await record_audit(actor, "update", "booth", booth_id, {k: before[k] for k in values}, values)
 
 
@@ -240,7 +242,7 @@ async def floor_plan(fair_id: int, public: bool = False) -> FloorPlan:
     booth_rows = await Booth.select().where(Booth.fair == fair_id).order_by(Booth.code)
     held = {r["booth"]: r for r in await BoothAssignment.select(
         BoothAssignment.booth, BoothAssignment.application, BoothAssignment.state, BoothAssignment.locked,
-        BoothAssignment.application.producer.name).where(BoothAssignment.fair == fair_id)}
+        BoothAssignment.application._.producer.name).where(BoothAssignment.fair == fair_id)}
     booths = []
     for r in booth_rows:
         holder = held.get(r["id"])
@@ -264,9 +266,9 @@ async def floor_plan(fair_id: int, public: bool = False) -> FloorPlan:
 async def exhibitors(fair_id: int) -> list[dict]:
     """Allocated exhibitors with their booths and products, for the public list."""
     rows = await BoothAssignment.select(
-        BoothAssignment.application, BoothAssignment.booth.code, BoothAssignment.booth.zone.name,
-        BoothAssignment.application.producer.id, BoothAssignment.application.producer.name,
-        BoothAssignment.application.producer.province_code).where(BoothAssignment.fair == fair_id)
+        BoothAssignment.application, BoothAssignment.booth.code, BoothAssignment.booth._.zone.name,
+        BoothAssignment.application._.producer.id, BoothAssignment.application._.producer.name,
+        BoothAssignment.application._.producer.province_code).where(BoothAssignment.fair == fair_id)
     by_application: dict[int, dict] = {}
     for r in rows:
         entry = by_application.setdefault(r["application"], {

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
+
+from piccolo.columns import Column
 
 from catalog.services import today
 from core.audit import Actor, record_audit
@@ -65,10 +68,10 @@ async def record_booth_sales(fair_id: int, data: BoothSaleIn, actor: Actor) -> N
         if not await BoothAssignment.exists().where(BoothAssignment.application == data.application_id):
             raise Conflict(N_("This exhibitor has no booth."))
         before = await BoothSale.select().where(BoothSale.application == data.application_id, BoothSale.day == data.day).first()
-        values = {"revenue": data.revenue, "transactions": data.transactions, "notes": data.notes.strip(),
+        values: dict[str, Any] = {"revenue": data.revenue, "transactions": data.transactions, "notes": data.notes.strip(),
                   "recorded_by": actor.user_id, "recorded_at": dt.datetime.now(dt.UTC)}
         if before:
-            await BoothSale.update(values).where(BoothSale.id == before["id"])
+            await BoothSale.update(cast("dict[Column | str, Any]", values)).where(BoothSale.id == before["id"])
         else:
             await BoothSale.insert(BoothSale(fair=fair_id, application=data.application_id, day=data.day, **values))
         await record_audit(actor, "booth_sales", "application", data.application_id,
@@ -94,6 +97,6 @@ async def daily_figures(fair_id: int) -> list[DayFigures]:
 
 async def sales_of(fair_id: int) -> list[dict]:
     """Every exhibitor's sales per day, with the producer's name."""
-    rows = await BoothSale.select(BoothSale.all_columns(), BoothSale.application.producer.name).where(
+    rows = await BoothSale.select(*BoothSale.all_columns(), BoothSale.application._.producer.name).where(
         BoothSale.fair == fair_id).order_by(BoothSale.day)
     return rows

@@ -42,7 +42,7 @@ async def milestones_due(now: dt.datetime) -> int:
     horizon = max(settings.milestone_days)
     rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.quantity,
                                   Milestone.agreement.id, Milestone.agreement.code, Milestone.agreement.valid_until,
-                                  Milestone.agreement.buyer.name, Milestone.agreement.buyer.email).where(
+                                  Milestone.agreement._.buyer.name, Milestone.agreement._.buyer.email).where(
         Milestone.done_on.is_null(), Milestone.due_on >= today, Milestone.due_on <= today + dt.timedelta(days=horizon),
         Milestone.agreement.status.is_in(list(RUNNING)))
     parties = await _parties({r["agreement.id"] for r in rows})
@@ -64,7 +64,7 @@ async def milestones_overdue(now: dt.datetime) -> int:
     """A milestone past its date and unmet: to the organizers, once."""
     today = clock.today()
     rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.agreement.id,
-                                  Milestone.agreement.code, Milestone.agreement.buyer.name).where(
+                                  Milestone.agreement.code, Milestone.agreement._.buyer.name).where(
         Milestone.done_on.is_null(), Milestone.due_on < today, Milestone.agreement.status.is_in(list(RUNNING)))
     users = await organizers() if rows else []
     outgoing = []

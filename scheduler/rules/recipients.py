@@ -12,7 +12,7 @@ from salespoints.tables import SalesPointManager
 
 async def producer_users(producer_ids: set[int] | None = None) -> dict[int, list[int]]:
     """Producer id → the ids of the users acting for it."""
-    query = ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(ProducerMember.user.active.eq(True))
+    query = ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(ProducerMember.user._.active.eq(True))
     if producer_ids is not None:
         query = query.where(ProducerMember.producer.is_in(list(producer_ids) or [0]))
     members: dict[int, list[int]] = defaultdict(list)
@@ -24,7 +24,7 @@ async def producer_users(producer_ids: set[int] | None = None) -> dict[int, list
 async def point_managers(point_ids: set[int] | None = None) -> dict[int, list[int]]:
     """Sales point id → the ids of its managers."""
     query = SalesPointManager.select(SalesPointManager.point, SalesPointManager.user).where(
-        SalesPointManager.user.active.eq(True))
+        SalesPointManager.user._.active.eq(True))
     if point_ids is not None:
         query = query.where(SalesPointManager.point.is_in(list(point_ids) or [0]))
     managers: dict[int, list[int]] = defaultdict(list)
