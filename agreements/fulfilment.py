@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ def fulfilment(lines: Sequence[LineTerms], deliveries: Iterable[DeliveryFact], m
     results = []
     for line in lines:
         mine = sorted((m for m in milestones if m.line == line.id and m.quantity), key=lambda m: (m.due_on, m.id))
-        on_time, late, reached = _fill([(m.due_on, m.quantity) for m in mine], by_line[line.id], valid_until)
+        # `mine` holds only milestones with a quantity
+        on_time, late, reached = _fill([(m.due_on, cast(int, m.quantity)) for m in mine], by_line[line.id], valid_until)
         for milestone, met_on in zip(mine, reached, strict=True):
             met_on = met_on or milestone.done_on
             states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, met_on,

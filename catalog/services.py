@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from piccolo.columns.combination import WhereRaw
-from piccolo.query import Select
+from piccolo.query import Count, Select
 
 from catalog import reference
 from catalog.enums import CertifyingLevel
@@ -36,6 +36,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
 MAX_PRICE = 10**12
+_Query = TypeVar("_Query", Select, Count)  # a query _where adds clauses to
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 
@@ -399,6 +400,7 @@ async def create_product(data: ProductIn, actor: Actor) -> int:
     errors.update(await _product_conflicts(data, None, errors))
     if errors:
         raise ValidationFailed(errors)
+    assert producer is not None  # a missing producer is one of the errors above
     if not data.code:
         data = msgspec.structs.replace(data, code=new_product_code())
     values = _product_values(data)
@@ -424,6 +426,7 @@ async def update_product(product_id: int, data: ProductIn, actor: Actor) -> None
     errors.update(await _product_conflicts(data, product_id, errors))
     if errors:
         raise ValidationFailed(errors)
+    assert producer is not None  # a missing producer is one of the errors above
     values = _product_values(data)
     if not data.code:
         values.pop("code")
@@ -496,7 +499,7 @@ def product_clauses(filters: ProductFilter, on: dt.date, certified_only: bool = 
     return clauses
 
 
-def _where(query: Select, clauses: Iterable) -> Select:
+def _where(query: _Query, clauses: Iterable) -> _Query:
     clauses = list(clauses)
     return query.where(*clauses) if clauses else query
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from piccolo.columns import Column
+from piccolo.engine.postgres import PostgresEngine
 
 from accounts.enums import Role
 from catalog import reference
@@ -409,11 +410,13 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
 
     def build(row: dict | None) -> list[ledger.MovementSpec]:
         policy, item = _checked_context(row, actor)
+        assert row is not None  # _checked_context refuses a missing point
         errors = _movement_errors(line, item, policy, on)
         if line.corrects is not None and not row["corrects_found"]:
             errors["corrects"] = N_("This movement does not exist.")  # nor at another point
         if errors:
             raise ValidationFailed(errors)
+        assert item is not None  # a product the point does not carry is one of the errors above
         return [_spec(point_id, line, item, actor, key)]
 
     unit = ledger.Unit(
@@ -524,13 +527,14 @@ async def _write(specs: list[ledger.MovementSpec], actor: Actor, summary: dict) 
 
 async def _submit(unit: ledger.Unit) -> MovementResult:
     db = StockMovement._meta.db
+    pg = cast(PostgresEngine, db)  # read only when the engine is not SQLite's
     if db.engine_type == "sqlite":
         result = await _sqlite_writer(db).submit(unit)
-    elif db.pool is not None:
-        async with db.pool.acquire() as connection:
+    elif pg.pool is not None:
+        async with pg.pool.acquire() as connection:
             result = await ledger.pg_apply(connection, unit)
     else:
-        connection = await db.get_new_connection()
+        connection = await pg.get_new_connection()
         try:
             result = await ledger.pg_apply(connection, unit)
         finally:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from piccolo.columns import Column
+from piccolo.custom_types import Combinable
 from piccolo.querystring import QueryString
 
 from accounts.enums import Role
@@ -50,7 +51,7 @@ MAX_LINES = 200
 EDITORS = (Role.admin, Role.organizer)
 
 
-def _in_range(value: int | None) -> bool:
+def _in_range(value: int | None) -> TypeGuard[int]:
     return value is not None and 0 < value <= MAX_ID
 
 
@@ -153,7 +154,7 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
     if len(data.lines) > MAX_LINES:
         errors["lines"] = Msg(N_("At most %(n)s lines."), n=MAX_LINES)
     products = lookup.products
-    lines = []
+    lines: list[dict[str, Any]] = []
     for number, line in enumerate(data.lines):
         where = f"lines.{number}"
         product = products.get(line.product_id)
@@ -283,6 +284,7 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     row = await agreement_row(agreement_id)
     await ensure_can_see(actor, agreement_id)
     buyer = await Buyer.select(Buyer.name, Buyer.kind).where(Buyer.id == row["buyer"]).first()
+    assert buyer is not None  # every agreement is saved with a buyer, and deleting the buyer deletes it
     fair = await Fair.select(Fair.name).where(Fair.id == row["fair"]).first() if row["fair"] else None
     producers = await AgreementProducer.select(AgreementProducer.producer.id, AgreementProducer.producer.name,
                                                AgreementProducer.producer.province_code).where(
@@ -343,7 +345,7 @@ def overdue_clause(on: dt.date):
 
 
 def _clauses(filters: AgreementFilter, actor: Actor | None) -> list:
-    clauses = []
+    clauses: list[Combinable] = []
     if filters.fair_id:
         clauses.append(Agreement.fair == as_key(filters.fair_id))
     elif filters.signed_at_no_fair:
