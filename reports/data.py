@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -36,6 +36,11 @@ def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+def as_day(value: Any) -> dt.date:
+    """`as_date` of a column that is never NULL."""
+    return cast(dt.date, as_date(value))
 
 
 def natural_key(code: str) -> tuple:
@@ -272,7 +277,7 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
 
 def _by_kind(exhibitors: list[Exhibitor]) -> tuple[Share, ...]:
     counts = Counter(e.producer_kind for e in exhibitors)
-    revenue = Counter()
+    revenue: Counter[str] = Counter()
     for e in exhibitors:
         revenue[e.producer_kind] += e.revenue
     kinds = list(PRODUCER_KINDS) + sorted(set(counts) - set(PRODUCER_KINDS))
@@ -293,7 +298,8 @@ def _by_province(exhibitors: list[Exhibitor]) -> tuple[Share, ...]:
 def _by_group(exhibitors: list[Exhibitor], products: dict[int, dict]) -> tuple[Share, ...]:
     from catalog import reference
 
-    exhibiting, revenue = Counter(), Counter()
+    exhibiting: Counter[str] = Counter()
+    revenue: Counter[str] = Counter()
     for e in exhibitors:
         exhibiting[e.group_code] += 1
         revenue[e.group_code] += e.revenue
@@ -337,7 +343,7 @@ async def _entries(rows: list[dict]) -> tuple[AgreementEntry, ...]:
         late |= {m["agreement"] for m in await Milestone.select(Milestone.agreement).where(
             Milestone.agreement.is_in(chunk), Milestone.due_on < today(), Milestone.done_on.is_null())}
     entries = [AgreementEntry(
-        code=r["code"], signed_on=as_date(r["signed_on"]), kind=r["kind"], status=r["status"], buyer=r["buyer.name"],
+        code=r["code"], signed_on=as_day(r["signed_on"]), kind=r["kind"], status=r["status"], buyer=r["buyer.name"],
         buyer_kind=r["buyer.kind"], producers=", ".join(names.get(r["id"], [])), committed=r["committed_value"],
         delivered=r["delivered_value"], overdue=r["id"] in late and r["status"] in RUNNING) for r in rows]
     entries.sort(key=lambda e: (e.signed_on, natural_key(e.code)))
@@ -374,7 +380,7 @@ async def earlier_editions(fair: FairInfo) -> tuple[Edition, ...]:
     for r in rows:
         u, s = used.get(r["id"], {}), signed.get(r["id"], {})
         editions.append(Edition(
-            r["id"], r["name"], r["edition"], as_date(r["starts_on"]), as_date(r["ends_on"]),
+            r["id"], r["name"], r["edition"], as_day(r["starts_on"]), as_day(r["ends_on"]),
             int((planned.get(r["id"]) or {}).get("n") or 0), int(u.get("booths") or 0), int(u.get("exhibitors") or 0),
             int(u.get("provinces") or 0), int((visitors.get(r["id"]) or {}).get("n") or 0),
             int((revenue.get(r["id"]) or {}).get("n") or 0), int(s.get("n") or 0), int(s.get("committed") or 0)))
@@ -491,9 +497,10 @@ async def salespoint_month(year: int, month: int, point_id: int | None = None) -
     from salespoints.tables import AssortmentItem, SalesPoint, StockMovement
 
     if point_id is not None:
-        points = [await salespoints.get_point(point_id)]  # raises NotFound
-        rows = [{"id": p.id, "name": p.name, "province_code": p.province_code, "kind": getattr(p.kind, "value", p.kind)}
-                for p in points]
+        found = [await salespoints.get_point(point_id)]  # raises NotFound
+        rows: list[dict[str, Any]] = [
+            {"id": p.id, "name": p.name, "province_code": p.province_code, "kind": getattr(p.kind, "value", p.kind)}
+            for p in found]
     else:
         rows = await SalesPoint.select(SalesPoint.id, SalesPoint.name, SalesPoint.province_code, SalesPoint.kind).order_by(
             SalesPoint.name)
@@ -516,7 +523,7 @@ async def salespoint_month(year: int, month: int, point_id: int | None = None) -
     for move in moves:
         by_point.setdefault(move["point"], []).append(move)
     everywhere: dict[int, list] = {}
-    points = []
+    points: list[PointMonth] = []
     for row in rows:
         mine = by_point.get(row["id"], [])
         sold = [m for m in mine if m["kind"] in ("sale", "customer_return")]
@@ -634,6 +641,7 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
     """The agreements of a fair (or signed in a period) that commit anyone: fulfilment, overdue
     milestones, by buyer and by producer. NotFound for a fair that does not exist."""
     fair_name = ""
+    args: list[Any]
     if fair_id is not None:
         fair_name = (await fairs.get_fair(fair_id)).name  # raises NotFound
         scope, args = "a.fair = {}", [fair_id]
@@ -664,7 +672,7 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
     for m in milestones:
         late.setdefault(m["agreement"], []).append(m)
     agreements = sorted((FollowedAgreement(
-        code=r["code"], signed_on=as_date(r["signed_on"]), buyer=r["buyer"], buyer_kind=r["buyer_kind"],
+        code=r["code"], signed_on=as_day(r["signed_on"]), buyer=r["buyer"], buyer_kind=r["buyer_kind"],
         producers=", ".join(names.get(r["id"], [])), status=r["status"], committed=int(r["committed_value"]),
         delivered=int(r["delivered_value"]), valid_until=as_date(r["valid_until"]), last_delivery=last.get(r["id"]),
         overdue_milestones=len(late.get(r["id"], []))) for r in rows), key=lambda a: (a.signed_on, natural_key(a.code)))
@@ -672,8 +680,8 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
     on = today()
     overdue = tuple(OverdueMilestone(
         code=by_code[m["agreement"]]["code"], buyer=by_code[m["agreement"]]["buyer"],
-        producers=", ".join(names.get(m["agreement"], [])), due_on=as_date(m["due_on"]), description=m["description"],
-        days_late=(on - as_date(m["due_on"])).days) for m in milestones if m["agreement"] in by_code)
+        producers=", ".join(names.get(m["agreement"], [])), due_on=as_day(m["due_on"]), description=m["description"],
+        days_late=(on - as_day(m["due_on"])).days) for m in milestones if m["agreement"] in by_code)
     buyers: dict[tuple[str, str], list[int]] = {}
     for a in agreements:
         entry = buyers.setdefault((a.buyer, a.buyer_kind), [0, 0, 0])

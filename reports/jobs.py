@@ -7,6 +7,7 @@ so the web process stays responsive, and the PDF and the .xlsx are made side by 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,7 @@ def build(kind: str, data: Any, code: str) -> Document:
     """The document of a report kind from its data, in language `code`."""
     from reports import followup, monthly, outcome
 
-    builders = {"fair_outcome": outcome.build, "salespoint_monthly": monthly.build, "agreement_followup": followup.build}
+    builders: dict[str, Callable[[Any], Document]] = {"fair_outcome": outcome.build, "salespoint_monthly": monthly.build, "agreement_followup": followup.build}
     with language(code):
         document = builders[kind](data)
     document.language = code

@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlparse
 
 from reports.typeset import FONTS_DIR
@@ -72,7 +73,7 @@ def render_sync(html: str) -> Rendered:
 def merge(parts: list[bytes]) -> bytes:
     """PDFs one after the other, as one: pages, bookmarks and the first part's metadata and language."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
+    from pypdf.generic import DictionaryObject, NameObject
 
     readers = [PdfReader(io.BytesIO(part)) for part in parts]
     writer = PdfWriter()
@@ -80,7 +81,7 @@ def merge(parts: list[bytes]) -> bytes:
         writer.append(reader)
     if readers[0].metadata:
         writer.add_metadata(dict(readers[0].metadata))
-    catalog = readers[0].trailer["/Root"]
+    catalog = cast(DictionaryObject, readers[0].trailer["/Root"])  # the document catalog is a dictionary
     for key in ("/Lang", "/PageMode"):
         if key in catalog:
             writer.root_object[NameObject(key)] = catalog[key]

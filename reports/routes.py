@@ -134,17 +134,17 @@ class ReportPages(Controller):
     @get("/agreements")
     async def agreements(self, request: Request, fair_id: str = "", since: str = "", until: str = "",
                          lang: str = "vi") -> Template | Redirect:
-        fair_id = optional_int(fair_id)  # the form's "signed in a period" is an empty value
+        chosen = optional_int(fair_id)  # the form's "signed in a period" is an empty value
         services.ensure_reader(current_actor(request))
-        if not fair_id and not since and not until:  # nothing chosen yet: the form that chooses
+        if not chosen and not since and not until:  # nothing chosen yet: the form that chooses
             return Redirect(f"/reports/?kind={ReportKind.agreement_followup.value}")
-        subject = await services.followup_subject(fair_id, _day(since, "since"), _day(until, "until"))
-        query = _query(fair_id=fair_id, since=since, until=until)
+        subject = await services.followup_subject(chosen, _day(since, "since"), _day(until, "until"))
+        query = _query(fair_id=chosen, since=since, until=until)
         return await _preview(request, subject, lang, {
             "pdf": f"/reports/agreements/pdf?{query}&lang={_language(lang)}",
             "xlsx": f"/reports/agreements/xlsx?{query}&lang={_language(lang)}",
             "compile": f"/reports/agreements/compile?{query}", "self": f"/reports/agreements?{query}",
-            "back": f"/fairs/{fair_id}/reports" if fair_id else "/reports/"})
+            "back": f"/fairs/{chosen}/reports" if chosen else "/reports/"})
 
     @get("/agreements/{extension:str}")
     async def agreements_file(self, request: Request, extension: str, fair_id: int | None = None, since: str = "",

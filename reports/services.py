@@ -14,8 +14,9 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -126,9 +127,9 @@ async def salespoint_subject(month: str, point_id: int | None) -> Subject:
 async def followup_subject(fair_id: int | None, since: dt.date | None, until: dt.date | None) -> Subject:
     if fair_id is None and (since is None or until is None):
         raise ValidationFailed({"since": N_("Choose a fair, or the first and last day of a period.")})
-    if fair_id is None and since > until:
+    if fair_id is None and since is not None and until is not None and since > until:
         raise ValidationFailed({"until": N_("The period cannot end before it starts.")})
-    if fair_id is None and (until - since).days > 3 * 366:
+    if fair_id is None and since is not None and until is not None and (until - since).days > 3 * 366:
         raise ValidationFailed({"until": N_("A period is at most three years.")})
     data = await gather.agreement_followup(fair_id, since, until)
     key = f"agreements:fair:{fair_id}" if fair_id is not None else f"agreements:{since}..{until}"
@@ -177,7 +178,7 @@ async def compile_fair_outcome(fair_id: int, language: str = "vi") -> Compiled:
 def title_of(subject: Subject, language: str) -> str:
     from reports import followup, monthly, outcome
 
-    titles = {ReportKind.fair_outcome: outcome.title, ReportKind.salespoint_monthly: monthly.title,
+    titles: dict[ReportKind, Callable[[Any], str]] = {ReportKind.fair_outcome: outcome.title, ReportKind.salespoint_monthly: monthly.title,
               ReportKind.agreement_followup: followup.title}
     with jobs.language(language):
         return titles[subject.kind](subject.data)
@@ -307,6 +308,7 @@ async def artifact_file(artifact_id: int, extension: str, actor: Actor | None) -
     row = await ReportArtifact.select(getattr(ReportArtifact, f"{extension}_path"),
                                       getattr(ReportArtifact, f"{extension}_sha256")).where(
         ReportArtifact.id == artifact_id).first()
+    row = cast("dict[str, Any]", row)  # get_artifact found it above
     try:
         content = uploads.stored_path(row[f"{extension}_path"]).read_bytes()
     except OSError:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import cast
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 TABLE_FONT = "DejaVuSansCondensed.ttf"
@@ -71,8 +72,8 @@ def _fills(spaces: dict[int, str], limit: int) -> list[str]:
     for total in range(1, limit + 1):
         for width, char in spaces.items():
             if width <= total and best[total - width] is not None:
-                candidate = best[total - width] + char
-                if best[total] is None or len(candidate) < len(best[total]):
+                candidate = cast(str, best[total - width]) + char
+                if best[total] is None or len(candidate) < len(cast(str, best[total])):
                     best[total] = candidate
     fills, last = [], ""
     for entry in best:
