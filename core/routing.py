@@ -14,7 +14,7 @@ from litestar.connection import ASGIConnection
 class _GuardedOnce:
     async def authorize_connection(self, connection: ASGIConnection) -> None:
         for guard in self.resolve_guards():  # type: ignore[attr-defined]
-            await guard(connection, self)  # type: ignore[arg-type]
+            await guard(connection, self)
 
 
 class get(_GuardedOnce, litestar.get):

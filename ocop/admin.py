@@ -29,7 +29,7 @@ async def _refuse(send: Send, status: int, location: str | None = None) -> None:
     if location:
         headers.append((b"location", location.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"Administrators only."})
+    await send({"type": "http.response.body", "body": b"Administrators only.", "more_body": False})
 
 
 @asgi("/admin", is_mount=True, copy_scope=True)
@@ -42,4 +42,4 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     if actor.role is not Role.admin:
         await _refuse(send, 403)
         return
-    await _admin_app(scope, receive, with_admin_headers(send))  # type: ignore[arg-type]
+    await _admin_app(scope, receive, with_admin_headers(send))

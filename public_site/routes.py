@@ -37,7 +37,9 @@ from public_site.throttle import public_rate_limit
 
 
 def _rendered(request: Request, template: str, context: dict) -> bytes:
-    return request.app.template_engine.get_template(template).render(request=request, **context).encode()
+    engine = request.app.template_engine
+    assert engine is not None  # the app is always built with its templates
+    return engine.get_template(template).render(request=request, **context).encode()
 
 
 Built = tuple[str, dict] | tuple[str, dict, int]
@@ -63,7 +65,7 @@ def _json_ld(product: ProductOut, producer: dict, certified: bool, images: list[
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": product.name, "sku": product.code,
         "brand": {"@type": "Organization", "name": producer["name"]},
-        "category": (reference.groups().get(product.group_code).name_vi if reference.groups().get(product.group_code) else ""),
+        "category": (group.name_vi if (group := reference.groups().get(product.group_code)) else ""),
         "additionalProperty": [
             {"@type": "PropertyValue", "name": "OCOP", "value": f"{product.stars}★" if certified else "not certified"},
         ],

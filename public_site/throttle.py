@@ -75,7 +75,7 @@ def public_rate_limit(app: ASGIApp) -> ASGIApp:
             (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"retry-after", str(seconds).encode()), (b"cache-control", b"no-store")]
         await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     return limited
 
@@ -86,6 +86,7 @@ def _too_many_page(scope: Scope, seconds: int) -> bytes:
     message = gettext("Too many requests from your network. Please wait %(n)s seconds and try again.") % {"n": seconds}
     try:
         engine = scope["litestar_app"].template_engine
+        assert engine is not None  # the app is always built with its templates (and any failure falls back below)
         return engine.get_template("public/too_many.html").render(request=Request(scope), message=message).encode()
     except Exception:  # noqa: BLE001 — the refusal must go out even if the page cannot be drawn
         return f"<!doctype html><meta charset=utf-8><p>{message}</p>".encode()

@@ -30,12 +30,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BufferedRandom
+from types import ModuleType
 from typing import Any
 
 import msgspec
 
 from core.errors import N_, Conflict, DomainError
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # Windows
@@ -380,12 +383,12 @@ class SQLiteLedgerWriter:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._turn_file = None
+        self._turn_file: BufferedRandom | None = None
         # The path on the loop's thread: units gathered per loop, its connection and lock-file handle.
         self._gathered: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         self._inline_lock = threading.Lock()
         self._inline_connection: sqlite3.Connection | None = None
-        self._inline_turn_file = None
+        self._inline_turn_file: BufferedRandom | None = None
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -537,7 +540,7 @@ class SQLiteLedgerWriter:
         finally:
             fcntl.flock(self._turn_file, fcntl.LOCK_UN)
 
-    def _open_turn_file(self):
+    def _open_turn_file(self) -> BufferedRandom:
         return open(self._path + "-writer.lock", "a+b")
 
     def _fail_queued(self, error: BaseException) -> None:

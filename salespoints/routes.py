@@ -317,7 +317,7 @@ class SalesPointPages(Controller):
         can_write = await services.can_write(actor, point_id)
         assortment = await services.assortment(point_id)
         range_values = range_values or {}
-        offered = range_values.get("product_id")
+        offered: Any = range_values.get("product_id")  # a form value: text, or absent
         offered = int(offered) if str(offered or "").isdigit() and len(str(offered)) < 10 else None
         return {
             "point": point,
