@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from piccolo.columns.defaults.base import Default
@@ -72,7 +72,7 @@ class PooledSQLiteTransaction(SQLiteTransaction):
 
     async def __aenter__(self) -> PooledSQLiteTransaction:
         if self._parent is not None:
-            return self._parent
+            return cast(PooledSQLiteTransaction, self._parent)  # nested in one of this engine's
         engine: PooledSQLiteEngine = self.engine  # type: ignore[assignment]
         connections = engine._loop_connections()
         self._lock = connections.writer_lock
@@ -389,6 +389,7 @@ async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
     quoted = ", ".join(f'"{name}"' for name in names)
     async with engine.transaction():
         transaction = engine.current_transaction.get()
+        assert transaction is not None  # the one just opened
         if isinstance(engine, PooledSQLiteEngine):
             for row in values:
                 _refuse_nul(row)

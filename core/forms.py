@@ -94,7 +94,7 @@ def _convert(value: Any, annotation: Any) -> Any:
 
 
 @functools.cache
-def _shape(struct: type) -> tuple[dict[str, Any], frozenset[str]]:
+def _shape(struct: type[msgspec.Struct]) -> tuple[dict[str, Any], frozenset[str]]:
     """A Struct's field types and required fields (resolved once: get_type_hints is slow)."""
     fields = struct.__struct_fields__
     optional = fields[len(fields) - len(struct.__struct_defaults__) :]

@@ -13,6 +13,7 @@ import re
 
 from litestar.connection import Request
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Message, Receive, Scope, Send
@@ -114,7 +115,7 @@ class CSRFCheck(CSRFMiddleware):
         return secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in self.config.safe_methods or (
+        if scope["type"] != ScopeType.HTTP or scope["method"] in self.config.safe_methods or (
                 self.exclude and self.exclude.findall(scope["path"])):
             await super().__call__(scope, receive, send)
             return

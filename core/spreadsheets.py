@@ -117,7 +117,7 @@ def read_table(filename: str, content: bytes, max_bytes: int, aliases: dict[str,
     if not rows:
         raise ValidationFailed({"file": N_("The file is empty.")})
     headers = [fold(str(h or "")).strip().rstrip(":*") for h in rows[0]]
-    columns = {}
+    columns: dict[str, int] = {}
     for field, names in aliases.items():
         for index, header in enumerate(headers):
             if header == field or header in names:

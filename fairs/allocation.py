@@ -28,11 +28,14 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 
 # Geometry is in metres; touching edges are compared with this tolerance.
 _EPS = 1e-6
+
+_Placement = tuple[int, tuple[Any, ...], int | None]  # (request, booth class key, segment)
 
 
 @dataclass(frozen=True)
@@ -420,7 +423,8 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
     for province in sorted({r.province for r in requests}):
         province_row[province] = new_row(float(plan.shares.get(province, 0) - locked_use[province]))
 
-    cost, starts, index, values, meaning = [], [0], [], [], []
+    cost, starts, index, values = [], [0], [], []
+    meaning: list[_Placement | None] = []  # per column: the placement it stands for (None: a penalty column)
     for i, request in enumerate(requests):
         value = priority(request, weights) + 1e-3 * (len(requests) - i) / len(requests)  # ties: the earlier one
         for key in plan.fitting[i]:
@@ -474,7 +478,7 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
     solution = np.array(solver.getSolution().col_value[:placements])
     chosen: list[tuple | None] = [None] * len(requests)
     for column in np.flatnonzero(solution > 0.5):
-        i, key, s = meaning[column]
+        i, key, s = cast(_Placement, meaning[column])  # the placement columns come first
         chosen[i] = (key, s)
     # "Optimal" means proven to 0.01 %; a solve stopped by its own (looser) tolerance reports its gap instead.
     optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal and info.mip_gap <= 1e-4
