@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
+from typing import cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -104,7 +105,9 @@ def _srgb(image: Image.Image) -> Image.Image:
         try:
             working = image if image.mode in ("RGB", "RGBA", "CMYK") else image.convert(target)
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            return ImageCms.profileToProfile(working, source, ImageCms.createProfile("sRGB"), outputMode=target)
+            # not in place: the converted copy is returned
+            return cast(Image.Image, ImageCms.profileToProfile(working, source, ImageCms.createProfile("sRGB"),
+                                                               outputMode=target))
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # an unreadable or mismatched profile: keep the pixels as they are
     return image if image.mode == target else image.convert(target)

@@ -30,7 +30,8 @@ def synthetic_fair(booth_count: int, request_count: int, seed: int = 1):
     """(zones, booths, requests) of about `booth_count` booths, repeated zones for large fairs."""
     rng = random.Random(seed)
     copies = max(1, round(booth_count / 120))
-    zones, booths = [], []
+    zones: list[Zone] = []
+    booths: list[Booth] = []
     x = 0.0
     for copy in range(copies):
         for name, share, groups, province, invited, kind in _ZONES:
@@ -49,10 +50,10 @@ def synthetic_fair(booth_count: int, request_count: int, seed: int = 1):
                 row_amenities[top] = frozenset(amenities)
             premium_row = rng.choice(sorted(row_amenities)) if kind == "standard" and rows > 2 else None
             for spec in specs:
-                amenities = row_amenities[spec.y]
+                booth_amenities = row_amenities[spec.y]
                 kind_here = "premium" if spec.y == premium_row and spec.kind == "standard" and spec.x - x < 12 else spec.kind
                 booths.append(Booth(len(booths) + 1, spec.code, zone_id, spec.x, spec.y, spec.width, spec.depth,
-                                    kind_here, amenities, blocked=rng.random() < 0.01))
+                                    kind_here, booth_amenities, blocked=rng.random() < 0.01))
             x += columns * 3.0 + 6.0
     requests = []
     group_weights = {"1": 0.45, "2": 0.12, "3": 0.1, "4": 0.18, "5": 0.1, "6": 0.05}

@@ -43,6 +43,7 @@ def picture(name: str, group_code: str, variant: int = 0) -> bytes:
     draw = ImageDraw.Draw(image, "RGBA")
     draw.ellipse((330, 180, 870, 720), fill=(255, 255, 255, 60))
     text = initials(name)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     if FONT.exists():
         font = ImageFont.truetype(str(FONT), 220)
     else:  # Pillow's own font has no Vietnamese letters: write them without accents

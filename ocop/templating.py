@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from jinja2 import Environment
 
@@ -33,7 +34,7 @@ _LABEL_SETS = (SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CAT
 _LABELS = {**{member.value: text for labels in _LABEL_SETS for member, text in labels}, **ACTION_LABELS}
 # Two enums may share a value ("open" counts and "open" fairs, "free" fees and "free" booths): a member
 # finds its own label. The sets are pairs, not dicts: str enum members of equal value are equal keys.
-_MEMBER_LABELS = {(type(member), member.value): text for labels in _LABEL_SETS for member, text in labels}
+_MEMBER_LABELS: dict[tuple[type[enum.Enum], Any], str] = {(type(member), member.value): text for labels in _LABEL_SETS for member, text in labels}
 
 
 def label(code) -> str:
