@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 import msgspec
 from piccolo.columns import Column
@@ -103,13 +103,19 @@ def weights_of(row: dict) -> WeightsIn:
     return msgspec.convert(raw or {}, WeightsIn)
 
 
-def _fair_out(row: dict, counts: dict[str, int]) -> FairOut:
+class _Counts(TypedDict):
+    booths: int
+    applications: int
+    assigned: int
+
+
+def _fair_out(row: dict, counts: _Counts) -> FairOut:
     values = {k: row[k] for k in FairIn.__struct_fields__}
     return FairOut(**values, id=row["id"], status=FairStatus(row["status"]),
                    weights=msgspec.structs.asdict(weights_of(row)), **counts)
 
 
-async def _counts(fair_id: int) -> dict[str, int]:
+async def _counts(fair_id: int) -> _Counts:
     return {
         "booths": await Booth.count().where(Booth.fair == fair_id),
         "applications": await Application.count().where(Application.fair == fair_id,

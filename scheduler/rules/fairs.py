@@ -42,7 +42,7 @@ async def application_window_closing(now: dt.datetime) -> int:
         if not earlier:
             continue
         before = {r["producer"] for r in await Application.select(Application.producer).where(
-            Application.fair.is_in(earlier), Application.status.is_in(PLACED))}
+            Application.fair.is_in(earlier), Application.status.is_in(list(PLACED)))}
         applied = {r["producer"] for r in await Application.select(Application.producer).where(Application.fair == fair["id"])}
         members = await producer_users(before - applied)
         for producer, users in members.items():
@@ -61,7 +61,7 @@ async def setup_tomorrow(now: dt.datetime) -> int:
             continue
         booths = await _booths(fair["id"])
         placed = await Application.select(Application.id, Application.producer).where(
-            Application.fair == fair["id"], Application.status.is_in(PLACED))
+            Application.fair == fair["id"], Application.status.is_in(list(PLACED)))
         members = await producer_users({a["producer"] for a in placed})
         for application in placed:
             for user in members.get(application["producer"], []):
@@ -97,7 +97,7 @@ async def sales_missing(now: dt.datetime) -> int:
         reported = {r["application"] for r in await BoothSale.select(BoothSale.application).where(
             BoothSale.fair == fair["id"], BoothSale.day == today)}
         placed = await Application.select(Application.id, Application.producer).where(
-            Application.fair == fair["id"], Application.status.is_in(PLACED))
+            Application.fair == fair["id"], Application.status.is_in(list(PLACED)))
         missing = [a for a in placed if a["id"] not in reported and a["id"] in booths]
         members = await producer_users({a["producer"] for a in missing})
         for application in missing:
