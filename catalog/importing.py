@@ -165,7 +165,7 @@ def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
-        dialect = csv.excel
+        dialect: type[csv.Dialect] = csv.excel
         with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         sheets = [_sheet_from_rows(filename, iter(csv.reader(io.StringIO(text), dialect)))]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from litestar import Request
 from litestar.response import Template
 
@@ -25,7 +28,9 @@ async def dashboard(request: Request) -> Template:
             pages = [await catalog.list_products(ProductFilter(producer_id=pid, status="expiring", page_size=10))
                      for pid in sorted(actor.producer_ids)]
             # each page is nearest first: the ten nearest of them all are among them
-            context["expiring_items"] = sorted((p for page in pages for p in page.items), key=lambda p: p.expires_on)[:10]
+            # an expiring product has an expiry date
+            context["expiring_items"] = sorted((p for page in pages for p in page.items),
+                                               key=lambda p: cast(dt.date, p.expires_on))[:10]
             context["expiring_total"] = sum(page.total for page in pages)
         else:
             expiring = await catalog.list_products(ProductFilter(status="expiring", page_size=10))

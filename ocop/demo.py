@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass
+from typing import TypeVar
 
 from accounts import services as accounts
 from accounts.enums import Role
@@ -26,6 +27,7 @@ DEMO_USERS = [
     ("producer", "ocop-producer-demo", Role.producer),
     ("viewer", "ocop-viewer-demo", Role.viewer),
 ]
+_T = TypeVar("_T")
 _STAR_MIX = [(3, 0.55), (4, 0.40), (5, 0.05)]
 _KIND_MIX = [
     (ProducerKind.cooperative, 0.40),
@@ -42,7 +44,7 @@ class DemoSize:
     buyers: int = 30
 
 
-def _pick(rng: random.Random, weighted: list) -> object:
+def _pick(rng: random.Random, weighted: list[tuple[_T, float]]) -> _T:
     values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights, k=1)[0]
 
@@ -174,6 +176,7 @@ async def ensure_lapsed_examples(on: dt.date) -> dict[str, int]:
     lapsed = Product.withdrawn_on.is_null() & (Product.expires_on < on)
     if not await Product.count().where(lapsed):
         row = await Product.select(Product.id).where(Product.withdrawn_on.is_null()).order_by(Product.id, ascending=False).first()
+        assert row is not None  # the demo data has products
         certified_on = on - dt.timedelta(days=3 * 365 + 75)
         await Product.update({Product.certified_on: certified_on, Product.expires_on: reference.default_expiry(certified_on)}).where(
             Product.id == row["id"])
@@ -181,6 +184,7 @@ async def ensure_lapsed_examples(on: dt.date) -> dict[str, int]:
     if not await Product.count().where(withdrawn):
         row = await Product.select(Product.id).where(Product.withdrawn_on.is_null(), Product.expires_on > on).order_by(
             Product.id, ascending=False).first()
+        assert row is not None  # the demo data has products still certified
         await Product.update({Product.withdrawn_on: on - dt.timedelta(days=20)}).where(Product.id == row["id"])
     return {"expired_products": await Product.count().where(lapsed), "withdrawn_products": await Product.count().where(withdrawn)}
 

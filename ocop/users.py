@@ -177,6 +177,7 @@ async def _add_point(user_id: int, point_id: int, actor: Actor) -> None:
         return
     await salespoints.add_manager(point_id, user_id, actor)
     name = await SalesPoint.select(SalesPoint.name).where(SalesPoint.id == point_id).first()
+    assert name is not None  # add_manager found the point
     await record_audit(actor, "update", "user", user_id, None, {"point_added": f"{name['name']} (#{point_id})"})
 
 
