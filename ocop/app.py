@@ -7,7 +7,7 @@ import gc
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from litestar import Litestar, Request, Response
@@ -78,7 +78,7 @@ class ProblemResponses(ReceiveRoutePlugin):
     def receive_route(self, route: BaseRoute) -> None:
         if isinstance(route, HTTPRoute) and route.path.startswith("/api/"):
             for handler in route.route_handlers:
-                handler.responses = {**self._spec, **(handler.responses or {})}
+                handler.responses = {**self._spec, **(handler.responses or {})}  # type: ignore[dict-item]  # Litestar says int keys; "4XX" works
 
 
 def in_request_language(handler: Callable[[Request, Any], Response]) -> Callable[[Request, Any], Response]:
@@ -88,7 +88,7 @@ def in_request_language(handler: Callable[[Request, Any], Response]) -> Callable
 
     @functools.wraps(handler)
     def answer(request: Request, exc: Any) -> Response:
-        language = request.scope.get(LANGUAGE_KEY)
+        language = cast("str | None", request.scope.get(LANGUAGE_KEY))  # put there by ActorMiddleware
         if language:
             i18n.current_language.set(language)
         return handler(request, exc)
@@ -200,6 +200,15 @@ def create_app() -> Litestar:
         engine=Engine,
         engine_callback=lambda engine: configure_environment(engine.engine),
     )
+    handlers: dict[type[Exception], Callable[[Request, Any], Response]] = {
+        DomainError: handle_domain_error,
+        HTTPException: handle_http_error,
+        sqlite3.IntegrityError: handle_integrity_error,
+        asyncpg.IntegrityConstraintViolationError: handle_integrity_error,
+        asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
+        database.UnstorableText: handle_unstorable_text,
+        Exception: handle_server_error,
+    }
     return Litestar(
         route_handlers=[
             home,
@@ -241,15 +250,7 @@ def create_app() -> Litestar:
         # Who is asking, then the CSRF check (inside it, so a refusal is worded in the user's language).
         middleware=[DefineMiddleware(ActorMiddleware), DefineMiddleware(CSRFCheck, config=CSRF)],
         before_send=[add_security_headers],  # every response, errors and mounts included
-        exception_handlers={kind: in_request_language(handler) for kind, handler in {
-            DomainError: handle_domain_error,
-            HTTPException: handle_http_error,
-            sqlite3.IntegrityError: handle_integrity_error,
-            asyncpg.IntegrityConstraintViolationError: handle_integrity_error,
-            asyncpg.CharacterNotInRepertoireError: handle_unstorable_text,
-            database.UnstorableText: handle_unstorable_text,
-            Exception: handle_server_error,
-        }.items()},
+        exception_handlers={kind: in_request_language(handler) for kind, handler in handlers.items()},
         lifespan=[_database],
         openapi_config=OpenAPIConfig(
             title="OCOP trade-fair and sales-point API",
