@@ -20,6 +20,7 @@ from accounts.tables import LoginAttempt, Session, User
 from core.audit import SYSTEM, Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
+from core.ids import MAX_ID
 
 CLIENT_ATTEMPTS_FACTOR = 4
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
@@ -208,7 +209,6 @@ async def forget_sessions_of(user_id: int) -> None:
 # -- user administration: the account itself (links to producers and points are the shell's: ocop.users) --
 
 ACCOUNT_FIELDS = ("role", "email", "active", "first_name", "last_name")
-MAX_ID = 2**31 - 1
 
 
 async def list_accounts() -> list[dict[str, Any]]:

@@ -21,13 +21,14 @@ import msgspec
 
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
-from agreements.services.records import MAX_ID, _checked, ensure_editor, lookup_for, new_code
+from agreements.services.records import _checked, ensure_editor, lookup_for, new_code
 from agreements.tables import Agreement, AgreementLine, AgreementProducer
 from catalog.enums import BuyerKind
 from catalog.tables import Buyer, ImportUpload, Producer, Product
 from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed
 from core.forms import parse_date
+from core.ids import MAX_ID
 from core.settings import settings
 from core.spreadsheets import read_table
 from core.text import fold

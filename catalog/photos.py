@@ -22,13 +22,13 @@ from catalog.tables import Product, ProductPhoto
 from core import uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
+from core.ids import MAX_ID
 from core.settings import settings
 
 MAX_PHOTOS = 8  # per product: a phone page shows a few, not an album
 FOLDER = "photos"
 URL_PREFIX = "/media/photos/"
 _FILE_NAME = re.compile(r"^[0-9a-f]{64}\.webp$")
-MAX_ID = 2**31 - 1
 
 
 def max_megabytes() -> int | float:

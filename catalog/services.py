@@ -31,10 +31,10 @@ from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
 from core.formatting import vietnam_today
+from core.ids import MAX_ID
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
 MAX_PRICE = 10**12
 _Query = TypeVar("_Query", Select, Count)  # a query _where adds clauses to
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)

@@ -18,10 +18,9 @@ from catalog import services as catalog
 from catalog.tables import Producer, ProducerMember
 from core.audit import SYSTEM, Actor, record_audit
 from core.errors import N_, ValidationFailed
+from core.ids import MAX_ID
 from salespoints import services as salespoints
 from salespoints.tables import SalesPoint, SalesPointManager
-
-MAX_ID = accounts.MAX_ID
 
 
 async def list_users() -> list[dict[str, Any]]:

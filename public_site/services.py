@@ -13,6 +13,7 @@ from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import list_products
 from catalog.tables import Producer
 from core.errors import N_, NotFound
+from core.ids import MAX_ID
 from salespoints.tables import StockBalance
 
 MAX_CODE = 64
@@ -36,7 +37,7 @@ async def product_by_code(code: str) -> ProductOut:
 
 async def public_producer(producer_id: int) -> dict[str, Any]:
     """A producer as the public sees it: contact details only if the producer chose to publish them."""
-    if not 0 < producer_id <= 2**31 - 1:
+    if not 0 < producer_id <= MAX_ID:
         raise NotFound(N_("This producer does not exist."))
     row = await Producer.select(
         Producer.id, Producer.name, Producer.kind, Producer.province_code, Producer.commune, Producer.address,

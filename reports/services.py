@@ -25,6 +25,7 @@ from accounts.tables import User
 from core import uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from core.ids import MAX_ID
 from core.outbox import enqueue_notification
 from reports import data as gather
 from reports import jobs, pdf
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 
 READERS = REPORT_READERS
 COMPILERS = (Role.admin, Role.organizer)
-MAX_ID = 2**31 - 1
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -25,6 +25,7 @@ from core.audit import Actor, record_audit
 from core.database import fetch_tuples
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.formatting import VIETNAM, vietnam_day
+from core.ids import MAX_ID
 from salespoints import ledger
 from salespoints.balance_list import balances
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
@@ -55,7 +56,6 @@ from salespoints.tables import (
 
 MAX_BATCH = 10_000
 MAX_COUNT_LINES = 5_000  # lines saved at once from a count sheet
-MAX_ID = 2**31 - 1
 MAX_PRICE = 10**12
 MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -806,7 +806,7 @@ async def open_count(point_id: int, actor: Actor, note: str = "") -> int:
 
 
 async def _open_count(count_id: int, actor: Actor) -> dict:
-    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= 2**31 - 1 else None
+    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= MAX_ID else None
     if count is None:
         raise NotFound(N_("This stock count does not exist."))
     await ensure_can_write(actor, count["point"])
@@ -883,7 +883,7 @@ async def count_lines(count_id: int, lines: list[CountLineIn], actor: Actor) -> 
 
 async def count_sheet(count_id: int) -> CountSheet:
     """The count beside the books: every booked lot and every counted line, with differences."""
-    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= 2**31 - 1 else None
+    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= MAX_ID else None
     if count is None:
         raise NotFound(N_("This stock count does not exist."))
     booked = {(b.product_id, b.lot_code): b for b in await balances(count["point"])}

@@ -14,7 +14,6 @@ from agreements.enums import DELIVERING, AgreementStatus
 from agreements.schemas import DeliveryIn
 from agreements.services.records import (
     MAX_AMOUNT,
-    MAX_ID,
     agreement_row,
     as_key,
     ensure_can_see,
@@ -26,6 +25,7 @@ from catalog.services import today
 from core import uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
+from core.ids import MAX_ID
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # The first bytes of each accepted type: a file is what its content says, not what its name says.
@@ -175,7 +175,7 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
 
 async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict, bytes]:
     """The attachment and its bytes, for the parties and organizers only; checked against its checksum."""
-    row = await Attachment.select().where(Attachment.id == attachment_id).first() if 0 < attachment_id < 2**31 else None
+    row = await Attachment.select().where(Attachment.id == attachment_id).first() if 0 < attachment_id <= MAX_ID else None
     if row is None:
         raise NotFound(N_("This file does not exist."))
     await ensure_can_see(actor, row["agreement"])

@@ -42,10 +42,10 @@ from catalog.tables import Buyer, Producer, Product
 from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
+from core.ids import MAX_ID
 from core.text import fold
 from fairs.tables import Fair
 
-MAX_ID = 2**31 - 1
 MAX_AMOUNT = 10**13
 MAX_LINES = 200
 EDITORS = (Role.admin, Role.organizer)

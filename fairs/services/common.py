@@ -7,9 +7,9 @@ from typing import Any
 from accounts.enums import Role
 from core.audit import Actor
 from core.errors import N_, Forbidden, NotFound
+from core.ids import MAX_ID
 from fairs.tables import Application, Fair
 
-MAX_ID = 2**31 - 1
 ORGANIZERS = (Role.admin, Role.organizer)
 
 

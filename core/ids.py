@@ -1,0 +1,8 @@
+"""The one bound on record ids: they are 32-bit integers on PostgreSQL (SERIAL), so a larger number in a
+path or a form names no record and is answered as "not found", never sent to the database."""
+
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
