@@ -13,6 +13,9 @@ Concurrency doubles from 1 connection to 64; a step runs `--seconds`, and the ru
 first step whose p99 is over 200 ms. Sustained = the best requests/s among the steps under it.
 Done for 1 and 2 uvicorn workers on SQLite, and on PostgreSQL too when --postgres is given (its
 public schema is dropped first). Bounded: at most 7 steps × 2 worker counts × 2 engines.
+The same run measures the framework's ceiling: bare Litestar validating a movement body
+(bench/bare_app.py) with as many workers, at 16 connections; the mix at 16 connections is set
+against it (target: 2 workers on SQLite ≥ 15 % of it, p99 ≤ 100 ms, no error).
 Prints a table, then one JSON line of the figures.
 """
 
@@ -136,6 +139,26 @@ def run_step(base: str, found: dict, connections: int, seconds: int) -> dict:
     return {"connections": connections, **harness.run_wrk(script, base, connections, seconds, timeout_s=10)}
 
 
+BARE_SCRIPT = """
+request = function()
+  return wrk.format("POST", "/api/v1/salespoints/1/movements", {["Content-Type"] = "application/json"},
+                    '{"product_id":1,"kind":"sale","quantity":1}')
+end
+"""
+
+
+def bare_ceiling(workers: int, seconds: int) -> dict:
+    """Bare Litestar with `workers` workers at 16 connections: what the framework alone can answer here."""
+    process, base = harness.start_server("bare_app:app", WORKDIR, workers=workers)
+    script = WORKDIR / "bare.lua"
+    script.write_text(BARE_SCRIPT)
+    try:
+        harness.run_wrk(script, base, 16, 2)  # warm-up
+        return harness.run_wrk(script, base, 16, seconds)
+    finally:
+        harness.stop(process)
+
+
 def ramp(url: str, workers: int, seconds: int) -> dict:
     process, base = harness.start_server("ocop.asgi:app", WORKDIR, {"DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0"},
                                          workers=workers)
@@ -156,7 +179,10 @@ def ramp(url: str, workers: int, seconds: int) -> dict:
     under = [s for s in steps if s["p99_ms"] <= P99_LIMIT_MS]
     best = max(under, key=lambda s: s["rps"]) if under else None
     broke = next((s for s in steps if s["p99_ms"] > P99_LIMIT_MS), None)
-    return {"sustained_rps": round(best["rps"]) if best else 0, "at_connections": best["connections"] if best else 0,
+    at16 = next((s for s in steps if s["connections"] == 16), None)
+    return {"at16_rps": round(at16["rps"]) if at16 else 0, "at16_p99_ms": at16["p99_ms"] if at16 else None,
+            "at16_errors": at16["non_2xx"] + at16["socket_errors"] if at16 else None,
+            "sustained_rps": round(best["rps"]) if best else 0, "at_connections": best["connections"] if best else 0,
             "p99_ms_there": best["p99_ms"] if best else None, "broke_at_connections": broke["connections"] if broke else None,
             "errors": sum(s["non_2xx"] + s["socket_errors"] for s in steps)}
 
@@ -174,8 +200,11 @@ def main() -> None:
     if args.postgres:
         engines["postgresql"] = args.postgres
     figures = {}
+    bare = {workers: bare_ceiling(workers, args.seconds) for workers in (1, 2)}
     print(f"mixed load, wrk, {os.cpu_count()} cores, {args.seconds} s a step, stop at p99 > {P99_LIMIT_MS} ms")
     print("mix: " + ", ".join(f"{kind} {weight} %" for kind, weight in MIX))
+    for workers, ceiling in bare.items():
+        print(f"bare Litestar, {workers} worker(s), 16 connections: {ceiling['rps']:.0f} req/s, p99 {ceiling['p99_ms']:.1f} ms")
     for engine, url in engines.items():
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--prepare", url], check=True, stdout=subprocess.DEVNULL)
@@ -184,11 +213,19 @@ def main() -> None:
             result = ramp(url, workers, args.seconds)
             figures[f"{engine}_{workers}w"] = result
             broke = result["broke_at_connections"]
+            share = result["at16_rps"] / bare[workers]["rps"] * 100
+            print(f"{engine}, {workers} worker(s) at 16 connections: {result['at16_rps']} req/s = {share:.1f} % of bare "
+                  f"Litestar, p99 {result['at16_p99_ms']} ms, {result['at16_errors']} errors")
             print(f"{engine}, {workers} worker(s): sustained {result['sustained_rps']} req/s at {result['at_connections']} "
                   f"connections (p99 {result['p99_ms_there']} ms); "
                   + (f"p99 over {P99_LIMIT_MS} ms at {broke} connections" if broke else "never over the limit up to 64"))
-    flat = {}
+    flat: dict = {f"bare_{workers}w_rps": round(ceiling["rps"]) for workers, ceiling in bare.items()}
     for key, result in figures.items():
+        workers = 2 if key.endswith("2w") else 1
+        flat[f"{key}_at16_rps"] = result["at16_rps"]
+        flat[f"{key}_at16_p99_ms"] = result["at16_p99_ms"]
+        flat[f"{key}_at16_errors"] = result["at16_errors"]
+        flat[f"{key}_at16_share_of_bare_pct"] = round(result["at16_rps"] / bare[workers]["rps"] * 100, 1)
         flat[f"{key}_sustained_rps"] = result["sustained_rps"]
         flat[f"{key}_at_connections"] = result["at_connections"]
         flat[f"{key}_broke_at_connections"] = result["broke_at_connections"]
