@@ -27,6 +27,7 @@ from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from core.ids import MAX_ID
 from core.outbox import enqueue_notification
+from core.render_cache import RenderCache
 from reports import data as gather
 from reports import jobs, pdf
 from reports.enums import ReportKind
@@ -318,13 +319,23 @@ async def artifact_file(artifact_id: int, extension: str, actor: Actor | None) -
     return artifact, content
 
 
+# Previews rendered per worker, by the digest of their data: the same data is rendered once.
+_previews: RenderCache[tuple[Any, Any]] = RenderCache(32)
+
+
 async def preview(subject: Subject, language: str):
-    """The report's content for the preview page, rendered off the event loop."""
+    """The report's content for the preview page, rendered off the event loop once per version of its
+    data (a preview asked again while nothing it shows has changed is not rendered again)."""
     from reports import render
+
+    # The digest leaves out when the data was gathered, which the preview prints: that goes in the key too.
+    key = (subject.kind, subject.key, language, getattr(subject.data, "generated_on", None), gather.digest(subject.data))
+    if (kept := _previews.get(key)) is not None:
+        return kept
 
     def make():
         document = jobs.build(subject.kind.value, subject.data, language)
         with jobs.language(language):
             return render.preview_html(document), document
 
-    return await asyncio.to_thread(make)
+    return _previews.put(key, await asyncio.to_thread(make))
