@@ -82,13 +82,17 @@ async def managed_point_ids(actor: Actor) -> frozenset[int]:
     return frozenset(r["point"] for r in rows)
 
 
+def may_write(actor: Actor, manages: bool) -> bool:
+    """The rule of who changes a point: admins and organizers anywhere; a manager only where they manage
+    (`manages`, read by the caller: a query of its own, or a column of the movement's one query)."""
+    return actor.role in (Role.admin, Role.organizer) or (actor.role is Role.salespoint_manager and manages)
+
+
 async def ensure_can_write(actor: Actor, point_id: int) -> None:
-    """Admins and organizers write anywhere; a manager only at their own points."""
-    if actor.role in (Role.admin, Role.organizer):
-        return
-    if actor.role is Role.salespoint_manager and point_id in await managed_point_ids(actor):
-        return
-    raise Forbidden(N_("You do not manage this sales point."))
+    """Refuses an actor who may not change the point (`may_write`)."""
+    manages = actor.role is Role.salespoint_manager and point_id in await managed_point_ids(actor)
+    if not may_write(actor, manages):
+        raise Forbidden(N_("You do not manage this sales point."))
 
 
 async def can_write(actor: Actor, point_id: int) -> bool:
@@ -378,7 +382,7 @@ def _checked_context(row: dict | None, actor: Actor) -> tuple[str, dict | None]:
     point is found open and the actor allowed to write to it."""
     if row is None:
         raise NotFound(N_("This sales point does not exist."))
-    if actor.role not in (Role.admin, Role.organizer) and not (actor.role is Role.salespoint_manager and row["manages"]):
+    if not may_write(actor, bool(row["manages"])):
         raise Forbidden(N_("You do not manage this sales point."))
     if row["status"] != "active":
         raise ValidationFailed({"point": N_("This sales point is closed.")})

@@ -44,6 +44,7 @@ from core.database import is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import MAX_ID
 from core.text import fold
+from core.workflow import ensure_transition
 from fairs.tables import Fair
 
 MAX_AMOUNT = 10**13
@@ -268,9 +269,7 @@ async def change_status(agreement_id: int, target: AgreementStatus, actor: Actor
     async with Agreement._meta.db.transaction():
         row = await agreement_row(agreement_id)
         current = AgreementStatus(row["status"])
-        if target not in TRANSITIONS[current]:
-            raise Conflict(N_("An agreement cannot go from “%(current)s” to “%(target)s”."), current=current.value,
-                           target=target.value)
+        ensure_transition(TRANSITIONS, current, target, N_("An agreement cannot go from “%(current)s” to “%(target)s”."))
         await Agreement.update({Agreement.status: target.value, Agreement.updated_at: dt.datetime.now(dt.UTC)}).where(
             Agreement.id == agreement_id)
         await record_audit(actor, "status", "agreement", agreement_id, {"status": current.value}, {"status": target.value})

@@ -12,6 +12,7 @@ from catalog.tables import ProducerMember
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Msg, ValidationFailed
 from core.outbox import enqueue_notification
+from core.workflow import ensure_transition
 from fairs.enums import TRANSITIONS, ApplicationStatus, FairStatus
 from fairs.schemas import FairIn, FairOut, WeightsIn
 from fairs.services.common import ensure_organizer, fair_row, plain, split
@@ -151,9 +152,7 @@ async def change_status(fair_id: int, target: FairStatus, actor: Actor) -> None:
     async with Fair._meta.db.transaction():
         row = await fair_row(fair_id)
         current = FairStatus(row["status"])
-        if target not in TRANSITIONS[current]:
-            raise Conflict(N_("A fair cannot go from “%(current)s” to “%(target)s”."), current=current.value,
-                           target=target.value)
+        ensure_transition(TRANSITIONS, current, target, N_("A fair cannot go from “%(current)s” to “%(target)s”."))
         if target is FairStatus.published:
             if not await BoothAssignment.exists().where(BoothAssignment.fair == fair_id):
                 raise Conflict(N_("Allocate booths before publishing the floor plan."))
