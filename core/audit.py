@@ -34,6 +34,15 @@ def audit_row(actor: Actor, action: str, entity: str, entity_id: Any, before: di
                       entity_id=str(entity_id), before=jsonable(before), after=jsonable(after))
 
 
+# The audit insert for writers on raw connections (the stock ledger's): the same row record_audit writes.
+_AUDIT_COLUMNS = ("happened_at", "user_id", "username", "action", "entity", "entity_id", "before", "after")
+
+
+def raw_audit_insert(placeholders: list[str]) -> str:
+    """INSERT of one audit row, with the engine's placeholders ("?" or "$1"…) for its eight values."""
+    return f"INSERT INTO audit_entry ({', '.join(_AUDIT_COLUMNS)}) VALUES ({', '.join(placeholders)})"
+
+
 async def record_audit(
     actor: Actor,
     action: str,

@@ -36,6 +36,7 @@ from typing import Any
 
 import msgspec
 
+from core.audit import raw_audit_insert
 from core.errors import N_, Conflict, DomainError
 
 fcntl: ModuleType | None
@@ -156,6 +157,16 @@ _SNAPSHOT_ADJUST_SQLITE = re.sub(r"\$\d", "?", _SNAPSHOT_ADJUST)
 
 def _audit_json(audit: dict, written: list[int]) -> str:
     return msgspec.json.encode({**audit["after"], "movements": written}, enc_hook=str).decode()
+
+
+_SQLITE_AUDIT = raw_audit_insert(["?"] * 8)
+_POSTGRES_AUDIT = raw_audit_insert([f"${i}" for i in range(1, 9)])
+
+
+def _audit_values(audit: dict, specs: list[MovementSpec], written: list[int], now: Any) -> tuple:
+    """The unit's one audit row: on the point, the movements it wrote."""
+    return (now, audit["user_id"], audit["username"], audit["action"], "salespoint", str(specs[0].point_id), None,
+            _audit_json(audit, written))
 
 
 def _movement_values(spec: MovementSpec, now: dt.datetime | str) -> tuple:
@@ -356,12 +367,7 @@ def _sqlite_on_hand(connection: sqlite3.Connection, keys: set[tuple[int, int, st
 def _sqlite_audit(connection: sqlite3.Connection, audit: dict | None, specs: list[MovementSpec], written: list[int],
                   now: str) -> None:
     if audit is not None and written:
-        connection.execute(
-            "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-            (now, audit["user_id"], audit["username"], audit["action"], "salespoint", str(specs[0].point_id),
-             _audit_json(audit, written)),
-        )
+        connection.execute(_SQLITE_AUDIT, _audit_values(audit, specs, written, now))
 
 
 class SQLiteLedgerWriter:
@@ -715,10 +721,5 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
             ids.append(movement_id)
             written.append(movement_id)
         if audit is not None and written:
-            await connection.execute(
-                "INSERT INTO audit_entry (happened_at, user_id, username, action, entity, entity_id, before, after) "
-                "VALUES ($1, $2, $3, $4, 'salespoint', $5, NULL, $6)",
-                now, audit["user_id"], audit["username"], audit["action"], str(specs[0].point_id),
-                _audit_json(audit, written),
-            )
+            await connection.execute(_POSTGRES_AUDIT, *_audit_values(audit, specs, written, now))
         return UnitResult(movement_ids=ids, balances=balances, replayed=not written)
