@@ -69,6 +69,12 @@ class ApplicationStatus(str, enum.Enum):
     withdrawn = "withdrawn"
 
 
+# Applications still in the running for a booth: what an allocation run places, and what an organizer
+# may place on the plan by hand.
+PLACEABLE = [ApplicationStatus.eligible.value, ApplicationStatus.waitlisted.value, ApplicationStatus.allocated.value,
+             ApplicationStatus.confirmed.value]
+
+
 class AssignmentState(str, enum.Enum):
     proposed = "proposed"
     confirmed = "confirmed"

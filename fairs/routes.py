@@ -300,15 +300,12 @@ class FairPages(Controller):
         fair = await services.get_fair(fair_id)
         plan = await services.floor_plan(fair_id)
         actor = current_actor(request)
-        applications = await services.list_applications(fair_id, actor) if is_organizer(actor) else []
-        placeable = ("eligible", "waitlisted", "allocated", "confirmed")
         return {"fair": fair, "plan": plan, "svg": plan_svg(plan, interactive=is_organizer(actor)),
-                "can_edit": is_organizer(actor), "applications": applications,
+                "can_edit": is_organizer(actor),
                 "booth_options": [(b.id, f"{b.code} · {b.exhibitor}" if b.exhibitor else b.code) for b in plan.booths],
                 "zone_options": [(z.id, f"{z.code} · {z.name}") for z in plan.zones],
                 "zone_names": {z.id: z.name for z in plan.zones},
-                "application_options": [(a.id, f"{a.producer_name} ({a.booths_wanted})") for a in applications
-                                        if a.status.value in placeable],
+                "application_options": await services.placeable_choices(fair_id) if is_organizer(actor) else [],
                 "errors": errors or {}, "form": form, "values": values or {}}
 
     async def _plan_action(self, request: Request, fair_id: int, form: str, action) -> Template | Redirect:

@@ -8,6 +8,7 @@ from fairs.services.applications import (
     eligibility_problems,
     get_application,
     list_applications,
+    placeable_choices,
     recheck_eligibility,
     render_problems,
     withdraw,
@@ -29,7 +30,7 @@ from fairs.services.onsite import daily_figures, record_booth_sales, record_visi
 __all__ = [
     "add_booth", "add_zone", "apply", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
-    "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "recheck_eligibility",
+    "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
     "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones",
 ]

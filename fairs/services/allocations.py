@@ -16,7 +16,7 @@ from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Conflict, ValidationFailed
 from fairs import allocation
-from fairs.enums import ApplicationStatus, AssignmentState, FairStatus, ZoneTheme
+from fairs.enums import PLACEABLE, ApplicationStatus, AssignmentState, FairStatus, ZoneTheme
 from fairs.schemas import AllocationOut, AssignIn, SwapIn
 from fairs.services.applications import recheck_eligibility
 from fairs.services.common import application_row, ensure_organizer, fair_row, in_range, split
@@ -42,11 +42,6 @@ async def _ensure_editable(fair_id: int, statuses=EDITABLE) -> dict:
 # -- the engine's view of the fair ------------------------------------------------------------------
 
 
-# The applications a run places: those still in the running for a booth.
-IN_THE_RUN = [ApplicationStatus.eligible.value, ApplicationStatus.waitlisted.value,
-              ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value]
-
-
 async def _engine_input(fair: dict):
     zone_rows = await Zone.select().where(Zone.fair == fair["id"])
     zones = [allocation.Zone(z["id"], z["name"],
@@ -58,7 +53,7 @@ async def _engine_input(fair: dict):
               for b in await Booth.select().where(Booth.fair == fair["id"])]
     applications = await Application.select(*Application.all_columns(), Application.producer.province_code).where(
         Application.fair == fair["id"],
-        Application.status.is_in(IN_THE_RUN),
+        Application.status.is_in(PLACEABLE),
     ).order_by(Application.submitted_at).order_by(Application.id)
     ids = [a["id"] for a in applications] or [0]
     products: dict[int, list[dict]] = {}
@@ -123,7 +118,7 @@ async def run_allocation(fair_id: int, actor: Actor, time_limit: float = TIME_LI
         # An application withdrawn (or found ineligible) while the engine solved stays so, with no booth:
         # its row is locked, so a withdrawal still under way waits for this write-back and then undoes it.
         still = Application.select(Application.id).where(
-            Application.id.is_in([r.id for r in requests] or [0]), Application.status.is_in(IN_THE_RUN))
+            Application.id.is_in([r.id for r in requests] or [0]), Application.status.is_in(PLACEABLE))
         live = {row["id"] for row in await (still if is_sqlite(Fair._meta.db) else still.lock_rows())}
         requests = [r for r in requests if r.id in live]
         placements = {rid: ids for rid, ids in outcome.assignments.items() if rid in live}
