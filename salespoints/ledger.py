@@ -30,20 +30,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BufferedRandom
-from types import ModuleType
 from typing import Any
 
 import msgspec
 
 from core.audit import raw_audit_insert
+from core.database import WriteTurn
 from core.errors import N_, Conflict, DomainError
-
-fcntl: ModuleType | None
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
 
 
 class WriterUnavailable(DomainError):
@@ -389,12 +382,12 @@ class SQLiteLedgerWriter:
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._turn_file: BufferedRandom | None = None
+        self._turn = WriteTurn(path)  # the writer thread's turn among all writers of the file
         # The path on the loop's thread: units gathered per loop, its connection and lock-file handle.
         self._gathered: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
         self._inline_lock = threading.Lock()
         self._inline_connection: sqlite3.Connection | None = None
-        self._inline_turn_file: BufferedRandom | None = None
+        self._inline_turn = WriteTurn(path)  # a handle of its own: it excludes the thread's turn too
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -437,13 +430,8 @@ class SQLiteLedgerWriter:
         if not self._inline_lock.acquire(blocking=False):
             return False
         try:
-            if fcntl is not None:
-                if self._inline_turn_file is None:  # a handle of its own: flock excludes the thread's too
-                    self._inline_turn_file = self._open_turn_file()
-                try:
-                    fcntl.flock(self._inline_turn_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return False
+            if not self._inline_turn.take_now():
+                return False
             try:
                 if self._inline_connection is None:
                     self._inline_connection = self._connect()
@@ -455,8 +443,7 @@ class SQLiteLedgerWriter:
                 self._commit_group(self._inline_connection, group, begun=True)
                 return True
             finally:
-                if fcntl is not None:
-                    fcntl.flock(self._inline_turn_file, fcntl.LOCK_UN)
+                self._inline_turn.give_back()
         finally:
             self._inline_lock.release()
 
@@ -470,9 +457,7 @@ class SQLiteLedgerWriter:
             if self._inline_connection is not None:
                 self._inline_connection.close()
                 self._inline_connection = None
-            if self._inline_turn_file is not None:
-                self._inline_turn_file.close()
-                self._inline_turn_file = None
+            self._inline_turn.close()
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
@@ -506,7 +491,7 @@ class SQLiteLedgerWriter:
                     return
                 group = [first]
                 try:
-                    with self._turn():
+                    with self._turn_taken():
                         # Gathered once the turn is ours: what queued while another worker wrote joins this group.
                         while len(group) < self._group_size:
                             try:
@@ -524,30 +509,18 @@ class SQLiteLedgerWriter:
                 _settle_threadsafe(group)
         finally:
             connection.close()
-            if self._turn_file is not None:
-                self._turn_file.close()
-                self._turn_file = None
+            self._turn.close()
             # Whatever stopped the writer, nobody queued behind it may wait forever.
             self._fail_queued(WriterUnavailable(N_("Stock cannot be written right now. Try again in a moment.")))
 
     @contextlib.contextmanager
-    def _turn(self):
-        """Takes the write turn among the server's worker processes. Their writers queue on a lock
-        file, each woken the moment the other commits; on SQLite's own lock a waiting writer polls
-        with growing sleeps, which held a worker up to a second under load."""
-        if fcntl is None:  # Windows: SQLite's busy handler alone
-            yield
-            return
-        if self._turn_file is None:
-            self._turn_file = self._open_turn_file()
-        fcntl.flock(self._turn_file, fcntl.LOCK_EX)
+    def _turn_taken(self):
+        """The write turn among all writers of the file (core.database.WriteTurn), for one group."""
+        self._turn.take()
         try:
             yield
         finally:
-            fcntl.flock(self._turn_file, fcntl.LOCK_UN)
-
-    def _open_turn_file(self) -> BufferedRandom:
-        return open(self._path + "-writer.lock", "a+b")
+            self._turn.give_back()
 
     def _fail_queued(self, error: BaseException) -> None:
         while True:
