@@ -128,3 +128,45 @@ def test_a_request_cancelled_while_its_transaction_begins_leaves_the_writer_free
 
     assert run(scenario()) == [("after",)]
     engine.close_connections()
+
+
+def test_a_write_waits_for_the_turn_another_process_holds_without_stalling_the_loop_and_goes_at_once_after():
+    """Writers of every process queue on one write turn (a lock file beside the database). While another
+    process holds it, a transaction waits off the event loop (the loop keeps serving), and it is let
+    through the moment the turn is given back, not after SQLite's busy handler's next sleep."""
+    import time
+
+    from core.database import WriteTurn
+
+    engine = _engine()
+    Counter = _counter_table(engine)
+    other_process = WriteTurn(engine.path)  # a handle of its own, as another worker process has
+
+    async def scenario() -> tuple[int, bool, float]:
+        await Counter.create_table()
+        assert other_process.take_now()
+
+        async def write() -> float:
+            async with engine.transaction():
+                await Counter.insert(Counter(name="waited", value=1))
+            return time.monotonic()
+
+        task = asyncio.ensure_future(write())
+        ticks = 0
+        while ticks < 20:  # a loop blocked on the turn would not tick
+            await asyncio.sleep(0.01)
+            ticks += 1
+        waited = not task.done()
+        released = time.monotonic()
+        other_process.give_back()
+        written = await asyncio.wait_for(task, 10)
+        return ticks, waited, written - released
+
+    try:
+        ticks, waited, delay = run(scenario())
+    finally:
+        other_process.close()
+        engine.close_connections()
+    assert ticks == 20 and waited
+    assert delay < 0.05  # woken by the release itself
+    assert run(Counter.count().where(Counter.name == "waited")) == 1
