@@ -28,7 +28,8 @@ class Actor:
 SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
 
 
-def audit_row(actor: Actor, action: str, entity: str, entity_id: Any, before: dict | None, after: dict | None) -> AuditEntry:
+def audit_row(actor: Actor, action: str, entity: str, entity_id: Any, before: dict[str, Any] | None,
+              after: dict[str, Any] | None) -> AuditEntry:
     """The audit row of a change, not yet written (for writers that insert many rows in one statement)."""
     return AuditEntry(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
                       entity_id=str(entity_id), before=jsonable(before), after=jsonable(after))
@@ -48,8 +49,8 @@ async def record_audit(
     action: str,
     entity: str,
     entity_id: Any,
-    before: dict | None,
-    after: dict | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
 ) -> None:
     """Writes one audit row; call it inside the transaction of the change it records."""
     await AuditEntry.insert(audit_row(actor, action, entity, entity_id, before, after))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from core.audit import jsonable
 from core.tables import Notification
@@ -35,7 +36,7 @@ class Outgoing:
     key: str
     recipient: int | None
     template: str
-    data: dict
+    data: dict[str, Any]
     due_at: dt.datetime | None = None
     channel: str = "email"
     email: str | None = None
@@ -84,7 +85,7 @@ async def enqueue_notifications(outgoing: Iterable[Outgoing]) -> int:
     return written
 
 
-async def enqueue_notification(key: str, recipient: int | None, template: str, data: dict,
+async def enqueue_notification(key: str, recipient: int | None, template: str, data: dict[str, Any],
                                due_at: dt.datetime | None = None, channel: str = "email", email: str | None = None,
                                language: str | None = None) -> bool:
     """Writes one outbox row unless a row with this key exists; True when it wrote one."""

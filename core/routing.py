@@ -7,12 +7,14 @@ the handler itself is passed. Everything else is Litestar's own.
 
 from __future__ import annotations
 
+from typing import Any
+
 import litestar
 from litestar.connection import ASGIConnection
 
 
 class _GuardedOnce:
-    async def authorize_connection(self, connection: ASGIConnection) -> None:
+    async def authorize_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> None:
         for guard in self.resolve_guards():  # type: ignore[attr-defined]
             await guard(connection, self)
 
