@@ -91,9 +91,9 @@ async def public_point(point_id: int) -> dict[str, Any]:
 
 
 async def other_products(product: ProductOut, limit: int = 12) -> list[ProductOut]:
-    from catalog.services import all_products
+    from catalog.services import producer_products
 
-    others = await all_products(ProductFilter(producer_id=product.producer_id), limit=limit + 1)  # no count needed
+    others = await producer_products(product.producer_id, limit + 1)  # no count needed
     return [p for p in others if p.id != product.id][:limit]
 
 
