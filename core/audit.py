@@ -28,13 +28,6 @@ class Actor:
 SYSTEM = Actor(user_id=None, username="system", role=Role.admin)
 
 
-def audit_row(actor: Actor, action: str, entity: str, entity_id: Any, before: dict[str, Any] | None,
-              after: dict[str, Any] | None) -> AuditEntry:
-    """The audit row of a change, not yet written (for writers that insert many rows in one statement)."""
-    return AuditEntry(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
-                      entity_id=str(entity_id), before=jsonable(before), after=jsonable(after))
-
-
 # The audit insert for writers on raw connections (the stock ledger's): the same row record_audit writes.
 _AUDIT_COLUMNS = ("happened_at", "user_id", "username", "action", "entity", "entity_id", "before", "after")
 
@@ -53,7 +46,8 @@ async def record_audit(
     after: dict[str, Any] | None,
 ) -> None:
     """Writes one audit row; call it inside the transaction of the change it records."""
-    await AuditEntry.insert(audit_row(actor, action, entity, entity_id, before, after))
+    await AuditEntry.insert(AuditEntry(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
+                                       entity_id=str(entity_id), before=jsonable(before), after=jsonable(after)))
 
 
 def jsonable(values: Any) -> Any:

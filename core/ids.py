@@ -3,6 +3,3 @@ path or a form names no record and is answered as "not found", never sent to the
 
 MAX_ID = 2**31 - 1
 
-
-def is_id(value: int) -> bool:
-    return 0 < value <= MAX_ID
