@@ -6,6 +6,16 @@ query building and migrations but runs statements on long-lived connections:
 reads on a small pool of reader connections, every write and every transaction on
 one writer connection per event loop, so writers in one process queue in memory
 instead of spinning on SQLite's busy handler.
+
+Statements run on the event loop's own thread: most take tens of microseconds, less than
+handing them to a thread and back, which also hands the GIL to and fro and tripled the cost
+of a small request. Two things keep a slow one from holding every other request up:
+- a statement seen taking longer than `SLOW_SECONDS` runs on the executor from then on (per
+  process, by its text), so a heavy read blocks the loop once, not at every call;
+- nothing on the loop waits for a lock: the write turn is taken there only when free at once,
+  and BEGIN only with SQLite's busy timeout at zero; otherwise the wait goes to the executor.
+  COMMIT never checkpoints (automatic checkpoints are off; `Checkpointer` copies the WAL back
+  beside the writers), so with synchronous=NORMAL it does not wait for the disk either.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +52,9 @@ sqlite3.register_converter("INTEGER", int)
 DEFAULT_SQLITE_PATH = "ocop.db"
 _READ_PREFIXES = ("SELECT", "WITH", "EXPLAIN", "(SELECT")
 _READERS = 4  # as many as executor threads: more could not run at once anyway
+SLOW_SECONDS = 0.002  # a statement slower than this leaves the loop's thread from then on
+_SLOW_KEPT = 4096  # statement texts remembered as slow, per process
+_BUSY_MS = 30_000  # how long a write waits (off the loop) for a writer outside the turn
 
 
 class UnstorableText(ValueError):
@@ -98,6 +112,45 @@ class WriteTurn:
             self._file = None
 
 
+class Checkpointer:
+    """Copies a SQLite file's WAL back into the database once a second, on a thread of its own.
+
+    Its writers turn the automatic checkpoint off (`wal_autocheckpoint = 0`): it would run inside
+    a COMMIT, with an fsync, while the event loop waits on it. PASSIVE never blocks a writer.
+    """
+
+    def __init__(self, path: str, timeout: float = 30.0) -> None:
+        self._path = path
+        self._timeout = timeout
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._stopped.clear()
+            self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, timeout=self._timeout)
+        try:
+            while not self._stopped.wait(1.0):
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            connection.close()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 class _LoopConnections:
     """The connections one event loop uses: a writer under a lock, idle readers."""
 
@@ -130,13 +183,20 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         self.connection = None
         turn = engine._turn(connections)
         try:
-            await engine._call(turn.take)
+            if not turn.take_now():
+                await engine._call(turn.take)
         except BaseException:
             self._lock.release()
             raise
         try:
             self.connection = await engine._writer(connections)
-            await engine._call(self.connection.execute, "BEGIN IMMEDIATE")
+            try:
+                self.connection.execute("BEGIN IMMEDIATE")  # busy timeout zero: it never waits here
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                # A writer outside the turn (a tool on the file) holds the lock: wait for it off the loop.
+                await engine._call(engine._begin_waiting, self.connection)
         except BaseException:
             # Cancelled while BEGIN waited for the lock: BEGIN may still have succeeded.
             if self.connection is not None:
@@ -149,11 +209,11 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         return self
 
     async def commit(self) -> None:
-        await self.engine._call(self.connection.execute, "COMMIT")  # type: ignore[attr-defined]
+        self.connection.execute("COMMIT")
         self._committed = True
 
     async def rollback(self) -> None:
-        await self.engine._call(self.connection.execute, "ROLLBACK")  # type: ignore[attr-defined]
+        self.connection.execute("ROLLBACK")
         self._rolled_back = True
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
@@ -179,7 +239,7 @@ class PooledSQLiteTransaction(SQLiteTransaction):
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine on persistent connections (see module docstring)."""
 
-    __slots__ = ("_per_loop", "_executor", "_lock")
+    __slots__ = ("_per_loop", "_executor", "_lock", "_slow", "_checkpointer")
 
     def __init__(self, path: str = DEFAULT_SQLITE_PATH, timeout: float = 30.0, **kwargs: Any):
         super().__init__(path=path, timeout=timeout, check_same_thread=False, **kwargs)
@@ -193,6 +253,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         )
         self._executor = ThreadPoolExecutor(max_workers=_READERS + 1, thread_name_prefix="sqlite")
         self._lock = threading.Lock()
+        self._slow: set[str] = set()
+        self._checkpointer = Checkpointer(path, timeout)
 
     # -- connections -------------------------------------------------------
 
@@ -204,6 +266,35 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute(f"PRAGMA busy_timeout = {int(self.connection_kwargs['timeout'] * 1000)}")
         return connection
+
+    def _open_writer(self) -> sqlite3.Connection:
+        connection = self._open()
+        connection.execute("PRAGMA busy_timeout = 0")  # see _begin_waiting
+        connection.execute("PRAGMA wal_autocheckpoint = 0")  # see Checkpointer
+        self._checkpointer.start()
+        return connection
+
+    @staticmethod
+    def _begin_waiting(connection: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE that waits for the write lock (on the executor)."""
+        connection.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        finally:
+            connection.execute("PRAGMA busy_timeout = 0")
+
+    async def _statement(self, fetch, connection: sqlite3.Connection, query: str, args: list) -> list:
+        """`fetch` run on the loop's thread, or on the executor once the statement was seen slow."""
+        if query in self._slow:
+            return await self._call(fetch, connection, query, args)
+        started = time.perf_counter()
+        try:
+            return fetch(connection, query, args)
+        finally:
+            if time.perf_counter() - started > SLOW_SECONDS:
+                if len(self._slow) >= _SLOW_KEPT:
+                    self._slow.clear()
+                self._slow.add(query)
 
     def _loop_connections(self) -> _LoopConnections:
         loop = asyncio.get_running_loop()
@@ -233,7 +324,7 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     async def _writer(self, connections: _LoopConnections) -> sqlite3.Connection:
         if connections.writer is None:
-            connections.writer = await self._call(self._open)
+            connections.writer = await self._call(self._open_writer)
         return connections.writer
 
     def _discard_writer_if_open(self, connection: sqlite3.Connection) -> None:
@@ -260,6 +351,7 @@ class PooledSQLiteEngine(SQLiteEngine):
                     connections.turn.close()
                     connections.turn = None
             self._per_loop.clear()
+        self._checkpointer.stop()
 
     # -- statements ----------------------------------------------------------
 
@@ -289,27 +381,21 @@ class PooledSQLiteEngine(SQLiteEngine):
             if connection is None:
                 connection = await self._call(self._open)
             try:
-                return await self._call(fetch, connection, query, args)
+                return await self._statement(fetch, connection, query, args)
             finally:
                 connections.idle_readers.append(connection)
 
     async def _run_write(self, query: str, args: list) -> list[dict]:
-        connections = self._loop_connections()
-        async with connections.writer_lock:
-            turn = self._turn(connections)
-            connection = await self._writer(connections)
-            await self._call(turn.take)
-            try:
-                return await self._call(self._fetch, connection, query, args)
-            finally:
-                turn.give_back()
+        async with self.transaction() as transaction:  # one statement; the same turn, lock and BEGIN
+            rows = await self._statement(self._fetch, transaction.connection, query, args)
+        return rows
 
     async def _run(self, query: str, args: list | None) -> list[dict]:
         args = args or []
         transaction = self.current_transaction.get()
         if transaction is not None:
             _refuse_nul(args)
-            return await self._call(self._fetch, transaction.connection, query, args)
+            return await self._statement(self._fetch, transaction.connection, query, args)
         # Piccolo tags only inserts with a query type, so reads are told by their text.
         if query.lstrip().upper().startswith(_READ_PREFIXES):
             return await self._run_read(query, args)
@@ -346,7 +432,7 @@ async def fetch_tuples(engine: Any, sql: str, *args: Any) -> list[Sequence]:
     transaction = engine.current_transaction.get()
     if isinstance(engine, PooledSQLiteEngine):
         if transaction is not None:
-            return await engine._call(engine._fetch_tuples, transaction.connection, query, query_args)
+            return await engine._statement(engine._fetch_tuples, transaction.connection, query, query_args)
         return await engine._run_read(query, query_args, engine._fetch_tuples)
     if isinstance(engine, PostgresEngine):
         if transaction is not None:

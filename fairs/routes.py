@@ -16,6 +16,7 @@ from catalog.routes import optional_int
 from catalog.tables import Producer, Product
 from core.errors import N_, DomainError, NotFound, ValidationFailed
 from core.forms import parse_struct
+from core.kept_pages import KeptPages
 from core.routing import delete, get, post, put
 from core.settings import settings
 from core.spreadsheets import read_table
@@ -73,6 +74,8 @@ async def _read_booth_rows(upload: Any) -> list[dict]:
 
 # -- JSON API -------------------------------------------------------------------------------------
 
+
+_kept = KeptPages()  # floor-plan pages, per worker
 
 class FairApi(Controller):
     path = "/api/v1/fairs"
@@ -285,8 +288,10 @@ class FairPages(Controller):
     # -- floor plan
 
     @get("/{fair_id:int}/plan")
-    async def plan(self, request: Request, fair_id: int) -> Template:
-        return Template(template_name="fairs/plan.html", context=await self._plan_context(request, fair_id))
+    async def plan(self, request: Request, fair_id: int) -> Response:
+        # The drawing and its forms take milliseconds to build: kept while the fair and the names are unchanged.
+        return await _kept.page(request, "fairs/plan.html", ("fairs", "catalog"), current_actor(request),
+                                lambda: self._plan_context(request, fair_id))
 
     @get("/{fair_id:int}/plan.pdf")
     async def plan_pdf(self, fair_id: int) -> Response:

@@ -13,6 +13,7 @@ from accounts.guards import acting, current_actor, require_login
 from catalog.routes import optional_int
 from core.errors import N_, ValidationFailed
 from core.forms import parse_date
+from core.kept_pages import KeptPages
 from core.routing import get, post
 from core.settings import settings
 from core.spreadsheets import XLSX_MEDIA_TYPE
@@ -55,13 +56,21 @@ async def _live(subject: Subject, extension: str, lang: str) -> Response:
     return _file(content, XLSX_MEDIA_TYPE, f"{name}.xlsx", inline=False)
 
 
-async def _preview(request: Request, subject: Subject, lang: str, links: dict) -> Template:
+async def _preview_context(request: Request, subject: Subject, lang: str, links: dict) -> dict:
     language = _language(lang)
     body, document = await services.preview(subject, language)
     actor = current_actor(request)
-    return Template(template_name="reports/preview.html", context={
-        "body": body, "document": document, "links": links, "lang": language,
-        "can_compile": actor is not None and actor.role in services.COMPILERS})
+    return {"body": body, "document": document, "links": links, "lang": language,
+            "can_compile": actor is not None and actor.role in services.COMPILERS}
+
+
+async def _preview(request: Request, subject: Subject, lang: str, links: dict) -> Template:
+    return Template(template_name="reports/preview.html", context=await _preview_context(request, subject, lang, links))
+
+
+# What a fair's outcome report counts: the fair's own records, names, and the agreements signed there.
+OUTCOME_AREAS = ("fairs", "catalog", "fair_agreements")
+_kept = KeptPages()
 
 
 def _query(**values) -> str:
@@ -192,13 +201,18 @@ class FairReportPages(Controller):
             "readable": readable})
 
     @get("/outcome")
-    async def outcome(self, request: Request, fair_id: int, lang: str = "vi") -> Template:
-        services.ensure_reader(current_actor(request))
-        subject = await services.fair_subject(fair_id)
+    async def outcome(self, request: Request, fair_id: int, lang: str = "vi") -> Response:
+        actor = current_actor(request)
+        services.ensure_reader(actor)
         base = f"/fairs/{fair_id}/reports"
-        return await _preview(request, subject, lang, {
-            "pdf": f"{base}/outcome/pdf?lang={_language(lang)}", "xlsx": f"{base}/outcome/xlsx?lang={_language(lang)}",
-            "compile": f"{base}/outcome/compile?", "self": f"{base}/outcome?", "back": base})
+
+        async def context() -> dict:
+            return await _preview_context(request, await services.fair_subject(fair_id), lang, {
+                "pdf": f"{base}/outcome/pdf?lang={_language(lang)}", "xlsx": f"{base}/outcome/xlsx?lang={_language(lang)}",
+                "compile": f"{base}/outcome/compile?", "self": f"{base}/outcome?", "back": base})
+
+        # Gathering the figures takes longer than anything else on the page: kept while nothing they count changed.
+        return await _kept.page(request, "reports/preview.html", OUTCOME_AREAS, actor, context)
 
     @get("/outcome/{extension:str}")
     async def outcome_file(self, request: Request, fair_id: int, extension: str, lang: str = "vi") -> Response:

@@ -27,7 +27,6 @@ import queue
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ from typing import Any
 import msgspec
 
 from core.audit import raw_audit_insert
-from core.database import WriteTurn
+from core.database import Checkpointer, WriteTurn
 from core.errors import N_, Conflict, DomainError
 
 
@@ -388,13 +387,14 @@ class SQLiteLedgerWriter:
         self._inline_lock = threading.Lock()
         self._inline_connection: sqlite3.Connection | None = None
         self._inline_turn = WriteTurn(path)  # a handle of its own: it excludes the thread's turn too
+        self._checkpointer = Checkpointer(path, connect_kwargs.get("timeout", 30.0))
 
     def _ensure_thread(self) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._thread.start()
-                threading.Thread(target=self._checkpoint, name="ledger-checkpoint", daemon=True).start()
+                self._checkpointer.start()
 
     async def submit(self, unit: Unit) -> UnitResult:
         loop = asyncio.get_running_loop()
@@ -453,6 +453,7 @@ class SQLiteLedgerWriter:
                 self._queue.put(None)
                 self._thread.join(timeout=10)
             self._thread = None
+        self._checkpointer.stop()
         with self._inline_lock:
             if self._inline_connection is not None:
                 self._inline_connection.close()
@@ -463,20 +464,9 @@ class SQLiteLedgerWriter:
         connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA synchronous = NORMAL")
-        # Checkpoints run beside the writer (see _checkpoint), not inside a commit that callers wait for.
+        # Checkpoints run beside the writer (core.database.Checkpointer), not inside a commit that callers wait for.
         connection.execute("PRAGMA wal_autocheckpoint = 0")
         return connection
-
-    def _checkpoint(self) -> None:
-        """Copies the WAL back into the database once a second, without blocking the writer."""
-        connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, **self._connect_kwargs)
-        try:
-            while self._thread is not None and self._thread.is_alive():
-                time.sleep(1.0)
-                with contextlib.suppress(sqlite3.Error):
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        finally:
-            connection.close()
 
     def _run(self) -> None:
         try:

@@ -7,6 +7,7 @@ agreements their producer is party to; viewers see them all but change nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard, cast
 
@@ -32,20 +33,17 @@ from agreements.tables import (
     Agreement,
     AgreementLine,
     AgreementProducer,
-    Attachment,
     Delivery,
     Milestone,
     Signatory,
 )
 from catalog.services import today
-from catalog.tables import Buyer, Producer, Product
 from core.audit import Actor, record_audit
-from core.database import is_sqlite
+from core.database import fetch_tuples, is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import MAX_ID
 from core.text import fold
 from core.workflow import ensure_transition
-from fairs.tables import Fair
 
 MAX_AMOUNT = 10**13
 MAX_LINES = 200
@@ -111,13 +109,21 @@ async def lookup_for(datas: list[AgreementIn], agreement_id: int | None = None) 
     product_ids = {line.product_id for d in datas for line in d.lines if _in_range(line.product_id)}
     codes = {d.code.strip().upper() for d in datas if d.code.strip()}
     return Lookup(
-        buyers={r["id"] for r in await Buyer.select(Buyer.id).where(Buyer.id.is_in(list(buyer_ids) or [0]))},
-        producers={r["id"] for r in await Producer.select(Producer.id).where(Producer.id.is_in(list(producer_ids) or [0]))},
-        fairs={r["id"] for r in await Fair.select(Fair.id).where(Fair.id.is_in(list(fair_ids) or [0]))},
-        products={r["id"]: r for r in await Product.select(Product.id, Product.name, Product.producer, Product.unit).where(
-            Product.id.is_in(list(product_ids) or [0]))},
-        taken_codes={r["code"] for r in await Agreement.select(Agreement.code).where(
-            Agreement.code.is_in(list(codes) or [""]), Agreement.id != as_key(agreement_id))})
+        buyers={r[0] for r in await _known("SELECT id FROM buyer WHERE id IN ({})", buyer_ids)},
+        producers={r[0] for r in await _known("SELECT id FROM producer WHERE id IN ({})", producer_ids)},
+        fairs={r[0] for r in await _known("SELECT id FROM fair WHERE id IN ({})", fair_ids)},
+        products={r[0]: {"id": r[0], "name": r[1], "producer": r[2], "unit": r[3]} for r in await _known(
+            "SELECT id, name, producer, unit FROM product WHERE id IN ({})", product_ids)},
+        taken_codes={r[0] for r in await _known("SELECT code FROM agreement WHERE code IN ({}) AND id <> {}", codes,
+                                                as_key(agreement_id))})
+
+
+async def _known(sql: str, keys: set, *more: Any) -> list[Sequence]:
+    """The rows of `sql` for `keys` (its first `{}` stands for the list of them); none without a query when there are none."""
+    if not keys:
+        return []
+    ordered = list(keys)
+    return await fetch_tuples(Agreement._meta.db, sql.replace("{}", ", ".join("{}" for _ in ordered), 1), *ordered, *more)
 
 
 async def _checked(data: AgreementIn, agreement_id: int | None,
@@ -205,9 +211,18 @@ async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
         # Clerks entering agreements at once at a signing ceremony would all read the same highest number:
         # codes of a prefix are handed out one transaction at a time (on SQLite the one writer already is).
         await db.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", prefix))
-    rows = await Agreement.select(Agreement.code).where(Agreement.code.like(f"{prefix}%"))
-    numbers = [int(r["code"][len(prefix):]) for r in rows if r["code"][len(prefix):].isdigit()]
+    # The highest codes of the prefix, read from the code index (":" follows "9"): among four-digit
+    # numbers string order is number order, so the greatest is among the first unless other codes crowd it out.
+    rows = await Agreement.raw("SELECT code FROM agreement WHERE code > {} AND code < {} ORDER BY code DESC LIMIT 20",
+                               prefix, f"{prefix}:")
+    numbers = _numbers(rows, prefix)
+    if rows and (not numbers or max(numbers) >= 9999):  # past 9999 "10000" sorts before "9999": read them all
+        numbers = _numbers(await Agreement.select(Agreement.code).where(Agreement.code.like(f"{prefix}%")), prefix)
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _numbers(rows: list[dict], prefix: str) -> list[int]:
+    return [int(r["code"][len(prefix):]) for r in rows if r["code"][len(prefix):].isdigit()]
 
 
 async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) -> None:
@@ -278,22 +293,37 @@ async def change_status(agreement_id: int, target: AgreementStatus, actor: Actor
 # -- reading -----------------------------------------------------------------------------------------
 
 
+# An agreement's record and parts, written once as SQL: Piccolo rebuilt each of these selects with
+# its joins on every read, which cost more than the database took to answer them.
+_RECORD = ("SELECT a.*, b.name AS buyer_name, b.kind AS buyer_kind, f.name AS fair_name FROM agreement a "
+           "JOIN buyer b ON b.id = a.buyer LEFT JOIN fair f ON f.id = a.fair WHERE a.id = {}")
+_PARTS = {
+    "producers": "SELECT p.id, p.name, p.province_code FROM agreement_producer ap JOIN producer p ON p.id = ap.producer "
+                 "WHERE ap.agreement = {} ORDER BY ap.id",
+    "lines": "SELECT l.*, pr.name AS product_name, pd.name AS producer_name FROM agreement_line l "
+             "LEFT JOIN product pr ON pr.id = l.product LEFT JOIN producer pd ON pd.id = l.producer "
+             "WHERE l.agreement = {} ORDER BY l.id",
+    "milestones": "SELECT * FROM milestone WHERE agreement = {} ORDER BY due_on, id",
+    "deliveries": "SELECT d.*, pr.name AS product_name FROM delivery d LEFT JOIN agreement_line l ON l.id = d.line "
+                  "LEFT JOIN product pr ON pr.id = l.product WHERE d.agreement = {} ORDER BY d.delivered_on, d.id",
+    "attachments": "SELECT * FROM attachment WHERE agreement = {} ORDER BY id",
+    "signatories": "SELECT party, name, title, organisation FROM signatory WHERE agreement = {} ORDER BY id",
+}
+
+
+async def _parts(agreement_id: int) -> dict[str, list[dict[str, Any]]]:
+    return {name: await Agreement.raw(sql, agreement_id) for name, sql in _PARTS.items()}
+
+
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
-    row = await agreement_row(agreement_id)
+    found = await Agreement.raw(_RECORD, agreement_id) if _in_range(agreement_id) else []
+    if not found:
+        raise NotFound(N_("This agreement does not exist."))
+    row = found[0]
     await ensure_can_see(actor, agreement_id)
-    buyer = await Buyer.select(Buyer.name, Buyer.kind).where(Buyer.id == row["buyer"]).first()
-    assert buyer is not None  # every agreement is saved with a buyer, and deleting the buyer deletes it
-    fair = await Fair.select(Fair.name).where(Fair.id == row["fair"]).first() if row["fair"] else None
-    producers = await AgreementProducer.select(AgreementProducer.producer.id, AgreementProducer.producer.name,
-                                               AgreementProducer.producer.province_code).where(
-        AgreementProducer.agreement == agreement_id).order_by(AgreementProducer.id)
-    lines = await AgreementLine.select(*AgreementLine.all_columns(), AgreementLine.product.name,
-                                       AgreementLine.producer.name).where(
-        AgreementLine.agreement == agreement_id).order_by(AgreementLine.id)
-    milestones = await Milestone.select().where(Milestone.agreement == agreement_id).order_by(Milestone.due_on)
-    deliveries = await Delivery.select(*Delivery.all_columns(), Delivery.line._.product.name).where(
-        Delivery.agreement == agreement_id).order_by(Delivery.delivered_on).order_by(Delivery.id)
+    parts = await _parts(agreement_id)
+    lines, milestones, deliveries = parts["lines"], parts["milestones"], parts["deliveries"]
     result = maths.fulfilment(
         [maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],
         [maths.DeliveryFact(d["line"], d["delivered_on"], d["quantity"], d["value"]) for d in deliveries],
@@ -304,21 +334,16 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     status = AgreementStatus(row["status"])
     suggestion = maths.closing_status(result, row["valid_until"], today()) if status in (
         AgreementStatus.signed, AgreementStatus.in_progress) else None
-    attachments = await Attachment.select().where(Attachment.agreement == agreement_id).order_by(Attachment.id)
-    signatories = await Signatory.select(Signatory.party, Signatory.name, Signatory.title, Signatory.organisation).where(
-        Signatory.agreement == agreement_id).order_by(Signatory.id)
     return AgreementOut(
         id=row["id"], code=row["code"], kind=row["kind"], status=status, fair_id=row["fair"],
-        fair_name=fair["name"] if fair else "", place=row["place"], signed_on=row["signed_on"], buyer_id=row["buyer"],
-        buyer_name=buyer["name"], buyer_kind=buyer["kind"],
-        producers=[{"id": p["producer.id"], "name": p["producer.name"], "province_code": p["producer.province_code"]}
-                   for p in producers],
-        signatories=signatories, valid_from=row["valid_from"], valid_until=row["valid_until"],
+        fair_name=row["fair_name"] or "", place=row["place"], signed_on=row["signed_on"], buyer_id=row["buyer"],
+        buyer_name=row["buyer_name"], buyer_kind=row["buyer_kind"], producers=parts["producers"],
+        signatories=parts["signatories"], valid_from=row["valid_from"], valid_until=row["valid_until"],
         committed_value=result.committed_value, delivered_value=result.delivered_value, share=round(result.share, 4),
         on_time_quantity=result.on_time_quantity, late_quantity=result.late_quantity,
         overdue_milestones=len(result.overdue), suggested_status=suggestion, notes=row["notes"],
-        lines=[LineOut(id=r["id"], producer_id=r["producer"], producer_name=r["producer.name"], product_id=r["product"],
-                       product_name=r["product.name"], quantity=r["quantity"], unit=r["unit"], unit_price=r["unit_price"],
+        lines=[LineOut(id=r["id"], producer_id=r["producer"], producer_name=r["producer_name"], product_id=r["product"],
+                       product_name=r["product_name"], quantity=r["quantity"], unit=r["unit"], unit_price=r["unit_price"],
                        value=r["value"], delivered_quantity=per_line[r["id"]].delivered_quantity,
                        delivered_value=per_line[r["id"]].delivered_value,
                        remaining_quantity=per_line[r["id"]].remaining_quantity,
@@ -327,12 +352,12 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
         milestones=[MilestoneOut(id=m["id"], due_on=m["due_on"], description=m["description"], line_id=m["line"],
                                  quantity=m["quantity"], met_on=states[m["id"]].met_on, overdue=states[m["id"]].overdue,
                                  late=states[m["id"]].late) for m in milestones],
-        deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["line.product.name"],
+        deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["product_name"],
                                 delivered_on=d["delivered_on"], quantity=d["quantity"], value=d["value"],
                                 over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"])
                     for d in deliveries],
         attachments=[AttachmentOut(id=a["id"], filename=a["filename"], media_type=a["media_type"], size=a["size"],
-                                   sha256=a["sha256"], uploaded_at=a["uploaded_at"]) for a in attachments],
+                                   sha256=a["sha256"], uploaded_at=a["uploaded_at"]) for a in parts["attachments"]],
     )
 
 

@@ -170,3 +170,81 @@ def test_a_write_waits_for_the_turn_another_process_holds_without_stalling_the_l
     assert ticks == 20 and waited
     assert delay < 0.05  # woken by the release itself
     assert run(Counter.count().where(Counter.name == "waited")) == 1
+
+
+_SLOW_READ = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) "
+              "SELECT count(*) AS c FROM n")
+
+
+async def _ticks_during(work) -> tuple[int, object]:
+    """How often another task ran on the loop while `work` was awaited (a loop blocked by it would not tick)."""
+    ticks = 0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            await asyncio.sleep(0.001)
+            ticks += 1
+
+    task = asyncio.ensure_future(ticker())
+    await asyncio.sleep(0.005)
+    before = ticks
+    try:
+        result = await work
+    finally:
+        done.set()
+        await task
+    return ticks - before, result
+
+
+def test_a_statement_seen_slow_runs_off_the_loop_from_then_on():
+    """Statements run on the loop's own thread (cheaper than a thread hop), but one that took longer than
+    SLOW_SECONDS goes to the executor at its next call, so a heavy read stalls other requests once at most."""
+    engine = _engine()
+
+    async def scenario() -> tuple[int, int, list, list]:
+        await engine._run("SELECT 1", [])  # the reader connection opened beforehand
+        first_ticks, first = await _ticks_during(engine._run(_SLOW_READ, []))
+        second_ticks, second = await _ticks_during(engine._run(_SLOW_READ, []))
+        return first_ticks, second_ticks, first, second
+
+    try:
+        first_ticks, second_ticks, first, second = run(scenario())
+    finally:
+        engine.close_connections()
+    assert first == second == [{"c": 400000}]
+    assert first_ticks <= 1 < second_ticks
+
+
+def test_a_transaction_waits_off_the_loop_for_a_writer_outside_the_turn():
+    """A tool writing to the file without taking the turn (the sqlite3 shell, a restore) holds SQLite's
+    lock: BEGIN does not wait for it on the loop (the loop keeps serving), and goes once it is released."""
+    import sqlite3
+
+    engine = _engine()
+    Counter = _counter_table(engine)
+    outsider = sqlite3.connect(engine.path, isolation_level=None, check_same_thread=False)
+
+    async def scenario() -> tuple[int, bool]:
+        await Counter.create_table()
+        outsider.execute("BEGIN IMMEDIATE")
+
+        async def write() -> None:
+            async with engine.transaction():
+                await Counter.insert(Counter(name="after", value=1))
+
+        task = asyncio.ensure_future(write())
+        ticks, _ = await _ticks_during(asyncio.sleep(0.2))
+        waited = not task.done()
+        outsider.execute("COMMIT")
+        await asyncio.wait_for(task, 10)
+        return ticks, waited
+
+    try:
+        ticks, waited = run(scenario())
+        assert run(Counter.count().where(Counter.name == "after")) == 1
+    finally:
+        outsider.close()
+        engine.close_connections()
+    assert waited and ticks > 20

@@ -106,3 +106,20 @@ def test_the_outcome_data_is_served_as_json(organizer, trade_week):
     body = response.json()
     assert body["fair"]["id"] == trade_week["fair"] and len(body["digest"]) == 64
     assert dt.date.fromisoformat(body["days"][0]["day"])
+
+
+def test_the_preview_shows_a_write_made_outside_the_application_at_the_next_request(organizer, trade_week):
+    """The preview is kept while its data is unchanged; database triggers mark every change, so even a
+    write that bypasses the services (a repair in the database, an import script) is shown at once."""
+    from fairs.tables import VisitorCount
+
+    fair = trade_week["fair"]
+    first = organizer.get(f"/fairs/{fair}/reports/outcome").text
+    assert organizer.get(f"/fairs/{fair}/reports/outcome").text == first
+
+    async def many_visitors() -> None:
+        row = await VisitorCount.select().where(VisitorCount.fair == fair).first()
+        await VisitorCount.update({VisitorCount.visitors: 987_654}).where(VisitorCount.id == row["id"])
+
+    db(many_visitors)
+    assert "987.654" not in first and "987.654" in organizer.get(f"/fairs/{fair}/reports/outcome").text

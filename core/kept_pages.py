@@ -1,0 +1,52 @@
+"""Signed-in pages kept per worker while the data they show is unchanged.
+
+A heavy page (a fair's floor plan, a report preview) is rendered once per state of its data: the
+key holds the stamps of the areas it reads (core/stamps.py, read before the data), who asks (the
+page differs by role and name), the address, the language and the day. The CSRF token, the one
+part that differs per session, is kept as a marker and put back per request.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+from litestar import Request, Response
+from litestar.response import Template
+from litestar.utils.empty import value_or_default
+from litestar.utils.scope.state import ScopeState
+
+from core import i18n, stamps
+from core.formatting import vietnam_today
+from core.render_cache import RenderCache
+
+_TOKEN_MARK = "\x00csrf\x00"  # cannot occur in a rendered page: stored text never holds NUL
+
+
+class KeptPages:
+    def __init__(self, size: int = 256) -> None:
+        self._kept: RenderCache[str] = RenderCache(size)
+
+    async def page(self, request: Request, template: str, areas: tuple[str, ...], who: Hashable,
+                   context: Callable[[], Awaitable[dict[str, Any]]]) -> Response:
+        """`template` rendered with what `context()` gives, or as kept for the same key."""
+        from piccolo_conf import DB
+
+        key = (request.url.path, request.url.query, who, i18n.current_language.get(), vietnam_today(),
+               await stamps.read(DB, *areas))
+        token = html.escape(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
+        kept = self._kept.get(key)
+        if kept is None:
+            rendered = self._render(request, template, await context())
+            kept = self._kept.put(key, rendered.replace(token, _TOKEN_MARK) if token else rendered)
+        return Response(kept.replace(_TOKEN_MARK, token), media_type="text/html; charset=utf-8")
+
+    @staticmethod
+    def _render(request: Request, template: str, context: dict[str, Any]) -> str:
+        engine = request.app.template_engine
+        assert engine is not None  # the app is always built with its templates
+        return str(engine.get_template(template).render(**Template(template, context=context).create_template_context(request)))
+
+    def clear(self) -> None:
+        self._kept.clear()
