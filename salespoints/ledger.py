@@ -387,7 +387,7 @@ class SQLiteLedgerWriter:
         self._inline_lock = threading.Lock()
         self._inline_connection: sqlite3.Connection | None = None
         self._inline_turn = WriteTurn(path)  # a handle of its own: it excludes the thread's turn too
-        self._checkpointer = Checkpointer(path, connect_kwargs.get("timeout", 30.0))
+        self._checkpointer = Checkpointer.of(path)
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -453,7 +453,6 @@ class SQLiteLedgerWriter:
                 self._queue.put(None)
                 self._thread.join(timeout=10)
             self._thread = None
-        self._checkpointer.stop()
         with self._inline_lock:
             if self._inline_connection is not None:
                 self._inline_connection.close()
