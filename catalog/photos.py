@@ -60,8 +60,8 @@ def _photo_out(row: dict) -> PhotoOut:
 
 async def product_photos(product_id: int) -> list[PhotoOut]:
     """The product's photos in page order (the first is the main photo)."""
-    rows = await ProductPhoto.select().where(ProductPhoto.product == product_id).order_by(
-        ProductPhoto.position).order_by(ProductPhoto.id)
+    # Written as SQL: every public product page reads them, and Piccolo rebuilt the select each time.
+    rows = await ProductPhoto.raw("SELECT * FROM product_photo WHERE product = {} ORDER BY position, id", product_id)
     return [_photo_out(r) for r in rows]
 
 

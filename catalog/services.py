@@ -467,12 +467,24 @@ async def get_product(product_id: int) -> ProductOut:
     return _product_out(rows[0], today())
 
 
-async def get_product_by_code(code: str) -> ProductOut:
-    """The product whose QR stamp carries `code` (one query: the public page's hot path)."""
-    rows = await _product_rows("product.code = {}", code)
+# The producer's columns the public product page shows, read with the product: a QR scan's hot path.
+_WITH_PRODUCER = (", producer.kind AS producer_kind, producer.province_code AS producer_province_code, "
+                  "producer.commune AS producer_commune, producer.address AS producer_address, "
+                  "producer.phone AS producer_phone, producer.publish_contact AS producer_publish_contact")
+
+
+async def product_and_producer_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
+    """The product whose QR stamp carries `code`, and its producer's row (id, name, kind, province_code,
+    commune, address, phone, publish_contact), in one query."""
+    rows = await Product.raw(_PRODUCT_SELECT.replace(" FROM product", _WITH_PRODUCER + " FROM product", 1)
+                             + " WHERE product.code = {}", code)
     if not rows:
         raise NotFound(N_("No OCOP product has this code."))
-    return _product_out(rows[0], today())
+    row = rows[0]
+    producer = {"id": row["producer"], "name": row["producer_name"] or "",
+                **{name: row[f"producer_{name}"] for name in ("kind", "province_code", "commune", "address", "phone",
+                                                               "publish_contact")}}
+    return _product_out(row, today()), producer
 
 
 def _status_clause(status: str, on: dt.date):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -49,6 +50,12 @@ def date(value: dt.date | None) -> str:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
+    return _day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(value: dt.date) -> str:
+    # Babel takes microseconds a date; pages print the same few dates (validity, fair days) again and again.
     return format_date(value, "dd/MM/yyyy", locale="vi_VN")
 
 

@@ -65,6 +65,7 @@ class Settings:
     public_rate_limit: int = 600  # requests a minute per client IP on the public pages; 0: no limit
     public_version_seconds: float = 1.0  # how long a worker trusts its read of the public pages' data version
     public_page_cache: bool = True  # rendered public pages reused while their data is unchanged
+    template_reload: bool = False  # templates read again when their file changes (development)
     # Email: with no SMTP host, messages go to the in-app inbox and to .eml files in outbox_dir.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -113,6 +114,7 @@ def load_settings() -> Settings:
         public_rate_limit=int(env.get("OCOP_PUBLIC_RATE_LIMIT", "600")),
         public_version_seconds=float(env.get("OCOP_PUBLIC_VERSION_SECONDS", "1")),
         public_page_cache=env.get("OCOP_PUBLIC_PAGE_CACHE", "1") != "0",
+        template_reload=env.get("OCOP_TEMPLATE_RELOAD", "0") == "1",
         smtp_host=env.get("OCOP_SMTP_HOST", ""),
         smtp_port=int(env.get("OCOP_SMTP_PORT", "25")),
         smtp_security=env.get("OCOP_SMTP_SECURITY", "none"),

@@ -41,6 +41,8 @@ async def migrate() -> None:
 def serve(host: str, port: int, workers: int, reload: bool = False) -> None:
     import uvicorn
 
+    if reload:  # code and templates both read again when they change
+        os.environ["OCOP_TEMPLATE_RELOAD"] = "1"
     uvicorn.run(
         "ocop.asgi:app", host=host, port=port, workers=workers, reload=reload, log_level="info", proxy_headers=True
     )
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         command.add_argument("--host", default=os.environ.get("OCOP_HOST", "127.0.0.1"))
         command.add_argument("--port", type=int, default=int(os.environ.get("OCOP_PORT", "8000")))
         command.add_argument("--workers", type=int, default=1)
+        command.add_argument("--reload", action="store_true", help="restart on code changes, reread changed templates")
     commands.add_parser("migrate", help="apply database migrations")
     create = commands.add_parser("createuser", help="create a user")
     create.add_argument("username")
@@ -143,14 +146,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         asyncio.run(migrate())
     elif args.command == "serve":
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, args.reload)
     elif args.command == "demo":
         asyncio.run(migrate())
         loaded = asyncio.run(_with_database(_load_demo))
         if loaded:
             print(f"demo data loaded: {loaded}")
         print(f"open http://{args.host}:{args.port}/ — demo logins are listed in README.md")
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, args.reload)
     elif args.command == "createuser":
         password = args.password or getpass.getpass("Password: ")
         asyncio.run(_with_database(_create_user, args.username, password, args.role, args.email))

@@ -96,10 +96,9 @@ class PublicPages(Controller):
     async def product(self, request: Request, code: str) -> Response:
         async def build() -> Built:
             try:
-                product = await services.product_by_code(code)
+                product, producer = await services.product_by_code(code)
             except NotFound:  # unknown or malformed code: a friendly page with the search box
                 return "public/not_found.html", {"code": code[:64]}, 404
-            producer = await services.public_producer(product.producer_id)
             validity = services.validity(product, today())
             photos: list[PhotoOut] = await product_photos.product_photos(product.id)
             return "public/product.html", {

@@ -11,7 +11,7 @@ import msgspec
 from catalog import reference
 from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import list_products
-from catalog.tables import Producer
+from catalog.tables import Producer, Product
 from core.errors import N_, NotFound
 from core.ids import MAX_ID
 from salespoints.tables import StockBalance
@@ -27,24 +27,28 @@ def validity(product: ProductOut, on: dt.date) -> dict[str, Any]:
             "days_left": days_left, "expires_on": product.expires_on, "withdrawn_on": product.withdrawn_on}
 
 
-async def product_by_code(code: str) -> ProductOut:
-    from catalog.services import get_product_by_code
+async def product_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
+    """The product behind a QR code and its producer as the public sees it."""
+    from catalog.services import product_and_producer_by_code
 
     if not code or len(code) > MAX_CODE or "\x00" in code:
         raise NotFound(N_("No OCOP product has this code."))
-    return await get_product_by_code(code)
+    product, producer = await product_and_producer_by_code(code)
+    return product, _public(producer)
 
 
 async def public_producer(producer_id: int) -> dict[str, Any]:
     """A producer as the public sees it: contact details only if the producer chose to publish them."""
     if not 0 < producer_id <= MAX_ID:
         raise NotFound(N_("This producer does not exist."))
-    row = await Producer.select(
-        Producer.id, Producer.name, Producer.kind, Producer.province_code, Producer.commune, Producer.address,
-        Producer.phone, Producer.publish_contact,
-    ).where(Producer.id == producer_id).first()
-    if row is None:
+    found = await Producer.raw("SELECT id, name, kind, province_code, commune, address, phone, publish_contact "
+                               "FROM producer WHERE id = {}", producer_id)
+    if not found:
         raise NotFound(N_("This producer does not exist."))
+    return _public(found[0])
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
     published = bool(row["publish_contact"])
     return {"id": row["id"], "name": row["name"], "kind": row["kind"], "province": reference.province_name(row["province_code"]),
             "commune": row["commune"], "address": row["address"] if published else "", "phone": row["phone"] if published else ""}
@@ -90,11 +94,10 @@ async def public_point(point_id: int) -> dict[str, Any]:
             "items": items if point.status == "active" else []}
 
 
-async def other_products(product: ProductOut, limit: int = 12) -> list[ProductOut]:
-    from catalog.services import producer_products
-
-    others = await producer_products(product.producer_id, limit + 1)  # no count needed
-    return [p for p in others if p.id != product.id][:limit]
+async def other_products(product: ProductOut, limit: int = 12) -> list[dict[str, Any]]:
+    """The producer's other products, in list order: what the page links to (code, name, stars)."""
+    return await Product.raw("SELECT code, name, stars FROM product WHERE producer = {} AND id <> {} "
+                             "ORDER BY name, id LIMIT {}", product.producer_id, product.id, limit)
 
 
 async def catalogue(filters: ProductFilter, producer_kind: str = "") -> Any:
