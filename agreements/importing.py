@@ -269,17 +269,7 @@ async def commit(token: str, choices: dict[str, str], actor: Actor) -> int:
 
 async def _insert_all(checked: list[tuple[AgreementIn, dict, list[dict]]], fair_id: int | None, actor: Actor) -> int:
     """Writes checked agreements in bulk: codes generated in sequence, then agreements, producers, lines."""
-    next_number: dict[str, int] = {}
-    codes = []
-    for data, _, _ in checked:
-        if data.code.strip():
-            codes.append(data.code.strip().upper())
-            continue
-        first = await new_code(fair_id, data.signed_on)
-        prefix = first.rsplit("-", 1)[0] + "-"
-        number = next_number.setdefault(prefix, int(first.rsplit("-", 1)[1]))
-        codes.append(f"{prefix}{number:04d}")
-        next_number[prefix] = number + 1
+    codes = [data.code.strip().upper() or await new_code(fair_id, data.signed_on) for data, _, _ in checked]
     rows = [Agreement(code=code, status="signed", created_by=actor.user_id, **values)
             for code, (_, values, _) in zip(codes, checked, strict=True)]
     for start in range(0, len(rows), 500):

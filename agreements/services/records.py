@@ -204,21 +204,35 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
 
 
 async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
-    """The next free code of the fair (or of agreements signed elsewhere) in the year: HN12-2026-0007."""
+    """The next free code of the fair (or of agreements signed elsewhere) in the year: HN12-2026-0007.
+    Call it in the transaction that saves the agreement: the number is taken from the prefix's counter
+    there, so two clerks saving at once get two numbers (PostgreSQL locks the counter row; SQLite has one writer)."""
     prefix = f"HN{fair_id}-{signed_on.year}-" if fair_id else f"TT-{signed_on.year}-"
     db = Agreement._meta.db
-    if not is_sqlite(db):
-        # Clerks entering agreements at once at a signing ceremony would all read the same highest number:
-        # codes of a prefix are handed out one transaction at a time (on SQLite the one writer already is).
-        await db.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", prefix))
-    # The highest codes of the prefix, read from the code index (":" follows "9"): among four-digit
-    # numbers string order is number order, so the greatest is among the first unless other codes crowd it out.
-    rows = await Agreement.raw("SELECT code FROM agreement WHERE code > {} AND code < {} ORDER BY code DESC LIMIT 20",
-                               prefix, f"{prefix}:")
-    numbers = _numbers(rows, prefix)
-    if rows and (not numbers or max(numbers) >= 9999):  # past 9999 "10000" sorts before "9999": read them all
-        numbers = _numbers(await Agreement.select(Agreement.code).where(Agreement.code.like(f"{prefix}%")), prefix)
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    while True:
+        await db.run_querystring(QueryString("UPDATE agreement_code_counter SET last_number = last_number + 1 WHERE prefix = {}", prefix))
+        found = await fetch_tuples(db, "SELECT last_number FROM agreement_code_counter WHERE prefix = {}", prefix)
+        if found:
+            number = found[0][0]
+        else:  # the prefix's first generated code: counted on from the highest code already there
+            if not is_sqlite(db):  # two first codes of a prefix at once would both insert the counter
+                await db.run_querystring(QueryString("SELECT pg_advisory_xact_lock(hashtext({}))", prefix))
+            number = await _highest_number(prefix) + 1
+            await db.run_querystring(QueryString(
+                "INSERT INTO agreement_code_counter (prefix, last_number) VALUES ({}, {}) "
+                "ON CONFLICT (prefix) DO UPDATE SET last_number = agreement_code_counter.last_number + 1", prefix, number))
+            number = (await fetch_tuples(db, "SELECT last_number FROM agreement_code_counter WHERE prefix = {}", prefix))[0][0]
+        code = f"{prefix}{number:04d}"
+        if not await fetch_tuples(db, "SELECT 1 FROM agreement WHERE code = {}", code):
+            return code  # else typed by hand already: the next number
+
+
+async def _highest_number(prefix: str) -> int:
+    """The highest number among the codes of the prefix (numbers past 9999 sort before 9999 as text:
+    longest first). Read once per prefix, when its counter starts."""
+    rows = await Agreement.raw("SELECT code FROM agreement WHERE code > {} AND code < {} "
+                               "ORDER BY LENGTH(code) DESC, code DESC LIMIT 20", prefix, f"{prefix}:")
+    return max(_numbers(rows, prefix), default=0)
 
 
 def _numbers(rows: list[dict], prefix: str) -> list[int]:

@@ -28,6 +28,26 @@ def test_agreements_entered_at_once_each_get_their_own_code(login, buyer_id, sup
     assert len({r.json()["code"] for r in responses}) == len(clerks)
 
 
+def test_generated_codes_count_on_from_codes_already_there_past_9999_and_skip_codes_typed_by_hand(
+        organizer, buyer_id, supplier):
+    """Codes are numbered per year, on from the highest already there ("10000" sorts before "9999" as
+    text), and a number a clerk already typed by hand is skipped."""
+    producer, products = supplier()
+    year = {"signed_on": "2018-05-02", "valid_until": "2018-12-31"}
+
+    def create(**overrides) -> str:
+        response = organizer.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, producer, products,
+                                                                               **year, **overrides))
+        assert response.status_code == 201, response.text
+        return response.json()["code"]
+
+    create(code="TT-2018-9999")  # typed by hand before any was generated
+    create(code="TT-2018-0007B")  # typed by hand, not a number
+    assert create() == "TT-2018-10000"
+    create(code="TT-2018-10002")
+    assert [create(), create()] == ["TT-2018-10001", "TT-2018-10003"]
+
+
 def test_a_line_for_another_producers_product_is_refused_and_nothing_is_saved(organizer, buyer_id, supplier):
     producer, products = supplier()
     _, foreign = supplier(1)
