@@ -8,6 +8,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from piccolo.querystring import QueryString
+
 from accounts.enums import Role
 from agreements import fulfilment as maths
 from agreements.enums import DELIVERING, AgreementStatus
@@ -49,27 +51,29 @@ async def _hold(agreement_id: int) -> None:
         await Agreement.select(Agreement.id).where(Agreement.id == agreement_id).lock_rows()
 
 
-async def _refresh(agreement_id: int, valid_until: dt.date | None) -> None:
-    """Keeps the stored delivered quantities and values (per line and agreement) and the milestones'
-    met dates in step with the deliveries."""
-    lines = await AgreementLine.select(AgreementLine.id, AgreementLine.quantity, AgreementLine.value).where(
-        AgreementLine.agreement == agreement_id)
-    deliveries = await Delivery.select(Delivery.line, Delivery.delivered_on, Delivery.quantity, Delivery.value).where(
-        Delivery.agreement == agreement_id)
-    milestones = await Milestone.select().where(Milestone.agreement == agreement_id)
-    result = maths.fulfilment([maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],
+async def _count_in(agreement_id: int, line_id: int, quantity: int, value: int, valid_until: dt.date | None) -> None:
+    """Adds a delivery to the delivered totals kept on its line and agreement, and keeps the met dates
+    of the line's quantity milestones in step (a delivery dated in the past can meet one earlier).
+    Totals are added to, not summed again: an agreement delivered against daily grows by a row a day."""
+    db = Agreement._meta.db
+    await db.run_querystring(QueryString(
+        "UPDATE agreement_line SET delivered_quantity = delivered_quantity + {}, delivered_value = delivered_value + {} "
+        "WHERE id = {}", quantity, value, line_id))
+    await db.run_querystring(QueryString("UPDATE agreement SET delivered_value = delivered_value + {}, updated_at = {} "
+                                         "WHERE id = {}", value, dt.datetime.now(dt.UTC), agreement_id))
+    milestones = await Milestone.raw("SELECT * FROM milestone WHERE line = {} AND quantity IS NOT NULL", line_id)
+    if not milestones:
+        return
+    line = (await AgreementLine.raw("SELECT id, quantity, value FROM agreement_line WHERE id = {}", line_id))[0]
+    deliveries = await Delivery.raw("SELECT line, delivered_on, quantity, value FROM delivery WHERE line = {}", line_id)
+    result = maths.fulfilment([maths.LineTerms(line["id"], line["quantity"], line["value"])],
                               [maths.DeliveryFact(**d) for d in deliveries],
-                              [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], None)
-                               for m in milestones if m["quantity"]], valid_until, today())
+                              [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], None) for m in milestones],
+                              valid_until, today())
     met = {m.id: m.met_on for m in result.milestones}
     for milestone in milestones:
-        if milestone["quantity"] and milestone["line"] and met.get(milestone["id"]) != milestone["done_on"]:
+        if met.get(milestone["id"]) != milestone["done_on"]:
             await Milestone.update({Milestone.done_on: met.get(milestone["id"])}).where(Milestone.id == milestone["id"])
-    for line in result.lines:
-        await AgreementLine.update({AgreementLine.delivered_quantity: line.delivered_quantity,
-                                    AgreementLine.delivered_value: line.delivered_value}).where(AgreementLine.id == line.line)
-    await Agreement.update({Agreement.delivered_value: result.delivered_value,
-                            Agreement.updated_at: dt.datetime.now(dt.UTC)}).where(Agreement.id == agreement_id)
 
 
 async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> int:
@@ -104,8 +108,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
                                                         end=row["valid_until"].strftime("%d/%m/%Y") if row["valid_until"] else "…")})
         if data.delivered_on > today():
             raise ValidationFailed({"delivered_on": N_("A delivery is recorded once it has happened.")})
-        delivered = sum(d["quantity"] for d in await Delivery.select(Delivery.quantity).where(Delivery.line == data.line_id))
-        remaining = line["quantity"] - delivered
+        remaining = line["quantity"] - line["delivered_quantity"]
         if data.quantity > remaining and not data.over_delivery:
             raise ValidationFailed({"quantity": Msg(N_("Only %(n)s %(unit)s are left on this line; confirm an "
                                                        "over-delivery to record more."), n=max(0, remaining),
@@ -122,7 +125,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
         delivery = (await Delivery.insert(Delivery(agreement=agreement_id, recorded_by=actor.user_id, **values)))[0]
         if status is AgreementStatus.signed:
             await Agreement.update({Agreement.status: AgreementStatus.in_progress.value}).where(Agreement.id == agreement_id)
-        await _refresh(agreement_id, row["valid_until"])
+        await _count_in(agreement_id, data.line_id, data.quantity, value, row["valid_until"])
         await record_audit(actor, "deliver", "agreement", agreement_id, None, values)
     return delivery["id"]
 

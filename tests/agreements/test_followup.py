@@ -182,6 +182,9 @@ def test_simultaneous_deliveries_never_take_more_than_the_line_has_left(organize
     assert [line["delivered_quantity"] for line in after["lines"]] == [6, 100]
     assert after["delivered_value"] == 106 * 50_000 == sum(d["value"] for d in after["deliveries"])
     assert after["status"] == "in_progress"
+    # The totals kept on the record (what lists and summaries read) add up to the same.
+    listed = organizer.get("/api/v1/agreements", params={"q": after["code"], "page_size": 100}).json()["items"]
+    assert [row["delivered_value"] for row in listed if row["code"] == after["code"]] == [106 * 50_000], listed[:3]
 
 
 # ---------------------------------------------------------------------------------------------
