@@ -592,11 +592,16 @@ async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
             for row in values:
                 _refuse_nul(row)
             statement = f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
-            await engine._call(transaction.connection.executemany, statement, values)
+            await engine._statement(_execute_many, transaction.connection, statement, values)
         else:
             marks = ", ".join(f"${i}" for i in range(1, len(names) + 1))
             await transaction.connection.executemany(
                 f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({marks})', values)
+
+
+def _execute_many(connection: sqlite3.Connection, statement: str, rows: list) -> list:
+    connection.executemany(statement, rows)
+    return []
 
 
 def _sql_value(value: Any) -> Any:

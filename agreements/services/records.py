@@ -39,7 +39,7 @@ from agreements.tables import (
 )
 from catalog.services import today
 from core.audit import Actor, record_audit
-from core.database import fetch_tuples, is_sqlite
+from core.database import fetch_tuples, insert_many, is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import MAX_ID
 from core.text import fold
@@ -240,18 +240,16 @@ def _numbers(rows: list[dict], prefix: str) -> list[int]:
 
 
 async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) -> None:
-    await AgreementProducer.insert(*[AgreementProducer(agreement=agreement_id, producer=p)
-                                     for p in dict.fromkeys(data.producer_ids)])
+    await insert_many(AgreementProducer, [{"agreement": agreement_id, "producer": p} for p in dict.fromkeys(data.producer_ids)])
     inserted = await AgreementLine.insert(*[AgreementLine(agreement=agreement_id, **line) for line in lines])
     line_ids = [r["id"] for r in inserted]
     if data.milestones:
         await Milestone.insert(*[Milestone(agreement=agreement_id, due_on=m.due_on, description=m.description.strip(),
                                            line=line_ids[m.line] if m.line is not None else None, quantity=m.quantity)
                                  for m in data.milestones])
-    if data.signatories:
-        await Signatory.insert(*[Signatory(agreement=agreement_id, party=s.party.value, name=s.name.strip(),
-                                           title=s.title.strip(), organisation=s.organisation.strip())
-                                 for s in data.signatories])
+    await insert_many(Signatory, [{"agreement": agreement_id, "party": s.party.value, "name": s.name.strip(),
+                                   "title": s.title.strip(), "organisation": s.organisation.strip()}
+                                  for s in data.signatories])
 
 
 async def create_agreement(data: AgreementIn, actor: Actor) -> int:
