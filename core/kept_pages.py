@@ -20,6 +20,7 @@ from litestar.utils.scope.state import ScopeState
 from core import i18n, stamps
 from core.formatting import vietnam_today
 from core.render_cache import RenderCache
+from core.tables import AuditEntry
 
 _TOKEN_MARK = "\x00csrf\x00"  # cannot occur in a rendered page: stored text never holds NUL
 
@@ -31,22 +32,18 @@ class KeptPages:
     async def page(self, request: Request, template: str, areas: tuple[str, ...], who: Hashable,
                    context: Callable[[], Awaitable[dict[str, Any]]]) -> Response:
         """`template` rendered with what `context()` gives, or as kept for the same key."""
-        from piccolo_conf import DB
-
         key = (request.url.path, request.url.query, who, i18n.current_language.get(), vietnam_today(),
-               await stamps.read(DB, *areas))
+               await stamps.read(AuditEntry._meta.db, *areas))
         token = html.escape(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
         kept = self._kept.get(key)
         if kept is None:
-            rendered = self._render(request, template, await context())
+            rendered = render(request, template, await context())
             kept = self._kept.put(key, rendered.replace(token, _TOKEN_MARK) if token else rendered)
         return Response(kept.replace(_TOKEN_MARK, token), media_type="text/html; charset=utf-8")
 
-    @staticmethod
-    def _render(request: Request, template: str, context: dict[str, Any]) -> str:
-        engine = request.app.template_engine
-        assert engine is not None  # the app is always built with its templates
-        return str(engine.get_template(template).render(**Template(template, context=context).create_template_context(request)))
 
-    def clear(self) -> None:
-        self._kept.clear()
+def render(request: Request, template: str, context: dict[str, Any]) -> str:
+    """`template` rendered as Litestar's Template response would render it, as text."""
+    engine = request.app.template_engine
+    assert engine is not None  # the app is always built with its templates
+    return str(engine.get_template(template).render(**Template(template, context=context).create_template_context(request)))

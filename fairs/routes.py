@@ -77,6 +77,7 @@ async def _read_booth_rows(upload: Any) -> list[dict]:
 
 _kept = KeptPages()  # floor-plan pages, per worker
 
+
 class FairApi(Controller):
     path = "/api/v1/fairs"
     guards = [require_login]

@@ -27,6 +27,7 @@ from catalog.schemas import PhotoOut, ProductFilter, ProductOut
 from catalog.services import today
 from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
+from core.kept_pages import render
 from core.routing import get
 from core.security import HEADERS
 from core.settings import settings
@@ -34,13 +35,6 @@ from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
 from public_site import cache, labels, services
 from public_site.throttle import public_rate_limit
-
-
-def _rendered(request: Request, template: str, context: dict) -> bytes:
-    engine = request.app.template_engine
-    assert engine is not None  # the app is always built with its templates
-    return engine.get_template(template).render(request=request, **context).encode()
-
 
 Built = tuple[str, dict] | tuple[str, dict, int]
 
@@ -54,7 +48,7 @@ async def _served(request: Request, build: Callable[[], Awaitable[Built]]) -> Re
     kept = cache.pages.get(key, version) if version else None
     if kept is None:
         template, context, *status = await build()
-        kept = cache.page(_rendered(request, template, context), status[0] if status else 200, language)
+        kept = cache.page(render(request, template, context).encode(), status[0] if status else 200, language)
         if version:
             cache.pages.put(key, version, kept)
     return kept.response(request)
