@@ -27,7 +27,7 @@ import queue
 import re
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,162 +136,186 @@ _MOVEMENT_COLUMNS = (
     "recorded_by", "idempotency_key", "corrects", "transfer", "note",
 )
 
+# -- the statements, written once -------------------------------------------------------------
+# In PostgreSQL's numbered form; SQLite reads the same numbers as ?1, ?2 (`_Dialect`). `{in}` is a
+# membership test in a list passed as one parameter, the one thing the engines spell differently.
 
+_BALANCE = "SELECT quantity FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3"
+_LOCK_BALANCE = _BALANCE + " FOR UPDATE"  # PostgreSQL's row lock; SQLite's one writer needs none
+_LOTS = "SELECT lot_code, quantity FROM stock_balance WHERE point = $1 AND product = $2"
+_ON_HAND = "SELECT product, lot_code, quantity FROM stock_balance WHERE point = $1 AND product {in $2 int}"
+_BY_KEYS = ("SELECT id, point, product, lot_code, idempotency_key FROM stock_movement "
+            "WHERE idempotency_key {in $1 varchar} ORDER BY id")
+# Stock can never go below zero: the decrease is conditional on what the balance holds.
+_TAKE = ("UPDATE stock_balance SET quantity = quantity + $1 "
+         "WHERE point = $2 AND product = $3 AND lot_code = $4 AND quantity + $1 >= 0 RETURNING quantity")
+_UPSERT = ("INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "
+           "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = {quantity}, "
+           "lot_expiry = COALESCE(excluded.lot_expiry, stock_balance.lot_expiry)")
+_ADD = _UPSERT.format(quantity="stock_balance.quantity + excluded.quantity") + " RETURNING quantity"
+_SET = _UPSERT.format(quantity="excluded.quantity")
+_APPEND = (f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) "
+           f"VALUES ({', '.join(f'${i}' for i in range(1, len(_MOVEMENT_COLUMNS) + 1))})")
+_NEXT_ID = "SELECT COALESCE(MAX(id), 0) + 1 FROM stock_movement"
+_LAST_ID = "SELECT MAX(id) FROM stock_movement"
 # A movement dated before snapshot runs of its point changes what those runs hold.
 _SNAPSHOT_ADJUST = (
     "INSERT INTO stock_snapshot (point, product, lot_code, taken_at, quantity) "
     "SELECT r.point, $1, $2, r.taken_at, $3 FROM stock_snapshot_run r WHERE r.point = $4 AND r.taken_at >= $5 "
     "ON CONFLICT (point, taken_at, product, lot_code) DO UPDATE SET quantity = stock_snapshot.quantity + excluded.quantity"
 )
+_AUDIT = raw_audit_insert([f"${i}" for i in range(1, 9)])
 
-_SNAPSHOT_ADJUST_SQLITE = re.sub(r"\$\d", "?", _SNAPSHOT_ADJUST)
+
+class _Dialect:
+    """Where the ledger's SQL differs between the engines, and only there: placeholders, lists
+    passed as one parameter, the clock's type, row locks, and SQLite's batch path."""
+
+    _IN_LIST = re.compile(r"\{in \$(\d+) (\w+)\}")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sqlite = name == "sqlite"
+        self._spelled: dict[str, str] = {}
+
+    def sql(self, statement: str) -> str:
+        spelled = self._spelled.get(statement)
+        if spelled is None:
+            if self.sqlite:
+                spelled = self._IN_LIST.sub(r"IN (SELECT value FROM json_each(?\1))", statement).replace("$", "?")
+            else:
+                spelled = self._IN_LIST.sub(r"= ANY($\1::\2[])", statement)
+            self._spelled[statement] = spelled
+        return spelled
+
+    def value(self, parameter: Any) -> Any:
+        """A list parameter as the engine takes it: SQLite reads it with json_each."""
+        return msgspec.json.encode(parameter).decode() if self.sqlite and isinstance(parameter, list) else parameter
+
+    def now(self) -> Any:
+        # On SQLite as text, as Piccolo's adapter would write a UTC datetime: the adapter is slow per call.
+        moment = dt.datetime.now(dt.UTC)
+        return str(moment) if self.sqlite else moment
+
+
+SQLITE, POSTGRES = _Dialect("sqlite"), _Dialect("postgres")
+
+
+# -- one unit, as steps an engine's driver runs -------------------------------------------------
+# The logic is written once, as a generator of (statement, parameters, what it returns); the SQLite
+# writer's thread runs it on sqlite3, PostgreSQL's pool on asyncpg.
+
+VALUE, ROW, ROWS, NONE, MANY = "value", "row", "rows", "none", "many"
+Step = tuple[str, tuple, str]
+Steps = Generator[Step, Any, Any]
 
 
 def _audit_json(audit: dict, written: list[int]) -> str:
     return msgspec.json.encode({**audit["after"], "movements": written}, enc_hook=str).decode()
 
 
-_SQLITE_AUDIT = raw_audit_insert(["?"] * 8)
-_POSTGRES_AUDIT = raw_audit_insert([f"${i}" for i in range(1, 9)])
-
-
-def _audit_values(audit: dict, specs: list[MovementSpec], written: list[int], now: Any) -> tuple:
+def _audit_step(audit: dict | None, specs: list[MovementSpec], written: list[int], now: Any) -> Steps:
     """The unit's one audit row: on the point, the movements it wrote."""
-    return (now, audit["user_id"], audit["username"], audit["action"], "salespoint", str(specs[0].point_id), None,
-            _audit_json(audit, written))
+    if audit is not None and written:
+        yield (_AUDIT, (now, audit["user_id"], audit["username"], audit["action"], "salespoint",
+                        str(specs[0].point_id), None, _audit_json(audit, written)), NONE)
 
 
-def _movement_values(spec: MovementSpec, now: dt.datetime | str) -> tuple:
+def _movement_values(spec: MovementSpec, now: Any) -> tuple:
     return (
         spec.point_id, spec.product_id, spec.kind, spec.quantity, spec.unit_price, spec.lot_code, spec.lot_expiry,
         spec.happened_at or now, spec.recorded_by, spec.idempotency_key, spec.corrects, spec.transfer, spec.note,
     )
 
 
-# -- SQLite ----------------------------------------------------------------------------------
+def _balance(point: int, product: int, lot: str) -> Steps:
+    return (yield (_BALANCE, (point, product, lot), VALUE)) or 0
 
 
-def _sqlite_replay(connection: sqlite3.Connection, keys: tuple[str, ...]) -> tuple[UnitResult | None, dict[str, int]]:
+def _replay(keys: tuple[str, ...]) -> Steps:
     """The stored result when every key is in the ledger; else None, with the keys that are (→ ids)."""
-    rows = connection.execute(
-        f"SELECT id, point, product, lot_code, idempotency_key FROM stock_movement "
-        f"WHERE idempotency_key IN ({','.join('?' * len(keys))}) ORDER BY id",
-        keys,
-    ).fetchall()
+    rows = yield (_BY_KEYS, (list(keys),), ROWS)
     if len(rows) != len(keys):
         return None, {r[4]: r[0] for r in rows}
-    balances = [_sqlite_balance(connection, r[1], r[2], r[3]) for r in rows]
+    balances = []
+    for row in rows:
+        balances.append((yield from _balance(row[1], row[2], row[3])))
     return UnitResult(movement_ids=[r[0] for r in rows], balances=balances, replayed=True), {}
 
 
-def _sqlite_recorded(connection: sqlite3.Connection, specs: list[MovementSpec]) -> dict[str, int]:
+def _recorded(specs: list[MovementSpec]) -> Steps:
     """Idempotency keys of the unit already in the ledger → their movement ids."""
     keys = [s.idempotency_key for s in specs if s.idempotency_key]
-    recorded: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = connection.execute(
-            f"SELECT idempotency_key, id FROM stock_movement WHERE idempotency_key IN ({','.join('?' * len(chunk))})", chunk
-        ).fetchall()
-        recorded.update({r[0]: r[1] for r in rows})
-    return recorded
+    if not keys:
+        return {}
+    return {r[4]: r[0] for r in (yield (_BY_KEYS, (keys,), ROWS))}
 
 
-def _sqlite_refusal(connection: sqlite3.Connection, point: int, product: int, lot: str,
-                    running: dict[tuple[int, int, str], int] | None = None) -> InsufficientStock:
+def _refusal(point: int, product: int, lot: str, running: dict[tuple[int, int, str], int] | None = None) -> Steps:
     """The refusal of a movement taking more than its balance holds, with what is there by lot
     (`running`: balances as a unit being checked has left them so far)."""
-    lots = dict(connection.execute(
-        "SELECT lot_code, quantity FROM stock_balance WHERE point = ? AND product = ?", (point, product)).fetchall())
+    lots = {r[0]: r[1] for r in (yield (_LOTS, (point, product), ROWS))}
     lots.update({key[2]: quantity for key, quantity in (running or {}).items() if key[:2] == (point, product)})
     return InsufficientStock.from_balances(product, lot, lots)
 
 
-def _sqlite_balance(connection: sqlite3.Connection, point: int, product: int, lot: str) -> int:
-    row = connection.execute(
-        "SELECT quantity FROM stock_balance WHERE point = ? AND product = ? AND lot_code = ?", (point, product, lot)
-    ).fetchone()
-    return row[0] if row else 0
-
-
-def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
-    specs = list(unit.specs)
-    known: dict[str, int] | None = None
-    if unit.replay_keys:
-        replay, known = _sqlite_replay(connection, unit.replay_keys)
-        if replay is not None:
-            return replay
-    if unit.build is not None:
-        cursor = connection.execute(unit.sql_for("sqlite"), unit.context_params)
-        row = cursor.fetchone()
-        context = dict(zip([c[0] for c in cursor.description], row, strict=False)) if row is not None else None
-        specs = unit.build(context)
-    if known is not None and not {s.idempotency_key for s in specs if s.idempotency_key} <= set(unit.replay_keys):
-        known = None  # the unit writes keys the replay check did not look up
-    return sqlite_apply(connection, specs, unit.audit, known)
-
-
-def sqlite_apply(connection: sqlite3.Connection, specs: list[MovementSpec], audit: dict | None,
-                 recorded: dict[str, int] | None = None) -> UnitResult:
-    """Writes one unit on an open SQLite transaction; raises without writing on refusal.
+def _unit(unit: Unit, dialect: _Dialect) -> Steps:
+    """Writes one unit on an open transaction; raises without writing on refusal.
 
     Movements whose idempotency key is already in the ledger are not written again: their
     stored ids are returned, so a retried request or a re-sent offline batch takes effect once.
-    `recorded`: those keys, when the caller has just looked them up.
     """
+    specs = list(unit.specs)
+    recorded: dict[str, int] | None = None
+    if unit.replay_keys:
+        replay, recorded = yield from _replay(unit.replay_keys)
+        if replay is not None:
+            return replay
+    if unit.build is not None:
+        specs = unit.build((yield (unit.sql_for(dialect.name), unit.context_params, ROW)))
+    if recorded is not None and not {s.idempotency_key for s in specs if s.idempotency_key} <= set(unit.replay_keys):
+        recorded = None  # the unit writes keys the replay check did not look up
+    if not dialect.sqlite:  # balance rows locked in one global order: crossing transfers cannot deadlock
+        for key in sorted({(s.point_id, s.product_id, s.lot_code) for s in specs}):
+            yield (_LOCK_BALANCE, key, NONE)
     if recorded is None:
-        recorded = _sqlite_recorded(connection, specs)
-    # As text, as Piccolo's adapter would write it for a UTC datetime: the adapter is slow per call.
-    now = str(dt.datetime.now(dt.UTC))
-    if len(specs) > 1:
-        return _sqlite_apply_many(connection, specs, recorded, audit, now)
+        recorded = yield from _recorded(specs)
+    now = dialect.now()
+    if dialect.sqlite and len(specs) > 1:
+        return (yield from _many(specs, recorded, unit.audit, now))
     ids, balances, written = [], [], []
     for spec in specs:
-        if spec.idempotency_key in recorded:
+        if spec.idempotency_key is not None and spec.idempotency_key in recorded:
             ids.append(recorded[spec.idempotency_key])
-            balances.append(_sqlite_balance(connection, spec.point_id, spec.product_id, spec.lot_code))
+            balances.append((yield from _balance(spec.point_id, spec.product_id, spec.lot_code)))
             continue
         if spec.quantity < 0:
-            cursor = connection.execute(
-                "UPDATE stock_balance SET quantity = quantity + ? "
-                "WHERE point = ? AND product = ? AND lot_code = ? AND quantity + ? >= 0 RETURNING quantity",
-                (spec.quantity, spec.point_id, spec.product_id, spec.lot_code, spec.quantity),
-            )
-            row = cursor.fetchone()
-            if row is None:
-                raise _sqlite_refusal(connection, spec.point_id, spec.product_id, spec.lot_code)
+            quantity = yield (_TAKE, (spec.quantity, spec.point_id, spec.product_id, spec.lot_code), VALUE)
+            if quantity is None:
+                raise (yield from _refusal(spec.point_id, spec.product_id, spec.lot_code))
         else:
-            row = connection.execute(
-                "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = quantity + excluded.quantity, "
-                "lot_expiry = COALESCE(excluded.lot_expiry, lot_expiry) RETURNING quantity",
-                (spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity),
-            ).fetchone()
-        balances.append(row[0])
-        movement = connection.execute(
-            f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(_MOVEMENT_COLUMNS))}) RETURNING id",
-            _movement_values(spec, now),
-        ).fetchone()
+            quantity = yield (_ADD, (spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity), VALUE)
+        balances.append(quantity)
+        movement = yield (_APPEND + " RETURNING id", _movement_values(spec, now), VALUE)
         if spec.happened_at is not None:  # dated in the past: snapshots taken since must include it
-            connection.execute(_SNAPSHOT_ADJUST_SQLITE,
-                               (spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at))
-        ids.append(movement[0])
-        written.append(movement[0])
-    _sqlite_audit(connection, audit, specs, written, now)
+            yield (_SNAPSHOT_ADJUST, (spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at), NONE)
+        ids.append(movement)
+        written.append(movement)
+    yield from _audit_step(unit.audit, specs, written, now)
     return UnitResult(movement_ids=ids, balances=balances, replayed=not written)
 
 
-def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec], recorded: dict[str, int],
-                       audit: dict | None, now: str) -> UnitResult:
-    """A unit of many movements (a batch of 10,000, a transfer, a count): the balances it touches are
-    read once, each movement is checked against the running balance in order, and only then is
-    anything written: every touched balance once, every movement through one executemany.
+def _many(specs: list[MovementSpec], recorded: dict[str, int], audit: dict | None, now: Any) -> Steps:
+    """SQLite's path for a unit of many movements (a batch of 10,000, a transfer, a count): the
+    balances it touches are read once, each movement is checked against the running balance in
+    order, and only then is anything written: every touched balance once, every movement through
+    one executemany.
 
     This is sound because the unit runs on the only writer, inside its write transaction: nothing
     can change those balances between the read and the write. Statement by statement, a batch of
     10,000 cost 20,000 round trips from Python into SQLite.
     """
-    on_hand = _sqlite_on_hand(connection, {(s.point_id, s.product_id, s.lot_code) for s in specs})
+    on_hand = yield from _on_hand({(s.point_id, s.product_id, s.lot_code) for s in specs})
     expiry: dict[tuple[int, int, str], dt.date] = {}
     ids: list[int | None] = []
     balances, fresh = [], []
@@ -303,7 +327,7 @@ def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec]
             continue
         after = on_hand.get(key, 0) + spec.quantity
         if after < 0:
-            raise _sqlite_refusal(connection, spec.point_id, spec.product_id, spec.lot_code, on_hand)
+            raise (yield from _refusal(spec.point_id, spec.product_id, spec.lot_code, on_hand))
         on_hand[key] = after
         if spec.quantity > 0 and spec.lot_expiry is not None:
             expiry[key] = spec.lot_expiry
@@ -313,19 +337,11 @@ def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec]
     if not fresh:
         return UnitResult(movement_ids=ids, balances=balances, replayed=True)  # type: ignore[arg-type]
     touched = {(s.point_id, s.product_id, s.lot_code) for s in fresh}
-    connection.executemany(
-        "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = excluded.quantity, "
-        "lot_expiry = COALESCE(excluded.lot_expiry, lot_expiry)",
-        [(*key, expiry.get(key), on_hand[key]) for key in sorted(touched)],
-    )
+    yield (_SET, [(*key, expiry.get(key), on_hand[key]) for key in sorted(touched)], MANY)  # type: ignore[misc]
     # The writer holds the write lock and the ledger is append-only: new rows take the next ids in order.
-    first = connection.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stock_movement").fetchone()[0]
-    connection.executemany(
-        f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({', '.join('?' * len(_MOVEMENT_COLUMNS))})",
-        [_movement_values(spec, now) for spec in fresh],
-    )
-    last = connection.execute("SELECT MAX(id) FROM stock_movement").fetchone()[0]
+    first = yield (_NEXT_ID, (), VALUE)
+    yield (_APPEND, [_movement_values(spec, now) for spec in fresh], MANY)  # type: ignore[misc]
+    last = yield (_LAST_ID, (), VALUE)
     if last - first + 1 != len(fresh):
         raise RuntimeError("stock_movement ids were not assigned in sequence")
     written = list(range(first, last + 1))
@@ -333,33 +349,90 @@ def _sqlite_apply_many(connection: sqlite3.Connection, specs: list[MovementSpec]
     ids = [next(numbers) if i is None else i for i in ids]
     dated = [(s.product_id, s.lot_code, s.quantity, s.point_id, s.happened_at) for s in fresh if s.happened_at is not None]
     if dated:  # dated in the past: snapshots taken since must include them
-        connection.executemany(_SNAPSHOT_ADJUST_SQLITE, dated)
-    _sqlite_audit(connection, audit, specs, written, now)
+        yield (_SNAPSHOT_ADJUST, dated, MANY)  # type: ignore[misc]
+    yield from _audit_step(audit, specs, written, now)
     return UnitResult(movement_ids=ids, balances=balances)  # type: ignore[arg-type]
 
 
-def _sqlite_on_hand(connection: sqlite3.Connection, keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], int]:
-    """Current quantities of point × product × lot (absent: no row yet), read per point in chunks."""
-    products_by_point: dict[int, list[int]] = {}
+def _on_hand(keys: set[tuple[int, int, str]]) -> Steps:
+    """Current quantities of point × product × lot (absent: no row yet), read per point."""
+    products_by_point: dict[int, set[int]] = {}
     for point, product, _ in keys:
-        products_by_point.setdefault(point, []).append(product)
+        products_by_point.setdefault(point, set()).add(product)
     found: dict[tuple[int, int, str], int] = {}
     for point, products in products_by_point.items():
-        products = sorted(set(products))
-        for start in range(0, len(products), 500):
-            chunk = products[start : start + 500]
-            rows = connection.execute(
-                f"SELECT product, lot_code, quantity FROM stock_balance WHERE point = ? "
-                f"AND product IN ({','.join('?' * len(chunk))})", (point, *chunk),
-            ).fetchall()
-            found.update({(point, product, lot): quantity for product, lot, quantity in rows})
+        rows = yield (_ON_HAND, (point, sorted(products)), ROWS)
+        found.update({(point, product, lot): quantity for product, lot, quantity in rows})
     return found
 
 
-def _sqlite_audit(connection: sqlite3.Connection, audit: dict | None, specs: list[MovementSpec], written: list[int],
-                  now: str) -> None:
-    if audit is not None and written:
-        connection.execute(_SQLITE_AUDIT, _audit_values(audit, specs, written, now))
+# -- the two drivers ------------------------------------------------------------------------------
+
+
+def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
+    """Runs a unit's steps on an open SQLite transaction (the writer's)."""
+    steps = _unit(unit, SQLITE)
+    answer: Any = None
+    try:
+        while True:
+            statement, parameters, returns = steps.send(answer)
+            sql = SQLITE.sql(statement)
+            if returns == MANY:
+                connection.executemany(sql, parameters)
+                answer = None
+                continue
+            cursor = connection.execute(sql, tuple(SQLITE.value(p) for p in parameters))
+            if returns == ROWS:
+                answer = cursor.fetchall()
+            elif returns == NONE:
+                answer = None
+            else:
+                row = cursor.fetchone()
+                if returns == VALUE:
+                    answer = row[0] if row is not None else None
+                else:
+                    answer = dict(zip([c[0] for c in cursor.description], row, strict=False)) if row is not None else None
+    except StopIteration as done:
+        return done.value
+
+
+async def pg_apply(connection, unit: Unit) -> UnitResult:
+    """Writes one unit in its own PostgreSQL transaction (same contract as on SQLite)."""
+    import asyncpg
+
+    for attempt in range(3):
+        try:
+            return await _pg_apply_once(connection, unit)
+        except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
+            # A concurrent request committed the same key between our check and our insert, or two
+            # transfers crossed: the next attempt sees the key (a replay) or gets the locks.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
+    async with connection.transaction():
+        keys = sorted(set(unit.replay_keys) | {s.idempotency_key for s in unit.specs if s.idempotency_key})
+        for key in keys:  # same key at once: the second waits here, then replays
+            await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        steps = _unit(unit, POSTGRES)
+        answer: Any = None
+        try:
+            while True:
+                statement, parameters, returns = steps.send(answer)
+                sql = POSTGRES.sql(statement)
+                if returns == VALUE:
+                    answer = await connection.fetchval(sql, *parameters)
+                elif returns == ROWS:
+                    answer = await connection.fetch(sql, *parameters)
+                elif returns == ROW:
+                    row = await connection.fetchrow(sql, *parameters)
+                    answer = dict(row) if row is not None else None
+                else:
+                    answer = await connection.execute(sql, *parameters)
+        except StopIteration as done:
+            return done.value
 
 
 class SQLiteLedgerWriter:
@@ -583,105 +656,3 @@ def _settle(waiting: list[_Pending]) -> None:
             pending.future.set_exception(pending.error)
         else:
             pending.future.set_result(pending.result)
-
-
-# -- PostgreSQL --------------------------------------------------------------------------------
-
-
-async def _pg_balance(connection, point: int, product: int, lot: str) -> int:
-    value = await connection.fetchval(
-        "SELECT quantity FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3", point, product, lot
-    )
-    return value or 0
-
-
-async def _pg_recorded(connection, specs: list[MovementSpec]) -> dict[str, int]:
-    return await _pg_recorded_keys(connection, [s.idempotency_key for s in specs if s.idempotency_key])
-
-
-async def _pg_recorded_keys(connection, keys: list[str]) -> dict[str, int]:
-    if not keys:
-        return {}
-    rows = await connection.fetch(
-        "SELECT idempotency_key, id FROM stock_movement WHERE idempotency_key = ANY($1::varchar[])", keys
-    )
-    return {r["idempotency_key"]: r["id"] for r in rows}
-
-
-async def pg_apply(connection, unit: Unit) -> UnitResult:
-    """Writes one unit in its own PostgreSQL transaction (same contract as `sqlite_apply`)."""
-    import asyncpg
-
-    for attempt in range(3):
-        try:
-            return await _pg_apply_once(connection, unit)
-        except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
-            # A concurrent request committed the same key between our check and our insert, or two
-            # transfers crossed: the next attempt sees the key (a replay) or gets the locks.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
-    now = dt.datetime.now(dt.UTC)
-    placeholders = ", ".join(f"${i + 1}" for i in range(len(_MOVEMENT_COLUMNS)))
-    audit = unit.audit
-    async with connection.transaction():
-        keys = sorted(set(unit.replay_keys) | {s.idempotency_key for s in unit.specs if s.idempotency_key})
-        for key in keys:  # same key at once: the second waits here, then replays
-            await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
-        if unit.replay_keys:
-            recorded = await _pg_recorded_keys(connection, list(unit.replay_keys))
-            if len(recorded) == len(unit.replay_keys):
-                ids = [recorded[k] for k in unit.replay_keys]
-                rows = await connection.fetch("SELECT point, product, lot_code FROM stock_movement WHERE id = ANY($1::int[]) ORDER BY id", ids)
-                return UnitResult(movement_ids=sorted(ids), replayed=True,
-                                  balances=[await _pg_balance(connection, r["point"], r["product"], r["lot_code"]) for r in rows])
-        specs = list(unit.specs)
-        if unit.build is not None:
-            row = await connection.fetchrow(unit.sql_for("postgres"), *unit.context_params)
-            specs = unit.build(dict(row) if row is not None else None)
-        # Balance rows locked in one global order, so crossing transfers and batches cannot deadlock.
-        for point, product, lot in sorted({(s.point_id, s.product_id, s.lot_code) for s in specs}):
-            await connection.execute(
-                "SELECT 1 FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3 FOR UPDATE", point, product, lot
-            )
-        recorded = await _pg_recorded(connection, specs)
-        ids, balances, written = [], [], []
-        for spec in specs:
-            if spec.idempotency_key in recorded:
-                ids.append(recorded[spec.idempotency_key])
-                balances.append(await _pg_balance(connection, spec.point_id, spec.product_id, spec.lot_code))
-                continue
-            if spec.quantity < 0:
-                quantity = await connection.fetchval(
-                    "UPDATE stock_balance SET quantity = quantity + $1 "
-                    "WHERE point = $2 AND product = $3 AND lot_code = $4 AND quantity + $1 >= 0 RETURNING quantity",
-                    spec.quantity, spec.point_id, spec.product_id, spec.lot_code,
-                )
-                if quantity is None:
-                    rows = await connection.fetch(
-                        "SELECT lot_code, quantity FROM stock_balance WHERE point = $1 AND product = $2 AND quantity > 0",
-                        spec.point_id, spec.product_id)
-                    raise InsufficientStock.from_balances(spec.product_id, spec.lot_code,
-                                                          {r["lot_code"]: r["quantity"] for r in rows})
-            else:
-                quantity = await connection.fetchval(
-                    "INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "
-                    "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = stock_balance.quantity + excluded.quantity, "
-                    "lot_expiry = COALESCE(excluded.lot_expiry, stock_balance.lot_expiry) RETURNING quantity",
-                    spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity,
-                )
-            balances.append(quantity)
-            movement_id = await connection.fetchval(
-                f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) VALUES ({placeholders}) RETURNING id",
-                *_movement_values(spec, now),
-            )
-            if spec.happened_at is not None:
-                await connection.execute(_SNAPSHOT_ADJUST, spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at)
-            ids.append(movement_id)
-            written.append(movement_id)
-        if audit is not None and written:
-            await connection.execute(_POSTGRES_AUDIT, *_audit_values(audit, specs, written, now))
-        return UnitResult(movement_ids=ids, balances=balances, replayed=not written)
