@@ -361,7 +361,9 @@ def _check_product(cells, columns, producer_keys, file_producers, certificates, 
         item = services.normalised_product(parse_struct(raw, ProductIn))
     except ValidationFailed as error:
         return {**error.errors, **errors}, None
-    errors = {**services.product_errors(item), **errors}
+    found = services.product_errors(item)
+    found.pop("producer_id", None)  # the 0 above: the row's producer is checked as "producer"
+    errors = {**found, **errors}
     return errors, (item, producer_key)
 
 

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
 
 from catalog.enums import BuyerKind, CertifyingLevel, ProducerKind
+from core.errors import N_
+from core.fields import EMAIL, Id, Money, filled, message, text
 
 
 class ProducerIn(msgspec.Struct, kw_only=True):
-    name: str
+    name: Annotated[str, filled(255)]
     kind: ProducerKind
     province_code: str
-    registration_code: str | None = None
-    commune: str = ""
-    address: str = ""
-    legacy_province: str = ""
-    legacy_district: str = ""
-    contact_person: str = ""
-    phone: str = ""
-    email: str = ""
+    registration_code: Annotated[str, text(32)] | None = None
+    commune: Annotated[str, text(120)] = ""
+    address: Annotated[str, text(255)] = ""
+    legacy_province: Annotated[str, text(120)] = ""
+    legacy_district: Annotated[str, text(120)] = ""
+    contact_person: Annotated[str, text(120)] = ""
+    phone: Annotated[str, text(32)] = ""
+    email: Annotated[str, EMAIL] = ""
     publish_contact: bool = False
 
 
@@ -43,23 +46,23 @@ class ProducerOut(msgspec.Struct, kw_only=True):
 
 
 class ProductIn(msgspec.Struct, kw_only=True):
-    producer_id: int
-    name: str
+    producer_id: Id
+    name: Annotated[str, filled(255)]
     group_code: str
-    stars: int
-    score: int
-    subgroup_code: str = ""
+    stars: Annotated[int, msgspec.Meta(ge=1, le=5, extra=message(N_("Stars must be between 1 and 5.")))]
+    score: Annotated[int, msgspec.Meta(ge=0, le=100, extra=message(N_("The score is out of 100.")))]
+    subgroup_code: Annotated[str, text(64)] = ""
     potential_five_star: bool = False
-    certificate_number: str | None = None
+    certificate_number: Annotated[str, text(64)] | None = None
     certifying_level: CertifyingLevel = CertifyingLevel.province
-    certifying_body: str = ""
+    certifying_body: Annotated[str, text(255)] = ""
     certified_on: dt.date | None = None
     expires_on: dt.date | None = None
     withdrawn_on: dt.date | None = None
-    code: str | None = None
-    barcode: str = ""
-    unit: str = ""
-    reference_price: int = 0
+    code: Annotated[str, text(64)] | None = None
+    barcode: Annotated[str, text(32)] = ""
+    unit: Annotated[str, text(64)] = ""
+    reference_price: Money = 0
 
 
 class ProductOut(msgspec.Struct, kw_only=True):
@@ -104,12 +107,12 @@ class PhotoOut(msgspec.Struct, kw_only=True):
 
 
 class BuyerIn(msgspec.Struct, kw_only=True):
-    name: str
+    name: Annotated[str, filled(255)]
     kind: BuyerKind
     province_code: str = ""
-    contact_person: str = ""
-    phone: str = ""
-    email: str = ""
+    contact_person: Annotated[str, text(120)] = ""
+    phone: Annotated[str, text(32)] = ""
+    email: Annotated[str, EMAIL] = ""
 
 
 class BuyerOut(msgspec.Struct, kw_only=True):

@@ -27,6 +27,7 @@ from catalog.schemas import (
     ProductPage,
 )
 from catalog.tables import Buyer, Producer, ProducerMember, Product
+from core import fields
 from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
@@ -35,7 +36,6 @@ from core.ids import MAX_ID
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
-MAX_PRICE = 10**12
 _Query = TypeVar("_Query", Select, Count)  # a query _where adds clauses to
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
@@ -53,46 +53,23 @@ def new_product_code() -> str:
 # -- validation ---------------------------------------------------------------------
 
 
-def _check_text(errors: dict, field: str, value: str, *, required: bool = False, max_length: int = 255) -> None:
-    if "\x00" in value:
-        errors[field] = N_("This value contains a character that is not allowed.")
-    elif required and not value.strip():
-        errors[field] = N_("This field is required.")
-    elif len(value) > max_length:
-        errors[field] = Msg(N_("At most %(n)s characters."), n=max_length)
-
-
 def producer_errors(data: ProducerIn) -> dict[str, Any]:
     """Every rule a producer breaks, by field (empty when it is valid)."""
-    errors: dict[str, Any] = {}
-    _check_text(errors, "name", data.name, required=True)
+    errors: dict[str, Any] = fields.problems(data)
     if data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
-    if data.registration_code is not None:
-        _check_text(errors, "registration_code", data.registration_code, max_length=32)
-    _check_text(errors, "email", data.email)
-    if data.email and "@" not in data.email:
-        errors["email"] = N_("Enter a valid email address.")
-    for field in ("commune", "address", "contact_person", "legacy_province", "legacy_district"):
-        _check_text(errors, field, getattr(data, field), max_length=120 if field != "address" else 255)
-    _check_text(errors, "phone", data.phone, max_length=32)
     return errors
 
 
 def product_errors(data: ProductIn) -> dict[str, Any]:
     """Every OCOP rule a product breaks, by field (empty when it is valid)."""
-    errors: dict[str, Any] = {}
-    _check_text(errors, "name", data.name, required=True)
+    errors: dict[str, Any] = fields.problems(data)
     group = reference.groups().get(data.group_code)
     if group is None:
         errors["group_code"] = N_("Choose an OCOP group from the list.")
     elif data.subgroup_code and data.subgroup_code not in {s.code for s in group.subgroups}:
         errors["subgroup_code"] = N_("This subgroup does not belong to the chosen group.")
-    if not 0 <= data.score <= 100:
-        errors["score"] = N_("The score is out of 100.")
-    if not 1 <= data.stars <= 5:
-        errors["stars"] = N_("Stars must be between 1 and 5.")
-    elif "score" not in errors and reference.stars_for_score(data.score) != data.stars:
+    if "stars" not in errors and "score" not in errors and reference.stars_for_score(data.score) != data.stars:
         errors["stars"] = Msg(
             N_("A score of %(score)s earns %(expected)s stars, not %(stars)s."),
             score=data.score,
@@ -111,21 +88,10 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
         errors["certified_on"] = N_("A certified product needs its certification date.")
     if data.stars == 5 and data.certifying_level is not CertifyingLevel.ministry:
         errors["certifying_level"] = N_("5-star products are certified by the ministry.")
-    if data.reference_price < 0:
-        errors["reference_price"] = N_("The price cannot be negative.")
-    elif data.reference_price > MAX_PRICE:
-        errors["reference_price"] = N_("This price is too large.")
     for field in ("certified_on", "expires_on", "withdrawn_on"):
         day = getattr(data, field)
         if day is not None and not EARLIEST <= day <= LATEST:
             errors[field] = N_("Enter a date between 1990 and 2100.")
-    _check_text(errors, "certificate_number", data.certificate_number or "", max_length=64)
-    _check_text(errors, "certifying_body", data.certifying_body)
-    _check_text(errors, "subgroup_code", data.subgroup_code, max_length=64)
-    _check_text(errors, "unit", data.unit, max_length=64)
-    _check_text(errors, "barcode", data.barcode, max_length=32)
-    if data.code is not None:
-        _check_text(errors, "code", data.code, max_length=64)
     return errors
 
 
@@ -573,15 +539,9 @@ async def all_products(filters: ProductFilter, limit: int = 100_000, certified_o
 
 
 def buyer_errors(data: BuyerIn) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    _check_text(errors, "name", data.name, required=True)
+    errors: dict[str, Any] = fields.problems(data)
     if data.province_code and data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
-    _check_text(errors, "email", data.email)
-    if data.email and "@" not in data.email:
-        errors["email"] = N_("Enter a valid email address.")
-    _check_text(errors, "contact_person", data.contact_person, max_length=120)
-    _check_text(errors, "phone", data.phone, max_length=32)
     return errors
 
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
+import msgspec
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
@@ -30,11 +31,12 @@ from litestar.response import Redirect, Template
 from litestar.routes import BaseRoute, HTTPRoute
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.utils.scope.state import ScopeState
 
 from accounts.routes import AccountPages
 from agreements.routes import AgreementApi, AgreementPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
-from core import database, i18n
+from core import database, fields, i18n
 from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
 from core.routing import get
 from core.security import CSRFCheck, add_security_headers
@@ -108,10 +110,27 @@ def handle_domain_error(request: Request, exc: DomainError) -> Response:
     return _error_page(request, exc.status_code, message)
 
 
+def _broken_rules(request: Request, exc: ValidationException) -> dict:
+    """Every field rule (core.fields) the request's body breaks, when rules are all msgspec refused it for:
+    the framework stops at the first, and an API client should hear of them all at once, as a form does."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if not extra or not all(isinstance(e, dict) and e.get("source") == "body" and fields.is_rule(str(e.get("message")))
+                            for e in extra):
+        return {}
+    body = ScopeState.from_scope(request.scope).json
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    struct = data.annotation if data is not None else None
+    if not isinstance(body, dict) or not (isinstance(struct, type) and issubclass(struct, msgspec.Struct)):
+        return {}
+    return fields.problems(body, struct)
+
+
 def handle_http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if _wants_json(request):
         errors = None
+        if isinstance(exc, ValidationException) and (rules := _broken_rules(request, exc)):
+            return handle_domain_error(request, ValidationFailed(rules))
         if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
             errors = {str(e.get("key") or e.get("source") or "body"): str(e.get("message")) for e in exc.extra if isinstance(e, dict)}
         if isinstance(exc, PermissionDeniedException) and exc.detail == CSRF_FAILURE:
