@@ -108,6 +108,9 @@ def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str]
         return
     if isinstance(kind, types.ListType):
         if isinstance(value, list | tuple):
+            if kind.min_length and len(value) < kind.min_length:
+                found[where] = extra.get("message") or REQUIRED
+                return
             if kind.max_length is not None and len(value) > kind.max_length:
                 found[where] = extra.get("message") or Msg(N_("At most %(n)s items."), n=kind.max_length)
                 return

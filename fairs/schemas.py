@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
+from core.errors import N_
+from core.fields import Id, filled, message, text
 from fairs.enums import ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
+
+MAX_PRODUCTS = 30  # on one application
+MAX_FEE = 10**10  # đồng, for a booth or a fair's fee
+MAX_REVENUE = 10**11  # đồng, a booth's sales in a day
+LONG_TEXT = 20_000  # a fair's policies and description
+
+Fee = Annotated[int, Meta(ge=0, le=MAX_FEE, extra=message(N_("Enter an amount in đồng, not negative.")))]
+Weight = Annotated[float, Meta(ge=0, le=10_000, extra=message(N_("Enter a weight from 0 to 10 000.")))]
+Metres = Annotated[float, Meta(ge=0, le=2_000, extra=message(
+    N_("Positions are metres from the top-left corner of the plan, from 0 to 2 000.")))]
+Side = Annotated[float, Meta(gt=0, le=100, extra=message(N_("A booth is more than 0 and at most 100 m on each side.")))]
 
 
 class FairIn(msgspec.Struct, kw_only=True):
-    name: str
+    name: Annotated[str, filled(255)]
     starts_on: dt.date
     ends_on: dt.date
     kind: FairKind = FairKind.trade_fair
-    series: str = ""
-    edition: int | None = None
-    venue: str = ""
-    address: str = ""
+    series: Annotated[str, text(120)] = ""
+    edition: Annotated[int, Meta(ge=1, le=9999, extra=message(N_("Enter an edition number from 1.")))] | None = None
+    venue: Annotated[str, text(255)] = ""
+    address: Annotated[str, text(255)] = ""
     province_code: str = ""
     setup_on: dt.date | None = None
     applications_open_on: dt.date | None = None
     applications_close_on: dt.date | None = None
-    min_stars: int = 3
+    min_stars: Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP products have 3 to 5 stars.")))] = 3
     fee_policy: FeePolicy = FeePolicy.free
-    fixed_fee: int = 0
-    support_policy: str = ""
-    organizers: str = ""
-    description: str = ""
-    featured_provinces: str = ""
+    fixed_fee: Fee = 0
+    support_policy: Annotated[str, text(LONG_TEXT)] = ""
+    organizers: Annotated[str, text(LONG_TEXT)] = ""
+    description: Annotated[str, text(LONG_TEXT)] = ""
+    featured_provinces: Annotated[str, text(255)] = ""
 
 
 class FairOut(FairIn, kw_only=True):
@@ -47,21 +62,21 @@ class StatusIn(msgspec.Struct, kw_only=True):
 class WeightsIn(msgspec.Struct, kw_only=True):
     """The allocation weights an organizer may tune for a fair."""
 
-    base: float = 100.0
-    per_star: float = 20.0
-    newcomer: float = 30.0
-    featured_province: float = 30.0
-    zone_choice: float = 25.0
-    same_group_neighbours: float = 4.0
-    competitor_neighbours: float = 12.0
-    over_province_share: float = 40.0
+    base: Weight = 100.0
+    per_star: Weight = 20.0
+    newcomer: Weight = 30.0
+    featured_province: Weight = 30.0
+    zone_choice: Weight = 25.0
+    same_group_neighbours: Weight = 4.0
+    competitor_neighbours: Weight = 12.0
+    over_province_share: Weight = 40.0
 
 
 class ZoneIn(msgspec.Struct, kw_only=True):
-    code: str
-    name: str
+    code: Annotated[str, filled(16, message=N_("Give the zone a short code (at most 16 characters)."))]
+    name: Annotated[str, filled(120, message=N_("Give the zone a name (at most 120 characters)."))]
     theme: ZoneTheme = ZoneTheme.general
-    theme_value: str = ""
+    theme_value: Annotated[str, text(120)] = ""
 
 
 class ZoneOut(ZoneIn, kw_only=True):
@@ -71,34 +86,34 @@ class ZoneOut(ZoneIn, kw_only=True):
 class GridIn(msgspec.Struct, kw_only=True):
     """A block of booths generated in a zone: rows × columns from a corner, aisles between row pairs."""
 
-    zone_id: int
+    zone_id: Id
     rows: int
     columns: int
-    x: float = 0.0
-    y: float = 0.0
-    width: float = 3.0
-    depth: float = 3.0
+    x: Metres = 0.0
+    y: Metres = 0.0
+    width: Side = 3.0
+    depth: Side = 3.0
     aisle: float = 3.0
     back_to_back: bool = True
     kind: BoothKind = BoothKind.standard
     amenities: list[str] = []
-    price: int = 0
-    prefix: str = ""
+    price: Fee = 0
+    prefix: Annotated[str, text(16)] = ""
     first_number: int = 1
 
 
 class BoothIn(msgspec.Struct, kw_only=True):
-    zone_id: int
-    code: str
-    x: float
-    y: float
-    width: float = 3.0
-    depth: float = 3.0
+    zone_id: Id
+    code: Annotated[str, filled(24, message=N_("A booth code has 1 to 24 characters."))]
+    x: Metres
+    y: Metres
+    width: Side = 3.0
+    depth: Side = 3.0
     kind: BoothKind = BoothKind.standard
     amenities: list[str] = []
-    price: int = 0
+    price: Fee = 0
     blocked: bool = False
-    note: str = ""
+    note: Annotated[str, text(255)] = ""
 
 
 class BoothOut(msgspec.Struct, kw_only=True):
@@ -128,13 +143,14 @@ class FloorPlan(msgspec.Struct, kw_only=True):
 
 
 class ApplicationIn(msgspec.Struct, kw_only=True):
-    producer_id: int
-    product_ids: list[int]
-    booths_wanted: int = 1
+    producer_id: Id
+    product_ids: Annotated[list[Id], Meta(min_length=1, max_length=MAX_PRODUCTS, extra=message(
+        N_("List the products you will show (at most 30).")))]
+    booths_wanted: Annotated[int, Meta(ge=1, le=4, extra=message(N_("Ask for 1 to 4 booths.")))] = 1
     booth_kind: BoothKind = BoothKind.standard
     amenities: list[str] = []
-    zone_preferences: list[int] = []
-    notes: str = ""
+    zone_preferences: Annotated[list[Id], Meta(max_length=3, extra=message(N_("Name at most 3 zones, best first.")))] = []
+    notes: Annotated[str, text(2000)] = ""
 
 
 class ApplicationOut(msgspec.Struct, kw_only=True):
@@ -159,14 +175,14 @@ class ApplicationOut(msgspec.Struct, kw_only=True):
 
 
 class AssignIn(msgspec.Struct, kw_only=True):
-    application_id: int
-    booth_ids: list[int]
+    application_id: Id
+    booth_ids: Annotated[list[Id], Meta(min_length=1, max_length=4, extra=message(N_("Choose 1 to 4 different booths.")))]
     lock: bool = True
 
 
 class SwapIn(msgspec.Struct, kw_only=True):
-    booth_a: int
-    booth_b: int
+    booth_a: Id
+    booth_b: Id
 
 
 class AllocationOut(msgspec.Struct, kw_only=True):
@@ -183,15 +199,15 @@ class AllocationOut(msgspec.Struct, kw_only=True):
 
 class VisitorsIn(msgspec.Struct, kw_only=True):
     day: dt.date
-    visitors: int
+    visitors: Annotated[int, Meta(ge=0, le=10_000_000, extra=message(N_("Enter a number of visitors, not negative.")))]
 
 
 class BoothSaleIn(msgspec.Struct, kw_only=True):
-    application_id: int
+    application_id: Id
     day: dt.date
-    revenue: int
-    transactions: int = 0
-    notes: str = ""
+    revenue: Annotated[int, Meta(ge=0, le=MAX_REVENUE, extra=message(N_("Enter the revenue in đồng, not negative.")))]
+    transactions: Annotated[int, Meta(ge=0, le=1_000_000, extra=message(N_("Enter a number of sales, not negative.")))] = 0
+    notes: Annotated[str, text(255)] = ""
 
 
 class DayFigures(msgspec.Struct, kw_only=True):

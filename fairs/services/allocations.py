@@ -12,6 +12,7 @@ from collections import Counter
 
 import msgspec
 
+from core import fields
 from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Conflict, ValidationFailed
@@ -19,7 +20,7 @@ from fairs import allocation
 from fairs.enums import PLACEABLE, ApplicationStatus, AssignmentState, FairStatus, ZoneTheme
 from fairs.schemas import AllocationOut, AssignIn, SwapIn
 from fairs.services.applications import recheck_eligibility
-from fairs.services.common import application_row, ensure_organizer, fair_row, in_range, split
+from fairs.services.common import application_row, ensure_organizer, fair_row, split
 from fairs.services.events import weights_of
 from fairs.services.floorplans import booth_row
 from fairs.tables import AllocationRun, Application, ApplicationProduct, Booth, BoothAssignment, Fair, Zone
@@ -156,10 +157,10 @@ async def assign(fair_id: int, data: AssignIn, actor: Actor) -> None:
     """Gives an application the listed booths (moving it if it held others), locked by default so a
     re-run keeps it. Refused whole if a booth is blocked, of another fair, or held by someone else."""
     ensure_organizer(actor)
-    if not data.booth_ids or len(data.booth_ids) > 4 or len(set(data.booth_ids)) != len(data.booth_ids):
+    if errors := fields.problems(data):
+        raise ValidationFailed(errors)
+    if len(set(data.booth_ids)) != len(data.booth_ids):
         raise ValidationFailed({"booth_ids": N_("Choose 1 to 4 different booths.")})
-    if not all(in_range(b) for b in data.booth_ids):  # no booth's, and past what PostgreSQL compares with
-        raise ValidationFailed({"booth_ids": N_("Choose booths of this fair.")})
     async with Fair._meta.db.transaction():
         await _ensure_editable(fair_id)
         application = await application_row(data.application_id)

@@ -12,7 +12,7 @@ from piccolo.columns import Column
 from catalog.reference import certificate_status
 from catalog.services import today
 from catalog.tables import Producer, Product
-from core import i18n
+from core import fields, i18n
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, ValidationFailed
 from fairs.enums import PLACEABLE, Amenity, ApplicationStatus, AssignmentState, FairStatus
@@ -29,7 +29,6 @@ from fairs.services.common import (
 )
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, Zone
 
-MAX_PRODUCTS = 30
 CLOSED = (ApplicationStatus.withdrawn.value,)
 
 
@@ -72,25 +71,15 @@ async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict
 
 
 async def _application_errors(fair: dict, data: ApplicationIn) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    if not 1 <= data.booths_wanted <= 4:
-        errors["booths_wanted"] = N_("Ask for 1 to 4 booths.")
-    if not data.product_ids:
-        errors["product_ids"] = N_("List the products you will show.")
-    elif len(data.product_ids) > MAX_PRODUCTS:
-        errors["product_ids"] = Msg(N_("List at most %(n)s products."), n=MAX_PRODUCTS)
+    errors: dict[str, Any] = fields.problems(data)
     unknown = sorted(set(data.amenities) - {a.value for a in Amenity})
     if unknown:
         errors["amenities"] = Msg(N_("Unknown amenities: %(names)s."), names=", ".join(unknown))
-    if len(data.zone_preferences) > 3:
-        errors["zone_preferences"] = N_("Name at most 3 zones, best first.")
-    elif data.zone_preferences:
+    if data.zone_preferences and "zone_preferences" not in errors:
         ids = [z for z in data.zone_preferences if in_range(z)]
         known = {r["id"] for r in await Zone.select(Zone.id).where(Zone.fair == fair["id"], Zone.id.is_in(ids or [0]))}
         if set(data.zone_preferences) - known or len(set(data.zone_preferences)) != len(data.zone_preferences):
             errors["zone_preferences"] = N_("Choose zones of this fair, each once.")
-    if len(data.notes) > 2000:
-        errors["notes"] = N_("At most 2 000 characters.")
     if "booths_wanted" not in errors:
         of_kind = await Booth.count().where(Booth.fair == fair["id"], Booth.kind == data.booth_kind.value,
                                             Booth.blocked.eq(False))

@@ -9,6 +9,7 @@ from piccolo.columns import Column
 
 from catalog import reference
 from catalog.tables import ProducerMember
+from core import fields
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Msg, ValidationFailed
 from core.outbox import enqueue_notification
@@ -18,15 +19,9 @@ from fairs.schemas import FairIn, FairOut, WeightsIn
 from fairs.services.common import ensure_organizer, fair_row, plain, split
 from fairs.tables import Application, Booth, BoothAssignment, Fair
 
-MAX_FEE = 10**10
-
 
 def fair_errors(data: FairIn) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    if not data.name.strip():
-        errors["name"] = N_("This field is required.")
-    elif len(data.name) > 255:
-        errors["name"] = N_("At most 255 characters.")
+    errors: dict[str, Any] = fields.problems(data)
     if data.ends_on < data.starts_on:
         errors["ends_on"] = N_("The fair cannot end before it starts.")
     elif (data.ends_on - data.starts_on).days > 60:
@@ -37,17 +32,11 @@ def fair_errors(data: FairIn) -> dict[str, Any]:
         errors["applications_close_on"] = N_("Applications cannot close before they open.")
     if data.applications_close_on and data.applications_close_on > data.ends_on:
         errors["applications_close_on"] = N_("Applications must close before the fair ends.")
-    if not 3 <= data.min_stars <= 5:
-        errors["min_stars"] = N_("OCOP products have 3 to 5 stars.")
-    if not 0 <= data.fixed_fee <= MAX_FEE:
-        errors["fixed_fee"] = N_("Enter an amount in đồng, not negative.")
     if data.province_code and data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
     unknown = [p for p in split(data.featured_provinces) if p not in reference.provinces()]
     if unknown:
         errors["featured_provinces"] = Msg(N_("Unknown province codes: %(codes)s."), codes=", ".join(unknown))
-    if data.edition is not None and not 0 < data.edition <= 9999:  # a number or the year
-        errors["edition"] = N_("Enter an edition number from 1.")
     return errors
 
 
@@ -86,8 +75,7 @@ async def update_fair(fair_id: int, data: FairIn, actor: Actor) -> None:
 
 async def set_weights(fair_id: int, weights: WeightsIn, actor: Actor) -> None:
     ensure_organizer(actor)
-    bad = {name: N_("Enter a weight from 0 to 10 000.") for name, value in msgspec.structs.asdict(weights).items()
-           if not 0 <= value <= 10_000}
+    bad = fields.problems(weights)
     if bad:
         raise ValidationFailed(bad)
     async with Fair._meta.db.transaction():

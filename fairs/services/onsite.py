@@ -8,6 +8,7 @@ from typing import Any, cast
 from piccolo.columns import Column
 
 from catalog.services import today
+from core import fields
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, ValidationFailed
 from fairs.enums import FairStatus
@@ -15,7 +16,6 @@ from fairs.schemas import BoothSaleIn, DayFigures, VisitorsIn
 from fairs.services.common import application_row, ensure_acts_for, ensure_organizer, fair_row
 from fairs.tables import BoothAssignment, BoothSale, VisitorCount
 
-MAX_REVENUE = 10**11
 RECORDING = (FairStatus.running, FairStatus.closed)
 
 
@@ -31,8 +31,8 @@ def _check_day(fair: dict, day: dt.date) -> None:
 async def record_visitors(fair_id: int, data: VisitorsIn, actor: Actor) -> None:
     """Sets the visitor count of one day of the fair (a second entry for the day replaces the first)."""
     ensure_organizer(actor)
-    if not 0 <= data.visitors <= 10_000_000:
-        raise ValidationFailed({"visitors": N_("Enter a number of visitors, not negative.")})
+    if errors := fields.problems(data):
+        raise ValidationFailed(errors)
     async with VisitorCount._meta.db.transaction():
         fair = await fair_row(fair_id)
         _check_day(fair, data.day)
@@ -49,13 +49,7 @@ async def record_visitors(fair_id: int, data: VisitorsIn, actor: Actor) -> None:
 
 async def record_booth_sales(fair_id: int, data: BoothSaleIn, actor: Actor) -> None:
     """Sets an exhibitor's sales for one day; staff or the exhibitor on a phone. Replaces that day's entry."""
-    errors = {}
-    if not 0 <= data.revenue <= MAX_REVENUE:
-        errors["revenue"] = N_("Enter the revenue in đồng, not negative.")
-    if not 0 <= data.transactions <= 1_000_000:
-        errors["transactions"] = N_("Enter a number of sales, not negative.")
-    if len(data.notes) > 255:
-        errors["notes"] = N_("At most 255 characters.")
+    errors = fields.problems(data)
     if errors:
         raise ValidationFailed(errors)
     async with BoothSale._meta.db.transaction():
