@@ -3,49 +3,62 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from agreements.enums import AgreementKind, AgreementStatus, Party
+from core.errors import N_, Msg
+from core.fields import Id, filled, message, text
+
+MAX_AMOUNT = 10**13  # a quantity, or đồng
+MAX_LINES = 200
+
+Quantity = Annotated[int, Meta(gt=0, le=MAX_AMOUNT, extra=message(N_("Enter a quantity above zero.")))]
+Price = Annotated[int, Meta(ge=0, le=MAX_AMOUNT, extra=message(N_("Enter a price in đồng, not negative.")))]
+Value = Annotated[int, Meta(ge=0, le=MAX_AMOUNT, extra=message(N_("Enter a value in đồng, not negative.")))]
 
 
 class LineIn(msgspec.Struct, kw_only=True):
-    product_id: int
-    quantity: int
-    unit: str = ""
-    unit_price: int = 0
-    value: int | None = None  # VND; quantity × unit price when left out
+    product_id: Id
+    quantity: Quantity
+    unit: Annotated[str, text(32)] = ""
+    unit_price: Price = 0
+    value: Value | None = None  # VND; quantity × unit price when left out
 
 
 class MilestoneIn(msgspec.Struct, kw_only=True):
     due_on: dt.date
-    description: str
+    description: Annotated[str, filled(255, message=N_("Say what is due (at most 255 characters)."))]
     line: int | None = None  # index into the agreement's lines (0-based)
-    quantity: int | None = None
+    quantity: Quantity | None = None
 
 
 class SignatoryIn(msgspec.Struct, kw_only=True):
     party: Party
-    name: str
-    title: str = ""
-    organisation: str = ""
+    name: Annotated[str, filled(120, message=N_("Give the signatory's name (at most 120 characters)."))]
+    title: Annotated[str, text(120)] = ""
+    organisation: Annotated[str, text(255)] = ""
 
 
 class AgreementIn(msgspec.Struct, kw_only=True):
-    buyer_id: int
-    producer_ids: list[int]
+    buyer_id: Id
+    producer_ids: Annotated[list[Id], Meta(min_length=1, extra=message(too_low=N_("Name at least one producer.")))]
     signed_on: dt.date
-    lines: list[LineIn]
+    lines: Annotated[list[LineIn], Meta(min_length=1, max_length=MAX_LINES, extra=message(
+        too_low=N_("Add at least one line: a product and its quantity."),
+        too_high=Msg(N_("At most %(n)s lines."), n=MAX_LINES)))]
     kind: AgreementKind = AgreementKind.memorandum
-    code: str = ""  # generated when left out
-    fair_id: int | None = None
-    place: str = ""
+    code: Annotated[str, text(40)] = ""  # generated when left out
+    fair_id: Id | None = None
+    place: Annotated[str, text(255)] = ""
     status: AgreementStatus = AgreementStatus.signed
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     milestones: list[MilestoneIn] = []
     signatories: list[SignatoryIn] = []
-    notes: str = ""
+    notes: Annotated[str, text(5000)] = ""
 
 
 class LineOut(msgspec.Struct, kw_only=True):
@@ -164,13 +177,13 @@ class AgreementFilter(msgspec.Struct, kw_only=True):
 
 
 class DeliveryIn(msgspec.Struct, kw_only=True):
-    line_id: int
+    line_id: Id
     delivered_on: dt.date
-    quantity: int
-    value: int | None = None  # VND; quantity × the line's unit price when left out
+    quantity: Quantity
+    value: Value | None = None  # VND; quantity × the line's unit price when left out
     over_delivery: bool = False  # confirms a delivery beyond what the line has left
-    note: str = ""
-    evidence_id: int | None = None
+    note: Annotated[str, text(255)] = ""
+    evidence_id: Id | None = None
 
 
 class StatusIn(msgspec.Struct, kw_only=True):

@@ -39,9 +39,9 @@ def filled(max_length: int, **extra: str) -> Meta:
     return Meta(min_length=1, max_length=max_length, pattern=FILLED, extra=extra or None)
 
 
-def message(text: str | None = None, *, too_low: str | None = None, too_high: str | None = None) -> dict[str, str]:
+def message(text: str | None = None, *, too_low: Any = None, too_high: Any = None) -> dict[str, Any]:
     """The words a broken rule gets when the generic ones would not say enough: `Meta(..., extra=message(N_("…")))`;
-    a number's limits may have words of their own."""
+    the limits of a number or a list may have words of their own."""
     words = {"message": text, "too_low": too_low, "too_high": too_high}
     return {key: value for key, value in words.items() if value is not None}
 
@@ -109,10 +109,11 @@ def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str]
     if isinstance(kind, types.ListType):
         if isinstance(value, list | tuple):
             if kind.min_length and len(value) < kind.min_length:
-                found[where] = extra.get("message") or REQUIRED
+                found[where] = extra.get("too_low") or extra.get("message") or REQUIRED
                 return
             if kind.max_length is not None and len(value) > kind.max_length:
-                found[where] = extra.get("message") or Msg(N_("At most %(n)s items."), n=kind.max_length)
+                found[where] = extra.get("too_high") or extra.get("message") or Msg(N_("At most %(n)s items."),
+                                                                                        n=kind.max_length)
                 return
             for index, item in enumerate(value):
                 _check(item, kind.item_type, f"{where}.{index}", found)

@@ -13,9 +13,8 @@ from piccolo.querystring import QueryString
 from accounts.enums import Role
 from agreements import fulfilment as maths
 from agreements.enums import DELIVERING, AgreementStatus
-from agreements.schemas import DeliveryIn
+from agreements.schemas import MAX_AMOUNT, DeliveryIn
 from agreements.services.records import (
-    MAX_AMOUNT,
     agreement_row,
     as_key,
     ensure_can_see,
@@ -24,7 +23,7 @@ from agreements.services.records import (
 )
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
-from core import uploads
+from core import fields, uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import MAX_ID
@@ -83,13 +82,7 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
     value is not positive, or the quantity is more than the line has left without `over_delivery`.
     """
     await _ensure_party_or_editor(actor, agreement_id)
-    errors = {}
-    if not 0 < data.quantity <= MAX_AMOUNT:
-        errors["quantity"] = N_("Enter a quantity above zero.")
-    if data.value is not None and not 0 <= data.value <= MAX_AMOUNT:
-        errors["value"] = N_("Enter a value in đồng, not negative.")
-    if len(data.note) > 255:
-        errors["note"] = N_("At most 255 characters.")
+    errors = fields.problems(data)
     if errors:
         raise ValidationFailed(errors)
     async with Agreement._meta.db.transaction():
