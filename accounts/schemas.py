@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Annotated
 
 import msgspec
 
 from accounts.enums import Role
+from core.fields import email, text
 
 _PICKED = re.compile(r"\[#(\d+)\]\s*$")
 
@@ -16,10 +18,10 @@ class UserChange(msgspec.Struct, kw_only=True):
     """A user's account as the user page edits it (the username stays: it is how they log in)."""
 
     role: Role
-    email: str
+    email: Annotated[str, email(required=True)]
     active: bool = False  # an unticked checkbox is not sent at all
-    first_name: str = ""
-    last_name: str = ""
+    first_name: Annotated[str, text(255)] = ""
+    last_name: Annotated[str, text(255)] = ""
 
 
 def picked_id(value: object) -> int:

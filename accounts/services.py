@@ -14,13 +14,16 @@ import time
 from collections import OrderedDict
 from typing import Any
 
+import msgspec
+
 from accounts.enums import Role
 from accounts.schemas import UserChange
 from accounts.tables import LoginAttempt, Session, User
+from core import fields
 from core.audit import SYSTEM, Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 
 CLIENT_ATTEMPTS_FACTOR = 4
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
@@ -30,13 +33,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _account_errors(username: str, password: str, email: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _account_errors(username: str, password: str, email: str) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
     if not _USERNAME.match(username or ""):
         errors["username"] = N_("Use 3–100 letters, digits or . _ @ -")
     errors.update(_password_errors(password))
-    if not email or "@" not in email:
-        errors["email"] = N_("Enter a valid email address.")
+    errors.update(fields.problems({"email": email or ""}, UserChange))
     return errors
 
 
@@ -83,7 +85,7 @@ async def create_user(
     return user
 
 
-async def new_account_errors(username: str, password: str, email: str) -> dict[str, str]:
+async def new_account_errors(username: str, password: str, email: str) -> dict[str, Any]:
     """What is wrong with a new account's fields, each field's first problem."""
     errors = _account_errors(username, password, email)
     if "username" not in errors and await User.exists().where(User.username == username):
@@ -220,7 +222,7 @@ async def list_accounts() -> list[dict[str, Any]]:
 
 async def get_account(user_id: int) -> dict[str, Any]:
     row = None
-    if 0 < user_id <= MAX_ID:
+    if is_id(user_id):
         row = await User.select(
             User.id, User.username, User.email, User.role, User.active, User.first_name, User.last_name, User.last_login
         ).where(User.id == user_id).first()
@@ -238,9 +240,9 @@ async def update_account(user_id: int, change: UserChange, actor: Actor) -> dict
     """
     before = await get_account(user_id)
     email = (change.email or "").strip()
-    errors: dict[str, str] = {}
-    if not email or "@" not in email or len(email) > 255:
-        errors["email"] = N_("Enter a valid email address.")
+    errors: dict[str, Any] = fields.problems(msgspec.structs.replace(change, email=email))
+    if "email" in errors:
+        pass
     elif email != before["email"] and await User.exists().where((User.email == email) & (User.id != user_id)):
         errors["email"] = N_("This email address is already used.")
     was_admin = before["role"] == Role.admin.value and before["active"]

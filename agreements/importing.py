@@ -28,7 +28,7 @@ from catalog.tables import Buyer, ImportUpload, Producer, Product
 from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed
 from core.forms import parse_date
-from core.ids import MAX_ID
+from core.ids import is_id
 from core.settings import settings
 from core.spreadsheets import read_table
 from core.text import fold
@@ -207,7 +207,7 @@ def _rows(filename: str, content: bytes) -> list[dict]:
 async def preview(filename: str, content: bytes, fair_id: int | None, actor: Actor) -> Preview:
     """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
     ensure_editor(actor)
-    if fair_id is not None and not (0 < fair_id <= MAX_ID and await Fair.exists().where(Fair.id == fair_id)):
+    if fair_id is not None and not (is_id(fair_id) and await Fair.exists().where(Fair.id == fair_id)):
         raise ValidationFailed({"fair_id": N_("Choose a fair from the list.")})
     rows = await asyncio.to_thread(_rows, filename, content)
     agreements, problems, unknown = await _check(rows, {}, fair_id)

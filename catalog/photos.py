@@ -22,7 +22,7 @@ from catalog.tables import Product, ProductPhoto
 from core import uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 from core.settings import settings
 
 MAX_PHOTOS = 8  # per product: a phone page shows a few, not an album
@@ -67,7 +67,7 @@ async def product_photos(product_id: int) -> list[PhotoOut]:
 
 async def ensure_can_manage_photos(actor: Actor | None, product_id: int) -> None:
     """Organizers and admins manage any product's photos; a producer only those of its own products."""
-    if not 0 < product_id <= MAX_ID:
+    if not is_id(product_id):
         raise NotFound(N_("This product does not exist."))
     product = await Product.select(Product.producer).where(Product.id == product_id).first()
     if product is None:
@@ -126,7 +126,7 @@ async def remove_photo(product_id: int, photo_id: int, actor: Actor | None) -> N
     assert actor is not None  # the check above refuses an anonymous actor
     async with ProductPhoto._meta.db.transaction():
         row = await ProductPhoto.select().where(
-            ProductPhoto.id == photo_id, ProductPhoto.product == product_id).first() if 0 < photo_id <= MAX_ID else None
+            ProductPhoto.id == photo_id, ProductPhoto.product == product_id).first() if is_id(photo_id) else None
         if row is None:
             raise NotFound(N_("This photo does not exist."))
         await ProductPhoto.delete().where(ProductPhoto.id == photo_id)

@@ -32,7 +32,7 @@ from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
 from core.formatting import vietnam_today
-from core.ids import MAX_ID
+from core.ids import MAX_ID, is_id
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
@@ -221,7 +221,7 @@ def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
 
 
 def _check_id(record_id: int | None, message: str) -> None:
-    if record_id is not None and not 0 < record_id <= MAX_ID:
+    if record_id is not None and not is_id(record_id):
         raise NotFound(message)
 
 
@@ -263,7 +263,7 @@ async def add_member(user_id: int, producer_id: int) -> bool:
 async def remove_member(user_id: int, producer_id: int) -> bool:
     """Inside the caller's transaction: the user no longer acts for the producer. False when it did not."""
     link = (ProducerMember.user == user_id) & (ProducerMember.producer == producer_id)
-    if not 0 < producer_id <= MAX_ID or not await ProducerMember.exists().where(link):
+    if not is_id(producer_id) or not await ProducerMember.exists().where(link):
         return False
     await ProducerMember.delete().where(link)
     return True
@@ -279,7 +279,7 @@ async def producer_choices(q: str = "", limit: int = 20, include: int | None = N
     query = Producer.select(Producer.id, Producer.name, Producer.province_code).order_by(Producer.name).limit(limit)
     clauses = _search_clauses(Producer.search_text, q)
     rows = await (query.where(*clauses) if clauses else query)
-    if include and 0 < include <= MAX_ID and all(r["id"] != include for r in rows):
+    if include and is_id(include) and all(r["id"] != include for r in rows):
         chosen = await Producer.select(Producer.id, Producer.name, Producer.province_code).where(Producer.id == include)
         rows = chosen + rows
     return rows
@@ -361,7 +361,7 @@ async def _product_conflicts(data: ProductIn, product_id: int | None, invalid: d
 
 
 async def _producer_row(producer_id: int) -> dict | None:
-    if not 0 < producer_id <= MAX_ID:
+    if not is_id(producer_id):
         return None
     return await Producer.select(Producer.name, Producer.province_code).where(Producer.id == producer_id).first()
 

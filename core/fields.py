@@ -46,7 +46,14 @@ def message(text: str | None = None, *, too_low: Any = None, too_high: Any = Non
     return {key: value for key, value in words.items() if value is not None}
 
 
-EMAIL = Meta(max_length=255, pattern="^([^\\x00@]*@[^\\x00]*)?$", extra=message(N_("Enter a valid email address.")))
+def email(*, required: bool = False) -> Meta:
+    """An e-mail address (something with an @), or nothing when it is not `required`."""
+    pattern = "^[^\\x00@]*@[^\\x00]*$"
+    return Meta(min_length=1 if required else 0, max_length=255, pattern=pattern if required else f"^$|{pattern}",
+                extra=message(N_("Enter a valid email address.")))
+
+
+EMAIL = email()
 
 MAX_MONEY = 10**12  # đồng: a thousand billion, past any trade this product records
 # An amount of money in đồng: prices, values, fees.
@@ -57,12 +64,14 @@ Money = Annotated[int, Meta(ge=0, le=MAX_MONEY, extra=message(too_low=N_("The pr
 Id = Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("Choose a record from the list.")))]
 
 
-def problems(data: msgspec.Struct | Mapping[str, Any], struct: type[msgspec.Struct] | None = None) -> dict[str, Msg | str]:
+def problems(data: msgspec.Struct | Mapping[str, Any], struct: type[msgspec.Struct] | None = None, *,
+             nested: bool = True) -> dict[str, Msg | str]:
     """What each field of `data` (a Struct, or the mapping a request sent for `struct`) breaks, by field
-    name; fields of nested Structs as "lines.0.unit". Empty when every field keeps its rules."""
+    name; fields of nested Structs as "lines.0.unit", unless `nested` is False (a caller checking a large
+    list's items itself). Empty when every field keeps its rules."""
     struct = struct or type(data)  # type: ignore[assignment]
     found: dict[str, Msg | str] = {}
-    _check_struct(data, _info(struct), "", found)
+    _check_struct(data, _info(struct), "", found, nested)
     return found
 
 
@@ -81,7 +90,7 @@ def _info(struct: type[msgspec.Struct]) -> types.StructType:
     return types.type_info(struct)  # type: ignore[return-value]
 
 
-def _check_struct(data: Any, info: types.StructType, prefix: str, found: dict[str, Msg | str]) -> None:
+def _check_struct(data: Any, info: types.StructType, prefix: str, found: dict[str, Msg | str], nested: bool) -> None:
     for field in info.fields:
         if isinstance(data, Mapping):
             if field.encode_name not in data:
@@ -89,10 +98,10 @@ def _check_struct(data: Any, info: types.StructType, prefix: str, found: dict[st
             value = data[field.encode_name]
         else:
             value = getattr(data, field.name)
-        _check(value, field.type, prefix + field.name, found)
+        _check(value, field.type, prefix + field.name, found, nested)
 
 
-def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str]) -> None:
+def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str], nested: bool) -> None:
     extra: dict = {}
     if isinstance(kind, types.Metadata):
         extra, kind = kind.extra or {}, kind.type
@@ -103,8 +112,8 @@ def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str]
         if isinstance(kind, types.Metadata):
             extra, kind = kind.extra or {}, kind.type
     if isinstance(kind, types.StructType):
-        if isinstance(value, msgspec.Struct | Mapping):
-            _check_struct(value, kind, where + ".", found)
+        if nested and isinstance(value, msgspec.Struct | Mapping):
+            _check_struct(value, kind, where + ".", found, nested)
         return
     if isinstance(kind, types.ListType):
         if isinstance(value, list | tuple):
@@ -115,8 +124,8 @@ def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str]
                 found[where] = extra.get("too_high") or extra.get("message") or Msg(N_("At most %(n)s items."),
                                                                                         n=kind.max_length)
                 return
-            for index, item in enumerate(value):
-                _check(item, kind.item_type, f"{where}.{index}", found)
+            for index, item in enumerate(value if nested else ()):
+                _check(item, kind.item_type, f"{where}.{index}", found, nested)
         return
     broken = _broken(value, kind, extra)
     if broken is not None:

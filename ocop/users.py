@@ -18,7 +18,7 @@ from catalog import services as catalog
 from catalog.tables import Producer, ProducerMember
 from core.audit import SYSTEM, Actor, record_audit
 from core.errors import N_, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 from salespoints import services as salespoints
 from salespoints.tables import SalesPoint, SalesPointManager
 
@@ -146,12 +146,12 @@ async def _link_errors(role: Role, producer_ids: list[int], point_ids: list[int]
     errors: dict[str, str] = {}
     if producer_ids and role is not Role.producer:
         errors["producers"] = N_("Only a user with the producer role acts for producers.")
-    elif producer_ids and (any(not 0 < i <= MAX_ID for i in producer_ids)
+    elif producer_ids and (any(not is_id(i) for i in producer_ids)
                            or len(set(producer_ids)) != await Producer.count().where(Producer.id.is_in(producer_ids))):
         errors["producers"] = N_("Choose a producer from the suggestions.")
     if point_ids and role is not Role.salespoint_manager:
         errors["points"] = N_("Only a user with the sales-point manager role manages sales points.")
-    elif point_ids and (any(not 0 < i <= MAX_ID for i in point_ids)
+    elif point_ids and (any(not is_id(i) for i in point_ids)
                         or len(set(point_ids)) != await SalesPoint.count().where(SalesPoint.id.is_in(point_ids))):
         errors["points"] = N_("Choose a sales point from the list.")
     return errors

@@ -13,7 +13,7 @@ from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import list_products
 from catalog.tables import Producer, Product
 from core.errors import N_, NotFound
-from core.ids import MAX_ID
+from core.ids import is_id
 from salespoints.tables import StockBalance
 
 MAX_CODE = 64
@@ -39,7 +39,7 @@ async def product_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
 
 async def public_producer(producer_id: int) -> dict[str, Any]:
     """A producer as the public sees it: contact details only if the producer chose to publish them."""
-    if not 0 < producer_id <= MAX_ID:
+    if not is_id(producer_id):
         raise NotFound(N_("This producer does not exist."))
     found = await Producer.raw("SELECT id, name, kind, province_code, commune, address, phone, publish_contact "
                                "FROM producer WHERE id = {}", producer_id)

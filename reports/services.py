@@ -25,7 +25,7 @@ from accounts.tables import User
 from core import uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 from core.outbox import enqueue_notification
 from core.render_cache import RenderCache
 from reports import data as gather
@@ -275,7 +275,7 @@ async def _latest_version(key: str, kind: str) -> int:
 
 
 async def get_artifact(artifact_id: int) -> ArtifactOut:
-    row = await ReportArtifact.select(*_LISTED).where(ReportArtifact.id == artifact_id).first() if 0 < artifact_id <= MAX_ID else None
+    row = await ReportArtifact.select(*_LISTED).where(ReportArtifact.id == artifact_id).first() if is_id(artifact_id) else None
     if row is None:
         raise NotFound(N_("This report does not exist."))
     return _out(row)
@@ -285,7 +285,7 @@ async def list_artifacts(fair_id: int | None = None, kind: str = "", limit: int 
     """Stored reports, newest first: a fair's, or of one kind, or all."""
     query = ReportArtifact.select(*_LISTED)
     if fair_id is not None:  # an id no fair can have matches nothing, rather than overflow the column
-        query = query.where(ReportArtifact.fair == (fair_id if 0 < fair_id <= MAX_ID else 0))
+        query = query.where(ReportArtifact.fair == (fair_id if is_id(fair_id) else 0))
     if kind:
         query = query.where(ReportArtifact.kind == kind)
     rows = await query.order_by(ReportArtifact.compiled_at, ascending=False).order_by(ReportArtifact.id, ascending=False).limit(limit)

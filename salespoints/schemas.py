@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
+from core.errors import N_, Msg
+from core.fields import NO_NUL, Id, Money, filled, message, text
+from core.ids import MAX_ID
 from salespoints.enums import MovementKind, PointKind, Policy
+
+MAX_BATCH = 10_000
+MAX_COUNT_LINES = 5_000  # lines saved at once from a count sheet
+MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
+MAX_QUANTITY = 1_000_000
+
+TOO_LARGE = N_("This quantity is too large.")
+# A product of the point's assortment: an id past any record's is not one either.
+Carried = Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("This product is not in the point's assortment.")))]
+Lot = Annotated[str, text(64)]
+IdempotencyKey = Annotated[str, Meta(min_length=1, max_length=MAX_KEY, pattern=NO_NUL, extra=message(
+    Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)))]
 
 
 class SalesPointIn(msgspec.Struct, kw_only=True):
-    name: str
+    name: Annotated[str, filled(255)]
     province_code: str
     kind: PointKind = PointKind.showroom
-    commune: str = ""
-    address: str = ""
-    opening_hours: str = ""
+    commune: Annotated[str, text(120)] = ""
+    address: Annotated[str, text(255)] = ""
+    opening_hours: Annotated[str, text(120)] = ""
     opened_on: dt.date | None = None
     policy: Policy = Policy.strict_ocop
-    min_ocop_share: int = 100
+    min_ocop_share: Annotated[int, Meta(ge=0, le=100, extra=message(N_("A share is between 0 and 100 %.")))] = 100
 
 
 class SalesPointOut(msgspec.Struct, kw_only=True):
@@ -36,18 +53,22 @@ class SalesPointOut(msgspec.Struct, kw_only=True):
     min_ocop_share: int
 
 
+Threshold = Annotated[int, Meta(ge=0, le=MAX_QUANTITY, extra=message(
+    too_low=N_("The threshold cannot be negative."), too_high=TOO_LARGE))]
+
+
 class AssortmentIn(msgspec.Struct, kw_only=True):
-    selling_price: int = 0
-    reorder_threshold: int = 0
+    selling_price: Money = 0
+    reorder_threshold: Threshold = 0
     specialty: bool = False
 
 
 class AssortmentItemIn(msgspec.Struct, kw_only=True):
     """The point page's range form: a product and its terms at the point (the price must be typed)."""
 
-    product_id: int
-    selling_price: int
-    reorder_threshold: int = 0
+    product_id: Id
+    selling_price: Money
+    reorder_threshold: Threshold = 0
     specialty: bool = False
 
     def terms(self) -> AssortmentIn:
@@ -56,35 +77,37 @@ class AssortmentItemIn(msgspec.Struct, kw_only=True):
 
 
 class ManagerIn(msgspec.Struct, kw_only=True):
-    user_id: int
+    user_id: Id
 
 
 class MovementIn(msgspec.Struct, kw_only=True):
     """A movement as the counter enters it: the quantity is positive, the kind gives the direction
     (adjustments and count corrections carry their own sign)."""
 
-    product_id: int
+    product_id: Carried
     kind: MovementKind
-    quantity: int
-    unit_price: int | None = None
-    lot_code: str = ""
+    quantity: Annotated[int, Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY, extra=message(TOO_LARGE))]
+    unit_price: Money | None = None
+    lot_code: Lot = ""
     lot_expiry: dt.date | None = None
     happened_at: dt.datetime | None = None
-    corrects: int | None = None
-    note: str = ""
-    idempotency_key: str | None = None
+    corrects: Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("This movement does not exist.")))] | None = None
+    note: Annotated[str, text(2000)] = ""
+    idempotency_key: IdempotencyKey | None = None
 
 
 class BatchIn(msgspec.Struct, kw_only=True):
-    movements: list[MovementIn]
+    movements: Annotated[list[MovementIn], Meta(min_length=1, max_length=MAX_BATCH, extra=message(
+        too_low=N_("The batch is empty."), too_high=Msg(N_("At most %(n)s movements in one batch."), n=MAX_BATCH)))]
 
 
 class TransferIn(msgspec.Struct, kw_only=True):
-    to_point_id: int
-    product_id: int
-    quantity: int
-    lot_code: str = ""
-    note: str = ""
+    to_point_id: Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("This sales point does not exist.")))]
+    product_id: Carried
+    quantity: Annotated[int, Meta(gt=0, le=MAX_QUANTITY, extra=message(
+        N_("Enter a positive quantity: the kind of movement gives its direction.")))]
+    lot_code: Lot = ""
+    note: Annotated[str, text(2000)] = ""
 
 
 class MovementResult(msgspec.Struct, kw_only=True):
@@ -120,9 +143,10 @@ class MovementOut(msgspec.Struct, kw_only=True):
 
 
 class CountLineIn(msgspec.Struct, kw_only=True):
-    product_id: int
-    counted: int
-    lot_code: str = ""
+    product_id: Carried
+    counted: Annotated[int, Meta(ge=0, le=MAX_QUANTITY, extra=message(
+        too_low=N_("A counted quantity cannot be negative."), too_high=TOO_LARGE))]
+    lot_code: Lot = ""
 
 
 class CountRow(msgspec.Struct, kw_only=True):

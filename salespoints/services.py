@@ -21,17 +21,21 @@ from catalog.reference import fold
 from catalog.schemas import ProductFilter
 from catalog.services import get_product, list_products, today
 from catalog.tables import Product
+from core import fields
 from core.audit import Actor, record_audit
 from core.database import fetch_tuples
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.formatting import VIETNAM, vietnam_day
-from core.ids import MAX_ID
+from core.ids import MAX_ID, is_id
 from salespoints import ledger
 from salespoints.balance_list import balances
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
 from salespoints.schemas import (
+    MAX_COUNT_LINES,
+    MAX_KEY,
     AssortmentIn,
     BalanceOut,
+    BatchIn,
     CountLineIn,
     CountRow,
     CountSheet,
@@ -54,10 +58,6 @@ from salespoints.tables import (
     StockSnapshotRun,
 )
 
-MAX_BATCH = 10_000
-MAX_COUNT_LINES = 5_000  # lines saved at once from a count sheet
-MAX_PRICE = 10**12
-MAX_KEY = 80  # what a client may send; the stored key adds the point and the user
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _writer: ledger.SQLiteLedgerWriter | None = None
 
@@ -116,10 +116,6 @@ def scoped_key(point_id: int, actor: Actor, key: str | None) -> str | None:
     return f"p{point_id}:u{actor.user_id or 0}:{key}" if key else None
 
 
-def _in_range(value: int | None, limit: int = MAX_ID) -> bool:
-    return value is None or 0 < value <= limit
-
-
 def _moment(value: dt.datetime | None) -> dt.datetime | None:
     """A client's time in UTC; a time without zone is Vietnam time."""
     if value is None:
@@ -148,13 +144,9 @@ def _ensure_organizer(actor: Actor) -> None:
 
 
 def _point_errors(data: SalesPointIn) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    if not data.name.strip():
-        errors["name"] = N_("This field is required.")
+    errors: dict[str, Any] = fields.problems(data)
     if data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
-    if not 0 <= data.min_ocop_share <= 100:
-        errors["min_ocop_share"] = N_("A share is between 0 and 100 %.")
     return errors
 
 
@@ -178,7 +170,7 @@ async def create_point(data: SalesPointIn, actor: Actor) -> int:
 
 
 async def get_point(point_id: int) -> SalesPointOut:
-    if not _in_range(point_id):
+    if not is_id(point_id):
         raise NotFound(N_("This sales point does not exist."))
     # Written as SQL: every stock query and counter page reads its point first.
     found = await SalesPoint.raw("SELECT * FROM sales_point WHERE id = {}", point_id)
@@ -197,7 +189,7 @@ async def list_points(actor: Actor) -> list[SalesPointOut]:
 async def add_manager(point_id: int, user_id: int, actor: Actor) -> None:
     _ensure_organizer(actor)
     await get_point(point_id)
-    if not _in_range(user_id):
+    if not is_id(user_id):
         raise ValidationFailed({"user_id": N_("Choose a user with the sales-point manager role.")})
     from accounts.tables import User
 
@@ -217,7 +209,7 @@ async def remove_manager(point_id: int, user_id: int, actor: Actor) -> bool:
     not. Runs inside the caller's transaction when there is one (a user's page changes several links)."""
     _ensure_organizer(actor)
     link = (SalesPointManager.point == point_id) & (SalesPointManager.user == user_id)
-    if not _in_range(point_id) or not await SalesPointManager.exists().where(link):
+    if not is_id(point_id) or not await SalesPointManager.exists().where(link):
         return False
     await SalesPointManager.delete().where(link)
     await record_audit(actor, "update", "salespoint", point_id, None, {"manager_removed": user_id})
@@ -232,7 +224,7 @@ async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, act
     policy would admit it at receipt (the same rule and message: `_policy_refusal`); a carried product's
     terms can always be changed. Only organizers and admins turn the specialty flag on.
     """
-    if not _in_range(point_id) or not _in_range(product_id):
+    if not is_id(point_id) or not is_id(product_id):
         raise NotFound(N_("This product is not in the point's assortment."))
     await ensure_can_write(actor, point_id)
     point = await get_point(point_id)
@@ -249,18 +241,11 @@ async def set_assortment(point_id: int, product_id: int, data: AssortmentIn, act
                                    "withdrawn_on": _as_date(product["withdrawn_on"])}, point.policy, today())
         if refusal is not None:
             errors["product_id"] = refusal
-    if data.selling_price < 0:
-        errors["selling_price"] = N_("The price cannot be negative.")
-    if data.reorder_threshold < 0:
-        errors["reorder_threshold"] = N_("The threshold cannot be negative.")
+    errors.update(fields.problems(data))
     if data.specialty and point.policy != Policy.with_specialties.value:
         errors["specialty"] = N_("This point's policy admits OCOP 3★+ products only.")
     elif data.specialty and actor.role not in (Role.admin, Role.organizer) and not (carried and carried["specialty"]):
         errors["specialty"] = N_("Only organizers list non-OCOP specialties.")
-    if data.selling_price > MAX_PRICE:
-        errors["selling_price"] = N_("This price is too large.")
-    if data.reorder_threshold > 1_000_000:
-        errors["reorder_threshold"] = N_("This quantity is too large.")
     if errors:
         raise ValidationFailed(errors)
     values: dict[Column | str, Any] = {AssortmentItem.selling_price: data.selling_price, AssortmentItem.reorder_threshold: data.reorder_threshold,
@@ -302,18 +287,16 @@ def _policy_refusal(item: dict, policy: str, on: dt.date) -> Msg | None:
 
 
 def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.date) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
+    errors: dict[str, Any] = fields.problems(line)
     kind = MovementKind(line.kind)
     if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
         errors["kind"] = N_("Record transfers with the transfer form, which writes both points at once.")
-    if line.quantity == 0:
+    if "quantity" in errors:
+        pass
+    elif line.quantity == 0:
         errors["quantity"] = N_("The quantity cannot be zero.")
     elif SIGN[kind] is not None and line.quantity < 0:
         errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
-    if abs(line.quantity) > 1_000_000:
-        errors["quantity"] = N_("This quantity is too large.")
-    if not _in_range(line.product_id):
-        errors["product_id"] = N_("This product is not in the point's assortment.")
     if item is None:
         errors["product_id"] = N_("This product is not in the point's assortment.")
     elif kind in ADMITTING:
@@ -322,20 +305,6 @@ def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.da
             errors["product_id"] = refusal
     if kind is MovementKind.receipt and line.lot_expiry is not None and line.lot_expiry < on:
         errors["lot_expiry"] = N_("This lot has already expired: it cannot be received.")
-    if line.unit_price is not None and not 0 <= line.unit_price <= MAX_PRICE:
-        errors["unit_price"] = N_("The price cannot be negative.") if line.unit_price < 0 else N_("This price is too large.")
-    if not _in_range(line.corrects):
-        errors["corrects"] = N_("This movement does not exist.")
-    for field in ("lot_code", "note"):
-        value = getattr(line, field)
-        if "\x00" in value:
-            errors[field] = N_("This value contains a character that is not allowed.")
-    if len(line.lot_code) > 64:
-        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
-    if len(line.note) > 2000:
-        errors["note"] = Msg(N_("At most %(n)s characters."), n=2000)
-    if line.idempotency_key is not None and (not 1 <= len(line.idempotency_key) <= MAX_KEY or "\x00" in line.idempotency_key):
-        errors["idempotency_key"] = Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)
     if line.happened_at is not None:
         try:
             moment = _moment(line.happened_at)
@@ -405,9 +374,9 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     The point, the actor's rights, the assortment and the certificate are read and checked in
     the same transaction as the write (see `ledger.Unit`).
     """
-    if not _in_range(point_id):
+    if not is_id(point_id):
         raise NotFound(N_("This sales point does not exist."))
-    if not _in_range(line.product_id):
+    if not is_id(line.product_id):
         raise ValidationFailed({"product_id": N_("This product is not in the point's assortment.")})
     line = msgspec.structs.replace(line, idempotency_key=idempotency_key or line.idempotency_key)
     key = scoped_key(point_id, actor, line.idempotency_key)
@@ -438,17 +407,16 @@ async def record_batch(
 ) -> MovementResult:
     """Records many movements all-or-nothing; a line already recorded (same key) is not written twice.
     A batch-level key gives each line without its own key the key `{key}:{line number}`."""
-    if not _in_range(point_id):
+    if not is_id(point_id):
         raise NotFound(N_("This sales point does not exist."))
     point = await _point_for_writing(point_id, actor)
     if idempotency_key:
         lines = [line if line.idempotency_key else msgspec.structs.replace(line, idempotency_key=f"{idempotency_key[:60]}:{n}")
                  for n, line in enumerate(lines, start=1)]
-    if not lines:
-        raise ValidationFailed({"movements": N_("The batch is empty.")})
-    if len(lines) > MAX_BATCH:
-        raise ValidationFailed({"movements": Msg(N_("At most %(n)s movements in one batch."), n=MAX_BATCH)})
-    items = await _assortment(point_id, {line.product_id for line in lines if _in_range(line.product_id)})
+    # The batch's own size; its lines are checked one by one below, each as `movements[n]`.
+    if size := fields.problems({"movements": lines}, BatchIn, nested=False).get("movements"):
+        raise ValidationFailed({"movements": size})
+    items = await _assortment(point_id, {line.product_id for line in lines if is_id(line.product_id)})
     on = today()
     errors: dict[str, Any] = {}
     keys: set[str] = set()
@@ -471,26 +439,22 @@ async def record_batch(
 
 async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_key: str | None = None) -> MovementResult:
     """Moves stock to another point as one atomic pair of movements (out here, in there)."""
-    if not _in_range(point_id):
+    if not is_id(point_id):
         raise NotFound(N_("This sales point does not exist."))
     await _point_for_writing(point_id, actor)
-    errors: dict[str, Any] = {}
+    errors: dict[str, Any] = fields.problems(data)
     if data.to_point_id == point_id:
         errors["to_point_id"] = N_("Choose another sales point: a transfer cannot go to the same point.")
-    if not 0 < data.quantity <= 1_000_000:
-        errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
-    if len(data.lot_code) > 64 or "\x00" in data.lot_code + data.note:
-        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY:
         errors["idempotency_key"] = Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)
     destination = None
-    if _in_range(data.to_point_id):
+    if is_id(data.to_point_id):
         destination = await SalesPoint.select().where(SalesPoint.id == data.to_point_id).first()
     if destination is None:
         errors["to_point_id"] = N_("This sales point does not exist.")
     elif destination["status"] != "active":
         errors["to_point_id"] = N_("This sales point is closed.")
-    items = await _assortment(point_id, {data.product_id}) if _in_range(data.product_id) else {}
+    items = await _assortment(point_id, {data.product_id}) if is_id(data.product_id) else {}
     if data.product_id not in items:
         errors["product_id"] = N_("This product is not in the point's assortment.")
     elif destination is not None:
@@ -669,7 +633,7 @@ async def assortment_candidates(point_id: int, q: str = "", include: int | None 
     each with its stars, certificate status and reference price, whether the point carries it already,
     and why the point's policy would refuse it (None: admitted). `include` is always among them."""
     products = (await list_products(ProductFilter(q=q[:200], page_size=limit))).items if q.strip() else []
-    if include is not None and _in_range(include) and all(p.id != include for p in products):
+    if include is not None and is_id(include) and all(p.id != include for p in products):
         with contextlib.suppress(NotFound):  # a link to a product since deleted: the search alone
             products.insert(0, await get_product(include))
     if not products:
@@ -811,7 +775,7 @@ async def open_count(point_id: int, actor: Actor, note: str = "") -> int:
 
 
 async def _open_count(count_id: int, actor: Actor) -> dict:
-    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= MAX_ID else None
+    count = await StockCount.select().where(StockCount.id == count_id).first() if is_id(count_id) else None
     if count is None:
         raise NotFound(N_("This stock count does not exist."))
     await ensure_can_write(actor, count["point"])
@@ -821,15 +785,9 @@ async def _open_count(count_id: int, actor: Actor) -> dict:
 
 
 def _count_line_errors(data: CountLineIn, carried: frozenset[int]) -> dict[str, Any]:
-    errors: dict[str, Any] = {}
-    if data.counted < 0:
-        errors["counted"] = N_("A counted quantity cannot be negative.")
-    if data.counted > 1_000_000:
-        errors["counted"] = N_("This quantity is too large.")
+    errors: dict[str, Any] = fields.problems(data)
     if data.product_id not in carried:
         errors["product_id"] = N_("This product is not in the point's assortment.")
-    if len(data.lot_code) > 64 or "\x00" in data.lot_code:
-        errors["lot_code"] = Msg(N_("At most %(n)s characters."), n=64)
     return errors
 
 
@@ -838,7 +796,7 @@ async def _record_count_lines(count_id: int, lines: list[CountLineIn], actor: Ac
     returns each bad line's errors by its position. A line counted again with the same quantity is left
     as it was, with the books of when it was first counted: sales made since then are not counted twice."""
     count = await _open_count(count_id, actor)
-    product_ids = [line.product_id for line in lines if _in_range(line.product_id)]
+    product_ids = [line.product_id for line in lines if is_id(line.product_id)]
     carried = frozenset(r["product"] for r in await AssortmentItem.select(AssortmentItem.product).where(
         (AssortmentItem.point == count["point"]) & AssortmentItem.product.is_in(product_ids or [0])))
     errors = {n: e for n, line in enumerate(lines) if (e := _count_line_errors(line, carried))}
@@ -888,7 +846,7 @@ async def count_lines(count_id: int, lines: list[CountLineIn], actor: Actor) -> 
 
 async def count_sheet(count_id: int) -> CountSheet:
     """The count beside the books: every booked lot and every counted line, with differences."""
-    count = await StockCount.select().where(StockCount.id == count_id).first() if 0 < count_id <= MAX_ID else None
+    count = await StockCount.select().where(StockCount.id == count_id).first() if is_id(count_id) else None
     if count is None:
         raise NotFound(N_("This stock count does not exist."))
     booked = {(b.product_id, b.lot_code): b for b in await balances(count["point"])}

@@ -26,7 +26,7 @@ from catalog.services import today
 from core import fields, uploads
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # The first bytes of each accepted type: a file is what its content says, not what its name says.
@@ -46,7 +46,7 @@ async def _hold(agreement_id: int) -> None:
     """Holds the agreement's row to the end of the transaction on PostgreSQL, so that deliveries to it
     queue: what a line has left and the delivered value are read after the previous one is written.
     (On SQLite every transaction already holds the one write lock from its start.)"""
-    if Agreement._meta.db.engine_type == "postgres" and 0 < agreement_id <= MAX_ID:
+    if Agreement._meta.db.engine_type == "postgres" and is_id(agreement_id):
         await Agreement.select(Agreement.id).where(Agreement.id == agreement_id).lock_rows()
 
 
@@ -171,7 +171,7 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
 
 async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict, bytes]:
     """The attachment and its bytes, for the parties and organizers only; checked against its checksum."""
-    row = await Attachment.select().where(Attachment.id == attachment_id).first() if 0 < attachment_id <= MAX_ID else None
+    row = await Attachment.select().where(Attachment.id == attachment_id).first() if is_id(attachment_id) else None
     if row is None:
         raise NotFound(N_("This file does not exist."))
     await ensure_can_see(actor, row["agreement"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard, cast
+from typing import Any, cast
 
 from piccolo.columns import Column
 from piccolo.custom_types import Combinable
@@ -43,21 +43,17 @@ from core import fields
 from core.audit import Actor, record_audit
 from core.database import fetch_tuples, insert_many, is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
-from core.ids import MAX_ID
+from core.ids import is_id
 from core.text import fold
 from core.workflow import ensure_transition
 
 EDITORS = (Role.admin, Role.organizer)
 
 
-def _in_range(value: int | None) -> TypeGuard[int]:
-    return value is not None and 0 < value <= MAX_ID
-
-
 def as_key(value: int | None) -> int:
     """An id a filter compares with: one no record can have becomes 0, which none has, instead of
     reaching the database past the width of its integer column."""
-    return value if _in_range(value) else 0
+    return value if is_id(value) else 0
 
 
 def ensure_editor(actor: Actor) -> None:
@@ -81,7 +77,7 @@ async def ensure_can_see(actor: Actor | None, agreement_id: int) -> None:
 
 
 async def agreement_row(agreement_id: int) -> dict[str, Any]:
-    row = await Agreement.select().where(Agreement.id == agreement_id).first() if _in_range(agreement_id) else None
+    row = await Agreement.select().where(Agreement.id == agreement_id).first() if is_id(agreement_id) else None
     if row is None:
         raise NotFound(N_("This agreement does not exist."))
     return row
@@ -103,10 +99,10 @@ class Lookup:
 
 async def lookup_for(datas: list[AgreementIn], agreement_id: int | None = None) -> Lookup:
     """The buyers, producers, fairs, products and taken codes that `datas` name, in five queries."""
-    buyer_ids = {d.buyer_id for d in datas if _in_range(d.buyer_id)}
-    producer_ids = {p for d in datas for p in d.producer_ids if _in_range(p)}
-    fair_ids = {d.fair_id for d in datas if _in_range(d.fair_id)}
-    product_ids = {line.product_id for d in datas for line in d.lines if _in_range(line.product_id)}
+    buyer_ids = {d.buyer_id for d in datas if is_id(d.buyer_id)}
+    producer_ids = {p for d in datas for p in d.producer_ids if is_id(p)}
+    fair_ids = {d.fair_id for d in datas if is_id(d.fair_id)}
+    product_ids = {line.product_id for d in datas for line in d.lines if is_id(line.product_id)}
     codes = {d.code.strip().upper() for d in datas if d.code.strip()}
     return Lookup(
         buyers={r[0] for r in await _known("SELECT id FROM buyer WHERE id IN ({})", buyer_ids)},
@@ -305,7 +301,7 @@ async def _parts(agreement_id: int) -> dict[str, list[dict[str, Any]]]:
 
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
-    found = await Agreement.raw(_RECORD, agreement_id) if _in_range(agreement_id) else []
+    found = await Agreement.raw(_RECORD, agreement_id) if is_id(agreement_id) else []
     if not found:
         raise NotFound(N_("This agreement does not exist."))
     row = found[0]

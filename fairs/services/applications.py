@@ -15,6 +15,7 @@ from catalog.tables import Producer, Product
 from core import fields, i18n
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, ValidationFailed
+from core.ids import is_id
 from fairs.enums import PLACEABLE, Amenity, ApplicationStatus, AssignmentState, FairStatus
 from fairs.explanations import explain
 from fairs.schemas import ApplicationIn, ApplicationOut
@@ -22,7 +23,6 @@ from fairs.services.common import (
     application_row,
     ensure_acts_for,
     fair_row,
-    in_range,
     is_organizer,
     join,
     split,
@@ -62,7 +62,7 @@ def render_problems(problems: list[dict]) -> list[str]:
 
 async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict], list[int]]:
     """The products, and the ids that are not this producer's."""
-    ids = [p for p in dict.fromkeys(product_ids) if in_range(p)]
+    ids = [p for p in dict.fromkeys(product_ids) if is_id(p)]
     rows = await Product.select(Product.id, Product.name, Product.producer, Product.stars, Product.certified_on,
                                 Product.expires_on, Product.withdrawn_on, Product.group_code,
                                 Product.subgroup_code).where(Product.id.is_in(ids)) if ids else []
@@ -76,7 +76,7 @@ async def _application_errors(fair: dict, data: ApplicationIn) -> dict[str, Any]
     if unknown:
         errors["amenities"] = Msg(N_("Unknown amenities: %(names)s."), names=", ".join(unknown))
     if data.zone_preferences and "zone_preferences" not in errors:
-        ids = [z for z in data.zone_preferences if in_range(z)]
+        ids = [z for z in data.zone_preferences if is_id(z)]
         known = {r["id"] for r in await Zone.select(Zone.id).where(Zone.fair == fair["id"], Zone.id.is_in(ids or [0]))}
         if set(data.zone_preferences) - known or len(set(data.zone_preferences)) != len(data.zone_preferences):
             errors["zone_preferences"] = N_("Choose zones of this fair, each once.")
@@ -120,7 +120,7 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
     if foreign:
         errors["product_ids"] = N_("Some of the listed products are not this producer's.")
     # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
-    if not in_range(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
+    if not is_id(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
         errors["producer_id"] = N_("This producer does not exist.")
     if errors:
         raise ValidationFailed(errors)

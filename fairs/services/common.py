@@ -7,7 +7,7 @@ from typing import Any
 from accounts.enums import Role
 from core.audit import Actor
 from core.errors import N_, Forbidden, NotFound
-from core.ids import MAX_ID
+from core.ids import is_id
 from fairs.tables import Application, Fair
 
 ORGANIZERS = (Role.admin, Role.organizer)
@@ -22,19 +22,15 @@ def is_organizer(actor: Actor | None) -> bool:
     return actor is not None and actor.role in ORGANIZERS
 
 
-def in_range(value: int | None) -> bool:
-    return value is not None and 0 < value <= MAX_ID
-
-
 async def fair_row(fair_id: int) -> dict[str, Any]:
-    row = await Fair.select().where(Fair.id == fair_id).first() if in_range(fair_id) else None
+    row = await Fair.select().where(Fair.id == fair_id).first() if is_id(fair_id) else None
     if row is None:
         raise NotFound(N_("This fair does not exist."))
     return row
 
 
 async def application_row(application_id: int) -> dict[str, Any]:
-    row = await Application.select().where(Application.id == application_id).first() if in_range(application_id) else None
+    row = await Application.select().where(Application.id == application_id).first() if is_id(application_id) else None
     if row is None:
         raise NotFound(N_("This application does not exist."))
     return row

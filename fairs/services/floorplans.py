@@ -14,11 +14,12 @@ from catalog import reference
 from core import fields
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Msg, NotFound, ValidationFailed
+from core.ids import is_id
 from fairs import floorplan
 from fairs.enums import Amenity, AssignmentState, BoothKind, BoothState, ZoneTheme
 from fairs.floorplan import BoothSpec
 from fairs.schemas import BoothIn, BoothOut, FloorPlan, GridIn, ZoneIn, ZoneOut
-from fairs.services.common import ensure_organizer, fair_row, in_range, join, split
+from fairs.services.common import ensure_organizer, fair_row, join, split
 from fairs.tables import ApplicationProduct, Booth, BoothAssignment, Zone
 
 MAX_BOOTHS = 5_000
@@ -97,7 +98,7 @@ def _plan_errors(new: list[BoothSpec], existing: list[BoothSpec]) -> dict[str, A
 
 
 async def _zone_of(fair_id: int, zone_id: int) -> dict:
-    row = await Zone.select().where(Zone.id == zone_id, Zone.fair == fair_id).first() if in_range(zone_id) else None
+    row = await Zone.select().where(Zone.id == zone_id, Zone.fair == fair_id).first() if is_id(zone_id) else None
     if row is None:
         raise ValidationFailed({"zone_id": N_("Choose a zone of this fair.")})
     return row
@@ -173,7 +174,7 @@ async def update_booth(booth_id: int, data: BoothIn, actor: Actor) -> None:
 
 
 async def booth_row(booth_id: int) -> dict:
-    row = await Booth.select().where(Booth.id == booth_id).first() if in_range(booth_id) else None
+    row = await Booth.select().where(Booth.id == booth_id).first() if is_id(booth_id) else None
     if row is None:
         raise NotFound(N_("This booth does not exist."))
     return row
