@@ -17,8 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
-
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
 from agreements.services.records import _checked, ensure_editor, lookup_for, new_code
@@ -27,7 +25,7 @@ from catalog.enums import BuyerKind
 from catalog.tables import Buyer, ImportUpload, Producer, Product
 from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed
-from core.forms import parse_date
+from core.forms import assemble, parse_date
 from core.ids import is_id
 from core.settings import settings
 from core.spreadsheets import read_table
@@ -246,12 +244,12 @@ async def commit(token: str, choices: dict[str, str], actor: Actor) -> int:
                     row = (await Buyer.insert(Buyer(name=name[:255], kind=BuyerKind.other.value, search_text=fold(name))))[0]
                     created_buyers[name] = row["id"]
                 buyer = created_buyers[name]
-            prepared.append((numbers, msgspec.convert({
+            prepared.append((numbers, assemble({
                 "buyer_id": buyer, "producer_ids": list(dict.fromkeys(m["producer"] for _, m in members)),
                 "signed_on": first["signed_on"], "kind": first["kind"], "code": code, "fair_id": fair_id,
                 "valid_until": first["valid_until"],
-                "lines": [msgspec.to_builtins(LineIn(product_id=m["product"], quantity=m["quantity"], unit=m["unit"],
-                                                     unit_price=m["unit_price"], value=m["value"])) for _, m in members],
+                "lines": [LineIn(product_id=m["product"], quantity=m["quantity"], unit=m["unit"],
+                                 unit_price=m["unit_price"], value=m["value"]) for _, m in members],
             }, AgreementIn)))
         # The same checks as one agreement entered by hand, with what they read fetched once for all.
         lookup = await lookup_for([data for _, data in prepared])

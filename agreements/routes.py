@@ -33,7 +33,7 @@ from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.audit import SYSTEM, audit_trail
 from core.errors import N_, DomainError, ValidationFailed, render
-from core.forms import parse_date, parse_struct, whole_number
+from core.forms import assemble, parse_date, parse_struct, whole_number
 from core.routing import get, post, put
 from fairs.enums import FairStatus
 from fairs.services.common import is_organizer
@@ -51,6 +51,8 @@ SUMMARY_READERS = (Role.admin, Role.organizer, Role.viewer)
 require_summary_reader = require_roles(Role.organizer, Role.viewer)
 # Entering and importing agreements is the organizers' work, and their pages show other agreements.
 require_editor = require_roles(Role.organizer)
+# Deliveries and their evidence: an organizer, or a producer party to the agreement (services.ensure_can_see).
+require_party = require_roles(Role.organizer, Role.producer)
 
 
 def _picked(value: Any) -> int | None:
@@ -81,7 +83,7 @@ class AgreementApi(Controller):
                                   status=status, overdue=overdue, q=q, page=page, page_size=page_size)
         return await services.list_agreements(filters, current_actor(request))
 
-    @post("/")
+    @post("/", guards=[require_editor])
     async def create(self, request: Request, data: AgreementIn) -> AgreementOut:
         actor = acting(request)
         return await services.get_agreement(await services.create_agreement(data, actor), actor)
@@ -94,28 +96,28 @@ class AgreementApi(Controller):
     async def get_agreement(self, request: Request, agreement_id: int) -> AgreementOut:
         return await services.get_agreement(agreement_id, current_actor(request))
 
-    @put("/{agreement_id:int}")
+    @put("/{agreement_id:int}", guards=[require_editor])
     async def update(self, request: Request, agreement_id: int, data: AgreementIn) -> AgreementOut:
         actor = acting(request)
         await services.update_agreement(agreement_id, data, actor)
         return await services.get_agreement(agreement_id, actor)
 
-    @post("/{agreement_id:int}/status")
+    @post("/{agreement_id:int}/status", guards=[require_editor])
     async def change_status(self, request: Request, agreement_id: int, data: StatusIn) -> AgreementOut:
         actor = acting(request)
         await services.change_status(agreement_id, data.status, actor)
         return await services.get_agreement(agreement_id, actor)
 
-    @post("/{agreement_id:int}/deliveries")
+    @post("/{agreement_id:int}/deliveries", guards=[require_party])
     async def deliver(self, request: Request, agreement_id: int, data: DeliveryIn) -> dict:
         return {"id": await services.record_delivery(agreement_id, data, acting(request))}
 
-    @post("/{agreement_id:int}/attachments")
+    @post("/{agreement_id:int}/attachments", guards=[require_party])
     async def attach(self, request: Request, agreement_id: int, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
         return {"id": await services.attach(agreement_id, filename, content, acting(request))}
 
-    @post("/{agreement_id:int}/milestones/{milestone_id:int}")
+    @post("/{agreement_id:int}/milestones/{milestone_id:int}", guards=[require_editor])
     async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: dict[str, Any]) -> None:
         done_on = parse_date(data["done_on"]) if data.get("done_on") else None
         await services.mark_milestone(agreement_id, milestone_id, done_on, acting(request))
@@ -366,8 +368,8 @@ def _agreement_in(values: dict[str, Any]) -> AgreementIn:
         parsed = None
     if errors:
         raise ValidationFailed(errors)
-    return msgspec.convert({**msgspec.to_builtins(parsed), "lines": lines, "signatories": signatories,
-                            "producer_ids": raw["producer_ids"]}, AgreementIn)
+    return assemble({**msgspec.to_builtins(parsed), "lines": lines, "signatories": signatories,
+                     "producer_ids": raw["producer_ids"]}, AgreementIn)
 
 
 class _EntryHead(msgspec.Struct, kw_only=True):

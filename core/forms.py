@@ -90,7 +90,28 @@ def _convert(value: Any, annotation: Any) -> Any:
         value = [value]  # a form sends one value for a list with one item
     if base is int and isinstance(value, str):
         return whole_number(value)
+    return _typed(value, base)
+
+
+def _typed(value: Any, annotation: Any) -> Any:
+    """`value` converted to `annotation`'s type, Structs within it built by `assemble`."""
+    base = _unwrap_optional(annotation)
+    if value is None and base is not annotation:
+        return None
+    if isinstance(base, type) and issubclass(base, msgspec.Struct):
+        return assemble(value, base) if isinstance(value, Mapping) else value
+    if typing.get_origin(base) is list and isinstance(value, list):
+        (item,) = typing.get_args(base)
+        return [_typed(v, item) for v in value]
     return msgspec.convert(value, base, strict=False)
+
+
+def assemble(data: Mapping[str, Any], struct: type[S]) -> S:
+    """`struct` built from values of the right types (or convertible: "2026-01-31", "3") without checking its
+    field rules (core.fields): the service checks them with all its other rules, so that a form or an
+    import is told of every fault at once. A wrong type raises msgspec.ValidationError."""
+    hints, _ = _shape(struct)  # the types without their Meta
+    return struct(**{field: _typed(data[field], hints[field]) for field in struct.__struct_fields__ if field in data})
 
 
 @functools.cache

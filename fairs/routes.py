@@ -87,7 +87,7 @@ class FairApi(Controller):
     async def list_fairs(self, status: str = "") -> list[FairOut]:
         return await services.list_fairs(status)
 
-    @post("/")
+    @post("/", guards=[require_organizer])
     async def create_fair(self, request: Request, data: FairIn) -> FairOut:
         return await services.get_fair(await services.create_fair(data, acting(request)))
 
@@ -95,17 +95,17 @@ class FairApi(Controller):
     async def get_fair(self, fair_id: int) -> FairOut:
         return await services.get_fair(fair_id)
 
-    @put("/{fair_id:int}")
+    @put("/{fair_id:int}", guards=[require_organizer])
     async def update_fair(self, request: Request, fair_id: int, data: FairIn) -> FairOut:
         await services.update_fair(fair_id, data, acting(request))
         return await services.get_fair(fair_id)
 
-    @post("/{fair_id:int}/status")
+    @post("/{fair_id:int}/status", guards=[require_organizer])
     async def change_status(self, request: Request, fair_id: int, data: StatusIn) -> FairOut:
         await services.change_status(fair_id, data.status, acting(request))
         return await services.get_fair(fair_id)
 
-    @put("/{fair_id:int}/weights")
+    @put("/{fair_id:int}/weights", guards=[require_organizer])
     async def set_weights(self, request: Request, fair_id: int, data: WeightsIn) -> FairOut:
         await services.set_weights(fair_id, data, acting(request))
         return await services.get_fair(fair_id)
@@ -115,24 +115,24 @@ class FairApi(Controller):
         await services.get_fair(fair_id)
         return await services.zones(fair_id)
 
-    @post("/{fair_id:int}/zones")
+    @post("/{fair_id:int}/zones", guards=[require_organizer])
     async def add_zone(self, request: Request, fair_id: int, data: ZoneIn) -> dict:
         return {"id": await services.add_zone(fair_id, data, acting(request))}
 
-    @post("/{fair_id:int}/booths")
+    @post("/{fair_id:int}/booths", guards=[require_organizer])
     async def add_booth(self, request: Request, fair_id: int, data: BoothIn) -> dict:
         return {"id": await services.add_booth(fair_id, data, acting(request))}
 
-    @post("/{fair_id:int}/booths/grid")
+    @post("/{fair_id:int}/booths/grid", guards=[require_organizer])
     async def generate_booths(self, request: Request, fair_id: int, data: GridIn) -> dict:
         return {"created": await services.generate_booths(fair_id, data, acting(request))}
 
-    @post("/{fair_id:int}/booths/import")
+    @post("/{fair_id:int}/booths/import", guards=[require_organizer])
     async def import_booths(self, request: Request, fair_id: int, data: Upload) -> dict:
         rows = await _read_booth_rows(data.get("file"))
         return {"created": await services.import_booths(fair_id, rows, acting(request))}
 
-    @put("/{fair_id:int}/booths/{booth_id:int}")
+    @put("/{fair_id:int}/booths/{booth_id:int}", guards=[require_organizer])
     async def update_booth(self, request: Request, fair_id: int, booth_id: int, data: BoothIn) -> None:
         if (await services.booth_row(booth_id))["fair"] != fair_id:
             raise ValidationFailed({"booth": N_("This booth is in another fair.")})
@@ -146,7 +146,7 @@ class FairApi(Controller):
     async def applications(self, request: Request, fair_id: int, status: str = "") -> list[ApplicationOut]:
         return await services.list_applications(fair_id, current_actor(request), status)
 
-    @post("/{fair_id:int}/applications")
+    @post("/{fair_id:int}/applications", guards=[require_applicant])
     async def apply(self, request: Request, fair_id: int, data: ApplicationIn) -> ApplicationOut:
         actor = acting(request)
         return await services.get_application(await services.apply(fair_id, data, actor), actor)
@@ -155,49 +155,49 @@ class FairApi(Controller):
     async def application(self, request: Request, application_id: int) -> ApplicationOut:
         return await services.get_application(application_id, current_actor(request))
 
-    @post("/applications/{application_id:int}/withdraw")
+    @post("/applications/{application_id:int}/withdraw", guards=[require_applicant])
     async def withdraw(self, request: Request, application_id: int) -> ApplicationOut:
         actor = acting(request)
         await services.withdraw(application_id, actor)
         return await services.get_application(application_id, actor)
 
-    @post("/applications/{application_id:int}/confirm")
+    @post("/applications/{application_id:int}/confirm", guards=[require_applicant])
     async def confirm(self, request: Request, application_id: int) -> ApplicationOut:
         actor = acting(request)
         await services.confirm(application_id, actor)
         return await services.get_application(application_id, actor)
 
-    @post("/applications/{application_id:int}/check-in")
+    @post("/applications/{application_id:int}/check-in", guards=[require_organizer])
     async def check_in(self, request: Request, application_id: int) -> ApplicationOut:
         actor = acting(request)
         await services.check_in(application_id, actor)
         return await services.get_application(application_id, actor)
 
-    @post("/{fair_id:int}/allocation")
+    @post("/{fair_id:int}/allocation", guards=[require_organizer])
     async def allocate(self, request: Request, fair_id: int) -> AllocationOut:
         return await services.run_allocation(fair_id, acting(request))
 
-    @post("/{fair_id:int}/assignments", status_code=204)
+    @post("/{fair_id:int}/assignments", status_code=204, guards=[require_organizer])
     async def assign(self, request: Request, fair_id: int, data: AssignIn) -> None:
         await services.assign(fair_id, data, acting(request))
 
-    @post("/{fair_id:int}/swaps", status_code=204)
+    @post("/{fair_id:int}/swaps", status_code=204, guards=[require_organizer])
     async def swap(self, request: Request, fair_id: int, data: SwapIn) -> None:
         await services.swap(fair_id, data, acting(request))
 
-    @delete("/{fair_id:int}/booths/{booth_id:int}/assignment", status_code=204)
+    @delete("/{fair_id:int}/booths/{booth_id:int}/assignment", status_code=204, guards=[require_organizer])
     async def release(self, request: Request, fair_id: int, booth_id: int) -> None:
         await services.release(fair_id, booth_id, acting(request))
 
-    @put("/{fair_id:int}/booths/{booth_id:int}/lock", status_code=204)
+    @put("/{fair_id:int}/booths/{booth_id:int}/lock", status_code=204, guards=[require_organizer])
     async def lock(self, request: Request, fair_id: int, booth_id: int, data: dict[str, bool]) -> None:
         await services.set_lock(fair_id, booth_id, bool(data.get("locked", True)), acting(request))
 
-    @post("/{fair_id:int}/visitors", status_code=204)
+    @post("/{fair_id:int}/visitors", status_code=204, guards=[require_organizer])
     async def visitors(self, request: Request, fair_id: int, data: VisitorsIn) -> None:
         await services.record_visitors(fair_id, data, acting(request))
 
-    @post("/{fair_id:int}/sales", status_code=204)
+    @post("/{fair_id:int}/sales", status_code=204, guards=[require_applicant])
     async def sales(self, request: Request, fair_id: int, data: BoothSaleIn) -> None:
         await services.record_booth_sales(fair_id, data, acting(request))
 

@@ -14,7 +14,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
-from accounts.guards import acting, current_actor, require_login
+from accounts.enums import Role
+from accounts.guards import acting, current_actor, require_login, require_roles
 from core.errors import N_, ValidationFailed
 from core.formatting import VIETNAM
 from core.forms import parse_struct
@@ -48,6 +49,12 @@ IdempotencyKey = Annotated[
 
 
 
+# Who may write at all, checked before a request's body is read (a refusal comes before any complaint about
+# the body); which points a manager may write at is the services' check (ensure_can_write).
+require_organizer = require_roles(Role.organizer)
+require_point_writer = require_roles(Role.organizer, Role.salespoint_manager)
+
+
 class SalesPointApi(Controller):
     path = "/api/v1/salespoints"
     guards = [require_login]
@@ -57,7 +64,7 @@ class SalesPointApi(Controller):
     async def list_points(self, request: Request) -> list[SalesPointOut]:
         return await services.list_points(acting(request))
 
-    @post("/")
+    @post("/", guards=[require_organizer])
     async def create_point(self, request: Request, data: SalesPointIn) -> SalesPointOut:
         return await services.get_point(await services.create_point(data, acting(request)))
 
@@ -65,29 +72,29 @@ class SalesPointApi(Controller):
     async def get_point(self, point_id: int) -> SalesPointOut:
         return await services.get_point(point_id)
 
-    @put("/{point_id:int}/assortment/{product_id:int}")
+    @put("/{point_id:int}/assortment/{product_id:int}", guards=[require_point_writer])
     async def set_assortment(self, request: Request, point_id: int, product_id: int, data: AssortmentIn) -> None:
         await services.set_assortment(point_id, product_id, data, acting(request))
 
-    @post("/{point_id:int}/managers", status_code=204)
+    @post("/{point_id:int}/managers", status_code=204, guards=[require_organizer])
     async def add_manager(self, request: Request, point_id: int, data: ManagerIn) -> None:
         await services.add_manager(point_id, data.user_id, acting(request))
 
-    @post("/{point_id:int}/movements")
+    @post("/{point_id:int}/movements", guards=[require_point_writer])
     async def record_movement(
         self, request: Request, point_id: int, data: MovementIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
         """One movement; sale quantities are positive (the kind gives the direction)."""
         return await services.record_movement(point_id, data, acting(request), idempotency_key)
 
-    @post("/{point_id:int}/movements/batch")
+    @post("/{point_id:int}/movements/batch", guards=[require_point_writer])
     async def record_batch(
         self, request: Request, point_id: int, data: BatchIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
         """Up to 10,000 movements, all or nothing; lines whose key is already recorded are not repeated."""
         return await services.record_batch(point_id, data.movements, acting(request), idempotency_key)
 
-    @post("/{point_id:int}/transfers")
+    @post("/{point_id:int}/transfers", guards=[require_point_writer])
     async def transfer(
         self, request: Request, point_id: int, data: TransferIn, idempotency_key: IdempotencyKey = None
     ) -> MovementResult:
@@ -109,7 +116,7 @@ class SalesPointApi(Controller):
         moment = min(moment, datetime.now(UTC) + timedelta(days=2))
         return within(await services.stock_as_of(point_id, moment.astimezone(UTC)), await product_scope(current_actor(request)))
 
-    @post("/{point_id:int}/counts")
+    @post("/{point_id:int}/counts", guards=[require_point_writer])
     async def open_count(self, request: Request, point_id: int) -> CountSheet:
         """Opens a stock count (kiểm kê) at the point."""
         return await services.count_sheet(await services.open_count(point_id, acting(request)))
@@ -118,12 +125,12 @@ class SalesPointApi(Controller):
     async def count_sheet(self, request: Request, count_id: int) -> CountSheet:
         return await _scoped_sheet(request, count_id)
 
-    @put("/counts/{count_id:int}/lines")
+    @put("/counts/{count_id:int}/lines", guards=[require_point_writer])
     async def count_line(self, request: Request, count_id: int, data: CountLineIn) -> CountSheet:
         await services.count_line(count_id, data, acting(request))
         return await services.count_sheet(count_id)
 
-    @post("/counts/{count_id:int}/post")
+    @post("/counts/{count_id:int}/post", guards=[require_point_writer])
     async def post_count(self, request: Request, count_id: int) -> MovementResult:
         """Posts the count: corrections bring each counted lot to what was counted."""
         return await services.post_count(count_id, acting(request))

@@ -75,6 +75,11 @@ def case(method: str, route: str, expect: tuple[str, ...], url: str = "", note: 
 GARBAGE = ("scan.txt", b"not a scan, a photo or a sheet")
 BOOTH_SHEET = ("booths.csv", b"khu,ma,vi tri x,vi tri y\nNOPE,Z99,500,500\n")  # a zone the fair does not have
 NO_AGREEMENT = {"buyer_id": 0, "producer_ids": [], "signed_on": LONG_AGO, "lines": []}
+# Where a role may write but not at this record (a point it does not manage, an agreement it is not party to),
+# the body keeps every field's own rule (core.fields), which the API checks before the service checks the
+# scope: the refusal must come from the scope, and an allowed role still gets a 4xx from a later rule.
+NO_SUCH_ID = 2**31 - 2
+SCOPE_ASSORTMENT = {"selling_price": 1, "specialty": True}  # a strict-OCOP point lists no specialties
 NO_FAIR = {"name": "", "starts_on": LONG_AGO, "ends_on": LONG_AGO}
 NO_BOOTH = {"zone_id": 0, "code": "Z99", "x": 0, "y": 0}  # a zone the fair does not have
 
@@ -177,7 +182,7 @@ CASES: list[Case] = [
     case("POST", "/salespoints/{point_id:int}/transfers", POINT_A, "/salespoints/{point_a}/transfers",
          body={"to_point_id": "{point_b}", "product_id": "{own_product}", "quantity": 0}, note="point A"),
     case("POST", "/salespoints/{point_id:int}/transfers", POINT_B, "/salespoints/{point_b}/transfers",
-         body={"to_point_id": "{point_a}", "product_id": "{own_product}", "quantity": 0}, note="point B"),
+         body={"to_point_id": "{point_b}", "product_id": "{own_product}", "quantity": 1}, note="point B"),
     case("POST", "/salespoints/{point_id:int}/counts", POINT_A, "/salespoints/{point_a}/counts", note="point A"),
     case("POST", "/salespoints/{point_id:int}/counts", POINT_B, "/salespoints/{point_b}/counts", note="point B"),
     case("GET", "/salespoints/counts/{count_id:int}", LOGGED_IN),
@@ -195,7 +200,7 @@ CASES: list[Case] = [
     case("PUT", "/api/v1/salespoints/{point_id:int}/assortment/{product_id:int}", POINT_A,
          "/api/v1/salespoints/{point_a}/assortment/{own_product}", body={"selling_price": -1}, note="point A"),
     case("PUT", "/api/v1/salespoints/{point_id:int}/assortment/{product_id:int}", POINT_B,
-         "/api/v1/salespoints/{point_b}/assortment/{own_product}", body={"selling_price": -1}, note="point B"),
+         "/api/v1/salespoints/{point_b}/assortment/{own_product}", body=SCOPE_ASSORTMENT, note="point B"),
     case("GET", "/api/v1/salespoints/{point_id:int}/balances", LOGGED_IN),
     case("GET", "/api/v1/salespoints/{point_id:int}/stock", LOGGED_IN, "/api/v1/salespoints/{point_a}/stock?as_of=2025-01-01T00:00:00"),
     case("GET", "/api/v1/salespoints/{point_id:int}/movements", LOGGED_IN),
@@ -212,14 +217,14 @@ CASES: list[Case] = [
     case("POST", "/api/v1/salespoints/{point_id:int}/transfers", POINT_A, "/api/v1/salespoints/{point_a}/transfers",
          body={"to_point_id": "{point_b}", "product_id": "{own_product}", "quantity": 0}, note="point A"),
     case("POST", "/api/v1/salespoints/{point_id:int}/transfers", POINT_B, "/api/v1/salespoints/{point_b}/transfers",
-         body={"to_point_id": "{point_a}", "product_id": "{own_product}", "quantity": 0}, note="point B"),
+         body={"to_point_id": "{point_b}", "product_id": "{own_product}", "quantity": 1}, note="point B"),
     case("POST", "/api/v1/salespoints/{point_id:int}/counts", POINT_A, "/api/v1/salespoints/{point_a}/counts", note="point A"),
     case("POST", "/api/v1/salespoints/{point_id:int}/counts", POINT_B, "/api/v1/salespoints/{point_b}/counts", note="point B"),
     case("GET", "/api/v1/salespoints/counts/{count_id:int}", LOGGED_IN),
     case("PUT", "/api/v1/salespoints/counts/{count_id:int}/lines", POINT_A, "/api/v1/salespoints/counts/{count_a}/lines",
          body={"product_id": "{own_product}", "counted": -1}, note="count at point A"),
     case("PUT", "/api/v1/salespoints/counts/{count_id:int}/lines", POINT_B, "/api/v1/salespoints/counts/{count_b}/lines",
-         body={"product_id": "{own_product}", "counted": -1}, note="count at point B"),
+         body={"product_id": NO_SUCH_ID, "counted": 1}, note="count at point B"),
     case("POST", "/api/v1/salespoints/counts/{count_id:int}/post", POINT_B, "/api/v1/salespoints/counts/{count_b}/post",
          note="count at point B"),
     case("POST", "/api/v1/salespoints/counts/{count_id:int}/post", POINT_A, "/api/v1/salespoints/counts/{count_a}/post",
@@ -353,7 +358,7 @@ CASES: list[Case] = [
     case("POST", "/api/v1/agreements/{agreement_id:int}/deliveries", OWN_PRODUCER, "/api/v1/agreements/{own_agreement}/deliveries",
          body={"line_id": 0, "delivered_on": LONG_AGO, "quantity": 0}, note="own"),
     case("POST", "/api/v1/agreements/{agreement_id:int}/deliveries", ORGANIZERS,
-         "/api/v1/agreements/{other_agreement}/deliveries", body={"line_id": 0, "delivered_on": LONG_AGO, "quantity": 0},
+         "/api/v1/agreements/{other_agreement}/deliveries", body={"line_id": NO_SUCH_ID, "delivered_on": LONG_AGO, "quantity": 1},
          note="another producer's"),
     case("POST", "/api/v1/agreements/{agreement_id:int}/attachments", OWN_PRODUCER,
          "/api/v1/agreements/{own_agreement}/attachments", upload=GARBAGE, note="own"),
