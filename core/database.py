@@ -558,20 +558,24 @@ async def stop(engine: Any, grace_seconds: float = 10) -> None:
         engine.pool = None
 
 
-async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
-    """Insert plain rows (column name -> value; a column a row leaves out takes its default) in bulk.
+async def insert_many(table: type[Table], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
+    """Insert plain rows (column name -> value; a column a row leaves out takes its default) in bulk;
+    with `returning`, the new rows' ids in order (one statement a row, for the few rows that need them).
 
     Piccolo builds a Table object and a quoted statement fragment per row: for a 10,000-product import
-    that cost more than the database took to write the rows. Here the values are bound to one statement
-    run for every row (executemany), in the caller's transaction or one of its own.
+    that cost more than the database took to write the rows, and a one-row insert (an agreement, its lines)
+    cost more than its statement. Here the values are bound to one statement run for every row
+    (executemany), in the caller's transaction or one of its own.
     """
     engine = table._meta.db
     if not rows:
-        return
+        return []
+    key = table._meta.primary_key._meta.db_column_name
     if not isinstance(engine, PooledSQLiteEngine | PostgresEngine):  # Piccolo's own engine (measurements)
+        ids = []
         for start in range(0, len(rows), 500):
-            await table.insert(*[table(**row) for row in rows[start : start + 500]])
-        return
+            ids += [r[key] for r in await table.insert(*[table(**row) for row in rows[start : start + 500]])]
+        return ids
     columns = [c for c in table._meta.columns if not c._meta.primary_key]
     names = [c._meta.db_column_name for c in columns]
     unknown = set().union(*rows) - set(names)
@@ -592,16 +596,26 @@ async def insert_many(table: type[Table], rows: list[dict[str, Any]]) -> None:
             for row in values:
                 _refuse_nul(row)
             statement = f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({", ".join("?" * len(names))})'
+            if returning:
+                return await engine._statement(_each_returning, transaction.connection, f'{statement} RETURNING "{key}"',
+                                               values)
             await engine._statement(_execute_many, transaction.connection, statement, values)
         else:
             marks = ", ".join(f"${i}" for i in range(1, len(names) + 1))
-            await transaction.connection.executemany(
-                f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({marks})', values)
+            statement = f'INSERT INTO "{table._meta.tablename}" ({quoted}) VALUES ({marks})'
+            if returning:
+                return [await transaction.connection.fetchval(f'{statement} RETURNING "{key}"', *row) for row in values]
+            await transaction.connection.executemany(statement, values)
+    return []
 
 
 def _execute_many(connection: sqlite3.Connection, statement: str, rows: list) -> list:
     connection.executemany(statement, rows)
     return []
+
+
+def _each_returning(connection: sqlite3.Connection, statement: str, rows: list) -> list[int]:
+    return [connection.execute(statement, row).fetchone()[0] for row in rows]
 
 
 def _sql_value(value: Any) -> Any:

@@ -371,29 +371,26 @@ def _on_hand(keys: set[tuple[int, int, str]]) -> Steps:
 
 def sqlite_apply_unit(connection: sqlite3.Connection, unit: Unit) -> UnitResult:
     """Runs a unit's steps on an open SQLite transaction (the writer's)."""
-    steps = _unit(unit, SQLITE)
-    answer: Any = None
+    steps, answer = _unit(unit, SQLITE), None
     try:
         while True:
-            statement, parameters, returns = steps.send(answer)
-            sql = SQLITE.sql(statement)
-            if returns == MANY:
-                connection.executemany(sql, parameters)
-                answer = None
-                continue
-            cursor = connection.execute(sql, tuple(SQLITE.value(p) for p in parameters))
-            if returns == ROWS:
-                answer = cursor.fetchall()
-            elif returns == NONE:
-                answer = None
-            else:
-                row = cursor.fetchone()
-                if returns == VALUE:
-                    answer = row[0] if row is not None else None
-                else:
-                    answer = dict(zip([c[0] for c in cursor.description], row, strict=False)) if row is not None else None
+            answer = _sqlite_answer(connection, *steps.send(answer))
     except StopIteration as done:
         return done.value
+
+
+def _sqlite_answer(connection: sqlite3.Connection, statement: str, parameters: Any, returns: str) -> Any:
+    sql = SQLITE.sql(statement)
+    if returns == MANY:
+        connection.executemany(sql, parameters)
+        return None
+    cursor = connection.execute(sql, tuple(SQLITE.value(p) for p in parameters))
+    if returns == ROWS:
+        return cursor.fetchall()
+    row = cursor.fetchone() if returns != NONE else None
+    if row is None:
+        return None
+    return row[0] if returns == VALUE else dict(zip([c[0] for c in cursor.description], row, strict=False))
 
 
 async def pg_apply(connection, unit: Unit) -> UnitResult:
@@ -416,23 +413,24 @@ async def _pg_apply_once(connection, unit: Unit) -> UnitResult:
         keys = sorted(set(unit.replay_keys) | {s.idempotency_key for s in unit.specs if s.idempotency_key})
         for key in keys:  # same key at once: the second waits here, then replays
             await connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
-        steps = _unit(unit, POSTGRES)
-        answer: Any = None
+        steps, answer = _unit(unit, POSTGRES), None
         try:
             while True:
-                statement, parameters, returns = steps.send(answer)
-                sql = POSTGRES.sql(statement)
-                if returns == VALUE:
-                    answer = await connection.fetchval(sql, *parameters)
-                elif returns == ROWS:
-                    answer = await connection.fetch(sql, *parameters)
-                elif returns == ROW:
-                    row = await connection.fetchrow(sql, *parameters)
-                    answer = dict(row) if row is not None else None
-                else:
-                    answer = await connection.execute(sql, *parameters)
+                answer = await _pg_answer(connection, *steps.send(answer))
         except StopIteration as done:
             return done.value
+
+
+async def _pg_answer(connection, statement: str, parameters: Any, returns: str) -> Any:
+    sql = POSTGRES.sql(statement)
+    if returns == VALUE:
+        return await connection.fetchval(sql, *parameters)
+    if returns == ROWS:
+        return await connection.fetch(sql, *parameters)
+    if returns == ROW:
+        row = await connection.fetchrow(sql, *parameters)
+        return dict(row) if row is not None else None
+    return await connection.execute(sql, *parameters)
 
 
 class SQLiteLedgerWriter:

@@ -213,12 +213,10 @@ def _numbers(rows: list[dict], prefix: str) -> list[int]:
 
 async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) -> None:
     await insert_many(AgreementProducer, [{"agreement": agreement_id, "producer": p} for p in dict.fromkeys(data.producer_ids)])
-    inserted = await AgreementLine.insert(*[AgreementLine(agreement=agreement_id, **line) for line in lines])
-    line_ids = [r["id"] for r in inserted]
-    if data.milestones:
-        await Milestone.insert(*[Milestone(agreement=agreement_id, due_on=m.due_on, description=m.description.strip(),
-                                           line=line_ids[m.line] if m.line is not None else None, quantity=m.quantity)
-                                 for m in data.milestones])
+    line_ids = await insert_many(AgreementLine, [{"agreement": agreement_id, **line} for line in lines], returning=True)
+    await insert_many(Milestone, [{"agreement": agreement_id, "due_on": m.due_on, "description": m.description.strip(),
+                                   "line": line_ids[m.line] if m.line is not None else None, "quantity": m.quantity}
+                                  for m in data.milestones])
     await insert_many(Signatory, [{"agreement": agreement_id, "party": s.party.value, "name": s.name.strip(),
                                    "title": s.title.strip(), "organisation": s.organisation.strip()}
                                   for s in data.signatories])
@@ -234,12 +232,12 @@ async def create_agreement(data: AgreementIn, actor: Actor) -> int:
     values, lines, _ = await _checked(data, None)
     async with Agreement._meta.db.transaction():
         code = data.code.strip().upper() or await new_code(data.fair_id, data.signed_on)
-        row = (await Agreement.insert(Agreement(code=code, status=data.status.value, created_by=actor.user_id,
-                                                **values)))[0]
-        await _write_parts(row["id"], data, lines)
-        await record_audit(actor, "create", "agreement", row["id"], None,
+        (agreement_id,) = await insert_many(Agreement, [{"code": code, "status": data.status.value,
+                                                         "created_by": actor.user_id, **values}], returning=True)
+        await _write_parts(agreement_id, data, lines)
+        await record_audit(actor, "create", "agreement", agreement_id, None,
                            {**values, "code": code, "lines": len(lines), "producers": data.producer_ids})
-    return row["id"]
+    return agreement_id
 
 
 async def update_agreement(agreement_id: int, data: AgreementIn, actor: Actor) -> None:
