@@ -146,3 +146,27 @@ def test_a_unit_failing_after_it_wrote_is_undone_alone_and_its_group_is_still_wr
     balance = run(StockBalance.select(StockBalance.quantity).where(
         (StockBalance.point == point) & (StockBalance.product == product)).first())["quantity"]
     assert balance == ledger_sum
+
+
+def test_idempotency_keys_are_looked_up_in_their_index_on_an_analyzed_ledger(tmp_path):
+    """Every sale with an Idempotency-Key looks its key up first: on a ledger of many rows, with the statistics
+    ANALYZE keeps, that must stay an index search, never a walk of the whole ledger."""
+    import sqlite3
+
+    from piccolo_conf import DB
+    from salespoints import ledger
+
+    if DB.engine_type != "sqlite":
+        pytest.skip("the planner checked is SQLite's")
+    schema = sqlite3.connect(DB.path).execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'stock_movement' AND sql IS NOT NULL").fetchall()
+    copy = sqlite3.connect(tmp_path / "ledger.db")
+    for (statement,) in schema:
+        copy.execute(statement.replace('REFERENCES "', 'REFERENCES "x_'))  # the copy holds no other table
+    copy.executemany("INSERT INTO stock_movement (point, product, kind, quantity, unit_price, lot_code, happened_at, "
+                     "idempotency_key, note) VALUES (1, 1, 'sale', -1, 0, '', '2026-01-01', ?, '')",
+                     [(f"k{n}",) for n in range(20_000)])
+    copy.execute("ANALYZE")
+    plan = " ".join(row[3] for row in copy.execute("EXPLAIN QUERY PLAN " + ledger.SQLITE.sql(ledger.BY_KEYS), ('["k5"]',)))
+    assert "USING INDEX" in plan and "SCAN stock_movement" not in plan, plan
+    assert copy.execute(ledger.SQLITE.sql(ledger.BY_KEYS), ('["k5", "k7"]',)).fetchall()[0][4] in ("k5", "k7")
