@@ -21,7 +21,7 @@ from accounts.schemas import UserChange
 from accounts.tables import LoginAttempt, Session, User
 from core import fields
 from core.audit import SYSTEM, Actor, record_audit
-from core.database import is_sqlite
+from core.database import fetch_rows, is_sqlite
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
 from core.ids import is_id
 
@@ -185,7 +185,7 @@ def forget_session(token: str) -> None:
 
 
 async def _load_session_user(token: str) -> dict[str, Any] | None:
-    rows = await Session.raw(
+    rows = await fetch_rows(Session._meta.db,
         "SELECT u.id, u.username, u.role, u.language, u.first_name, u.last_name "
         "FROM ocop_session s JOIN ocop_user u ON u.id = s.user_id "
         "WHERE s.token = {} AND s.expiry_date > {} AND u.active = {}",

@@ -21,6 +21,7 @@ from catalog.schemas import PhotoOut
 from catalog.tables import Product, ProductPhoto
 from core import uploads
 from core.audit import Actor, record_audit
+from core.database import fetch_rows
 from core.errors import N_, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import is_id
 from core.settings import settings
@@ -61,7 +62,7 @@ def _photo_out(row: dict) -> PhotoOut:
 async def product_photos(product_id: int) -> list[PhotoOut]:
     """The product's photos in page order (the first is the main photo)."""
     # Written as SQL: every public product page reads them, and Piccolo rebuilt the select each time.
-    rows = await ProductPhoto.raw("SELECT * FROM product_photo WHERE product = {} ORDER BY position, id", product_id)
+    rows = await fetch_rows(ProductPhoto._meta.db, "SELECT * FROM product_photo WHERE product = {} ORDER BY position, id", product_id)
     return [_photo_out(r) for r in rows]
 
 

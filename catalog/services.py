@@ -29,7 +29,7 @@ from catalog.schemas import (
 from catalog.tables import Buyer, Producer, ProducerMember, Product
 from core import fields
 from core.audit import Actor, record_audit
-from core.database import is_sqlite
+from core.database import fetch_rows, is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
 from core.formatting import vietnam_today
 from core.ids import MAX_ID, is_id
@@ -310,7 +310,7 @@ _PRODUCT_SELECT = (
 
 async def _product_rows(condition: str, *args: Any) -> list[dict[str, Any]]:
     """Rows of `_PRODUCT_SELECT` meeting `condition` (SQL with `{}` placeholders for `args`)."""
-    return await Product.raw(f"{_PRODUCT_SELECT} WHERE {condition}", *args)
+    return await fetch_rows(Product._meta.db, f"{_PRODUCT_SELECT} WHERE {condition}", *args)
 
 
 def _product_out(row: dict, on: dt.date) -> ProductOut:
@@ -442,7 +442,7 @@ _WITH_PRODUCER = (", producer.kind AS producer_kind, producer.province_code AS p
 async def product_and_producer_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
     """The product whose QR stamp carries `code`, and its producer's row (id, name, kind, province_code,
     commune, address, phone, publish_contact), in one query."""
-    rows = await Product.raw(_PRODUCT_SELECT.replace(" FROM product", _WITH_PRODUCER + " FROM product", 1)
+    rows = await fetch_rows(Product._meta.db, _PRODUCT_SELECT.replace(" FROM product", _WITH_PRODUCER + " FROM product", 1)
                              + " WHERE product.code = {}", code)
     if not rows:
         raise NotFound(N_("No OCOP product has this code."))

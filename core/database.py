@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import sqlite3
 import threading
@@ -467,20 +468,43 @@ async def fetch_tuples(engine: Any, sql: str, *args: Any) -> list[Sequence]:
     """Rows as tuples (`{}` placeholders), for reads of thousands of rows where a dict per row costs
     more than the query. On SQLite, columns selected as expressions (`quantity + 0`) also skip the
     per-cell type converters Piccolo registers, which cost a third of a 5,000-row read."""
-    querystring = QueryString(sql, *args)
-    query, query_args = querystring.compile_string(engine_type=engine.engine_type)
+    return await _fetch(engine, sql, args, tuples=True)
+
+
+async def fetch_rows(engine: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Rows as dicts (`{}` placeholders, plain values), for SQL written once and read on every request (the
+    public product page's): the statement's engine form is kept, where a Piccolo raw query parsed and
+    compiled it anew each time."""
+    return await _fetch(engine, sql, args, tuples=False)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(sql: str, engine_type: str) -> str:
+    if engine_type == "sqlite":
+        return sql.replace("{}", "?")
+    parts = sql.split("{}")
+    return "".join(part + (f"${number}" if number < len(parts) else "") for number, part in enumerate(parts, 1))
+
+
+async def _fetch(engine: Any, sql: str, args: tuple, tuples: bool) -> list:
     transaction = engine.current_transaction.get()
     if isinstance(engine, PooledSQLiteEngine):
+        query, values = _compiled(sql, "sqlite"), list(args)
+        fetch = engine._fetch_tuples if tuples else engine._fetch
         if transaction is not None:
-            return await engine._statement(engine._fetch_tuples, transaction.connection, query, query_args)
-        return await engine._run_read(query, query_args, engine._fetch_tuples)
-    if isinstance(engine, PostgresEngine):
+            return await engine._statement(fetch, transaction.connection, query, values)
+        return await engine._run_read(query, values, fetch)
+    pool = engine.pool if isinstance(engine, PostgresEngine) else None
+    if isinstance(engine, PostgresEngine) and (transaction is not None or pool is not None):
+        query = _compiled(sql, "postgres")
         if transaction is not None:
-            return await transaction.connection.fetch(query, *query_args)
-        if engine.pool is not None:
-            async with engine.pool.acquire() as connection:
-                return await connection.fetch(query, *query_args)
-    return [tuple(row.values()) for row in await engine.run_querystring(querystring)]
+            rows = await transaction.connection.fetch(query, *args)
+        else:
+            async with cast(Any, pool).acquire() as connection:
+                rows = await connection.fetch(query, *args)
+        return rows if tuples else [dict(row) for row in rows]
+    rows = await engine.run_querystring(QueryString(sql, *args))  # Piccolo's own engines (measurements)
+    return [tuple(row.values()) for row in rows] if tuples else rows
 
 
 def engine_from_url(url: str | None):

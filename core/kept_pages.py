@@ -43,7 +43,11 @@ class KeptPages:
 
 
 def render(request: Request, template: str, context: dict[str, Any]) -> str:
-    """`template` rendered as Litestar's Template response would render it, as text."""
+    """`template` rendered as Litestar's Template response would render it, as text; in the request
+    language's own variant of the environment when the shell gives it one (`for_language`: its texts
+    compiled in)."""
     engine = request.app.template_engine
     assert engine is not None  # the app is always built with its templates
-    return str(engine.get_template(template).render(**Template(template, context=context).create_template_context(request)))
+    variant = getattr(getattr(engine, "engine", None), "for_language", None)
+    compiled = variant(i18n.current_language.get()).get_template(template) if variant else engine.get_template(template)
+    return str(compiled.render(**Template(template, context=context).create_template_context(request)))

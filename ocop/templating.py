@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import Environment
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
 from accounts.enums import ACTION_LABELS, Role
@@ -85,7 +89,64 @@ def translated(message: str, /, **variables: Any) -> Markup:
     return Markup(i18n.gettext(message)) % variables
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def _key_first_for_dicts(env: Environment) -> Callable[[Any, str], Any]:
+    """Jinja's `obj.name`, the same answers, without raising AttributeError for every key of a dict row: Jinja
+    tries the attribute first, and a page of rows (the product page's sales points and other products) paid
+    dozens of raised exceptions for it. A dict's own methods (`.items()`) are still found as attributes."""
+    fallback = Environment.getattr
+
+    def getattr_(obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return fallback(env, obj, attribute)
+
+    return getattr_
+
+
+class FoldedTranslations(Extension):
+    """In a language's own variant of the environment (`for_language`), `_("text")` without variables and
+    `language()` are compiled to their values: a page rendered in that language then calls neither. The
+    text keeps what `translated` gives it (trusted markup, %-formatted)."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        language = getattr(self.environment, "folded_language", None)
+        if language is None:
+            yield from stream
+            return
+        tokens = list(stream)
+        index = 0
+        while index < len(tokens):
+            token, ahead = tokens[index], [t.type for t in tokens[index + 1 : index + 4]]
+            if token.type == "name" and token.value in ("_", "gettext") and ahead == ["lparen", "string", "rparen"]:
+                text = i18n.translations(language).gettext(tokens[index + 2].value) % {}
+                yield from (Token(token.lineno, "string", text), Token(token.lineno, "pipe", "|"),
+                            Token(token.lineno, "name", "safe"))
+                index += 4
+            elif token.type == "name" and token.value == "language" and ahead[:2] == ["lparen", "rparen"]:
+                yield Token(token.lineno, "string", language)
+                index += 3
+            else:
+                yield token
+                index += 1
+
+
+def _folded(env: Environment, language: str) -> Environment:
+    variant = env.overlay()
+    variant.folded_language = language  # type: ignore[attr-defined]
+    return variant
+
+
 def configure_environment(env: Environment) -> None:
+    env.getattr = _key_first_for_dicts(env)  # type: ignore[method-assign,assignment]
+    env.add_extension(FoldedTranslations)
+    # Each language's variant compiles its own templates (its own cache), with its texts folded in.
+    env.for_language = functools.cache(lambda language: _folded(env, language))  # type: ignore[attr-defined]
     # Checking each template file's time at every render cost more than some pages' queries.
     env.auto_reload = settings.template_reload
     env.add_extension("jinja2.ext.i18n")

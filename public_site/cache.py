@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from litestar import Request, Response
 
 from catalog.services import today
+from core.database import fetch_rows
 from core.security import HEADERS
 from core.settings import settings
 from core.tables import AuditEntry
@@ -59,7 +60,7 @@ class PageCache:
     async def version(self) -> tuple:
         now = time.monotonic()
         if self._version is None or now - self._read_at >= settings.public_version_seconds:
-            row = (await AuditEntry.raw(_VERSION))[0]
+            row = (await fetch_rows(AuditEntry._meta.db, _VERSION))[0]
             self._version, self._read_at = (row["audit"], row["stock"], row["booths"], today()), now
         return self._version
 

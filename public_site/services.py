@@ -12,6 +12,7 @@ from catalog import reference
 from catalog.schemas import ProductFilter, ProductOut
 from catalog.services import list_products
 from catalog.tables import Producer, Product
+from core.database import fetch_rows
 from core.errors import N_, NotFound
 from core.ids import is_id
 from salespoints.tables import StockBalance
@@ -41,7 +42,7 @@ async def public_producer(producer_id: int) -> dict[str, Any]:
     """A producer as the public sees it: contact details only if the producer chose to publish them."""
     if not is_id(producer_id):
         raise NotFound(N_("This producer does not exist."))
-    found = await Producer.raw("SELECT id, name, kind, province_code, commune, address, phone, publish_contact "
+    found = await fetch_rows(Producer._meta.db, "SELECT id, name, kind, province_code, commune, address, phone, publish_contact "
                                "FROM producer WHERE id = {}", producer_id)
     if not found:
         raise NotFound(N_("This producer does not exist."))
@@ -56,7 +57,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 async def where_to_buy(product_id: int) -> list[dict[str, Any]]:
     """Open sales points that carry the product and have it on hand now (in stock or low, never the count)."""
-    rows = await StockBalance.raw(
+    rows = await fetch_rows(StockBalance._meta.db,
         "SELECT sp.id, sp.name, sp.address, sp.commune, sp.province_code, sp.opening_hours, "
         "SUM(b.quantity) AS quantity, a.reorder_threshold "
         "FROM stock_balance b JOIN sales_point sp ON sp.id = b.point "
@@ -78,7 +79,7 @@ async def public_point(point_id: int) -> dict[str, Any]:
     from salespoints.services import get_point
 
     point = await get_point(point_id)
-    rows = await StockBalance.raw(
+    rows = await fetch_rows(StockBalance._meta.db,
         "SELECT p.id, p.code, p.name, p.stars, p.unit, a.reorder_threshold, "
         "COALESCE((SELECT SUM(b.quantity) FROM stock_balance b WHERE b.point = a.point AND b.product = a.product), 0) "
         "AS quantity FROM assortment_item a JOIN product p ON p.id = a.product WHERE a.point = {} ORDER BY p.name, p.id",
@@ -96,7 +97,7 @@ async def public_point(point_id: int) -> dict[str, Any]:
 
 async def other_products(product: ProductOut, limit: int = 12) -> list[dict[str, Any]]:
     """The producer's other products, in list order: what the page links to (code, name, stars)."""
-    return await Product.raw("SELECT code, name, stars FROM product WHERE producer = {} AND id <> {} "
+    return await fetch_rows(Product._meta.db, "SELECT code, name, stars FROM product WHERE producer = {} AND id <> {} "
                              "ORDER BY name, id LIMIT {}", product.producer_id, product.id, limit)
 
 
@@ -129,7 +130,7 @@ PUBLIC_FAIR_STATES = ("published", "running", "closed")
 
 async def fairs_showing(product_id: int, on: dt.date) -> list[dict[str, Any]]:
     """Fairs showing the product now or soon (published plan, not yet over), with the booth codes."""
-    rows = await StockBalance.raw(
+    rows = await fetch_rows(StockBalance._meta.db,
         "SELECT f.id, f.name, f.venue, f.starts_on, f.ends_on, b.code AS booth "
         "FROM application_product ap JOIN application a ON a.id = ap.application JOIN fair f ON f.id = a.fair "
         "JOIN booth_assignment ba ON ba.application = a.id JOIN booth b ON b.id = ba.booth "

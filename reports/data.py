@@ -19,6 +19,7 @@ import msgspec
 from agreements.services import fair_summary
 from agreements.tables import Agreement, AgreementProducer, Milestone
 from catalog.services import today
+from core.database import fetch_rows
 from core.formatting import VIETNAM
 from fairs import services as fairs
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, BoothSale, Fair
@@ -232,7 +233,7 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
         ApplicationProduct.application, ApplicationProduct.product, ApplicationProduct.product.name,
         ApplicationProduct.product.group_code, ApplicationProduct.product.stars).where(
         ApplicationProduct.application.fair == fair_id).order_by(ApplicationProduct.id)
-    sales = {r["application"]: r for r in await BoothSale.raw(
+    sales = {r["application"]: r for r in await fetch_rows(BoothSale._meta.db,
         "SELECT application, SUM(revenue) AS revenue, SUM(transactions) AS transactions, COUNT(*) AS days "
         "FROM booth_sale WHERE fair = {} GROUP BY application", fair_id)}
     days = tuple(Day(d.day, d.visitors, d.revenue, d.transactions, d.booths_reporting)
@@ -363,7 +364,7 @@ async def earlier_editions(fair: FairInfo) -> tuple[Edition, ...]:
     marks = ", ".join("{}" for _ in ids)
 
     async def per_fair(sql: str) -> dict[int, dict]:
-        return {r["fair"]: r for r in await Fair.raw(sql.replace("(IDS)", f"({marks})"), *ids)}
+        return {r["fair"]: r for r in await fetch_rows(Fair._meta.db, sql.replace("(IDS)", f"({marks})"), *ids)}
 
     planned = await per_fair("SELECT fair, SUM(CASE WHEN blocked THEN 0 ELSE 1 END) AS n FROM booth "
                              "WHERE fair IN (IDS) GROUP BY fair")
@@ -648,17 +649,17 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
     else:
         scope, args = "a.signed_on >= {} AND a.signed_on <= {}", [since, until]
     where = f"{scope} AND a.status NOT IN ('{NOT_COMMITTING[0]}', '{NOT_COMMITTING[1]}')"
-    rows = await Agreement.raw(
+    rows = await fetch_rows(Agreement._meta.db,
         "SELECT a.id, a.code, a.signed_on, a.status, a.committed_value, a.delivered_value, a.valid_until, "
         f"b.name AS buyer, b.kind AS buyer_kind FROM agreement a JOIN buyer b ON b.id = a.buyer WHERE {where}", *args)
-    last = {r["agreement"]: as_date(r["day"]) for r in await Agreement.raw(
+    last = {r["agreement"]: as_date(r["day"]) for r in await fetch_rows(Agreement._meta.db,
         "SELECT d.agreement, MAX(d.delivered_on) AS day FROM delivery d JOIN agreement a ON a.id = d.agreement "
         f"WHERE {where} GROUP BY d.agreement", *args)}
-    milestones = await Agreement.raw(
+    milestones = await fetch_rows(Agreement._meta.db,
         "SELECT m.agreement, m.due_on, m.description FROM milestone m JOIN agreement a ON a.id = m.agreement "
         f"WHERE {where} AND m.done_on IS NULL AND m.due_on < {{}} AND a.status IN ('{RUNNING[0]}', '{RUNNING[1]}') "
         "ORDER BY m.due_on", *args, today())
-    producers = await Agreement.raw(
+    producers = await fetch_rows(Agreement._meta.db,
         "SELECT p.name, p.province_code, COUNT(DISTINCT a.id) AS agreements, SUM(l.value) AS committed, "
         "SUM(l.delivered_value) AS delivered FROM agreement a JOIN agreement_line l ON l.agreement = a.id "
         f"JOIN producer p ON p.id = l.producer WHERE {where} GROUP BY p.id, p.name, p.province_code", *args)

@@ -23,7 +23,7 @@ from catalog.services import get_product, list_products, today
 from catalog.tables import Product
 from core import fields
 from core.audit import Actor, record_audit
-from core.database import fetch_tuples
+from core.database import fetch_rows, fetch_tuples
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.formatting import VIETNAM, vietnam_day
 from core.ids import MAX_ID, is_id
@@ -173,7 +173,7 @@ async def get_point(point_id: int) -> SalesPointOut:
     if not is_id(point_id):
         raise NotFound(N_("This sales point does not exist."))
     # Written as SQL: every stock query and counter page reads its point first.
-    found = await SalesPoint.raw("SELECT * FROM sales_point WHERE id = {}", point_id)
+    found = await fetch_rows(SalesPoint._meta.db, "SELECT * FROM sales_point WHERE id = {}", point_id)
     if not found:
         raise NotFound(N_("This sales point does not exist."))
     return _point_out(found[0])
@@ -575,7 +575,7 @@ async def stock_as_of(point_id: int, moment: dt.datetime) -> list[dict]:
             (StockSnapshot.point == point_id) & (StockSnapshot.taken_at == base)
         ):
             totals[(row["product"], row["lot_code"])] = row["quantity"]
-    for row in await StockMovement.raw(
+    for row in await fetch_rows(StockMovement._meta.db,
         "SELECT product, lot_code, SUM(quantity) AS quantity FROM stock_movement WHERE point = {} AND " + between[0]
         + " GROUP BY product, lot_code", point_id, *between[1],
     ):
@@ -670,14 +670,14 @@ async def counter_items(point_id: int) -> list[dict]:
 async def overview() -> list[dict[str, Any]]:
     """Every point with its units and value on hand, products low on stock and lots expiring soon."""
     limit = today() + dt.timedelta(days=30)
-    rows = await StockBalance.raw(
+    rows = await fetch_rows(StockBalance._meta.db,
         "SELECT b.point, SUM(b.quantity) AS units, CAST(SUM(b.quantity * COALESCE(a.selling_price, 0)) AS BIGINT) AS value, "
         "SUM(CASE WHEN b.lot_expiry IS NOT NULL AND b.lot_expiry <= {} THEN 1 ELSE 0 END) AS expiring "
         "FROM stock_balance b LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
         "WHERE b.quantity > 0 GROUP BY b.point",
         limit,
     )
-    low = await StockBalance.raw(
+    low = await fetch_rows(StockBalance._meta.db,
         "SELECT a.point, COUNT(*) AS low FROM assortment_item a LEFT JOIN ("
         "SELECT point, product, SUM(quantity) AS quantity FROM stock_balance GROUP BY point, product) b "
         "ON b.point = a.point AND b.product = a.product "
@@ -696,7 +696,7 @@ async def overview() -> list[dict[str, Any]]:
 async def sales_by_product(point_id: int, since: dt.date, until: dt.date) -> list[dict[str, Any]]:
     """Units and revenue per product over a period (Vietnam dates, inclusive), best sellers first."""
     start, end = _period(since, until)
-    rows = await StockMovement.raw(
+    rows = await fetch_rows(StockMovement._meta.db,
         "SELECT m.product AS product_id, p.name AS product_name, p.group_code, CAST(-SUM(m.quantity) AS BIGINT) AS units, "
         "CAST(-SUM(m.quantity * m.unit_price) AS BIGINT) AS revenue FROM stock_movement m JOIN product p ON p.id = m.product "
         "WHERE m.point = {} AND m.kind IN ('sale', 'customer_return') AND m.happened_at >= {} AND m.happened_at < {} "
@@ -732,7 +732,7 @@ async def history(point_id: int, product_id: int | None = None, limit: int = 100
 
 async def ledger_differences() -> list[dict]:
     """Balances that differ from the sum of the ledger (there should be none)."""
-    sums = await StockMovement.raw(
+    sums = await fetch_rows(StockMovement._meta.db,
         "SELECT point, product, lot_code, SUM(quantity) AS quantity FROM stock_movement GROUP BY point, product, lot_code"
     )
     stored = await StockBalance.select(StockBalance.point, StockBalance.product, StockBalance.lot_code, StockBalance.quantity)
@@ -901,7 +901,7 @@ async def expiring_lots(point_id: int, within_days: int = 30) -> list[BalanceOut
 async def compliance(point_id: int) -> dict[str, Any]:
     """The share of items and of stock value that are valid OCOP 3★+, against the point's minimum."""
     point = await get_point(point_id)
-    rows = await StockBalance.raw(
+    rows = await fetch_rows(StockBalance._meta.db,
         "SELECT b.product, SUM(b.quantity) AS quantity, COALESCE(a.selling_price, 0) AS price, "
         "p.stars, p.expires_on, p.withdrawn_on FROM stock_balance b JOIN product p ON p.id = b.product "
         "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from core.database import fetch_rows
 from core.settings import settings
 from core.tables import Notification
 from scheduler import clock, mail
@@ -49,7 +50,7 @@ async def claim(worker: str, limit: int = BATCH) -> list[dict]:
     until = now + dt.timedelta(seconds=CLAIM_SECONDS)
     lock = " FOR UPDATE SKIP LOCKED" if _postgres() else ""
     async with Notification._meta.db.transaction():
-        return await Notification.raw(
+        return await fetch_rows(Notification._meta.db,
             "UPDATE notification SET status = 'sending', claimed_by = {}, claimed_until = {}, attempts = attempts + 1 "
             "WHERE id IN (SELECT id FROM notification WHERE (status = 'pending' AND due_at <= {}) "
             f"OR (status = 'sending' AND claimed_until < {{}}) ORDER BY due_at, id LIMIT {int(limit)}{lock}) "

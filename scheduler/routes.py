@@ -9,6 +9,7 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.enums import Role
 from accounts.guards import acting, require_login, require_roles
+from core.database import fetch_rows
 from core.errors import N_, NotFound
 from core.routing import get, post
 from core.settings import settings
@@ -91,9 +92,9 @@ class NotificationAdmin(Controller):
         if q.strip():
             query = query.where(Notification.key.ilike(f"%{q.strip()}%") | Notification.email.ilike(f"%{q.strip()}%"))
         rows = await query.order_by(Notification.due_at, ascending=False).limit(PAGE)
-        counts = {r["status"]: r["n"] for r in await Notification.raw(
+        counts = {r["status"]: r["n"] for r in await fetch_rows(Notification._meta.db,
             "SELECT status, COUNT(*) AS n FROM notification GROUP BY status")}
-        templates = sorted(r["template"] for r in await Notification.raw("SELECT DISTINCT template FROM notification"))
+        templates = sorted(r["template"] for r in await fetch_rows(Notification._meta.db, "SELECT DISTINCT template FROM notification"))
         scheduler = getattr(request.app.state, "scheduler", None)
         return Template(template_name="scheduler/notifications.html", context={
             "rows": [{**r, "subject": _subject(r)} for r in rows], "counts": counts, "templates": templates,

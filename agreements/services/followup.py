@@ -25,6 +25,7 @@ from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Mi
 from catalog.services import today
 from core import fields, uploads
 from core.audit import Actor, record_audit
+from core.database import fetch_rows
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import is_id
 
@@ -60,11 +61,11 @@ async def _count_in(agreement_id: int, line_id: int, quantity: int, value: int, 
         "WHERE id = {}", quantity, value, line_id))
     await db.run_querystring(QueryString("UPDATE agreement SET delivered_value = delivered_value + {}, updated_at = {} "
                                          "WHERE id = {}", value, dt.datetime.now(dt.UTC), agreement_id))
-    milestones = await Milestone.raw("SELECT * FROM milestone WHERE line = {} AND quantity IS NOT NULL", line_id)
+    milestones = await fetch_rows(Milestone._meta.db, "SELECT * FROM milestone WHERE line = {} AND quantity IS NOT NULL", line_id)
     if not milestones:
         return
-    line = (await AgreementLine.raw("SELECT id, quantity, value FROM agreement_line WHERE id = {}", line_id))[0]
-    deliveries = await Delivery.raw("SELECT line, delivered_on, quantity, value FROM delivery WHERE line = {}", line_id)
+    line = (await fetch_rows(AgreementLine._meta.db, "SELECT id, quantity, value FROM agreement_line WHERE id = {}", line_id))[0]
+    deliveries = await fetch_rows(Delivery._meta.db, "SELECT line, delivered_on, quantity, value FROM delivery WHERE line = {}", line_id)
     result = maths.fulfilment([maths.LineTerms(line["id"], line["quantity"], line["value"])],
                               [maths.DeliveryFact(**d) for d in deliveries],
                               [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], None) for m in milestones],

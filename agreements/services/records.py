@@ -41,7 +41,7 @@ from agreements.tables import (
 from catalog.services import today
 from core import fields
 from core.audit import Actor, record_audit
-from core.database import fetch_tuples, insert_many, is_sqlite
+from core.database import fetch_rows, fetch_tuples, insert_many, is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
 from core.ids import is_id
 from core.text import fold
@@ -202,7 +202,7 @@ async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
 async def _highest_number(prefix: str) -> int:
     """The highest number among the codes of the prefix (numbers past 9999 sort before 9999 as text:
     longest first). Read once per prefix, when its counter starts."""
-    rows = await Agreement.raw("SELECT code FROM agreement WHERE code > {} AND code < {} "
+    rows = await fetch_rows(Agreement._meta.db, "SELECT code FROM agreement WHERE code > {} AND code < {} "
                                "ORDER BY LENGTH(code) DESC, code DESC LIMIT 20", prefix, f"{prefix}:")
     return max(_numbers(rows, prefix), default=0)
 
@@ -294,12 +294,12 @@ _PARTS = {
 
 
 async def _parts(agreement_id: int) -> dict[str, list[dict[str, Any]]]:
-    return {name: await Agreement.raw(sql, agreement_id) for name, sql in _PARTS.items()}
+    return {name: await fetch_rows(Agreement._meta.db, sql, agreement_id) for name, sql in _PARTS.items()}
 
 
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
-    found = await Agreement.raw(_RECORD, agreement_id) if is_id(agreement_id) else []
+    found = await fetch_rows(Agreement._meta.db, _RECORD, agreement_id) if is_id(agreement_id) else []
     if not found:
         raise NotFound(N_("This agreement does not exist."))
     row = found[0]

@@ -11,6 +11,7 @@ from agreements.services.records import as_key
 from agreements.tables import Agreement
 from catalog.services import today
 from catalog.tables import Buyer
+from core.database import fetch_rows
 
 _LEFT_OUT = (AgreementStatus.draft.value, AgreementStatus.cancelled.value)
 _RUNNING = (AgreementStatus.signed.value, AgreementStatus.in_progress.value)
@@ -23,7 +24,7 @@ async def fair_summary(fair_id: int | None) -> FairSummary:
     Two passes over the fair's agreements instead of one query per figure: the first groups them by
     buyer and status (a few hundred rows at most) and the rest is summed here."""
     scope, args = ("a.fair = {}", [as_key(fair_id)]) if fair_id is not None else ("1 = 1", [])
-    groups = await Agreement.raw(
+    groups = await fetch_rows(Agreement._meta.db,
         "SELECT a.buyer AS buyer, b.kind AS kind, a.status AS status, COUNT(*) AS agreements, "
         "SUM(a.committed_value) AS committed, SUM(a.delivered_value) AS delivered, "
         "SUM(CASE WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.agreement = a.id) THEN 1 ELSE 0 END) AS delivering, "
@@ -32,7 +33,7 @@ async def fair_summary(fair_id: int | None) -> FairSummary:
         "WHERE m.agreement = a.id AND m.done_on IS NULL) < {} THEN 1 ELSE 0 END) AS overdue "
         f"FROM agreement a JOIN buyer b ON b.id = a.buyer WHERE {scope} GROUP BY a.buyer, b.kind, a.status",
         today(), *args)
-    top_producers = await Agreement.raw(
+    top_producers = await fetch_rows(Agreement._meta.db,
         "SELECT p.id AS id, p.name AS name, t.agreements AS agreements, t.committed AS committed, "
         "t.delivered AS delivered FROM (SELECT l.producer AS producer, COUNT(DISTINCT l.agreement) AS agreements, "
         "SUM(l.value) AS committed, SUM(l.delivered_value) AS delivered FROM agreement_line l "

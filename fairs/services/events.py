@@ -11,6 +11,7 @@ from catalog import reference
 from catalog.tables import ProducerMember
 from core import fields
 from core.audit import Actor, record_audit
+from core.database import fetch_rows
 from core.errors import N_, Conflict, Msg, ValidationFailed
 from core.outbox import enqueue_notification
 from core.workflow import ensure_transition
@@ -124,10 +125,10 @@ async def list_fairs(status: str = "", public_only: bool = False) -> list[FairOu
     if public_only:
         query = query.where(Fair.status.is_in([FairStatus.published.value, FairStatus.running.value, FairStatus.closed.value]))
     rows = await query
-    booths = {r["fair"]: r["n"] for r in await Booth.raw("SELECT fair, COUNT(*) AS n FROM booth GROUP BY fair")}
-    applications = {r["fair"]: r["n"] for r in await Application.raw(
+    booths = {r["fair"]: r["n"] for r in await fetch_rows(Booth._meta.db, "SELECT fair, COUNT(*) AS n FROM booth GROUP BY fair")}
+    applications = {r["fair"]: r["n"] for r in await fetch_rows(Application._meta.db,
         "SELECT fair, COUNT(*) AS n FROM application WHERE status <> 'withdrawn' GROUP BY fair")}
-    assigned = {r["fair"]: r["n"] for r in await BoothAssignment.raw(
+    assigned = {r["fair"]: r["n"] for r in await fetch_rows(BoothAssignment._meta.db,
         "SELECT fair, COUNT(*) AS n FROM booth_assignment GROUP BY fair")}
     return [_fair_out(r, {"booths": booths.get(r["id"], 0), "applications": applications.get(r["id"], 0),
                           "assigned": assigned.get(r["id"], 0)}) for r in rows]

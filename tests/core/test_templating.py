@@ -45,3 +45,21 @@ def test_members_of_equal_value_in_two_enums_keep_their_own_labels():
 
     assert _in("vi", lambda: (label(FeePolicy.free), label(BoothState.free))) == ("Miễn phí", "Còn trống")
     assert _in("en", lambda: (label(FeePolicy.free), label(BoothState.free))) == ("Free of charge", "Free")
+
+
+def test_a_language_variant_renders_what_runtime_translation_renders_with_its_texts_compiled_in():
+    env = Environment(autoescape=True)
+    configure_environment(env)
+    source = ('<html lang="{{ language() }}"><b>{{ _("Producer") }}</b> {{ _("Only %(n)s left", n=count) }} '
+              '{{ _("Search") if hit else _("Map") }} {{ row.name }} {{ row.items() | list | length }} {{ stars(4) }}</html>')
+    context = {"count": "<3>", "hit": True, "row": {"name": "Mật ong & chè", "items": "a key named like a method"}}
+    for language in ("vi", "en"):
+        runtime = _in(language, lambda: env.from_string(source).render(**context))
+        variant = env.for_language(language)
+        folded = _in(language, lambda: variant.from_string(source).render(**context))
+        assert folded == runtime
+        assert f'lang="{language}"' in folded and "&lt;3&gt;" in folded and "Mật ong &amp; chè" in folded
+        # Compiled in: the variant's code holds the text itself and looks up no `language` to call.
+        code = variant.compile(source, raw=True)
+        assert ("Chủ thể OCOP" if language == "vi" else "<b>Producer</b>") in code
+        assert "resolve('language')" not in code and "resolve('language')" in env.compile(source, raw=True)
