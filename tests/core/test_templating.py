@@ -51,7 +51,7 @@ def test_a_language_variant_renders_what_runtime_translation_renders_with_its_te
     env = Environment(autoescape=True)
     configure_environment(env)
     source = ('<html lang="{{ language() }}"><b>{{ _("Producer") }}</b> {{ _("Only %(n)s left", n=count) }} '
-              '{{ _("Search") if hit else _("Map") }} {{ row.name }} {{ row.items() | list | length }} {{ stars(4) }}</html>')
+              '{{ _("Search") if hit else _("Map") }} {{ row.name }} {{ row.items() | list | length }} {{ 4 | stars }}</html>')
     context = {"count": "<3>", "hit": True, "row": {"name": "Mật ong & chè", "items": "a key named like a method"}}
     for language in ("vi", "en"):
         runtime = _in(language, lambda: env.from_string(source).render(**context))
