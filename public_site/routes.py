@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 from collections.abc import Awaitable, Callable
 from html import escape
 
@@ -70,7 +69,7 @@ def _json_ld(product: ProductOut, producer: dict, certified: bool, images: list[
         data["gtin13"] = product.barcode
     if product.reference_price:
         data["offers"] = {"@type": "Offer", "price": product.reference_price, "priceCurrency": "VND"}
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return msgspec.json.encode(data).decode().replace("<", "\\u003c")
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
