@@ -56,7 +56,7 @@ def test_a_language_variant_renders_what_runtime_translation_renders_with_its_te
     for language in ("vi", "en"):
         runtime = _in(language, lambda: env.from_string(source).render(**context))
         variant = env.for_language(language)
-        folded = _in(language, lambda: variant.from_string(source).render(**context))
+        folded = _in(language, lambda variant=variant: variant.from_string(source).render(**context))
         assert folded == runtime
         assert f'lang="{language}"' in folded and "&lt;3&gt;" in folded and "Mật ong &amp; chè" in folded
         # Compiled in: the variant's code holds the text itself and looks up no `language` to call.
