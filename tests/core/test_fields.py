@@ -83,6 +83,13 @@ def test_the_struct_rules_are_found_all_at_once_with_their_own_words():
     }
     nested = fields.problems({"lines": [{"product_id": 1, "quantity": 0, "unit": "kg"}], "producer_ids": []}, AgreementIn)
     assert set(nested) == {"lines.0.quantity", "producer_ids"}
+    # A Struct as a service gets it: the same verdict, whether it keeps its rules (checked by msgspec at once)…
+    line = {"product_id": 1, "quantity": 3, "unit": "kg"}
+    good = msgspec.convert({"buyer_id": 1, "producer_ids": [2], "signed_on": "2026-01-01", "lines": [line]}, AgreementIn)
+    assert fields.problems(good) == {}
+    # …or breaks one deep inside (a Struct built without checks, as forms and imports build them).
+    bad = msgspec.structs.replace(good, lines=[msgspec.structs.replace(good.lines[0], unit="x" * 33)], notes="a\x00")
+    assert set(fields.problems(bad)) == {"lines.0.unit", "notes"}
 
 
 def test_a_form_and_the_api_refuse_the_same_value_with_the_same_words(login):
