@@ -241,9 +241,7 @@ async def update_account(user_id: int, change: UserChange, actor: Actor) -> dict
     before = await get_account(user_id)
     email = (change.email or "").strip()
     errors: dict[str, Any] = fields.problems(msgspec.structs.replace(change, email=email))
-    if "email" in errors:
-        pass
-    elif email != before["email"] and await User.exists().where((User.email == email) & (User.id != user_id)):
+    if "email" not in errors and email != before["email"] and await User.exists().where((User.email == email) & (User.id != user_id)):
         errors["email"] = N_("This email address is already used.")
     was_admin = before["role"] == Role.admin.value and before["active"]
     if was_admin and (change.role is not Role.admin or not change.active):

@@ -479,7 +479,8 @@ async def fetch_rows(engine: Any, sql: str, *args: Any) -> list[dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(sql: str, engine_type: str) -> str:
+def placeholders(sql: str, engine_type: str) -> str:
+    """SQL written with `{}` placeholders in the engine's own spelling: `?` on SQLite, `$1`, `$2`… on PostgreSQL."""
     if engine_type == "sqlite":
         return sql.replace("{}", "?")
     parts = sql.split("{}")
@@ -489,14 +490,14 @@ def _compiled(sql: str, engine_type: str) -> str:
 async def _fetch(engine: Any, sql: str, args: tuple, tuples: bool) -> list:
     transaction = engine.current_transaction.get()
     if isinstance(engine, PooledSQLiteEngine):
-        query, values = _compiled(sql, "sqlite"), list(args)
+        query, values = placeholders(sql, "sqlite"), list(args)
         fetch = engine._fetch_tuples if tuples else engine._fetch
         if transaction is not None:
             return await engine._statement(fetch, transaction.connection, query, values)
         return await engine._run_read(query, values, fetch)
     pool = engine.pool if isinstance(engine, PostgresEngine) else None
     if isinstance(engine, PostgresEngine) and (transaction is not None or pool is not None):
-        query = _compiled(sql, "postgres")
+        query = placeholders(sql, "postgres")
         if transaction is not None:
             rows = await transaction.connection.fetch(query, *args)
         else:

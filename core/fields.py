@@ -107,16 +107,17 @@ def _check_struct(data: Any, info: types.StructType, prefix: str, found: dict[st
         _check(value, field.type, prefix + field.name, found, nested)
 
 
+def _words(kind: types.Type) -> tuple[dict, types.Type]:
+    """A type's own words (`Meta.extra`) and the type beneath them."""
+    return (kind.extra or {}, kind.type) if isinstance(kind, types.Metadata) else ({}, kind)
+
+
 def _check(value: Any, kind: types.Type, where: str, found: dict[str, Msg | str], nested: bool) -> None:
-    extra: dict = {}
-    if isinstance(kind, types.Metadata):
-        extra, kind = kind.extra or {}, kind.type
-    if isinstance(kind, types.UnionType):
+    extra, kind = _words(kind)
+    if isinstance(kind, types.UnionType):  # optional: None keeps every rule
         if value is None:
             return
-        kind = next((t for t in kind.types if not isinstance(t, types.NoneType)), kind)
-        if isinstance(kind, types.Metadata):
-            extra, kind = kind.extra or {}, kind.type
+        extra, kind = _words(next((t for t in kind.types if not isinstance(t, types.NoneType)), kind))
     if isinstance(kind, types.StructType):
         if nested and isinstance(value, msgspec.Struct | Mapping):
             _check_struct(value, kind, where + ".", found, nested)

@@ -34,7 +34,7 @@ from typing import Any
 import msgspec
 
 from core.audit import raw_audit_insert
-from core.database import Checkpointer, WriteTurn
+from core.database import Checkpointer, WriteTurn, placeholders
 from core.errors import N_, Conflict, DomainError
 
 
@@ -114,12 +114,7 @@ class Unit:
     replay_keys: tuple[str, ...] = ()
 
     def sql_for(self, engine: str) -> str:
-        if engine == "sqlite":
-            return self.context_sql.replace("{}", "?")
-        numbered = self.context_sql
-        for index in range(1, len(self.context_params) + 1):
-            numbered = numbered.replace("{}", f"${index}", 1)
-        return numbered
+        return placeholders(self.context_sql, engine)
 
 
 @dataclass

@@ -32,7 +32,6 @@ from salespoints.balance_list import balances
 from salespoints.enums import ADMITTING, SIGN, CountStatus, MovementKind, Policy
 from salespoints.schemas import (
     MAX_COUNT_LINES,
-    MAX_KEY,
     AssortmentIn,
     BalanceOut,
     BatchIn,
@@ -291,11 +290,9 @@ def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.da
     kind = MovementKind(line.kind)
     if kind in (MovementKind.transfer_in, MovementKind.transfer_out):
         errors["kind"] = N_("Record transfers with the transfer form, which writes both points at once.")
-    if "quantity" in errors:
-        pass
-    elif line.quantity == 0:
+    if line.quantity == 0:
         errors["quantity"] = N_("The quantity cannot be zero.")
-    elif SIGN[kind] is not None and line.quantity < 0:
+    elif SIGN[kind] is not None and line.quantity < 0 and "quantity" not in errors:  # not past the limit already
         errors["quantity"] = N_("Enter a positive quantity: the kind of movement gives its direction.")
     if item is None:
         errors["product_id"] = N_("This product is not in the point's assortment.")
@@ -445,8 +442,8 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
     errors: dict[str, Any] = fields.problems(data)
     if data.to_point_id == point_id:
         errors["to_point_id"] = N_("Choose another sales point: a transfer cannot go to the same point.")
-    if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_KEY:
-        errors["idempotency_key"] = Msg(N_("An idempotency key has 1–%(n)s characters."), n=MAX_KEY)
+    if idempotency_key is not None:  # the header's key keeps a movement's key's rule
+        errors.update(fields.problems({"idempotency_key": idempotency_key}, MovementIn))
     destination = None
     if is_id(data.to_point_id):
         destination = await SalesPoint.select().where(SalesPoint.id == data.to_point_id).first()
