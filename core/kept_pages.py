@@ -3,7 +3,8 @@
 A heavy page (a fair's floor plan, a report preview) is rendered once per state of its data: the
 key holds the stamps of the areas it reads (core/stamps.py, read before the data), who asks (the
 page differs by role and name), the address, the language and the day. The CSRF token, the one
-part that differs per session, is kept as a marker and put back per request.
+part that differs per session, is cut out: the page is kept as UTF-8 pieces joined around the
+request's token, so a hit costs one join of bytes, not a search and an encoding of the whole text.
 """
 
 from __future__ import annotations
@@ -22,24 +23,21 @@ from core.formatting import vietnam_today
 from core.render_cache import RenderCache
 from core.tables import AuditEntry
 
-_TOKEN_MARK = "\x00csrf\x00"  # cannot occur in a rendered page: stored text never holds NUL
-
-
 class KeptPages:
     def __init__(self, size: int = 256) -> None:
-        self._kept: RenderCache[str] = RenderCache(size)
+        self._kept: RenderCache[tuple[bytes, ...]] = RenderCache(size)
 
     async def page(self, request: Request, template: str, areas: tuple[str, ...], who: Hashable,
                    context: Callable[[], Awaitable[dict[str, Any]]]) -> Response:
         """`template` rendered with what `context()` gives, or as kept for the same key."""
         key = (request.url.path, request.url.query, who, i18n.current_language.get(), vietnam_today(),
                await stamps.read(AuditEntry._meta.db, *areas))
-        token = html.escape(value_or_default(ScopeState.from_scope(request.scope).csrf_token, ""))
+        token = html.escape(value_or_default(ScopeState.from_scope(request.scope).csrf_token, "")).encode()
         kept = self._kept.get(key)
         if kept is None:
-            rendered = render(request, template, await context())
-            kept = self._kept.put(key, rendered.replace(token, _TOKEN_MARK) if token else rendered)
-        return Response(kept.replace(_TOKEN_MARK, token), media_type="text/html; charset=utf-8")
+            rendered = render(request, template, await context()).encode()
+            kept = self._kept.put(key, tuple(rendered.split(token)) if token else (rendered,))
+        return Response(token.join(kept), media_type="text/html; charset=utf-8")
 
 
 def render(request: Request, template: str, context: dict[str, Any]) -> str:

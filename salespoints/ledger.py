@@ -429,6 +429,9 @@ async def _pg_answer(connection, statement: str, parameters: Any, returns: str) 
     return await connection.execute(sql, *parameters)
 
 
+_LOOP_TRIES = 4  # waits for the turn before a group goes to the writer thread
+
+
 class SQLiteLedgerWriter:
     """Commits queued units up to `group_size` per transaction, on one connection per path.
 
@@ -436,9 +439,11 @@ class SQLiteLedgerWriter:
     gathered what its requests submitted: SQLite in WAL mode with synchronous=NORMAL does not
     wait for the disk at COMMIT, so a group costs the loop well under a millisecond, and no thread
     hands the GIL back and forth with the loop for every statement (which cost a quarter of the
-    throughput and doubled p99). That path never waits: when the write lock is held elsewhere
-    (another worker process, an import's long transaction), the group goes to the writer thread,
-    which waits its turn with SQLite's busy timeout as before.
+    throughput and doubled p99). That path never blocks the loop: when the write turn is held
+    elsewhere (another worker process, a transaction of this one), a thread waits until it is free
+    and the loop tries again, with whatever was submitted meanwhile in the same group. Only when that
+    fails `_LOOP_TRIES` times in a row (SQLite's lock held outside the turn: a tool, a long import)
+    does the group go to the writer thread, which waits with SQLite's busy timeout.
     """
 
     def __init__(self, path: str, connect_kwargs: dict, group_size: int = 256) -> None:
@@ -454,6 +459,7 @@ class SQLiteLedgerWriter:
         self._inline_lock = threading.Lock()
         self._inline_connection: sqlite3.Connection | None = None
         self._inline_turn = WriteTurn(path)  # a handle of its own: it excludes the thread's turn too
+        self._tries: dict[asyncio.AbstractEventLoop, int] = {}  # loops whose group waits for the turn
         self._checkpointer = Checkpointer.of(path)
 
     def _ensure_thread(self) -> None:
@@ -485,11 +491,21 @@ class SQLiteLedgerWriter:
             group = group[: self._group_size]
         if not group:
             return
-        if not self._write_now(group):
+        if self._write_now(group):
+            self._tries.pop(loop, None)
+            _settle(group)
+            return
+        tries = self._tries.get(loop, 0) + 1
+        if tries >= _LOOP_TRIES:
+            self._tries.pop(loop, None)
             for pending in group:
                 self._queue.put(pending)
             return
-        _settle(group)
+        # Kept gathered (later units join it) while a thread waits for the turn; the loop goes on serving.
+        self._tries[loop] = tries
+        self._gathered[loop] = group + self._gathered.get(loop, [])
+        waited = loop.run_in_executor(None, _wait_for_turn, self._path)
+        waited.add_done_callback(lambda _: self._write_gathered(loop))
 
     def _write_now(self, group: list[_Pending]) -> bool:
         """Commits the group at once on this thread, or says False (nothing written) when that
@@ -629,6 +645,15 @@ class SQLiteLedgerWriter:
                 connection.execute("ROLLBACK")
             for pending in group:
                 pending.result, pending.error = None, error
+
+
+def _wait_for_turn(path: str) -> None:
+    """Returns once the write turn on `path` has been free, on a handle of its own (blocking)."""
+    turn = WriteTurn(path)
+    try:
+        turn.wait_until_free()
+    finally:
+        turn.close()
 
 
 def _settle_threadsafe(group: list[_Pending]) -> None:

@@ -63,8 +63,8 @@ def test_ledger_writers_of_two_worker_processes_take_turns_and_lose_nothing(shop
 def test_a_unit_that_cannot_be_written_at_once_waits_off_the_event_loop(shop, holder):
     """Units are written on the event loop's thread only when nothing is in the way. While another
     connection holds SQLite's write lock, or another worker process holds the writers' lock file,
-    the unit waits on the writer thread: the loop keeps serving, and the unit is written once the
-    way is free."""
+    the unit waits off the loop (a thread waits for the turn, the writer thread for SQLite's lock):
+    the loop keeps serving, and the unit is written once the way is free."""
     import asyncio
     import fcntl
     import sqlite3
