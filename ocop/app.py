@@ -45,7 +45,7 @@ from fairs.routes import FairApi, FairPages
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
 from ocop.dashboard import dashboard
-from ocop.templating import configure_environment
+from ocop.templating import configure_environment, page_environment
 from ocop.user_pages import UserPages
 from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
 from reports.routes import FairReportPages, ReportApi, ReportPages
@@ -215,8 +215,7 @@ CSRF = CSRFConfig(
 
 def create_app() -> Litestar:
     template_config = TemplateConfig(
-        directory=settings.templates_dir,
-        engine=Engine,
+        engine=Engine.from_environment(page_environment(settings.templates_dir)),
         engine_callback=lambda engine: configure_environment(engine.engine),
     )
     handlers: dict[type[Exception], Callable[[Request, Any], Response]] = {
