@@ -45,6 +45,20 @@ class ProducerOut(msgspec.Struct, kw_only=True):
     product_count: int = 0
 
 
+class ProducerCard(msgspec.Struct, frozen=True, kw_only=True):
+    """A producer as read beside one of its products (the page behind a QR stamp): who and where,
+    and whether it chose to publish its contact details."""
+
+    id: int
+    name: str
+    kind: str
+    province_code: str
+    commune: str
+    address: str
+    phone: str
+    publish_contact: bool
+
+
 class ProductIn(msgspec.Struct, kw_only=True):
     producer_id: Id
     name: Annotated[str, filled(255)]

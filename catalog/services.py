@@ -17,6 +17,7 @@ from catalog.reference import EXPIRING_WITHIN_DAYS, fold
 from catalog.schemas import (
     BuyerIn,
     BuyerOut,
+    ProducerCard,
     ProducerFilter,
     ProducerIn,
     ProducerOut,
@@ -434,22 +435,21 @@ async def get_product(product_id: int) -> ProductOut:
 
 
 # The producer's columns the public product page shows, read with the product: a QR scan's hot path.
-_WITH_PRODUCER = (", producer.kind AS producer_kind, producer.province_code AS producer_province_code, "
-                  "producer.commune AS producer_commune, producer.address AS producer_address, "
-                  "producer.phone AS producer_phone, producer.publish_contact AS producer_publish_contact")
+_CARD_COLUMNS = ("kind", "province_code", "commune", "address", "phone")
+_PRODUCT_BY_CODE = _PRODUCT_SELECT.replace(" FROM product", "".join(
+    f", producer.{name} AS producer_{name}" for name in (*_CARD_COLUMNS, "publish_contact")) + " FROM product", 1) + (
+    " WHERE product.code = {}")
 
 
-async def product_and_producer_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
-    """The product whose QR stamp carries `code`, and its producer's row (id, name, kind, province_code,
-    commune, address, phone, publish_contact), in one query."""
-    rows = await fetch_rows(Product._meta.db, _PRODUCT_SELECT.replace(" FROM product", _WITH_PRODUCER + " FROM product", 1)
-                             + " WHERE product.code = {}", code)
+async def product_and_producer_by_code(code: str) -> tuple[ProductOut, ProducerCard]:
+    """The product whose QR stamp carries `code`, and its producer, in one query."""
+    rows = await fetch_rows(Product._meta.db, _PRODUCT_BY_CODE, code)
     if not rows:
         raise NotFound(N_("No OCOP product has this code."))
     row = rows[0]
-    producer = {"id": row["producer"], "name": row["producer_name"] or "",
-                **{name: row[f"producer_{name}"] for name in ("kind", "province_code", "commune", "address", "phone",
-                                                               "publish_contact")}}
+    producer = ProducerCard(id=row["producer"], name=row["producer_name"] or "",
+                            **{name: row[f"producer_{name}"] for name in _CARD_COLUMNS},
+                            publish_contact=bool(row["producer_publish_contact"]))
     return _product_out(row, today()), producer
 
 

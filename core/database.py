@@ -326,6 +326,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         """`fetch` run on the loop's thread, or on the executor once the statement was seen slow."""
         if query in self._slow:
             return await self._call(fetch, connection, query, args)
+        return self._inline(fetch, connection, query, args)
+
+    def _inline(self, fetch, connection: sqlite3.Connection, query: str, args: list) -> list:
+        """`fetch` on the loop's thread; the statement is marked slow when it took too long."""
         # The thread's CPU time, not the clock's: on a busy machine the clock also counts the time the
         # system gave other processes, and fast statements would be sent off the loop one by one.
         started = time.thread_time()
@@ -339,6 +343,9 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     def _loop_connections(self) -> _LoopConnections:
         loop = asyncio.get_running_loop()
+        connections = self._per_loop.get(loop)
+        if connections is not None:
+            return connections
         with self._lock:
             connections = self._per_loop.get(loop)
             if connections is None:
@@ -417,6 +424,14 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def _run_read(self, query: str, args: list, fetch=None) -> list:
         fetch = fetch or self._fetch
         connections = self._loop_connections()
+        if connections.idle_readers and query not in self._slow:
+            # Run to its end without yielding to the loop: no other request can ask for the
+            # connection meanwhile, so it takes no reader slot (the slots bound the executor's reads).
+            idle = connections.idle_readers.pop()
+            try:
+                return self._inline(fetch, idle, query, args)
+            finally:
+                connections.idle_readers.append(idle)
         async with connections.reader_slots:
             connection = connections.idle_readers.pop() if connections.idle_readers else None
             if connection is None:

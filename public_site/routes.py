@@ -33,6 +33,7 @@ from core.settings import settings
 from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
 from public_site import cache, labels, services
+from public_site.services import PublicProducer
 from public_site.throttle import public_rate_limit
 
 Built = tuple[str, dict] | tuple[str, dict, int]
@@ -53,11 +54,11 @@ async def _served(request: Request, build: Callable[[], Awaitable[Built]]) -> Re
     return kept.response(request)
 
 
-def _json_ld(product: ProductOut, producer: dict, certified: bool, images: list[str]) -> str:
+def _json_ld(product: ProductOut, producer: PublicProducer, certified: bool, images: list[str]) -> str:
     """schema.org Product for search engines and e-commerce feeds (escaped for a <script> block)."""
     data = {
         "@context": "https://schema.org", "@type": "Product", "name": product.name, "sku": product.code,
-        "brand": {"@type": "Organization", "name": producer["name"]},
+        "brand": {"@type": "Organization", "name": producer.name},
         "category": (group.name_vi if (group := reference.groups().get(product.group_code)) else ""),
         "additionalProperty": [
             {"@type": "PropertyValue", "name": "OCOP", "value": f"{product.stars}★" if certified else "not certified"},

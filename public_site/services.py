@@ -9,7 +9,7 @@ from typing import Any
 import msgspec
 
 from catalog import reference
-from catalog.schemas import ProductFilter, ProductOut
+from catalog.schemas import ProducerCard, ProductFilter, ProductOut
 from catalog.services import list_products
 from catalog.tables import Producer, Product
 from core.database import fetch_rows
@@ -28,7 +28,19 @@ def validity(product: ProductOut, on: dt.date) -> dict[str, Any]:
             "days_left": days_left, "expires_on": product.expires_on, "withdrawn_on": product.withdrawn_on}
 
 
-async def product_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
+class PublicProducer(msgspec.Struct, frozen=True, kw_only=True):
+    """A producer as the public sees it: contact details only if the producer chose to publish them."""
+
+    id: int
+    name: str
+    kind: str
+    province: str
+    commune: str
+    address: str
+    phone: str
+
+
+async def product_by_code(code: str) -> tuple[ProductOut, PublicProducer]:
     """The product behind a QR code and its producer as the public sees it."""
     from catalog.services import product_and_producer_by_code
 
@@ -38,21 +50,23 @@ async def product_by_code(code: str) -> tuple[ProductOut, dict[str, Any]]:
     return product, _public(producer)
 
 
-async def public_producer(producer_id: int) -> dict[str, Any]:
-    """A producer as the public sees it: contact details only if the producer chose to publish them."""
+async def public_producer(producer_id: int) -> PublicProducer:
+    """A producer as the public sees it."""
     if not is_id(producer_id):
         raise NotFound(N_("This producer does not exist."))
     found = await fetch_rows(Producer._meta.db, "SELECT id, name, kind, province_code, commune, address, phone, publish_contact "
                                "FROM producer WHERE id = {}", producer_id)
     if not found:
         raise NotFound(N_("This producer does not exist."))
-    return _public(found[0])
+    row = found[0]
+    return _public(ProducerCard(**{**row, "publish_contact": bool(row["publish_contact"])}))
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    published = bool(row["publish_contact"])
-    return {"id": row["id"], "name": row["name"], "kind": row["kind"], "province": reference.province_name(row["province_code"]),
-            "commune": row["commune"], "address": row["address"] if published else "", "phone": row["phone"] if published else ""}
+def _public(producer: ProducerCard) -> PublicProducer:
+    published = producer.publish_contact
+    return PublicProducer(id=producer.id, name=producer.name, kind=producer.kind,
+                          province=reference.province_name(producer.province_code), commune=producer.commune,
+                          address=producer.address if published else "", phone=producer.phone if published else "")
 
 
 async def where_to_buy(product_id: int) -> list[dict[str, Any]]:
