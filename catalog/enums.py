@@ -32,6 +32,7 @@ class CertificateStatus(str, enum.Enum):
     expiring = "expiring"
     expired = "expired"
     withdrawn = "withdrawn"
+    undated = "undated"  # the source gave no certification date: validity cannot be confirmed
 
 
 class PhotoAction(str, enum.Enum):
@@ -60,6 +61,7 @@ LABELS = (
     (CertificateStatus.expiring, N_("Expiring soon")),
     (CertificateStatus.expired, N_("Expired")),
     (CertificateStatus.withdrawn, N_("Withdrawn")),
+    (CertificateStatus.undated, N_("Date not recorded")),
     (PhotoAction.photo_added, N_("photo added")),
     (PhotoAction.photo_removed, N_("photo removed")),
 )

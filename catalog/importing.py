@@ -1,9 +1,15 @@
-"""Import of producers and products from .xlsx or .csv the way provincial offices keep their lists.
+"""Import of the OCOP lists provinces publish, as they are: .xlsx or .csv, one sheet of products with
+their producers' names and addresses (or a producers sheet beside it), headings as offices write
+them, stars as "4 sao", one decision shared by many products, dates in the column's own order.
 
-Two steps: a preview that reports every row's problems and stores the file, then a
-commit that checks everything again and writes all rows in one transaction or none.
-A workbook may hold a producers sheet and a products sheet; products name their
-producer by registration code or by name, in the database or in the same file.
+Nothing is invented: what a row does not say stays unknown (a score, a date, a producer's kind or
+province), and the public page says so. Producers named by a row are matched with the catalogue by
+a folded name and province, or by registration code, and created when new.
+
+Two steps: a preview that reports every problem of every row at once, asks what the file cannot
+say for itself (a heading no alias places, a date column whose order no value settles, whether to
+keep unrated rows as candidates) and keeps the file with the answers; then a commit that checks it
+all again and writes every row or none, audited.
 """
 
 from __future__ import annotations
@@ -13,153 +19,125 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import msgspec
 
-from catalog import reference, services
-from catalog.enums import CertifyingLevel, ProducerKind
-from catalog.reference import fold
-from catalog.schemas import ImportPreview, ImportRowReport, ProducerIn, ProductIn
+from catalog import list_headings, list_values, services
+from catalog.enums import CertifyingLevel
+from catalog.list_headings import PRODUCERS, Columns, heading_key, recognise
+from catalog.schemas import ImportPreview, ImportQuestion, ImportRowReport, ProducerIn, ProductIn
 from catalog.search_index import indexed_in_bulk
-from catalog.tables import ImportUpload, Producer, Product
+from catalog.tables import ImportProfile, ImportUpload, Producer, Product
 from core.audit import Actor, record_audit
 from core.database import insert_many
-from core.errors import N_, Msg, ValidationFailed, render
-from core.forms import parse_struct
+from core.errors import N_, Msg, NotFound, ValidationFailed, render
+from core.forms import assemble
 from core.i18n import gettext
 from core.settings import settings
-from core.spreadsheets import xlsx_sheets
+from core.spreadsheets import workbook_of, xlsx_sheets
+from core.text import fold
 
 MAX_ROWS = 50_000
 UPLOAD_HOURS = 24  # an unconfirmed preview is kept this long
 NO_FILE = N_("Choose an .xlsx or .csv file.")
-AMBIGUOUS = -1
 _PREVIEW_ROWS = 200
+_HEADING_SEARCH = 20  # title rows a list may have above its headings
+KEEP, SKIP = "keep", "skip"
+DATE_FIELDS = ("certified_on", "expires_on")
 
-PRODUCT_COLUMNS = {
-    "name": ["ten san pham", "san pham", "product", "product name", "name"],
-    "producer": ["chu the", "ten chu the", "producer", "producer name"],
-    "producer_code": ["ma so thue", "ma so thue/dkkd", "ma chu the", "registration code", "producer code"],
-    "group_code": ["nhom", "nhom san pham", "group"],
-    "subgroup_code": ["phan nhom", "subgroup"],
-    "stars": ["so sao", "hang sao", "sao", "stars"],
-    "score": ["diem", "score"],
-    "certificate_number": ["so giay chung nhan", "so gcn", "so quyet dinh", "certificate", "certificate number"],
-    "certifying_level": ["cap cong nhan", "certifying level"],
-    "certifying_body": ["co quan cong nhan", "certifying body"],
-    "certified_on": ["ngay cong nhan", "certified on"],
-    "expires_on": ["ngay het han", "expires on"],
-    "unit": ["don vi tinh", "unit"],
-    "reference_price": ["gia", "gia tham khao", "gia tham khao (vnd)", "price"],
-    "barcode": ["ma vach", "barcode"],
-    "code": ["ma qr", "qr code"],
-}
-PRODUCER_COLUMNS = {
-    "name": ["ten chu the", "chu the", "producer", "producer name", "name"],
-    "kind": ["loai hinh", "kind"],
-    "registration_code": ["ma so thue", "ma so thue/dkkd", "ma chu the", "registration code"],
-    "province_code": ["tinh", "tinh/thanh", "tinh/thanh pho", "province"],
-    "commune": ["xa/phuong", "xa", "phuong", "commune"],
-    "address": ["dia chi", "address"],
-    "legacy_province": ["tinh cu", "legacy province"],
-    "legacy_district": ["huyen cu", "legacy district"],
-    "contact_person": ["nguoi lien he", "contact person"],
-    "phone": ["dien thoai", "so dien thoai", "phone"],
-    "email": ["email"],
-}
-# Column names as the preview shows them next to a row's problems.
-FIELD_LABELS = {
-    "name": N_("Name"), "producer": N_("Producer"), "producer_id": N_("Producer"), "kind": N_("Kind"),
-    "registration_code": N_("Registration code"), "province_code": N_("Province"), "commune": N_("Commune / ward"),
-    "group_code": N_("OCOP group"), "subgroup_code": N_("Subgroup"), "stars": N_("Stars"), "score": N_("Score"),
-    "certificate_number": N_("Certificate number"), "certifying_level": N_("Certified by"),
-    "certified_on": N_("Certified on"), "expires_on": N_("Expires on"), "unit": N_("Unit"),
-    "reference_price": N_("Reference price"), "barcode": N_("Barcode"), "code": N_("QR code value"), "email": N_("Email"),
-    "potential_five_star": N_("Potential 5-star product"),
-}
-_KIND_WORDS = {
-    "doanh nghiep": ProducerKind.enterprise, "cong ty": ProducerKind.enterprise, "enterprise": ProducerKind.enterprise,
-    "hop tac xa": ProducerKind.cooperative, "htx": ProducerKind.cooperative, "cooperative": ProducerKind.cooperative,
-    "to hop tac": ProducerKind.cooperative_group, "tht": ProducerKind.cooperative_group,
-    "cooperative_group": ProducerKind.cooperative_group, "cooperative group": ProducerKind.cooperative_group,
-    "ho kinh doanh": ProducerKind.household, "ho san xuat": ProducerKind.household, "household": ProducerKind.household,
-}
 _LEVEL_WORDS = {
     "tinh": CertifyingLevel.province, "province": CertifyingLevel.province, "ubnd tinh": CertifyingLevel.province,
+    "cap tinh": CertifyingLevel.province,
     "bo": CertifyingLevel.ministry, "trung uong": CertifyingLevel.ministry, "ministry": CertifyingLevel.ministry,
+    "quoc gia": CertifyingLevel.ministry, "cap quoc gia": CertifyingLevel.ministry,
     "huyen": CertifyingLevel.district, "district": CertifyingLevel.district, "ubnd huyen": CertifyingLevel.district,
+    "cap huyen": CertifyingLevel.district,
 }
+
+
+class Choices(msgspec.Struct, kw_only=True):
+    """What the clerk answered in the preview."""
+
+    headings: dict[str, str] = {}  # folded heading → field (or list_headings.IGNORE)
+    date_orders: dict[str, str] = {}  # folded heading → list_values.DAY_FIRST / MONTH_FIRST
+    unrated: str = KEEP  # rows with 0 stars or none: KEEP as candidates or SKIP
+    province: str = ""  # the list's province, for producers whose row names none
+    profile: str = ""  # the saved profile the headings came from
 
 
 @dataclass
 class Sheet:
     name: str
-    kind: str  # "producers" or "products"
-    columns: dict[str, int]  # field -> column index
-    rows: list[tuple[int, list[Any]]]  # (row number as the user sees it, cells)
+    headings: list[str]
+    columns: Columns
+    rows: list[tuple[int, list[Any]]]  # (row number as the clerk sees it, cells)
+    orders: dict[str, str] = field(default_factory=dict)  # date field → order found or chosen
+
+
+@dataclass
+class NewProducer:
+    key: tuple[str, str]  # (folded name, province code)
+    data: ProducerIn
 
 
 @dataclass
 class Checked:
-    """The outcome of checking a file: reports per row, and what would be written."""
+    """The outcome of checking a file: every row's report, and what would be written."""
 
     reports: list[ImportRowReport] = field(default_factory=list)
-    producers: list[ProducerIn] = field(default_factory=list)
-    products: list[tuple[ProductIn, str]] = field(default_factory=list)  # (product, producer key)
+    questions: list[ImportQuestion] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    new_producers: dict[tuple[str, str], NewProducer] = field(default_factory=dict)
+    matched_producers: set[int] = field(default_factory=set)
+    products: list[tuple[ProductIn, int | tuple[str, str]]] = field(default_factory=list)  # (product, id or new key)
+    skipped: int = 0
     error_rows: int = 0
 
 
-# -- reading ---------------------------------------------------------------------------
+# -- reading ---------------------------------------------------------------------------------------
 
 
-def _header_map(headers: list[Any], aliases: dict[str, list[str]]) -> dict[str, int]:
-    folded = [fold(str(h or "")).strip().rstrip(":*") for h in headers]
-    columns: dict[str, int] = {}
-    for field_name, names in aliases.items():
-        for index, header in enumerate(folded):
-            if header in names or header == field_name:
-                columns.setdefault(field_name, index)
-    return columns
+def _heading_row(rows: list[list[Any]], chosen: dict[str, str]) -> int:
+    """The index of the row holding the headings: the first of the top rows that places the most fields."""
+    best, best_count = 0, 0
+    for index, cells in enumerate(rows[:_HEADING_SEARCH]):
+        count = len(recognise(list(cells), chosen).fields)
+        if count > best_count:
+            best, best_count = index, count
+    return best
 
 
-def _sheet_from_rows(name: str, rows: Iterator[list[Any]]) -> Sheet | None:
-    try:
-        headers = next(rows)
-    except StopIteration:
+def _sheet(name: str, rows: list[list[Any]], choices: Choices) -> Sheet | None:
+    if not rows:
         return None
-    products = _header_map(headers, PRODUCT_COLUMNS)
-    producers = _header_map(headers, PRODUCER_COLUMNS)
-    # A products sheet names a product group or stars; a producers sheet does neither.
-    if "name" in products and ("group_code" in products or "stars" in products):
-        kind, columns = "products", products
-    elif "name" in producers:
-        kind, columns = "producers", producers
-    else:
+    top = _heading_row(rows, choices.headings)
+    headings = [list_values.text(h) for h in rows[top]]
+    columns = recognise(headings, choices.headings)
+    if not columns.kind and not columns.unplaced:
         return None
-    body: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(rows, start=2):
-        if any(c not in (None, "") for c in cells):
+    body = []
+    for number, cells in enumerate(rows[top + 1:], start=top + 2):
+        if any(c not in (None, "") and list_values.text(c) for c in cells):
             body.append((number, list(cells)))
         if len(body) > MAX_ROWS:
             raise ValidationFailed({"file": Msg(N_("At most %(n)s rows can be imported at once."), n=MAX_ROWS)})
-    return Sheet(name=name, kind=kind, columns=columns, rows=body)
+    return Sheet(name=name, headings=headings, columns=columns, rows=body)
 
 
-def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
-    """The producer and product tables in an upload; refuses wrong types, oversized or unreadable files."""
+def read_sheets(filename: str, content: bytes, max_bytes: int, choices: Choices | None = None) -> list[Sheet]:
+    """The lists in an upload; refuses wrong types, oversized or unreadable files, and files in which
+    no sheet has a heading row at all."""
+    choices = choices or Choices()
     if not content:
         raise ValidationFailed({"file": NO_FILE})
     if len(content) > max_bytes:
         raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        sheets = [_sheet_from_rows(title, iter(rows)) for title, rows in xlsx_sheets(content)]
+        sheets = [_sheet(title, rows, choices) for title, rows in xlsx_sheets(content)]
     elif lower.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
@@ -168,274 +146,460 @@ def read_sheets(filename: str, content: bytes, max_bytes: int) -> list[Sheet]:
         dialect: type[csv.Dialect] = csv.excel
         with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        sheets = [_sheet_from_rows(filename, iter(csv.reader(io.StringIO(text), dialect)))]
+        sheets = [_sheet(filename, list(csv.reader(io.StringIO(text), dialect)), choices)]
     else:
         raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
     found = [s for s in sheets if s is not None]
     if not found:
-        raise ValidationFailed({"file": N_("No sheet has the columns of a producer or product list.")})
+        raise ValidationFailed({"file": N_("No sheet has a row of headings: the first rows of the file should name its columns.")})
     return found
 
 
-# -- checking --------------------------------------------------------------------------
+# -- checking --------------------------------------------------------------------------------------
 
 
-def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
-    index = columns.get(name)
+def _cell(sheet: Sheet, cells: list[Any], name: str) -> Any:
+    index = sheet.columns.fields.get(name)
     if index is None or index >= len(cells):
         return None
     value = cells[index]
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return list_values.text(value) or None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-@cache
-def _province_lookup() -> dict[str, str]:
-    """Folded names (new, without "tỉnh"/"thành phố", and pre-2025 ones) → province code."""
-    lookup: dict[str, str] = {}
-    for province in reference.provinces().values():
-        for old in province.merged_from:  # lists made before July 2025 name the old province
-            lookup[_bare_place(old)] = province.code
-    for province in reference.provinces().values():
-        lookup[province.code] = province.code
-        lookup[_bare_place(province.name)] = province.code
-    return lookup
+def _heading(sheet: Sheet, name: str) -> str:
+    """The column as the file names it, for a problem about `name`."""
+    index = sheet.columns.fields.get(name)
+    if index is not None:
+        return sheet.headings[index]
+    return gettext(list_headings.FIELD_NAMES.get(name, name))
 
 
-def _bare_place(name: str) -> str:
-    folded = fold(name).strip()
-    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
-        if folded.startswith(prefix):
-            folded = folded[len(prefix) :]
-    return folded.strip()
+def _date_questions(sheet: Sheet, choices: Choices, checked: Checked) -> None:
+    for name in DATE_FIELDS:
+        index = sheet.columns.fields.get(name)
+        if index is None:
+            continue
+        values = [cells[index] for _, cells in sheet.rows if index < len(cells)]
+        key = heading_key(sheet.headings[index])
+        order = choices.date_orders.get(key) or list_values.date_order(values)
+        if order:
+            sheet.orders[name] = order
+        if key in choices.date_orders or (not order and list_values.needs_order(values)):
+            # Asked again once answered, so the answer stays in the form the clerk sends back.
+            checked.questions.append(ImportQuestion(sheet=sheet.name, heading=sheet.headings[index], key=key,
+                                                    kind="date_order", chosen=choices.date_orders.get(key, "")))
 
 
-@cache
-def _group_lookup() -> dict[str, str]:
-    return {key: g.code for g in reference.rules().groups for key in (g.code, fold(g.name_vi), fold(g.name_en))}
+def _questions(sheet: Sheet, choices: Choices, checked: Checked) -> None:
+    unplaced = {index for index, _ in sheet.columns.unplaced}
+    for index, heading in enumerate(sheet.headings):
+        key = heading_key(heading)
+        if heading and (index in unplaced or key in choices.headings):
+            checked.questions.append(ImportQuestion(sheet=sheet.name, heading=heading, key=key, kind="heading",
+                                                    chosen=choices.headings.get(key, "")))
+    _date_questions(sheet, choices, checked)
 
 
-@cache
-def _subgroup_lookup() -> dict[str, str]:
-    return {key: s.code for s in reference.subgroups().values() for key in (s.code, fold(s.name_vi), fold(s.name_en))}
+Ref = int | tuple[str, str]  # a producer in the catalogue (its id), or one the file creates (its key)
 
 
-def _looked_up(value: Any, lookup: dict[str, str], key=lambda text: fold(text).strip()) -> Any:
+class _Producers:
+    """The catalogue's producers and the file's new ones, by registration code and by folded name
+    and province."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.by_code: dict[str, Ref] = {}
+        self.by_name: dict[tuple[str, str], list[Ref]] = {}
+        self.by_bare_name: dict[str, list[Ref]] = {}
+        for row in rows:
+            name = list_values.producer_key(list_values.producer_and_place(row["name"])[0])
+            self.add(row["id"], row["registration_code"] or "", name, row["province_code"])
+
+    def add(self, ref: Ref, code: str, name: str, province: str) -> None:
+        if code:
+            self.by_code[code] = ref
+        self.by_name.setdefault((name, province), []).append(ref)
+        self.by_bare_name.setdefault(name, []).append(ref)
+
+    def find(self, code: str, name: str, province: str) -> Ref | None:
+        if code and code in self.by_code:
+            return self.by_code[code]
+        exact = self.by_name.get((name, province), [])
+        if len(exact) == 1:
+            return exact[0]
+        named = self.by_bare_name.get(name, [])
+        if len(named) == 1:  # one producer of that name, and one of the two places not recorded
+            other = next(key[1] for key, refs in self.by_name.items() if key[0] == name and named[0] in refs)
+            if not province or not other:
+                return named[0]
+        return None
+
+
+def _place(sheet: Sheet, cells: list[Any], place_suffix: str, choices: Choices) -> tuple[list_values.Place, str | None]:
+    """Where the producer is: its province column, else its address, else the place appended to
+    its name, else the list's province; (place, problem)."""
+    written = _cell(sheet, cells, "province")
+    district = list_values.text(_cell(sheet, cells, "district"))
+    if written is not None:
+        place = list_values.province(written)
+        if place is None:
+            return list_values.Place("", "", district), N_("This province is not one we know, before or after July 2025.")
+        return list_values.Place(place.province_code, place.legacy_province, district), None
+    for text in (_cell(sheet, cells, "address"), place_suffix):
+        found = list_values.place_in(text)
+        if found.province_code:
+            return list_values.Place(found.province_code, found.legacy_province, district or found.legacy_district), None
+    return list_values.Place(choices.province, "", district), None
+
+
+def _producer(sheet: Sheet, cells: list[Any], choices: Choices, known: _Producers, checked: Checked,
+              errors: dict[str, Any]) -> Ref | None:
+    """The row's producer: an id in the catalogue, or the key of one this file creates."""
+    written, place_suffix = list_values.producer_and_place(_cell(sheet, cells, "producer"))
+    code = list_values.text(_cell(sheet, cells, "producer_code"))
+    if not written and not code:
+        errors[_heading(sheet, "producer")] = N_("Name the producer or give its registration code.")
+        return None
+    place, problem = _place(sheet, cells, place_suffix, choices)
+    if problem:
+        errors[_heading(sheet, "province")] = problem
+    name = list_values.producer_key(written)
+    found = known.find(code, name, place.province_code)
+    if found is not None:
+        if isinstance(found, int):
+            checked.matched_producers.add(found)
+        return found
+    if not written:
+        errors[_heading(sheet, "producer_code")] = N_("No producer has this registration code: give the producer's name too.")
+        return None
+    key = (name, place.province_code)
+    if key not in checked.new_producers:
+        commune = list_values.text(_cell(sheet, cells, "commune"))
+        if not commune and fold(place_suffix).startswith(("xa ", "phuong ", "thi tran ")):
+            commune = place_suffix
+        kind = list_values.producer_kind(written, _cell(sheet, cells, "kind"))
+        data = ProducerIn(
+            name=written[:255], kind=kind, province_code=place.province_code, registration_code=code or None,
+            commune=commune[:120], address=list_values.text(_cell(sheet, cells, "address"))[:255],
+            legacy_province=place.legacy_province[:120], legacy_district=place.legacy_district[:120],
+            contact_person=list_values.text(_cell(sheet, cells, "contact_person"))[:120],
+            phone=list_values.text(_cell(sheet, cells, "phone"))[:32], email=list_values.text(_cell(sheet, cells, "email")),
+        )
+        for field_name, message in services.producer_errors(data).items():
+            errors[_heading(sheet, _PRODUCER_FIELD.get(field_name, field_name))] = message
+        checked.new_producers[key] = NewProducer(key=key, data=data)
+        known.add(key, code, name, place.province_code)
+    return key
+
+
+_PRODUCER_FIELD = {"name": "producer", "registration_code": "producer_code", "province_code": "province"}
+_PRODUCT_FIELD = {"group_code": "group", "subgroup_code": "subgroup"}
+
+
+def _money(value: Any) -> int | None:
+    """A price in đồng as lists write it: 50000, "50.000", "50,000 đ"."""
     if value is None:
         return None
-    return lookup.get(key(str(value)), str(value))
+    if isinstance(value, (int, float)):
+        return int(value)
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    if not digits:
+        raise ValueError(value)
+    return int(digits)
 
 
-def _province_code(value: Any) -> Any:
-    return _looked_up(value, _province_lookup(), _bare_place)
+def _product(sheet: Sheet, cells: list[Any], choices: Choices, errors: dict[str, Any], certificates: dict[str, Any],
+             codes: set[str], number: int) -> tuple[ProductIn | None, bool]:
+    """The row's product and whether it is kept (unrated rows may be skipped); problems go to `errors`."""
+    def problem(name: str, message: Any) -> None:
+        errors[_heading(sheet, name)] = message
 
-
-def _group_code(value: Any) -> Any:
-    return _looked_up(value, _group_lookup())
-
-
-def _subgroup_code(value: Any) -> Any:
-    return _looked_up(value, _subgroup_lookup())
-
-
-def _stars(value: Any) -> Any:
-    if isinstance(value, str):
-        match = re.match(r"^\s*(\d+)", value)
-        return match.group(1) if match else value
-    return value
-
-
-def _mapped(value: Any, words: dict[str, Any]) -> Any:
-    if value is None:
-        return None
-    found = words.get(fold(str(value)).strip())
-    return found.value if found is not None else str(value)
-
-
-def _producer_key(registration_code: str | None, name: str) -> str:
-    return f"code:{registration_code}" if registration_code else f"name:{fold(name).strip()}"
-
-
-def _values(cells: list[Any], columns: dict[str, int]) -> dict[str, str]:
-    values = {name: _cell(cells, columns, name) for name in columns}
-    return {name: "" if value is None else str(value) for name, value in values.items()}
-
-
-def _rendered(errors: dict[str, Any]) -> dict[str, str]:
-    return {name: render(message, gettext) for name, message in errors.items()}
-
-
-async def check_sheets(sheets: list[Sheet]) -> Checked:
-    """Checks every row against the OCOP rules, the database and the rest of the file."""
-    checked = Checked()
-    known = await Producer.select(Producer.id, Producer.name, Producer.registration_code)
-    producer_keys: dict[str, int] = {}
-    for row in known:
-        name_key = _producer_key(None, row["name"])
-        # Two producers with one name: a row naming it must give the registration code instead.
-        producer_keys[name_key] = AMBIGUOUS if name_key in producer_keys else row["id"]
-        if row["registration_code"]:
-            producer_keys[_producer_key(row["registration_code"], "")] = row["id"]
-    taken = await Product.select(Product.certificate_number, Product.code)
-    certificates = {r["certificate_number"]: "db" for r in taken if r["certificate_number"]}
-    codes = {r["code"] for r in taken}
-    file_producers: set[str] = set()
-
-    for sheet in sorted(sheets, key=lambda s: s.kind != "producers"):  # producers first: products refer to them
-        for number, cells in sheet.rows:
-            if sheet.kind == "producers":
-                errors, item = _check_producer(cells, sheet.columns, producer_keys, file_producers)
-                if item is not None and not errors:
-                    checked.producers.append(item)
-            else:
-                errors, item = _check_product(cells, sheet.columns, producer_keys, file_producers, certificates, codes, number)
-                if item is not None and not errors:
-                    checked.products.append(item)
-            if errors:
-                checked.error_rows += 1
-            checked.reports.append(
-                ImportRowReport(sheet=sheet.name, row=number, values=_values(cells, sheet.columns), errors=_rendered(errors))
-            )
-    return checked
-
-
-def _check_producer(cells, columns, producer_keys, file_producers) -> tuple[dict, ProducerIn | None]:
-    raw = {name: _cell(cells, columns, name) for name in PRODUCER_COLUMNS}
-    raw["province_code"] = _province_code(raw["province_code"])
-    raw["kind"] = _mapped(raw["kind"], _KIND_WORDS)
-    raw = {k: ("" if v is None else str(v)) for k, v in raw.items()}
+    values: dict[str, Any] = {"producer_id": 1}  # the producer is resolved apart
+    name = list_values.without_numbering(list_values.text(_cell(sheet, cells, "name")))
+    values["name"] = name
     try:
-        item = parse_struct(raw, ProducerIn)
-    except ValidationFailed as error:
-        return dict(error.errors), None
-    errors = services.producer_errors(item)
-    key = _producer_key(item.registration_code, item.name)
-    if key in producer_keys or key in file_producers:
-        errors["name" if not item.registration_code else "registration_code"] = N_("This producer already exists.")
-    file_producers.add(key)
-    if item.registration_code:
-        file_producers.add(_producer_key(None, item.name))
-    return errors, item
-
-
-def _check_product(cells, columns, producer_keys, file_producers, certificates, codes, number):
-    raw = {name: _cell(cells, columns, name) for name in PRODUCT_COLUMNS}
-    code, name = raw.pop("producer_code"), raw.pop("producer")
-    producer_key = _producer_key(str(code) if code else None, str(name or ""))
-    errors: dict[str, Any] = {}
-    if not code and not name:
-        errors["producer"] = N_("Name the producer or give its registration code.")
-    elif producer_keys.get(producer_key) == AMBIGUOUS:
-        errors["producer"] = N_("Several producers have this name: give the registration code.")
-    elif producer_key not in producer_keys and producer_key not in file_producers:
-        errors["producer"] = N_("This producer is neither in the catalog nor in the file.")
-    raw["group_code"] = _group_code(raw["group_code"])
-    raw["subgroup_code"] = _subgroup_code(raw["subgroup_code"])
-    raw["stars"] = _stars(raw["stars"])
-    raw["certifying_level"] = _mapped(raw["certifying_level"], _LEVEL_WORDS)
-    raw["producer_id"] = 0  # resolved at commit
-    for key in ("certified_on", "expires_on"):
-        if isinstance(raw[key], dt.datetime):
-            raw[key] = raw[key].date()
-    raw = {k: ("" if v is None else v) for k, v in raw.items()}
-    # Duplicates are checked on the raw values so a row with other problems reports them too.
-    certificate = str(raw["certificate_number"]).strip()
+        stars = list_values.stars(_cell(sheet, cells, "stars"))
+    except ValueError:
+        problem("stars", N_("Write the stars as a number from 0 to 5, such as “4” or “4 sao”."))
+        stars = 0
+    if not stars and choices.unrated == SKIP:
+        return None, False
+    values["stars"] = stars or 0
+    score = _cell(sheet, cells, "score")
+    if score is not None:
+        try:
+            values["score"] = int(float(str(score).replace(",", ".")))
+        except ValueError:
+            problem("score", N_("The score is out of 100."))
+    for key, reader, message in (
+            ("group", list_values.group_code, N_("This is not an OCOP group, under the 2023 rules or the 2019 ones.")),
+            ("subgroup", list_values.subgroup_code, N_("This is not an OCOP subgroup."))):
+        written = _cell(sheet, cells, key)
+        if written is not None:
+            code = reader(written)
+            if code is None:
+                problem(key, message)
+            else:
+                values[f"{key}_code"] = code
+    decided = list_values.decision(_cell(sheet, cells, "decision_text"))
+    number_cell = list_values.decision(_cell(sheet, cells, "decision_number"))
+    written_number = list_values.text(_cell(sheet, cells, "decision_number"))
+    values["decision_number"] = (number_cell.number or (written_number if not number_cell.day else "")
+                                 or decided.number)[:64]
+    for key in DATE_FIELDS:
+        try:
+            values[key] = list_values.day(_cell(sheet, cells, key), sheet.orders.get(key))
+        except LookupError:
+            values[key] = None  # asked once for the column (a question), not on every row
+        except ValueError:
+            problem(key, N_("Write the date as day/month/year, such as 7/4/2023."))
+    if values.get("certified_on") is None:
+        values["certified_on"] = number_cell.day or decided.day  # the decision's own date, as the list writes it
+    level = _cell(sheet, cells, "certifying_level")
+    if level is not None:
+        found_level = _LEVEL_WORDS.get(fold(list_values.text(level)).strip())
+        if found_level is None:
+            problem("certifying_level", N_("Write the level as province, ministry or district."))
+        else:
+            values["certifying_level"] = found_level
+    elif stars == 5:
+        values["certifying_level"] = CertifyingLevel.ministry  # the rules: only the ministry certifies 5 stars
+    for key in ("certificate_number", "certifying_body", "unit", "code"):
+        written = list_values.text(_cell(sheet, cells, key))
+        if written:
+            values[key] = written
+    try:
+        price = _money(_cell(sheet, cells, "reference_price"))
+        if price is not None:
+            values["reference_price"] = price
+    except ValueError:
+        problem("reference_price", N_("Write the price as a whole number of đồng."))
+    try:
+        values["barcode"] = list_values.barcode(_cell(sheet, cells, "barcode"))
+    except ValueError:
+        problem("barcode", N_("This is not a valid barcode (GTIN): check its digits."))
+    certificate = values.get("certificate_number", "")
     if certificate:
         seen = certificates.get(certificate)
         if seen == "db":
-            errors["certificate_number"] = N_("This certificate number is already used by another product.")
+            problem("certificate_number", N_("This certificate number is already used by another product."))
         elif seen is not None:
-            errors["certificate_number"] = Msg(N_("This certificate number is also on row %(row)s."), row=seen)
+            problem("certificate_number", Msg(N_("This certificate number is also on row %(row)s."), row=seen))
         else:
             certificates[certificate] = number
-    qr_code = str(raw["code"]).strip()
-    if qr_code:
-        if qr_code in codes:
-            errors["code"] = N_("This QR code value is already used by another product.")
-        codes.add(qr_code)
-    try:
-        item = services.normalised_product(parse_struct(raw, ProductIn))
-    except ValidationFailed as error:
-        return {**error.errors, **errors}, None
-    found = services.product_errors(item)
-    found.pop("producer_id", None)  # the 0 above: the row's producer is checked as "producer"
-    errors = {**found, **errors}
-    return errors, (item, producer_key)
+    qr = values.get("code", "")
+    if qr:
+        if qr in codes:
+            problem("code", N_("This QR code value is already used by another product."))
+        codes.add(qr)
+    item = services.normalised_product(assemble(values, ProductIn))
+    for field_name, message in services.product_errors(item).items():
+        if field_name != "producer_id":
+            errors.setdefault(_heading(sheet, _PRODUCT_FIELD.get(field_name, field_name)), message)
+    return item, True
 
 
-# -- preview and commit ----------------------------------------------------------------------
+def _values(sheet: Sheet, cells: list[Any]) -> dict[str, str]:
+    return {sheet.headings[i]: list_values.text(cells[i]) for i in range(min(len(cells), len(sheet.headings)))
+            if sheet.headings[i] and list_values.text(cells[i])}
 
 
-async def preview_upload(filename: str, content: bytes, actor: Actor) -> ImportPreview:
-    """Reads and checks an upload, keeps it for the commit, and reports every row's problems."""
+async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> Checked:
+    """Every problem of every row at once, against the OCOP rules, the catalogue and the rest of the file."""
+    choices = choices or Choices()
+    checked = Checked()
+    known = _Producers(await Producer.select(Producer.id, Producer.name, Producer.registration_code, Producer.province_code))
+    taken = await Product.select(Product.certificate_number, Product.code)
+    certificates: dict[str, Any] = {r["certificate_number"]: "db" for r in taken if r["certificate_number"]}
+    codes = {r["code"] for r in taken}
+    for sheet in sorted(sheets, key=lambda s: s.columns.kind != PRODUCERS):  # producers first: products refer to them
+        _questions(sheet, choices, checked)
+        checked.reasons.append(f"{sheet.name}: {gettext(sheet.columns.reason)}")
+        if not sheet.columns.kind:
+            continue
+        for number, cells in sheet.rows:
+            errors: dict[str, Any] = {}
+            if sheet.columns.kind == PRODUCERS:
+                _producer(sheet, cells, choices, known, checked, errors)
+            else:
+                item, kept = _product(sheet, cells, choices, errors, certificates, codes, number)
+                if not kept:
+                    checked.skipped += 1
+                    checked.reports.append(ImportRowReport(sheet=sheet.name, row=number, values=_values(sheet, cells),
+                                                           errors={}, note=gettext(N_("Skipped: not rated."))))
+                    continue
+                producer = _producer(sheet, cells, choices, known, checked, errors)
+                if item is not None and producer is not None and not errors:
+                    checked.products.append((item, producer))
+            if errors:
+                checked.error_rows += 1
+            checked.reports.append(ImportRowReport(sheet=sheet.name, row=number, values=_values(sheet, cells),
+                                                   errors={k: render(m, gettext) for k, m in errors.items()}))
+    return checked
+
+
+# -- preview and commit ----------------------------------------------------------------------------
+
+
+async def _checked(filename: str, content: bytes, choices: Choices) -> Checked:
     # Parsing a large workbook takes seconds of CPU: keep it off the event loop.
-    sheets = await asyncio.to_thread(read_sheets, filename, content, settings.max_upload_bytes)
-    checked = await check_sheets(sheets)
-    token = secrets.token_urlsafe(24)
-    stale = dt.datetime.now(dt.UTC) - dt.timedelta(hours=UPLOAD_HOURS)
-    await ImportUpload.delete().where(ImportUpload.created_at < stale)  # abandoned previews
-    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content, created_by=actor.user_id))
+    sheets = await asyncio.to_thread(read_sheets, filename, content, settings.max_upload_bytes, choices)
+    return await check_sheets(sheets, choices)
+
+
+def _preview(token: str, filename: str, checked: Checked, choices: Choices) -> ImportPreview:
     # Rows with problems first, so a long file shows what needs fixing at the top.
     reports = sorted(checked.reports, key=lambda r: (not r.errors, r.sheet, r.row))[:_PREVIEW_ROWS]
     return ImportPreview(
-        token=token,
-        filename=filename,
-        producers=len(checked.producers),
-        products=len(checked.products),
-        rows_with_errors=checked.error_rows,
-        rows=reports,
+        token=token, filename=filename, reasons=checked.reasons, questions=checked.questions,
+        producers=len(checked.new_producers), producers_matched=len(checked.matched_producers),
+        products=len(checked.products), skipped=checked.skipped, rows_with_errors=checked.error_rows, rows=reports,
+        unrated=choices.unrated, province=choices.province, profile=choices.profile,
+        ready=not checked.error_rows and not any(q.kind == "date_order" and not q.chosen for q in checked.questions),
     )
+
+
+async def with_profile(choices: Choices) -> Choices:
+    """The choices with a saved profile's headings under the clerk's own."""
+    if not choices.profile:
+        return choices
+    found = await ImportProfile.select(ImportProfile.headings).where(ImportProfile.name == choices.profile).first()
+    if found is None:
+        raise ValidationFailed({"profile": N_("No saved profile has this name.")})
+    return msgspec.structs.replace(choices, headings={**msgspec.json.decode(found["headings"]), **choices.headings})
+
+
+async def preview_upload(filename: str, content: bytes, actor: Actor, choices: Choices | None = None) -> ImportPreview:
+    """Reads and checks an upload, keeps it with the choices for the commit, and reports every row's problems."""
+    choices = await with_profile(choices or Choices())
+    checked = await _checked(filename, content, choices)
+    token = secrets.token_urlsafe(24)
+    stale = dt.datetime.now(dt.UTC) - dt.timedelta(hours=UPLOAD_HOURS)
+    await ImportUpload.delete().where(ImportUpload.created_at < stale)  # abandoned previews
+    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content,
+                                           choices=msgspec.json.encode(choices).decode(), created_by=actor.user_id))
+    return _preview(token, filename, checked, choices)
+
+
+async def choose(token: str, choices: Choices, actor: Actor) -> ImportPreview:
+    """The preview again with the clerk's answers, kept for the commit."""
+    choices = await with_profile(choices)
+    found = await ImportUpload.select(ImportUpload.filename, ImportUpload.content).where(ImportUpload.token == token).first()
+    if found is None:
+        raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
+    checked = await _checked(found["filename"], found["content"], choices)
+    await ImportUpload.update({ImportUpload.choices: msgspec.json.encode(choices).decode()}).where(ImportUpload.token == token)
+    return _preview(token, found["filename"], checked, choices)
+
+
+async def save_profile(name: str, headings: dict[str, str], actor: Actor) -> None:
+    """Keeps heading choices under a name (replacing a profile of that name); audited."""
+    name = list_values.text(name)[:120]
+    if not name:
+        raise ValidationFailed({"profile": N_("Give the profile a name.")})
+    fields = set(list_headings.FIELD_NAMES)
+    kept = {heading_key(k): v for k, v in headings.items() if v in fields}
+    encoded = msgspec.json.encode(kept).decode()
+    async with ImportProfile._meta.db.transaction():
+        if await ImportProfile.exists().where(ImportProfile.name == name):
+            await ImportProfile.update({ImportProfile.headings: encoded, ImportProfile.updated_by: actor.user_id}).where(
+                ImportProfile.name == name)
+        else:
+            await ImportProfile.insert(ImportProfile(name=name, headings=encoded, updated_by=actor.user_id))
+        await record_audit(actor, "update", "import_profile", name[:64], None, {"headings": kept})
+
+
+async def profiles() -> list[str]:
+    return [row["name"] for row in await ImportProfile.select(ImportProfile.name).order_by(ImportProfile.name)]
 
 
 @dataclass
 class ImportResult:
     producers: int
     products: int
+    skipped: int = 0
 
 
-async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: int) -> ImportResult:
+async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: int,
+                      choices: Choices | None = None) -> ImportResult:
     """Checks and writes a whole file in one transaction: every row, or nothing if any row is wrong."""
-    checked = await check_sheets(await asyncio.to_thread(read_sheets, filename, content, max_bytes))
+    choices = await with_profile(choices or Choices())
+    checked = await check_sheets(await asyncio.to_thread(read_sheets, filename, content, max_bytes, choices), choices)
     if checked.error_rows:
-        raise ValidationFailed(
-            {"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)}
-        )
+        raise ValidationFailed({"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)})
+    unanswered = [q.heading for q in checked.questions if q.kind == "date_order" and not q.chosen]
+    if unanswered:
+        raise ValidationFailed({"file": Msg(N_("Say whether the day or the month comes first in: %(columns)s."),
+                                            columns=", ".join(unanswered))})
     async with Product._meta.db.transaction():
-        await insert_many(Producer, [
-            {**services._plain(msgspec.structs.asdict(p)), "search_text": services._producer_search_text(p)}
-            for p in checked.producers
-        ])
-        producers = await Producer.select(Producer.id, Producer.name, Producer.registration_code, Producer.province_code)
-        by_key: dict[str, dict] = {}
-        for row in producers:
-            by_key.setdefault(_producer_key(None, row["name"]), row)
-            if row["registration_code"]:
-                by_key[_producer_key(row["registration_code"], "")] = row
+        new = list(checked.new_producers.values())
+        ids = await insert_many(Producer, [
+            {**services._plain(msgspec.structs.asdict(p.data)), "search_text": services._producer_search_text(p.data)}
+            for p in new
+        ], returning=True)
+        created = {p.key: producer_id for p, producer_id in zip(new, ids, strict=True)}
+        referred = {ref for _, ref in checked.products if isinstance(ref, int)}
+        names = {r["id"]: r for r in await Producer.select(Producer.id, Producer.name, Producer.province_code).where(
+            Producer.id.is_in(list(referred)))} if referred else {}
+        for p in new:
+            names[created[p.key]] = {"name": p.data.name, "province_code": p.data.province_code}
         rows = []
-        for product, key in checked.products:
-            producer = by_key[key]
-            values = services._product_values(msgspec.structs.replace(product, producer_id=producer["id"]))
+        for product, ref in checked.products:
+            producer_id = ref if isinstance(ref, int) else created[ref]
+            producer = names[producer_id]
+            values = services._product_values(msgspec.structs.replace(product, producer_id=producer_id))
             values["code"] = values["code"] or services.new_product_code()
             rows.append({**values, "province_code": producer["province_code"],
                          "search_text": services._product_search_text(product, producer["name"])})
         async with indexed_in_bulk():
             await insert_many(Product, rows)
         await record_audit(actor, "import", "catalog", filename[:64], None,
-                           {"producers": len(checked.producers), "products": len(rows), "file": filename})
-    return ImportResult(producers=len(checked.producers), products=len(rows))
+                           {"producers": len(new), "products": len(rows), "skipped": checked.skipped, "file": filename})
+    return ImportResult(producers=len(new), products=len(rows), skipped=checked.skipped)
 
 
 async def commit_upload(token: str, actor: Actor) -> ImportResult:
-    """Commits a previewed upload once: the stored file is taken and deleted in the same
-    transaction as the import, so a double click cannot import it twice."""
+    """Commits a previewed upload once, with the answers given in its preview: the stored file is
+    taken and deleted in the same transaction as the import, so a double click cannot import it twice."""
     async with Product._meta.db.transaction():
         taken = await ImportUpload.delete().where(ImportUpload.token == token).returning(
-            ImportUpload.filename, ImportUpload.content
-        )
+            ImportUpload.filename, ImportUpload.content, ImportUpload.choices)
         if not taken:
             raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
-        return await import_file(taken[0]["filename"], taken[0]["content"], actor, settings.max_upload_bytes)
+        choices = msgspec.json.decode(taken[0]["choices"] or "{}", type=Choices)
+        return await import_file(taken[0]["filename"], taken[0]["content"], actor, settings.max_upload_bytes, choices)
+
+
+def template_workbook() -> bytes:
+    """An empty list with the headings the import reads at once, one example row."""
+    headings = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Tỉnh/thành", "Nhóm", "Hạng sao", "Số QĐ",
+                "Ngày công nhận", "Đơn vị tính", "Giá", "Mã vạch"]
+    example = [1, "Trà Shan tuyết", "HTX Chè Suối Giàng", "xã Suối Giàng", "Lào Cai", "Đồ uống", "4 sao",
+               "2008/QĐ-UBND", "07/04/2023", "hộp 100 g", 120000, ""]
+    return workbook_of([("Danh sach OCOP", headings, [example])])
+
+
+async def upload_of(token: str) -> tuple[str, bytes, Choices]:
+    found = await ImportUpload.select(ImportUpload.filename, ImportUpload.content, ImportUpload.choices).where(
+        ImportUpload.token == token).first()
+    if found is None:
+        raise NotFound(N_("This preview has expired. Upload the file again."))
+    return found["filename"], found["content"], msgspec.json.decode(found["choices"] or "{}", type=Choices)
+
+
+async def problems_copy(token: str) -> bytes:
+    """The uploaded file's rows with a problems column added, as .xlsx, to fix and upload again."""
+    filename, content, choices = await upload_of(token)
+    sheets = await asyncio.to_thread(read_sheets, filename, content, settings.max_upload_bytes, choices)
+    checked = await check_sheets(sheets, choices)
+    problems = {(r.sheet, r.row): "; ".join(f"{k}: {v}" for k, v in r.errors.items()) for r in checked.reports}
+    heading = gettext(N_("Problems"))
+    return workbook_of([
+        (sheet.name, [*sheet.headings, heading],
+         [[*cells, problems.get((sheet.name, number), "")] for number, cells in sheet.rows])
+        for sheet in sheets
+    ])

@@ -113,6 +113,13 @@ def rules() -> Rules:
 
 
 @cache
+def legacy_group_names() -> dict[str, str]:
+    """Group names as lists still write them (the 2019 decision's, habits) → the 2023 group code."""
+    with (DATA_DIR / "ocop_rules.json").open(encoding="utf-8") as handle:
+        return dict(json.load(handle)["legacy_group_names"]["names"])
+
+
+@cache
 def groups() -> dict[str, Group]:
     return {group.code: group for group in rules().groups}
 
@@ -149,16 +156,23 @@ def default_expiry(certified_on: dt.date) -> dt.date:
 def certificate_status(
     expires_on: dt.date | None, withdrawn_on: dt.date | None, today: dt.date
 ) -> str:
-    """valid / expiring / expired / withdrawn, from the certificate's dates."""
+    """valid / expiring / expired / withdrawn, from the certificate's dates; undated when the list
+    it came from gave no date, so its validity cannot be confirmed."""
     if withdrawn_on is not None and withdrawn_on <= today:
         return "withdrawn"
     if expires_on is None:
-        return "valid"
+        return "undated"
     if expires_on < today:
         return "expired"
     if (expires_on - today).days <= EXPIRING_WITHIN_DAYS:
         return "expiring"
     return "valid"
+
+
+def is_certified(stars: int, status: str) -> bool:
+    """Listed as an OCOP product now: enough stars, and a certificate not expired or withdrawn (one
+    whose list gave no date counts, its validity shown as unconfirmed)."""
+    return stars >= rules().min_certified_stars and status in ("valid", "expiring", "undated")
 
 
 def province_name(code: str) -> str:

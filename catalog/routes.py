@@ -14,10 +14,11 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import acting, current_actor, require_catalog_editor, require_login
-from catalog import exporting, importing, photos, services
+from catalog import exporting, importing, list_headings, list_values, photos, services
 from catalog.schemas import (
     BuyerIn,
     BuyerOut,
+    ImportPreview,
     PhotoOut,
     ProducerFilter,
     ProducerIn,
@@ -300,7 +301,11 @@ class ImportPages(Controller):
 
     @get("/")
     async def form(self) -> Template:
-        return Template(template_name="catalog/import.html", context={"errors": {}})
+        return Template(template_name="catalog/import.html", context={"errors": {}, "profiles": await importing.profiles()})
+
+    @get("/template.xlsx")
+    async def template(self) -> Response:
+        return xlsx_response(importing.template_workbook(), "mau-danh-sach-ocop.xlsx")
 
     @post("/")
     async def preview(
@@ -311,19 +316,55 @@ class ImportPages(Controller):
             if not isinstance(upload, UploadFile):
                 raise ValidationFailed({"file": importing.NO_FILE})
             content = await upload.read()
-            preview = await importing.preview_upload(upload.filename or "", content, acting(request))
+            preview = await importing.preview_upload(upload.filename or "", content, acting(request),
+                                                     importing.Choices(profile=str(data.get("profile") or "")))
         except ValidationFailed as error:
-            return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
-        labels = {field: gettext(label) for field, label in importing.FIELD_LABELS.items()}
-        return Template(template_name="catalog/import_preview.html", context={"preview": preview, "field_labels": labels})
+            return Template(template_name="catalog/import.html", status_code=422,
+                            context={"errors": error.errors, "profiles": await importing.profiles()})
+        return await _import_preview(preview)
+
+    @post("/{token:str}/choices")
+    async def choices(self, request: Request, token: str,
+                      data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Template:
+        choices = _choices(data)
+        try:
+            if data.get("save_profile"):
+                await importing.save_profile(str(data.get("profile_name") or ""), choices.headings, acting(request))
+                choices = msgspec.structs.replace(choices, profile=str(data.get("profile_name") or "").strip())
+            preview = await importing.choose(token, choices, acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="catalog/import.html", status_code=422,
+                            context={"errors": error.errors, "profiles": await importing.profiles()})
+        return await _import_preview(preview)
+
+    @get("/{token:str}/problems.xlsx")
+    async def problems(self, token: str) -> Response:
+        return xlsx_response(await importing.problems_copy(token), "danh-sach-can-sua.xlsx")
 
     @post("/{token:str}/commit")
     async def commit(self, request: Request, token: str) -> Template | Redirect:
         try:
             result = await importing.commit_upload(token, acting(request))
         except ValidationFailed as error:
-            return Template(template_name="catalog/import.html", context={"errors": error.errors}, status_code=422)
+            return Template(template_name="catalog/import.html", status_code=422,
+                            context={"errors": error.errors, "profiles": await importing.profiles()})
         return Template(template_name="catalog/import_done.html", context={"result": result})
+
+
+def _choices(data: dict[str, Any]) -> importing.Choices:
+    """The preview form's answers: `heading:<key>` and `order:<key>` fields, the unrated rows, the list's province."""
+    headings = {key[len("heading:"):]: str(value) for key, value in data.items() if key.startswith("heading:") and value}
+    orders = {key[len("order:"):]: str(value) for key, value in data.items()
+              if key.startswith("order:") and value in (list_values.DAY_FIRST, list_values.MONTH_FIRST)}
+    unrated = importing.SKIP if data.get("unrated") == importing.SKIP else importing.KEEP
+    return importing.Choices(headings=headings, date_orders=orders, unrated=unrated,
+                             province=str(data.get("province") or ""), profile=str(data.get("profile") or ""))
+
+
+async def _import_preview(preview: ImportPreview) -> Template:
+    fields = [(name, gettext(label)) for name, label in list_headings.FIELD_NAMES.items()]
+    return Template(template_name="catalog/import_preview.html",
+                    context={"preview": preview, "fields": fields, "profiles": await importing.profiles()})
 
 
 # -- JSON API -------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from core.fields import EMAIL, Id, Money, filled, message, text
 
 class ProducerIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, filled(255)]
-    kind: ProducerKind
-    province_code: str
+    kind: ProducerKind | None = None  # None: the source does not say (stored as "")
+    province_code: str = ""  # "": the source does not say
     registration_code: Annotated[str, text(32)] | None = None
     commune: Annotated[str, text(120)] = ""
     address: Annotated[str, text(255)] = ""
@@ -62,11 +62,13 @@ class ProducerCard(msgspec.Struct, frozen=True, kw_only=True):
 class ProductIn(msgspec.Struct, kw_only=True):
     producer_id: Id
     name: Annotated[str, filled(255)]
-    group_code: str
-    stars: Annotated[int, msgspec.Meta(ge=1, le=5, extra=message(N_("Stars must be between 1 and 5.")))]
-    score: Annotated[int, msgspec.Meta(ge=0, le=100, extra=message(N_("The score is out of 100.")))]
+    group_code: str = ""  # "": the source does not say
+    # 0: rated below the OCOP mark or not rated yet (a candidate); 3 and more: certified.
+    stars: Annotated[int, msgspec.Meta(ge=0, le=5, extra=message(N_("Stars must be between 0 and 5.")))]
+    score: Annotated[int, msgspec.Meta(ge=0, le=100, extra=message(N_("The score is out of 100.")))] | None = None
     subgroup_code: Annotated[str, text(64)] = ""
     potential_five_star: bool = False
+    decision_number: Annotated[str, text(64)] = ""
     certificate_number: Annotated[str, text(64)] | None = None
     certifying_level: CertifyingLevel = CertifyingLevel.province
     certifying_body: Annotated[str, text(255)] = ""
@@ -90,8 +92,9 @@ class ProductOut(msgspec.Struct, kw_only=True):
     group_code: str
     subgroup_code: str
     stars: int
-    score: int
+    score: int | None
     potential_five_star: bool
+    decision_number: str
     certificate_number: str | None
     certifying_level: str
     certifying_body: str
@@ -175,14 +178,34 @@ class ProducerPage(msgspec.Struct, kw_only=True):
 class ImportRowReport(msgspec.Struct, kw_only=True):
     sheet: str
     row: int
-    values: dict[str, str]
-    errors: dict[str, str]
+    values: dict[str, str]  # by the file's own headings
+    errors: dict[str, str]  # by the file's own headings
+    note: str = ""
+
+
+class ImportQuestion(msgspec.Struct, kw_only=True):
+    """What the file cannot say for itself: which field a heading holds, or whether a date column
+    writes the day or the month first."""
+
+    sheet: str
+    heading: str  # as the file writes it
+    key: str  # folded, as choices are kept
+    kind: str  # "heading" or "date_order"
+    chosen: str = ""
 
 
 class ImportPreview(msgspec.Struct, kw_only=True):
     token: str
     filename: str
-    producers: int
+    reasons: list[str]  # per sheet: what kind of list it looks like, and why
+    questions: list[ImportQuestion]
+    producers: int  # new ones
+    producers_matched: int
     products: int
+    skipped: int
     rows_with_errors: int
     rows: list[ImportRowReport]
+    unrated: str
+    province: str
+    profile: str
+    ready: bool

@@ -57,7 +57,7 @@ def new_product_code() -> str:
 def producer_errors(data: ProducerIn) -> dict[str, Any]:
     """Every rule a producer breaks, by field (empty when it is valid)."""
     errors: dict[str, Any] = fields.problems(data)
-    if data.province_code not in reference.provinces():
+    if data.province_code and data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
     return errors
 
@@ -66,11 +66,12 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
     """Every OCOP rule a product breaks, by field (empty when it is valid)."""
     errors: dict[str, Any] = fields.problems(data)
     group = reference.groups().get(data.group_code)
-    if group is None:
+    if group is None and data.group_code:  # "": the source does not say
         errors["group_code"] = N_("Choose an OCOP group from the list.")
-    elif data.subgroup_code and data.subgroup_code not in {s.code for s in group.subgroups}:
+    elif data.subgroup_code and data.subgroup_code not in {s.code for s in (group.subgroups if group else ())}:
         errors["subgroup_code"] = N_("This subgroup does not belong to the chosen group.")
-    if "stars" not in errors and "score" not in errors and reference.stars_for_score(data.score) != data.stars:
+    if data.score is not None and "stars" not in errors and "score" not in errors \
+            and reference.stars_for_score(data.score) != data.stars:
         errors["stars"] = Msg(
             N_("A score of %(score)s earns %(expected)s stars, not %(stars)s."),
             score=data.score,
@@ -83,10 +84,6 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
         errors["expires_on"] = N_("The expiry date must come after the certification date.")
     if data.withdrawn_on and data.certified_on and data.withdrawn_on < data.certified_on:
         errors["withdrawn_on"] = N_("A certificate cannot be withdrawn before it is issued.")
-    if data.stars >= reference.rules().min_certified_stars and not data.certificate_number:
-        errors["certificate_number"] = N_("A certified product needs its certificate number.")
-    if data.stars >= reference.rules().min_certified_stars and data.certified_on is None:
-        errors["certified_on"] = N_("A certified product needs its certification date.")
     if data.stars == 5 and data.certifying_level is not CertifyingLevel.ministry:
         errors["certifying_level"] = N_("5-star products are certified by the ministry.")
     for field in ("certified_on", "expires_on", "withdrawn_on"):
@@ -292,7 +289,8 @@ async def producer_choices(q: str = "", limit: int = 20, include: int | None = N
 _PRODUCT_COLUMNS = (
     Product.id, Product.code, Product.name, Product.producer, Product.producer.name.as_alias("producer_name"),
     Product.province_code, Product.group_code, Product.subgroup_code, Product.stars, Product.score,
-    Product.potential_five_star, Product.certificate_number, Product.certifying_level, Product.certifying_body,
+    Product.potential_five_star, Product.decision_number, Product.certificate_number, Product.certifying_level,
+    Product.certifying_body,
     Product.certified_on, Product.expires_on, Product.withdrawn_on, Product.barcode, Product.unit,
     Product.reference_price,
 )
@@ -303,7 +301,7 @@ _PRODUCT_COLUMNS = (
 _PRODUCT_SELECT = (
     "SELECT product.id, product.code, product.name, product.producer, producer.name AS producer_name, "
     "product.province_code, product.group_code, product.subgroup_code, product.stars, product.score, "
-    "product.potential_five_star, product.certificate_number, product.certifying_level, product.certifying_body, "
+    "product.potential_five_star, product.decision_number, product.certificate_number, product.certifying_level, product.certifying_body, "
     "product.certified_on, product.expires_on, product.withdrawn_on, product.barcode, product.unit, "
     "product.reference_price FROM product LEFT JOIN producer ON producer.id = product.producer"
 )
@@ -328,6 +326,7 @@ def _product_out(row: dict, on: dt.date) -> ProductOut:
         stars=row["stars"],
         score=row["score"],
         potential_five_star=bool(row["potential_five_star"]),
+        decision_number=row["decision_number"],
         certificate_number=row["certificate_number"],
         certifying_level=row["certifying_level"],
         certifying_body=row["certifying_body"],
@@ -464,7 +463,9 @@ def _status_clause(status: str, on: dt.date):
     if status == "expiring":
         return not_withdrawn & (Product.expires_on >= on) & (Product.expires_on <= soon)
     if status == "valid":
-        return not_withdrawn & ((Product.expires_on > soon) | Product.expires_on.is_null())
+        return not_withdrawn & (Product.expires_on > soon)
+    if status == "undated":
+        return not_withdrawn & Product.expires_on.is_null()
     raise ValidationFailed({"status": N_("Choose a certificate status from the list.")})
 
 
@@ -483,8 +484,8 @@ def product_clauses(filters: ProductFilter, on: dt.date, certified_only: bool = 
     if filters.group:
         clauses.append(Product.group_code == filters.group)
     if filters.stars is not None:
-        if not 1 <= filters.stars <= 5:
-            raise ValidationFailed({"stars": N_("Stars must be between 1 and 5.")})
+        if not 0 <= filters.stars <= 5:
+            raise ValidationFailed({"stars": N_("Stars must be between 0 and 5.")})
         clauses.append(Product.stars == filters.stars)
     if filters.status:
         clauses.append(_status_clause(filters.status, on))
@@ -600,8 +601,11 @@ async def list_buyers(q: str = "", kind: str = "", page: int = 1, page_size: int
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """Enum members as their values, so rows and audit JSON hold plain data."""
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+    """Enum members as their values, so rows and audit JSON hold plain data; a kind not recorded as ""."""
+    plain = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
+    if "kind" in plain and plain["kind"] is None:
+        plain["kind"] = ""
+    return plain
 
 
 def _changes(before: dict, after: dict) -> tuple[dict, dict]:

@@ -56,9 +56,11 @@ class Product(Table):
     group_code = Varchar(length=48)  # indexed with the list's other filters (migration 2026-11-23T17:00)
     subgroup_code = Varchar(length=64, default="")
     stars = Integer()
-    score = Integer()
+    score = Integer(null=True, default=None)  # lists give stars only: unknown, never made up
     potential_five_star = Boolean(default=False)
     decision_code = Varchar(length=32, default="148/QĐ-TTg")
+    # The decision that certified it (QĐ số …), shared by every product it lists.
+    decision_number = Varchar(length=64, default="")
     certificate_number = Varchar(length=64, null=True, default=None, unique=True)
     certifying_level = Varchar(length=16, choices=CertifyingLevel, default=CertifyingLevel.province.value)
     certifying_body = Varchar(length=255, default="")
@@ -108,8 +110,20 @@ class ImportUpload(Table):
     token = Varchar(length=64, unique=True)
     filename = Varchar(length=255)
     content = Bytea()
+    choices = Text(default="{}")  # the clerk's answers to the preview's questions (catalog.importing.Choices)
     created_by = Integer(null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ImportProfile(Table):
+    """A named set of heading choices, applied to the next list written the same way."""
+
+    id: Serial
+
+    name = Varchar(length=120, unique=True)
+    headings = Text(default="{}")  # folded heading → field (catalog.list_headings)
+    updated_by = Integer(null=True)
+    updated_at = Timestamptz(default=TimestamptzNow())
 
 
 class ProductPhoto(Table):

@@ -23,6 +23,7 @@ from core.formatting import vietnam_today
 from core.render_cache import RenderCache
 from core.tables import AuditEntry
 
+
 class KeptPages:
     def __init__(self, size: int = 256) -> None:
         self._kept: RenderCache[tuple[bytes, ...]] = RenderCache(size)

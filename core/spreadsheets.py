@@ -31,12 +31,23 @@ def safe_cell(value: Any) -> Any:
 
 
 def workbook(title: str, headers: list[str], rows: Iterable[list]) -> bytes:
+    return workbook_of([(title, headers, rows)])
+
+
+def workbook_of(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    """An .xlsx of (title, headers, rows) sheets, formula-like text kept as text."""
     # write_only keeps memory flat for exports of tens of thousands of rows
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+    titles: set[str] = set()
+    for title, headers, rows in sheets:
+        name = (title or "Sheet")[:31]
+        while name in titles:  # Excel refuses two sheets of one name
+            name = name[:28] + f"-{len(titles)}"
+        titles.add(name)
+        sheet = book.create_sheet(name)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -67,25 +67,54 @@ async def _create_user(username: str, password: str, role: str, email: str) -> N
         raise SystemExit(2) from None
 
 
-async def _import(path: Path) -> None:
-    from catalog.importing import import_file
+async def _import(path: Path, answers: list[str], profile: str, unrated: str, province: str) -> None:
+    """Imports a list with the preview's answers given on the command line; prints every problem by
+    the file's own column names, never a traceback."""
+    from catalog import list_headings, list_values
+    from catalog.importing import Choices, check_sheets, import_file, read_sheets, with_profile
     from core.audit import SYSTEM
     from core.errors import ValidationFailed
     from core.settings import settings
 
+    headings: dict[str, str] = {}
+    orders: dict[str, str] = {}
+    for answer in answers:
+        heading, _, value = answer.partition("=")
+        key = list_headings.heading_key(heading)
+        if value in (list_values.DAY_FIRST, list_values.MONTH_FIRST):
+            orders[key] = value
+        elif value in list_headings.FIELD_NAMES:
+            headings[key] = value
+        else:
+            print(f"--map {answer}: say HEADING=FIELD (one of {', '.join(list_headings.FIELD_NAMES)}) "
+                  f"or HEADING={list_values.DAY_FIRST}|{list_values.MONTH_FIRST}", file=sys.stderr)
+            raise SystemExit(2)
+    choices = Choices(headings=headings, date_orders=orders, unrated=unrated, province=province, profile=profile)
     try:
-        result = await import_file(path.name, path.read_bytes(), SYSTEM, settings.max_upload_bytes)
-    except ValidationFailed as error:
-        from catalog.importing import check_sheets, read_sheets
-
-        for field, message in error.errors.items():
-            print(f"{field}: {message.render()}", file=sys.stderr)
-        checked = await check_sheets(read_sheets(path.name, path.read_bytes(), settings.max_upload_bytes))
-        for report in checked.reports:
-            if report.errors:
-                print(f"{report.sheet} row {report.row}: {report.errors}", file=sys.stderr)
+        content = path.read_bytes()
+    except OSError as error:
+        print(f"{path}: {error.strerror}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"imported {result.producers} producers and {result.products} products")
+    try:
+        result = await import_file(path.name, content, SYSTEM, settings.max_upload_bytes, choices)
+    except ValidationFailed as error:
+        for field, message in error.errors.items():
+            print(f"{field}: {message.render() if hasattr(message, 'render') else message}", file=sys.stderr)
+        with contextlib.suppress(ValidationFailed):
+            choices = await with_profile(choices)
+            checked = await check_sheets(read_sheets(path.name, content, settings.max_upload_bytes, choices), choices)
+            for question in checked.questions:
+                if not question.chosen:
+                    print(f"{question.sheet}: column “{question.heading}”: "
+                          + ("say which field it holds (--map)" if question.kind == "heading"
+                             else f"say whether dates are {list_values.DAY_FIRST} or {list_values.MONTH_FIRST} (--map)"),
+                          file=sys.stderr)
+            for report in checked.reports:
+                for column, problem in report.errors.items():
+                    print(f"{report.sheet} row {report.row}, {column}: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    skipped = f", {result.skipped} unrated rows skipped" if result.skipped else ""
+    print(f"imported {result.producers} producers and {result.products} products{skipped}")
 
 
 async def _rebuild_stock() -> int:
@@ -122,6 +151,12 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--password", help="read from the terminal when omitted")
     importer = commands.add_parser("import", help="import producers and products from .xlsx or .csv (all or nothing)")
     importer.add_argument("file", type=Path)
+    importer.add_argument("--map", action="append", default=[], metavar="HEADING=FIELD",
+                          help="what a column holds (a field name or 'ignore'), or HEADING=dmy|mdy for a date column")
+    importer.add_argument("--profile", default="", help="a saved headings profile")
+    importer.add_argument("--unrated", choices=["keep", "skip"], default="keep",
+                          help="rows with 0 stars or none: keep as candidates, or skip")
+    importer.add_argument("--province", default="", help="the list's province code, for producers whose row names none")
     stock = commands.add_parser("stock", help="stock ledger maintenance")
     stock.add_argument("action", choices=["rebuild", "snapshot"],
                        help="rebuild: recompute balances from the ledger, report differences; "
@@ -159,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_with_database(_create_user, args.username, password, args.role, args.email))
         print(f"created {args.role} {args.username}")
     elif args.command == "import":
-        asyncio.run(_with_database(_import, args.file))
+        asyncio.run(_with_database(_import, args.file, args.map, args.profile, args.unrated, args.province))
     elif args.command == "stock" and args.action == "rebuild":
         asyncio.run(_with_database(_rebuild_stock))
     elif args.command == "stock":

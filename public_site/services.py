@@ -22,7 +22,7 @@ MAX_CODE = 64
 
 def validity(product: ProductOut, on: dt.date) -> dict[str, Any]:
     """The certificate's state in words a shopper reads: certified or not, until when, how soon."""
-    certified = product.stars >= reference.rules().min_certified_stars and product.status in ("valid", "expiring")
+    certified = reference.is_certified(product.stars, product.status)
     days_left = (product.expires_on - on).days if product.expires_on else None
     return {"certified": certified, "status": product.status if product.stars >= 3 else "not_certified",
             "days_left": days_left, "expires_on": product.expires_on, "withdrawn_on": product.withdrawn_on}

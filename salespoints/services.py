@@ -909,7 +909,7 @@ async def compliance(point_id: int) -> dict[str, Any]:
 
     def certified(row: dict) -> bool:
         status = reference.certificate_status(_as_date(row["expires_on"]), _as_date(row["withdrawn_on"]), on)
-        return row["stars"] >= reference.rules().min_certified_stars and status in ("valid", "expiring")
+        return reference.is_certified(row["stars"], status)
 
     items = len(rows)
     value = sum(r["quantity"] * r["price"] for r in rows)

@@ -57,13 +57,13 @@ def test_form_shows_every_bad_field_in_vietnamese_and_keeps_the_input(login, pro
     client = login("organizer")
     name = unique("Mật ong ")
     data = {k: str(v) for k, v in product_payload(producer_id, name=name).items()}
-    data.update(stars="9", certified_on="32/13/2025", group_code="")
+    data.update(stars="9", certified_on="32/13/2025", score="tám mươi")
     response = client.form("/catalog/products/", data)
     assert response.status_code == 422
     page = response.text
-    assert 'id="e-certified_on"' in page and 'id="e-group_code"' in page
+    assert 'id="e-certified_on"' in page and 'id="e-score"' in page
     assert "dd/mm/yyyy" in page
-    assert "Trường này là bắt buộc" in page or "bắt buộc" in page  # Vietnamese by default
+    assert "Vui lòng nhập số nguyên" in page  # Vietnamese by default
     assert name in page  # what the user typed is kept
     assert _count(name) == 0
 

@@ -76,7 +76,7 @@ def test_the_struct_rules_are_found_all_at_once_with_their_own_words():
     assert {key: msg if isinstance(msg, str) else msg.render() for key, msg in found.items()} == {
         "producer_id": "Choose a record from the list.",
         "name": "This field is required.",
-        "stars": "Stars must be between 1 and 5.",
+        "stars": "Stars must be between 0 and 5.",
         "certificate_number": "At most 64 characters.",
         "reference_price": "The price cannot be negative.",
         "unit": "This value contains a character that is not allowed.",

@@ -140,6 +140,9 @@ CASES: list[Case] = [
     case("GET", "/catalog/import", ORGANIZERS),
     case("POST", "/catalog/import", ORGANIZERS, upload=GARBAGE),
     case("POST", "/catalog/import/{token:str}/commit", ORGANIZERS, "/catalog/import/no-such-token/commit"),
+    case("GET", "/catalog/import/template.xlsx", ORGANIZERS),
+    case("GET", "/catalog/import/{token:str}/problems.xlsx", ORGANIZERS, "/catalog/import/no-such-token/problems.xlsx"),
+    case("POST", "/catalog/import/{token:str}/choices", ORGANIZERS, "/catalog/import/no-such-token/choices"),
     # -- catalog: API -----------------------------------------------------------------------------------------
     case("GET", "/api/v1/products", LOGGED_IN),
     case("POST", "/api/v1/products", ORGANIZERS, body={"producer_id": 0, "name": "", "group_code": "", "subgroup_code": "",
