@@ -213,7 +213,7 @@ def main() -> None:
     print(f"catalog bench on {engine} ({os.cpu_count()} cores), catalogue of {args.catalogue:,} products")
     print(f"{'import of ' + format(args.import_products, ',') + ' products (.xlsx, ' + str(imported['xlsx_bytes'] // 1024) + ' KB)':<48}"
           f"check {imported['preview_s']:.2f} s   check+write {imported['import_s']:.2f} s   (target ≤ 10 s)")
-    print(f"{'one sheet of ' + format(args.one_sheet_products, ',') + ' products, ' + format(national['producers'], ',') + ' producers in it':<48}"
+    print(f"{'one sheet of ' + format(args.one_sheet_products, ',') + ' products, ' + format(national['producers'], ',') + ' producers in it':<48} "
           f"preview {national['preview_s']:.2f} s   commit {national['commit_s']:.2f} s   (targets ≤ 10 s, ≤ 20 s)")
     for name in lists:
         for clients, figures in ((1, lists[name]), (args.concurrency, loaded[name])):
