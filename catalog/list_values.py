@@ -297,8 +297,12 @@ def barcode(value: Any) -> str:
         return ""
     if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
         raise ValueError(value)
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    if (10 - total % 10) % 10 != check:
+    if check_digit(digits[:-1]) != int(digits[-1]):
         raise ValueError(value)
     return digits
+
+
+def check_digit(body: str) -> int:
+    """The GS1 check digit of a GTIN's other digits."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10

@@ -11,7 +11,7 @@ import msgspec
 from piccolo.columns.combination import WhereRaw
 from piccolo.query import Count, Select
 
-from catalog import reference
+from catalog import list_values, reference
 from catalog.enums import CertifyingLevel
 from catalog.reference import EXPIRING_WITHIN_DAYS, fold
 from catalog.schemas import (
@@ -86,6 +86,11 @@ def product_errors(data: ProductIn) -> dict[str, Any]:
         errors["withdrawn_on"] = N_("A certificate cannot be withdrawn before it is issued.")
     if data.stars == 5 and data.certifying_level is not CertifyingLevel.ministry:
         errors["certifying_level"] = N_("5-star products are certified by the ministry.")
+    if data.barcode and "barcode" not in errors:
+        try:
+            list_values.barcode(data.barcode)
+        except ValueError:
+            errors["barcode"] = N_("This is not a valid barcode (GTIN): check its digits.")
     for field in ("certified_on", "expires_on", "withdrawn_on"):
         day = getattr(data, field)
         if day is not None and not EARLIEST <= day <= LATEST:

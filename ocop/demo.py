@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from accounts import services as accounts
 from accounts.enums import Role
-from catalog import reference
+from catalog import list_values, reference
 from catalog.enums import CertifyingLevel, ProducerKind
 from catalog.reference import DATA_DIR, fold
 from catalog.services import new_product_code, today
@@ -47,6 +47,11 @@ class DemoSize:
 def _pick(rng: random.Random, weighted: list[tuple[_T, float]]) -> _T:
     values, weights = zip(*weighted, strict=False)
     return rng.choices(values, weights=weights, k=1)[0]
+
+
+def _gtin(body: str) -> str:
+    """A GTIN-13 with its check digit: Vietnam's 893 prefix and twelve digits in all before it."""
+    return body + str(list_values.check_digit(body))
 
 
 def _score_for(rng: random.Random, stars: int) -> int:
@@ -131,7 +136,7 @@ def product_rows(rng: random.Random, producers: list[dict], count: int, on: dt.d
                 expires_on=expires_on,
                 withdrawn_on=certified_on + dt.timedelta(days=200) if rng.random() < 0.01 else None,
                 code=new_product_code(),
-                barcode=f"893{rng.randint(1000000000, 9999999999)}",
+                barcode=_gtin(f"893{rng.randint(100000000, 999999999)}"),
                 unit=names["units"][subgroup.code],
                 reference_price=rng.randrange(low, high, 1000),
                 province_code=producer["province_code"],

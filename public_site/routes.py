@@ -66,8 +66,8 @@ def _json_ld(product: ProductOut, producer: PublicProducer, certified: bool, ima
     }
     if images:
         data["image"] = images
-    if product.barcode:
-        data["gtin13"] = product.barcode
+    if product.barcode:  # checked as a GTIN when stored; its length names the schema.org property
+        data[f"gtin{len(product.barcode)}"] = product.barcode
     if product.reference_price:
         data["offers"] = {"@type": "Offer", "price": product.reference_price, "priceCurrency": "VND"}
     return msgspec.json.encode(data).decode().replace("<", "\\u003c")

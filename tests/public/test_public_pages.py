@@ -89,11 +89,11 @@ def test_repeated_views_are_answered_304_and_a_change_changes_the_tag(login, ano
 
 
 def test_json_ld_describes_a_schema_org_product(login, anonymous, producer_id):
-    product = _product(login, producer_id, barcode="8935000000011")
+    product = _product(login, producer_id, barcode="8935000000014")
     page = anonymous.get(f"/p/{product['code']}").text
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert data["@context"] == "https://schema.org" and data["@type"] == "Product"
-    assert data["name"] == product["name"] and data["sku"] == product["code"] and data["gtin13"] == "8935000000011"
+    assert data["name"] == product["name"] and data["sku"] == product["code"] and data["gtin13"] == "8935000000014"
     assert data["offers"]["priceCurrency"] == "VND"
 
 
