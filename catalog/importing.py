@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from catalog import list_headings, list_values, services
+from catalog import list_headings, list_values, reference, services
 from catalog.enums import CertifyingLevel
 from catalog.list_headings import PRODUCERS, Columns, heading_key, recognise
 from catalog.schemas import ImportPreview, ImportQuestion, ImportRowReport, ProducerIn, ProductIn
@@ -66,6 +66,7 @@ class Choices(msgspec.Struct, kw_only=True):
     unrated: str = KEEP  # rows with 0 stars or none: KEEP as candidates or SKIP
     province: str = ""  # the list's province, for producers whose row names none
     profile: str = ""  # the saved profile the headings came from
+    same_as: dict[str, int] = {}  # a new producer's key (`_same_key`) → the catalogue's producer it is (0: new)
 
 
 @dataclass
@@ -95,6 +96,7 @@ class Checked:
     products: list[tuple[ProductIn, int | tuple[str, str]]] = field(default_factory=list)  # (product, id or new key)
     skipped: int = 0
     error_rows: int = 0
+    asked: set[str] = field(default_factory=set)  # producers asked about ("same as …?")
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -215,9 +217,24 @@ class _Producers:
         self.by_code: dict[str, Ref] = {}
         self.by_name: dict[tuple[str, str], list[Ref]] = {}
         self.by_bare_name: dict[str, list[Ref]] = {}
+        self.rows: dict[int, dict] = {}
+        self.by_token: dict[str, set[int]] = {}
         for row in rows:
             name = list_values.producer_key(list_values.producer_and_place(row["name"])[0])
             self.add(row["id"], row["registration_code"] or "", name, row["province_code"])
+            self.rows[row["id"]] = {**row, "tokens": list_values.name_tokens(name)}
+            for token in self.rows[row["id"]]["tokens"]:
+                self.by_token.setdefault(token, set()).add(row["id"])
+
+    def alike(self, name: str, province: str) -> list[dict]:
+        """The catalogue's producers whose names may be `name` written another way, in its province
+        (anywhere, when the row names none)."""
+        tokens = list_values.name_tokens(name)
+        rare = sorted((t for t in tokens if t in self.by_token), key=lambda t: len(self.by_token[t]))[:2]
+        seen = set().union(*(self.by_token.get(t, set()) for t in rare)) if rare else set()
+        return sorted((self.rows[i] for i in seen
+                       if (not province or not self.rows[i]["province_code"] or self.rows[i]["province_code"] == province)
+                       and list_values.alike(tokens, self.rows[i]["tokens"])), key=lambda r: r["id"])[:5]
 
     def add(self, ref: Ref, code: str, name: str, province: str) -> None:
         if code:
@@ -277,6 +294,12 @@ def _producer(sheet: Sheet, cells: list[Any], choices: Choices, known: _Producer
         errors[_heading(sheet, "producer_code")] = N_("No producer has this registration code: give the producer's name too.")
         return None
     key = (name, place.province_code)
+    same = choices.same_as.get(_same_key(key))
+    if same is not None:
+        _ask_same(checked, key, written, known, same)
+        if same:
+            checked.matched_producers.add(same)
+            return same
     if key not in checked.new_producers:
         commune = list_values.text(_cell(sheet, cells, "commune"))
         if not commune and fold(place_suffix).startswith(("xa ", "phuong ", "thi tran ")):
@@ -294,6 +317,25 @@ def _producer(sheet: Sheet, cells: list[Any], choices: Choices, known: _Producer
         checked.new_producers[key] = NewProducer(key=key, data=data)
         known.add(key, code, name, place.province_code)
     return key
+
+
+def _same_key(key: tuple[str, str]) -> str:
+    return f"{key[0]}|{key[1]}"
+
+
+def _ask_same(checked: Checked, key: tuple[str, str], written: str, known: _Producers, chosen: int | None) -> None:
+    """Asks whether a producer the file names is one the catalogue has under a near name; never merged unasked."""
+    question = _same_key(key)
+    if question in checked.asked:
+        return
+    candidates = known.alike(key[0], key[1])
+    if not candidates:
+        return
+    checked.asked.add(question)
+    where = reference.province_name(key[1]) if key[1] else gettext(N_("province not recorded"))
+    options = {str(r["id"]): f"{r['name']} ({reference.province_name(r['province_code']) or '—'})" for r in candidates}
+    checked.questions.append(ImportQuestion(sheet="", heading=f"{written} ({where})", key=question, kind="same_as",
+                                            chosen="" if chosen is None else str(chosen), options=options))
 
 
 _PRODUCER_FIELD = {"name": "producer", "registration_code": "producer_code", "province_code": "province"}
@@ -439,6 +481,8 @@ async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> C
                 checked.error_rows += 1
             checked.reports.append(ImportRowReport(sheet=sheet.name, row=number, values=_values(sheet, cells),
                                                    errors={k: render(m, gettext) for k, m in errors.items()}))
+    for new in checked.new_producers.values():
+        _ask_same(checked, new.key, new.data.name, known, choices.same_as.get(_same_key(new.key)))
     return checked
 
 
@@ -459,6 +503,7 @@ def _preview(token: str, filename: str, checked: Checked, choices: Choices) -> I
         producers=len(checked.new_producers), producers_matched=len(checked.matched_producers),
         products=len(checked.products), skipped=checked.skipped, rows_with_errors=checked.error_rows, rows=reports,
         unrated=choices.unrated, province=choices.province, profile=choices.profile,
+        # A near name unanswered is a new producer: never merged unasked, never a reason to wait.
         ready=not checked.error_rows and not any(q.kind == "date_order" and not q.chosen for q in checked.questions),
     )
 

@@ -195,6 +195,24 @@ def producer_key(name: str) -> str:
     return re.sub(r"^co so\b", "co so", folded)
 
 
+_KIND_TOKENS = frozenset({"htx", "hop", "tac", "xa", "cong", "ty", "cty", "tnhh", "mtv", "co", "phan", "so", "san",
+                          "xuat", "ho", "kinh", "doanh", "to", "dntn", "thuong", "mai", "dich", "vu", "va", "tm", "dv"})
+
+
+def name_tokens(key: str) -> frozenset[str]:
+    """The words of a folded producer name that tell producers apart (not "HTX", "Công ty TNHH"…)."""
+    return frozenset(word for word in key.split() if word not in _KIND_TOKENS)
+
+
+def alike(one: frozenset[str], other: frozenset[str]) -> bool:
+    """Two producer names that may be one producer written two ways: most of their telling words
+    shared, or every word of the shorter in the longer."""
+    if not one or not other or one == other:
+        return bool(one) and one == other
+    shared = len(one & other)
+    return shared / len(one | other) >= 0.6 or (shared == min(len(one), len(other)) and shared >= 2)
+
+
 # -- places ----------------------------------------------------------------------------------------
 
 

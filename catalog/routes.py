@@ -352,12 +352,15 @@ class ImportPages(Controller):
 
 
 def _choices(data: dict[str, Any]) -> importing.Choices:
-    """The preview form's answers: `heading:<key>` and `order:<key>` fields, the unrated rows, the list's province."""
+    """The preview form's answers: `heading:<key>`, `order:<key>` and `same:<key>` fields (0: a new
+    producer), the unrated rows, the list's province."""
     headings = {key[len("heading:"):]: str(value) for key, value in data.items() if key.startswith("heading:") and value}
     orders = {key[len("order:"):]: str(value) for key, value in data.items()
               if key.startswith("order:") and value in (list_values.DAY_FIRST, list_values.MONTH_FIRST)}
+    same_as = {key[len("same:"):]: int(value) for key, value in data.items()
+               if key.startswith("same:") and str(value).isdigit() and len(str(value)) < 10}
     unrated = importing.SKIP if data.get("unrated") == importing.SKIP else importing.KEEP
-    return importing.Choices(headings=headings, date_orders=orders, unrated=unrated,
+    return importing.Choices(headings=headings, date_orders=orders, unrated=unrated, same_as=same_as,
                              province=str(data.get("province") or ""), profile=str(data.get("profile") or ""))
 
 

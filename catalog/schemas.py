@@ -190,8 +190,9 @@ class ImportQuestion(msgspec.Struct, kw_only=True):
     sheet: str
     heading: str  # as the file writes it
     key: str  # folded, as choices are kept
-    kind: str  # "heading" or "date_order"
+    kind: str  # "heading", "date_order" or "same_as" (a new producer whose name is near one in the catalogue)
     chosen: str = ""
+    options: dict[str, str] = {}  # for "same_as": the catalogue's producers it may be, id → name (province)
 
 
 class ImportPreview(msgspec.Struct, kw_only=True):

@@ -227,3 +227,23 @@ def test_the_command_line_names_problems_by_column_and_never_prints_a_traceback(
                              "--map", "Người làm=producer", "--map", "Hạng=stars"],
                             cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
     assert mapped.returncode == 0 and "1 products" in mapped.stdout, mapped.stdout + mapped.stderr
+
+
+def test_a_near_name_is_offered_as_the_same_producer_and_never_merged_unasked(login):
+    client = login("organizer")
+    tag = unique()
+    first = [["Tên sản phẩm", "Chủ thể", "Tỉnh", "Số sao"], [f"Chè {tag}", f"HTX Chè {tag} Tân Cương", "Thái Nguyên", 3]]
+    assert commit(client, upload(client, xlsx(first), "a.xlsx").text).status_code == 200
+    second = [first[0], [f"Chè xanh {tag}", f"HTX Chè {tag} Tân Cương Thái Nguyên", "Thái Nguyên", 4]]
+    preview = upload(client, xlsx(second), "b.xlsx")
+    question = re.search(r'name="(same:[^"]+)"', preview.text)
+    assert question and "/commit" in preview.text  # asked, and a new producer unless the clerk says otherwise
+    existing = re.search(r'<option value="(\d+)"[^>]*>[^<]*Tân Cương \(', preview.text).group(1)
+    answered = client.form(f"/catalog/import/{token_of(preview.text)}/choices", {question.group(1): existing})
+    assert f'value="{existing}" selected' in answered.text
+    assert commit(client, answered.text).status_code == 200
+    found = products(tag)
+    assert found[f"Chè xanh {tag}"]["producer_name"] == f"HTX Chè {tag} Tân Cương"  # the one the clerk chose
+    from catalog.tables import Producer
+
+    assert run(Producer.count().where(Producer.name.like(f"%{tag}%"))) == 1
