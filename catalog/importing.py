@@ -97,6 +97,8 @@ class Checked:
     skipped: int = 0
     error_rows: int = 0
     asked: set[str] = field(default_factory=set)  # producers asked about ("same as …?")
+    updates: list[tuple[int, dict[str, tuple[Any, Any]]]] = field(default_factory=list)  # (product id, changes)
+    unchanged: int = 0
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -355,8 +357,10 @@ def _money(value: Any) -> int | None:
 
 
 def _product(sheet: Sheet, cells: list[Any], choices: Choices, errors: dict[str, Any], certificates: dict[str, Any],
-             codes: set[str], number: int) -> tuple[ProductIn | None, bool]:
-    """The row's product and whether it is kept (unrated rows may be skipped); problems go to `errors`."""
+             codes: dict[str, int], number: int) -> tuple[ProductIn | None, frozenset[str]]:
+    """The row's product and the fields it gives (None when an unrated row is skipped); problems go to
+    `errors`. Numbers are checked against the rest of the file here, against the catalogue once the
+    row is matched (a newer list names the same product's own numbers)."""
     def problem(name: str, message: Any) -> None:
         errors[_heading(sheet, name)] = message
 
@@ -369,7 +373,7 @@ def _product(sheet: Sheet, cells: list[Any], choices: Choices, errors: dict[str,
         problem("stars", N_("Write the stars as a number from 0 to 5, such as “4” or “4 sao”."))
         stars = 0
     if not stars and choices.unrated == SKIP:
-        return None, False
+        return None, frozenset()
     values["stars"] = stars or 0
     score = _cell(sheet, cells, "score")
     if score is not None:
@@ -424,25 +428,62 @@ def _product(sheet: Sheet, cells: list[Any], choices: Choices, errors: dict[str,
         values["barcode"] = list_values.barcode(_cell(sheet, cells, "barcode"))
     except ValueError:
         problem("barcode", N_("This is not a valid barcode (GTIN): check its digits."))
-    certificate = values.get("certificate_number", "")
-    if certificate:
-        seen = certificates.get(certificate)
-        if seen == "db":
-            problem("certificate_number", N_("This certificate number is already used by another product."))
-        elif seen is not None:
-            problem("certificate_number", Msg(N_("This certificate number is also on row %(row)s."), row=seen))
-        else:
-            certificates[certificate] = number
-    qr = values.get("code", "")
-    if qr:
-        if qr in codes:
-            problem("code", N_("This QR code value is already used by another product."))
-        codes.add(qr)
+    for key, seen_in in (("certificate_number", certificates), ("code", codes)):
+        written = values.get(key, "")
+        if written and written in seen_in:
+            problem(key, Msg(N_("This number is also on row %(row)s."), row=seen_in[written]))
+        elif written:
+            seen_in[written] = number
     item = services.normalised_product(assemble(values, ProductIn))
     for field_name, message in services.product_errors(item).items():
         if field_name != "producer_id":
             errors.setdefault(_heading(sheet, _PRODUCT_FIELD.get(field_name, field_name)), message)
-    return item, True
+    given = set(values) - {"producer_id", "name", "code"}
+    if "certified_on" in given and values["certified_on"] is not None:
+        given.add("expires_on")  # implied by the rules from the certification date
+    return item, frozenset(k for k in given if values.get(k) is not None)
+
+
+COMPARED = ("stars", "score", "group_code", "subgroup_code", "decision_number", "certificate_number",
+            "certifying_level", "certifying_body", "certified_on", "expires_on", "unit", "reference_price", "barcode")
+
+
+class _Catalogue:
+    """The catalogue's products by producer and folded name, and who holds each number."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.by_name: dict[tuple[int, str], list[dict]] = {}
+        self.certificates = {r["certificate_number"]: r["id"] for r in rows if r["certificate_number"]}
+        self.codes = {r["code"]: r["id"] for r in rows}
+        for row in rows:
+            self.by_name.setdefault((row["producer"], fold(row["name"]).strip()), []).append(row)
+
+    def match(self, producer: int, item: ProductIn) -> dict | None:
+        """The product a newer list's row is: same producer and name, and the same decision (or one of
+        the two not recorded, when it is the only product of that name)."""
+        named = self.by_name.get((producer, fold(item.name).strip()), [])
+        same = [r for r in named if r["decision_number"] == item.decision_number]
+        if len(same) == 1:
+            return same[0]
+        open_ = [r for r in named if not r["decision_number"] or not item.decision_number]
+        return open_[0] if len(named) == 1 and len(open_) == 1 else None
+
+
+def _changes(found: dict, item: ProductIn, given: frozenset[str]) -> dict[str, tuple[Any, Any]]:
+    """What the row says differently from the catalogue, among the fields it gives (a blank erases nothing)."""
+    changed = {}
+    for name in COMPARED:
+        if name in given:
+            new = getattr(item, name)
+            new = new.value if hasattr(new, "value") else new
+            old = found[name]
+            if isinstance(old, dt.datetime):
+                old = old.date()
+            if isinstance(old, str) and isinstance(new, dt.date):
+                old = dt.date.fromisoformat(old[:10])
+            if old != new and not (old in ("", None) and new in ("", None)):
+                changed[name] = (old, new)
+    return changed
 
 
 def _values(sheet: Sheet, cells: list[Any]) -> dict[str, str]:
@@ -450,14 +491,34 @@ def _values(sheet: Sheet, cells: list[Any]) -> dict[str, str]:
             if sheet.headings[i] and list_values.text(cells[i])}
 
 
+_FIELD_OF = {"group_code": "group", "subgroup_code": "subgroup"}
+
+
+def _against_catalogue(sheet: Sheet, item: ProductIn, found: dict | None, catalogue: _Catalogue,
+                       matched_rows: dict[int, int], number: int, errors: dict[str, Any]) -> str:
+    """Problems of a row against the catalogue: a number another product holds, a product named twice."""
+    own = found["id"] if found else None
+    if item.certificate_number and catalogue.certificates.get(item.certificate_number, own) != own:
+        errors[_heading(sheet, "certificate_number")] = N_("This certificate number is already used by another product.")
+    if item.code and catalogue.codes.get(item.code, own) != own:
+        errors[_heading(sheet, "code")] = N_("This QR code value is already used by another product.")
+    if own is not None:
+        if own in matched_rows:
+            errors[_heading(sheet, "name")] = Msg(N_("This product is also on row %(row)s."), row=matched_rows[own])
+        matched_rows.setdefault(own, number)
+    return ""
+
+
 async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> Checked:
     """Every problem of every row at once, against the OCOP rules, the catalogue and the rest of the file."""
     choices = choices or Choices()
     checked = Checked()
     known = _Producers(await Producer.select(Producer.id, Producer.name, Producer.registration_code, Producer.province_code))
-    taken = await Product.select(Product.certificate_number, Product.code)
-    certificates: dict[str, Any] = {r["certificate_number"]: "db" for r in taken if r["certificate_number"]}
-    codes = {r["code"] for r in taken}
+    catalogue = _Catalogue(await Product.select(Product.id, Product.producer, Product.name, Product.code,
+                                                *(getattr(Product, name) for name in COMPARED)))
+    certificates: dict[str, Any] = {}
+    codes: dict[str, int] = {}
+    matched_rows: dict[int, int] = {}  # product id → the row that named it
     for sheet in sorted(sheets, key=lambda s: s.columns.kind != PRODUCERS):  # producers first: products refer to them
         _questions(sheet, choices, checked)
         checked.reasons.append(f"{sheet.name}: {gettext(sheet.columns.reason)}")
@@ -468,19 +529,33 @@ async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> C
             if sheet.columns.kind == PRODUCERS:
                 _producer(sheet, cells, choices, known, checked, errors)
             else:
-                item, kept = _product(sheet, cells, choices, errors, certificates, codes, number)
-                if not kept:
+                item, given = _product(sheet, cells, choices, errors, certificates, codes, number)
+                if item is None:
                     checked.skipped += 1
                     checked.reports.append(ImportRowReport(sheet=sheet.name, row=number, values=_values(sheet, cells),
                                                            errors={}, note=gettext(N_("Skipped: not rated."))))
                     continue
                 producer = _producer(sheet, cells, choices, known, checked, errors)
-                if item is not None and producer is not None and not errors:
+                found = catalogue.match(producer, item) if isinstance(producer, int) else None
+                note = _against_catalogue(sheet, item, found, catalogue, matched_rows, number, errors)
+                if found is not None and not errors:
+                    changes = _changes(found, item, given)
+                    if changes:
+                        checked.updates.append((found["id"], changes))
+                        note = gettext(N_("Changed: %(fields)s")) % {"fields": ", ".join(
+                            f"{gettext(list_headings.FIELD_NAMES.get(_FIELD_OF.get(k, k), k))} {o or '—'} → {n or '—'}"
+                            for k, (o, n) in changes.items())}
+                    else:
+                        checked.unchanged += 1
+                        note = gettext(N_("Unchanged."))
+                elif producer is not None and not errors:
                     checked.products.append((item, producer))
+                    note = gettext(N_("New."))
             if errors:
                 checked.error_rows += 1
             checked.reports.append(ImportRowReport(sheet=sheet.name, row=number, values=_values(sheet, cells),
-                                                   errors={k: render(m, gettext) for k, m in errors.items()}))
+                                                   errors={k: render(m, gettext) for k, m in errors.items()},
+                                                   note="" if errors or sheet.columns.kind == PRODUCERS else note))
     for new in checked.new_producers.values():
         _ask_same(checked, new.key, new.data.name, known, choices.same_as.get(_same_key(new.key)))
     return checked
@@ -501,7 +576,8 @@ def _preview(token: str, filename: str, checked: Checked, choices: Choices) -> I
     return ImportPreview(
         token=token, filename=filename, reasons=checked.reasons, questions=checked.questions,
         producers=len(checked.new_producers), producers_matched=len(checked.matched_producers),
-        products=len(checked.products), skipped=checked.skipped, rows_with_errors=checked.error_rows, rows=reports,
+        products=len(checked.products), updated=len(checked.updates), unchanged=checked.unchanged,
+        skipped=checked.skipped, rows_with_errors=checked.error_rows, rows=reports,
         unrated=choices.unrated, province=choices.province, profile=choices.profile,
         # A near name unanswered is a new producer: never merged unasked, never a reason to wait.
         ready=not checked.error_rows and not any(q.kind == "date_order" and not q.chosen for q in checked.questions),
@@ -565,8 +641,10 @@ async def profiles() -> list[str]:
 @dataclass
 class ImportResult:
     producers: int
-    products: int
+    products: int  # added
     skipped: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: int,
@@ -602,9 +680,22 @@ async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: in
                          "search_text": services._product_search_text(product, producer["name"])})
         async with indexed_in_bulk():
             await insert_many(Product, rows)
+        now = dt.datetime.now(dt.UTC)
+        for product_id, changes in checked.updates:
+            after = {name: _plain(new) for name, (_, new) in changes.items()}
+            await Product.update({**{getattr(Product, name): value for name, value in after.items()},
+                                  Product.updated_at: now}).where(Product.id == product_id)
+            await record_audit(actor, "update", "product", product_id, {n: _plain(o) for n, (o, _) in changes.items()},
+                               {**after, "file": filename})
         await record_audit(actor, "import", "catalog", filename[:64], None,
-                           {"producers": len(new), "products": len(rows), "skipped": checked.skipped, "file": filename})
-    return ImportResult(producers=len(new), products=len(rows), skipped=checked.skipped)
+                           {"producers": len(new), "products": len(rows), "updated": len(checked.updates),
+                            "unchanged": checked.unchanged, "skipped": checked.skipped, "file": filename})
+    return ImportResult(producers=len(new), products=len(rows), skipped=checked.skipped, updated=len(checked.updates),
+                        unchanged=checked.unchanged)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 async def commit_upload(token: str, actor: Actor) -> ImportResult:

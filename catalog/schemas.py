@@ -202,7 +202,9 @@ class ImportPreview(msgspec.Struct, kw_only=True):
     questions: list[ImportQuestion]
     producers: int  # new ones
     producers_matched: int
-    products: int
+    products: int  # new ones
+    updated: int  # in the catalogue, changed by this list
+    unchanged: int
     skipped: int
     rows_with_errors: int
     rows: list[ImportRowReport]

@@ -114,7 +114,8 @@ async def _import(path: Path, answers: list[str], profile: str, unrated: str, pr
                     print(f"{report.sheet} row {report.row}, {column}: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
     skipped = f", {result.skipped} unrated rows skipped" if result.skipped else ""
-    print(f"imported {result.producers} producers and {result.products} products{skipped}")
+    print(f"imported {result.producers} producers and {result.products} products; "
+          f"{result.updated} products updated, {result.unchanged} unchanged{skipped}")
 
 
 async def _rebuild_stock() -> int:

@@ -247,3 +247,33 @@ def test_a_near_name_is_offered_as_the_same_producer_and_never_merged_unasked(lo
     from catalog.tables import Producer
 
     assert run(Producer.count().where(Producer.name.like(f"%{tag}%"))) == 1
+
+
+def test_a_newer_version_of_a_list_updates_what_changed_and_adds_what_is_new(login):
+    from core.tables import AuditEntry
+
+    client = login("organizer")
+    tag = unique()
+    headings = ["Tên sản phẩm", "Chủ thể", "Tỉnh", "Hạng sao", "Số QĐ", "Ngày công nhận", "Điểm"]
+    first = [headings, [f"Miến dong {tag}", f"HTX Miến {tag}", "Bắc Kạn", "3 sao", "", "", 60],
+             [f"Măng khô {tag}", f"HTX Miến {tag}", "Bắc Kạn", "3 sao", "55/QĐ-UBND", "20/5/2024", 62]]
+    assert commit(client, upload(client, xlsx(first), "v1.xlsx").text).status_code == 200
+    before = products(tag)
+    second = [headings, [f"Miến dong {tag}", f"HTX Miến {tag}", "Bắc Kạn", "4 sao", "77/QĐ-UBND", "15/8/2025", ""],
+              [f"Măng khô {tag}", f"HTX Miến {tag}", "Bắc Kạn", "3 sao", "55/QĐ-UBND", "20/5/2024", 62],
+              [f"Mật ong {tag}", f"HTX Miến {tag}", "Bắc Kạn", "3 sao", "77/QĐ-UBND", "15/8/2025", ""]]
+    preview = upload(client, xlsx(second), "v2.xlsx")
+    assert 'class="bad"' not in preview.text
+    assert re.search(r"Changed:|Thay đổi:", preview.text) and re.search(r"Unchanged\.|Không đổi\.", preview.text)
+    assert commit(client, preview.text).status_code == 200
+    after = products(tag)
+    assert len(after) == 3 and after[f"Miến dong {tag}"]["code"] == before[f"Miến dong {tag}"]["code"]  # the same product
+    changed = after[f"Miến dong {tag}"]
+    assert changed["stars"] == 4 and changed["decision_number"] == "77/QĐ-UBND"
+    assert changed["certified_on"] == dt.date(2025, 8, 15) and changed["score"] == 60  # a blank erases nothing
+    from catalog.tables import Product
+
+    product_id = run(Product.select(Product.id).where(Product.name == f"Miến dong {tag}").first())["id"]
+    trail = run(AuditEntry.select(AuditEntry.action, AuditEntry.before, AuditEntry.after)
+                .where((AuditEntry.entity == "product") & (AuditEntry.entity_id == str(product_id))))
+    assert any(entry["action"] == "update" for entry in trail)
