@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
@@ -21,7 +22,7 @@ from core.formatting import VIETNAM
 from core.forms import parse_struct
 from core.routing import get, post, put
 from core.spreadsheets import xlsx_response
-from salespoints import exporting, services
+from salespoints import exporting, importing, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
 from salespoints.reading_scope import product_scope, within
@@ -168,6 +169,60 @@ class SalesPointPages(Controller):
             context={"overview": await services.overview(), "mine": await services.managed_point_ids(actor),
                      "show_stock": await product_scope(actor) is None},
         )
+
+    @get("/new", guards=[require_organizer])
+    async def new_point(self) -> Template:
+        return Template(template_name="salespoints/point_form.html", context={"point": None, "values": {}, "errors": {}})
+
+    @post("/new", guards=[require_organizer])
+    async def create_point(self, request: Request, data: Form) -> Template | Redirect:
+        try:
+            point_id = await services.create_point(parse_struct(data, SalesPointIn), acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="salespoints/point_form.html", status_code=422,
+                            context={"point": None, "values": data, "errors": error.errors})
+        return Redirect(f"/salespoints/{point_id}")
+
+    @get("/{point_id:int}/edit", guards=[require_organizer])
+    async def edit_point(self, point_id: int) -> Template:
+        point = await services.get_point(point_id)
+        values = {k: getattr(point, k) for k in SalesPointIn.__struct_fields__}
+        return Template(template_name="salespoints/point_form.html", context={"point": point, "values": values, "errors": {}})
+
+    @post("/{point_id:int}/edit", guards=[require_organizer])
+    async def update_point(self, request: Request, point_id: int, data: Form) -> Template | Redirect:
+        try:
+            await services.update_point(point_id, parse_struct(data, SalesPointIn), acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="salespoints/point_form.html", status_code=422,
+                            context={"point": await services.get_point(point_id), "values": data, "errors": error.errors})
+        return Redirect(f"/salespoints/{point_id}")
+
+    @get("/import", guards=[require_organizer])
+    async def import_form(self) -> Template:
+        return Template(template_name="salespoints/import.html", context={"errors": {}, "checked": None})
+
+    @post("/import", guards=[require_organizer])
+    async def import_preview(self, request: Request,
+                             data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]) -> Template:
+        upload = data.get("file")
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed({"file": importing.NO_FILE})
+            token, checked = await importing.preview_points(upload.filename or "", await upload.read(), acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="salespoints/import.html", status_code=422,
+                            context={"errors": error.errors, "checked": None})
+        return Template(template_name="salespoints/import.html", context={"errors": {}, "checked": checked, "token": token})
+
+    @post("/import/{token:str}/commit", guards=[require_organizer])
+    async def import_commit(self, request: Request, token: str) -> Template | Redirect:
+        try:
+            await importing.commit_points(token, acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="salespoints/import.html", status_code=422,
+                            context={"errors": error.errors, "checked": None})
+        return Redirect("/salespoints/")
 
     @get("/{point_id:int}")
     async def point(self, request: Request, point_id: int, q: str = "", add: int | None = None) -> Template:

@@ -28,10 +28,12 @@ IdempotencyKey = Annotated[str, Meta(min_length=1, max_length=MAX_KEY, pattern=N
 
 class SalesPointIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, filled(255)]
-    province_code: str
+    province_code: str = ""  # "": the source does not say
     kind: PointKind = PointKind.showroom
     commune: Annotated[str, text(120)] = ""
     address: Annotated[str, text(255)] = ""
+    legacy_province: Annotated[str, text(120)] = ""
+    legacy_district: Annotated[str, text(120)] = ""
     opening_hours: Annotated[str, text(120)] = ""
     opened_on: dt.date | None = None
     policy: Policy = Policy.strict_ocop
@@ -46,6 +48,8 @@ class SalesPointOut(msgspec.Struct, kw_only=True):
     province_name: str
     commune: str
     address: str
+    legacy_province: str
+    legacy_district: str
     opening_hours: str
     opened_on: dt.date | None
     status: str

@@ -144,9 +144,23 @@ def _ensure_organizer(actor: Actor) -> None:
 
 def _point_errors(data: SalesPointIn) -> dict[str, Any]:
     errors: dict[str, Any] = fields.problems(data)
-    if data.province_code not in reference.provinces():
+    if data.province_code and data.province_code not in reference.provinces():
         errors["province_code"] = N_("Choose a province from the list.")
     return errors
+
+
+def point_key(name: str, address: str) -> tuple[str, str]:
+    """A point's name and address folded: two points alike in both are one point entered twice."""
+    return " ".join(fold(name).split()), " ".join(fold(address).replace(",", " ").split())
+
+
+async def _same_point(data: SalesPointIn, other_than: int | None = None) -> int | None:
+    rows = await SalesPoint.select(SalesPoint.id, SalesPoint.name, SalesPoint.address)
+    key = point_key(data.name, data.address)
+    return next((r["id"] for r in rows if r["id"] != other_than and point_key(r["name"], r["address"]) == key), None)
+
+
+SAME_POINT = N_("A sales point with this name and address already exists.")
 
 
 def _point_out(row: dict) -> SalesPointOut:
@@ -159,6 +173,8 @@ async def create_point(data: SalesPointIn, actor: Actor) -> int:
     """Creates a sales point; organizers and admins only. Audited."""
     _ensure_organizer(actor)
     errors = _point_errors(data)
+    if "name" not in errors and await _same_point(data):
+        errors["name"] = SAME_POINT
     if errors:
         raise ValidationFailed(errors)
     values = {k: getattr(v, "value", v) for k, v in msgspec.structs.asdict(data).items()}
@@ -166,6 +182,25 @@ async def create_point(data: SalesPointIn, actor: Actor) -> int:
         row = (await SalesPoint.insert(SalesPoint(**values)))[0]
         await record_audit(actor, "create", "salespoint", row["id"], None, values)
     return row["id"]
+
+
+async def update_point(point_id: int, data: SalesPointIn, actor: Actor) -> None:
+    """Changes a sales point's facts; organizers and admins only. Audited with what changed."""
+    _ensure_organizer(actor)
+    before = await get_point(point_id)
+    errors = _point_errors(data)
+    if "name" not in errors and await _same_point(data, other_than=point_id):
+        errors["name"] = SAME_POINT
+    if errors:
+        raise ValidationFailed(errors)
+    values = {k: getattr(v, "value", v) for k, v in msgspec.structs.asdict(data).items()}
+    old = {k: getattr(before, k) for k in values}
+    changed = {k: v for k, v in values.items() if old[k] != v}
+    if not changed:
+        return
+    async with SalesPoint._meta.db.transaction():
+        await SalesPoint.update({getattr(SalesPoint, k): v for k, v in changed.items()}).where(SalesPoint.id == point_id)
+        await record_audit(actor, "update", "salespoint", point_id, {k: old[k] for k in changed}, changed)
 
 
 async def get_point(point_id: int) -> SalesPointOut:

@@ -20,6 +20,9 @@ class SalesPoint(Table):
     province_code = Varchar(length=32, index=True)
     commune = Varchar(length=120, default="")
     address = Varchar(length=255, default="")
+    # The place before 1 July 2025, as the list the point came from writes it.
+    legacy_province = Varchar(length=120, default="")
+    legacy_district = Varchar(length=120, default="")
     opening_hours = Varchar(length=120, default="")
     opened_on = Date(null=True, default=None)
     status = Varchar(length=16, choices=PointStatus, default=PointStatus.active.value)

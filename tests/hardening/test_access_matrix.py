@@ -170,6 +170,13 @@ CASES: list[Case] = [
     # -- sales points: pages (every logged-in role reads every point, a producer its own products' lines; a manager writes at its own)
     case("GET", "/salespoints", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}", LOGGED_IN),
+    case("GET", "/salespoints/new", ORGANIZERS),
+    case("POST", "/salespoints/new", ORGANIZERS, body={"name": ""}),
+    case("GET", "/salespoints/{point_id:int}/edit", ORGANIZERS, "/salespoints/{point_a}/edit"),
+    case("POST", "/salespoints/{point_id:int}/edit", ORGANIZERS, "/salespoints/{point_a}/edit", body={"name": ""}),
+    case("GET", "/salespoints/import", ORGANIZERS),
+    case("POST", "/salespoints/import", ORGANIZERS, upload=GARBAGE),
+    case("POST", "/salespoints/import/{token:str}/commit", ORGANIZERS, "/salespoints/import/no-such-token/commit"),
     case("GET", "/salespoints/{point_id:int}/stock.xlsx", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}/movements.xlsx", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}/counter", POINT_A, "/salespoints/{point_a}/counter", note="point A"),

@@ -1,0 +1,162 @@
+"""Sales points from a sheet, as provinces list them: name, address with its pre-2025 district and
+province, opening hours. The same two steps as the catalogue's import: a preview of every row's
+problems (a point already there, or twice in the file, is flagged), then a commit of all rows or none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from catalog import list_values
+from catalog.list_headings import heading_key
+from catalog.tables import ImportUpload
+from core.audit import Actor, record_audit
+from core.errors import N_, Msg, ValidationFailed, render
+from core.i18n import gettext
+from core.settings import settings
+from core.spreadsheets import xlsx_sheets
+from salespoints import services
+from salespoints.enums import PointKind
+from salespoints.schemas import SalesPointIn
+from salespoints.tables import SalesPoint
+
+NO_FILE = N_("Choose an .xlsx or .csv file.")
+_ALIASES = {
+    "name": ("ten diem ban", "ten diem", "diem ban", "ten diem gioi thieu", "ten diem gioi thieu va ban san pham ocop",
+             "ten cua hang", "ten", "name", "sales point", "point name"),
+    "address": ("dia chi", "dia chi diem ban", "address"),
+    "commune": ("xa", "phuong", "xa phuong", "xa phuong thi tran", "commune", "ward"),
+    "district": ("huyen", "quan huyen", "huyen thi xa thanh pho", "district"),
+    "province": ("tinh", "tinh thanh", "tinh thanh pho", "province"),
+    "kind": ("loai hinh", "loai diem", "kind", "type"),
+    "opening_hours": ("gio mo cua", "thoi gian mo cua", "opening hours", "hours"),
+    "opened_on": ("ngay khai truong", "ngay mo", "ngay hoat dong", "opened on"),
+}
+_FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+_KINDS = {"showroom": PointKind.showroom, "diem gioi thieu": PointKind.showroom, "cua hang": PointKind.showroom}
+
+
+@dataclass
+class PointRows:
+    headings: list[str]
+    columns: dict[str, int]
+    rows: list[tuple[int, list[Any]]]
+
+
+@dataclass
+class PointsChecked:
+    reports: list[dict] = field(default_factory=list)  # {"row", "values", "errors"}
+    points: list[SalesPointIn] = field(default_factory=list)
+    error_rows: int = 0
+
+
+def read_points(filename: str, content: bytes) -> PointRows:
+    if not content:
+        raise ValidationFailed({"file": NO_FILE})
+    if len(content) > settings.max_upload_bytes:
+        raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."),
+                                            mb=settings.max_upload_bytes // (1024 * 1024))})
+    if filename.lower().endswith(".xlsx"):
+        sheets = xlsx_sheets(content)
+        rows = [list(r) for r in sheets[0][1]] if sheets else []
+    elif filename.lower().endswith(".csv"):
+        try:
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        except UnicodeDecodeError:
+            raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
+    else:
+        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+    for top, cells in enumerate(rows[:20]):  # title rows may sit above the headings
+        columns: dict[str, int] = {}
+        for index, heading in enumerate(cells):
+            name = _FIELD_OF.get(heading_key(heading))
+            if name and name not in columns:
+                columns[name] = index
+        if "name" in columns:
+            body = [(number, cells) for number, cells in enumerate(rows[top + 1:], start=top + 2)
+                    if any(list_values.text(c) for c in cells)]
+            return PointRows([list_values.text(h) for h in cells], columns, body)
+    raise ValidationFailed({"file": N_("No row of headings names the sales points (a column such as “Tên điểm bán”).")})
+
+
+async def check_points(sheet: PointRows) -> PointsChecked:
+    checked = PointsChecked()
+    existing = {services.point_key(r["name"], r["address"])
+                for r in await SalesPoint.select(SalesPoint.name, SalesPoint.address)}
+    seen: dict[tuple[str, str], int] = {}
+    for number, cells in sheet.rows:
+        def cell(name: str, cells: list[Any] = cells) -> str:
+            index = sheet.columns.get(name)
+            return list_values.text(cells[index]) if index is not None and index < len(cells) else ""
+
+        errors: dict[str, Any] = {}
+
+        def heading(name: str) -> str:
+            return sheet.headings[sheet.columns[name]] if name in sheet.columns else name
+
+        address, district = cell("address"), cell("district")
+        place = list_values.province(cell("province")) if cell("province") else list_values.place_in(address)
+        if place is None:
+            errors[heading("province")] = N_("This province is not one we know, before or after July 2025.")
+            place = list_values.Place("", "", "")
+        opened: dt.date | None = None
+        try:
+            opened = list_values.day(cell("opened_on") or None, list_values.DAY_FIRST)
+        except ValueError:
+            errors[heading("opened_on")] = N_("Write the date as day/month/year, such as 7/4/2023.")
+        data = SalesPointIn(
+            name=cell("name"), province_code=place.province_code, commune=cell("commune")[:120], address=address[:255],
+            legacy_province=place.legacy_province[:120], legacy_district=(district or place.legacy_district)[:120],
+            opening_hours=cell("opening_hours")[:120], opened_on=opened,
+            kind=_KINDS.get(list_values.text(cell("kind")).lower(), PointKind.showroom),
+        )
+        for name, message in services._point_errors(data).items():
+            errors.setdefault(heading({"province_code": "province"}.get(name, name)), message)
+        key = services.point_key(data.name, data.address)
+        if key in existing:
+            errors[heading("name")] = services.SAME_POINT
+        elif key in seen:
+            errors[heading("name")] = Msg(N_("This sales point is also on row %(row)s."), row=seen[key])
+        seen.setdefault(key, number)
+        if errors:
+            checked.error_rows += 1
+        else:
+            checked.points.append(data)
+        checked.reports.append({"row": number, "values": [list_values.text(c) for c in cells if list_values.text(c)],
+                                "errors": {k: render(m, gettext) for k, m in errors.items()}})
+    return checked
+
+
+async def preview_points(filename: str, content: bytes, actor: Actor) -> tuple[str, PointsChecked]:
+    """Checks an upload and keeps it for the commit; the token and every row's report."""
+    checked = await check_points(await asyncio.to_thread(read_points, filename, content))
+    token = secrets.token_urlsafe(24)
+    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content,
+                                           choices=msgspec.json.encode({"points": True}).decode(), created_by=actor.user_id))
+    return token, checked
+
+
+async def commit_points(token: str, actor: Actor) -> int:
+    """Creates every point of a previewed upload in one transaction, or none; once per preview."""
+    services._ensure_organizer(actor)
+    async with SalesPoint._meta.db.transaction():
+        taken = await ImportUpload.delete().where(ImportUpload.token == token).returning(
+            ImportUpload.filename, ImportUpload.content)
+        if not taken:
+            raise ValidationFailed({"file": N_("This preview has expired. Upload the file again.")})
+        checked = await check_points(read_points(taken[0]["filename"], taken[0]["content"]))
+        if checked.error_rows:
+            raise ValidationFailed({"file": Msg(N_("%(n)s rows have problems; nothing was imported."), n=checked.error_rows)})
+        for data in checked.points:
+            values = {k: getattr(v, "value", v) for k, v in msgspec.structs.asdict(data).items()}
+            row = (await SalesPoint.insert(SalesPoint(**values)))[0]
+            await record_audit(actor, "create", "salespoint", row["id"], None, {**values, "file": taken[0]["filename"]})
+    return len(checked.points)
