@@ -682,11 +682,10 @@ async def import_file(filename: str, content: bytes, actor: Actor, max_bytes: in
             await insert_many(Product, rows)
         now = dt.datetime.now(dt.UTC)
         for product_id, changes in checked.updates:
-            after = {name: _plain(new) for name, (_, new) in changes.items()}
-            await Product.update({**{getattr(Product, name): value for name, value in after.items()},
+            await Product.update({**{getattr(Product, name): new for name, (_, new) in changes.items()},
                                   Product.updated_at: now}).where(Product.id == product_id)
             await record_audit(actor, "update", "product", product_id, {n: _plain(o) for n, (o, _) in changes.items()},
-                               {**after, "file": filename})
+                               {**{n: _plain(new) for n, (_, new) in changes.items()}, "file": filename})
         await record_audit(actor, "import", "catalog", filename[:64], None,
                            {"producers": len(new), "products": len(rows), "updated": len(checked.updates),
                             "unchanged": checked.unchanged, "skipped": checked.skipped, "file": filename})
