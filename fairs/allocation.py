@@ -45,6 +45,7 @@ class Zone:
     groups: frozenset[str] = frozenset()  # OCOP group codes the zone takes; empty: any
     province: str | None = None  # a province pavilion takes only that province's producers
     invited_only: bool = False  # a partner's pavilion takes only applications that ask for it
+    every_product: bool = False  # a group zone takes an exhibitor by its main group, or only if all its products fit
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,12 @@ def accepts(kind: str) -> frozenset[str]:
 
 
 def zone_takes(zone: Zone, request: Request) -> bool:
-    if zone.groups and not (request.groups or {request.group}) <= zone.groups:  # every product shown fits the zone
-        return False
+    """Whether the zone may hold the request. A group zone looks at the exhibitor's main group (real
+    producers bring products of several groups), or at every product shown when the zone asks so."""
+    if zone.groups:
+        shown = (request.groups or {request.group}) if zone.every_product else {request.group}
+        if not shown <= zone.groups:
+            return False
     if zone.province and request.province != zone.province:
         return False
     return not (zone.invited_only and zone.id not in request.zones)

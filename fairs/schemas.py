@@ -77,6 +77,7 @@ class ZoneIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, filled(120, message=N_("Give the zone a name (at most 120 characters)."))]
     theme: ZoneTheme = ZoneTheme.general
     theme_value: Annotated[str, text(120)] = ""
+    every_product: bool = False  # a group zone: every product shown of its groups, not only the main group
 
 
 class ZoneOut(ZoneIn, kw_only=True):

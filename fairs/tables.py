@@ -50,6 +50,8 @@ class Zone(Table):
     name = Varchar(length=120)
     theme = Varchar(length=16, choices=ZoneTheme, default=ZoneTheme.general.value)
     theme_value = Varchar(length=120, default="")  # OCOP group codes (comma-separated) or a province code
+    # A group zone takes an exhibitor by its main group; this asks that every product shown be of its groups.
+    every_product = Boolean(default=False)
 
 
 class Booth(Table):

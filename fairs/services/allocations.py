@@ -48,7 +48,7 @@ async def _engine_input(fair: dict):
     zones = [allocation.Zone(z["id"], z["name"],
                              frozenset(split(z["theme_value"])) if z["theme"] == ZoneTheme.group.value else frozenset(),
                              z["theme_value"] if z["theme"] == ZoneTheme.province.value else None,
-                             z["theme"] == ZoneTheme.partner.value) for z in zone_rows]
+                             z["theme"] == ZoneTheme.partner.value, bool(z["every_product"])) for z in zone_rows]
     booths = [allocation.Booth(b["id"], b["code"], b["zone"], b["x"], b["y"], b["width"], b["depth"], b["kind"],
                                frozenset(split(b["amenities"])), b["blocked"])
               for b in await Booth.select().where(Booth.fair == fair["id"])]

@@ -52,7 +52,8 @@ async def add_zone(fair_id: int, data: ZoneIn, actor: Actor) -> int:
         if await Zone.exists().where(Zone.fair == fair_id, Zone.code == code):
             raise ValidationFailed({"code": N_("This fair already has a zone with this code.")})
         values: dict[str, Any] = {"code": code, "name": data.name.strip(), "theme": data.theme.value,
-                  "theme_value": join(split(data.theme_value)) if data.theme is ZoneTheme.group else data.theme_value}
+                  "theme_value": join(split(data.theme_value)) if data.theme is ZoneTheme.group else data.theme_value,
+                  "every_product": data.every_product and data.theme is ZoneTheme.group}
         row = (await Zone.insert(Zone(fair=fair_id, **values)))[0]
         await record_audit(actor, "create", "zone", row["id"], None, {"fair": fair_id, **values})
     return row["id"]
@@ -60,7 +61,8 @@ async def add_zone(fair_id: int, data: ZoneIn, actor: Actor) -> int:
 
 async def zones(fair_id: int) -> list[ZoneOut]:
     rows = await Zone.select().where(Zone.fair == fair_id).order_by(Zone.code)
-    return [ZoneOut(id=r["id"], code=r["code"], name=r["name"], theme=ZoneTheme(r["theme"]), theme_value=r["theme_value"])
+    return [ZoneOut(id=r["id"], code=r["code"], name=r["name"], theme=ZoneTheme(r["theme"]), theme_value=r["theme_value"],
+                    every_product=bool(r["every_product"]))
             for r in rows]
 
 

@@ -405,8 +405,17 @@ def test_a_group_zone_refuses_other_groups():
     assert outcome.reasons[1].code == "no_zone"
 
 
-def test_a_zone_takes_an_application_only_if_it_takes_all_its_groups():
+def test_a_group_zone_takes_an_exhibitor_by_its_main_group():
+    """Real producers bring products of several groups: a food zone takes one whose products are mostly food."""
     zones, booths = [Zone(1, "Food", groups=frozenset({"1"}))], _row(1, 2)
+    requests = [_request(1, 0, group="1", groups=frozenset({"1", "4"})), _request(2, 1, group="4", groups=frozenset({"1", "4"}))]
+    outcome = allocate_booths(zones, booths, requests)
+    assert outcome.assignments == {1: (1,)}
+    assert outcome.reasons[2].code == "no_zone"  # mostly crafts
+
+
+def test_a_zone_asking_for_every_product_takes_an_application_only_if_it_takes_all_its_groups():
+    zones, booths = [Zone(1, "Food", groups=frozenset({"1"}), every_product=True)], _row(1, 2)
     requests = [_request(1, 0, groups=frozenset({"1", "4"})), _request(2, 1, groups=frozenset({"1"}))]
     outcome = allocate_booths(zones, booths, requests)
     assert outcome.assignments == {2: (1,)}
@@ -456,3 +465,18 @@ def test_a_locked_booth_is_kept_even_when_blocked_and_out_of_the_applications_zo
     assert outcome.assignments == {1: (1, 3)}
     assert outcome.reasons[1].code == "locked"
     assert outcome.reasons[2].code == "no_zone"
+
+
+def test_a_trade_week_of_multi_group_exhibitors_fills_its_themed_zones():
+    """Five themed zones of 20 booths and exhibitors bringing products of two or three groups: each is
+    placed by its main group, and the floor fills as far as the zones' themes allow."""
+    themes = {1: {"1"}, 2: {"2", "3"}, 3: {"4"}, 4: set(), 5: {"1"}}
+    zones = [Zone(z, f"Zone {z}", groups=frozenset(g)) for z, g in themes.items()]
+    booths = [b for z in themes for b in _row(z, 20, first_id=(z - 1) * 20 + 1)]
+    mains = ["1"] * 30 + ["2"] * 12 + ["3"] * 8 + ["4"] * 17
+    requests = [_request(i + 1, i, group=main, subgroup=f"{main}.1", groups=frozenset({main, "1" if main != "1" else "2"}),
+                         province=f"P{i % 21}", booths=2 if i % 5 == 0 else 1) for i, main in enumerate(mains)]
+    outcome = allocate_booths(zones, booths, requests, time_limit=10)
+    wanted = sum(r.booths for r in requests)
+    placed = sum(len(ids) for ids in outcome.assignments.values())
+    assert wanted == 81 and placed >= 0.95 * wanted, (placed, wanted)
