@@ -564,26 +564,44 @@ def _interleaved(requests: list[Request]) -> list[Request]:
 # Explanations
 
 
+def _free_run(plan: _Plan, index: int, holder: dict[int, int], zones: set[int] | None = None) -> bool:
+    """Whether the final plan leaves `booths` touching free booths that fit the request (in `zones`)."""
+    need = plan.requests[index].booths
+    for key in plan.fitting[index]:
+        if zones is not None and key[0] not in zones:
+            continue
+        for s in plan.classes[key]:
+            run = 0
+            for booth in plan.segments[s].booths:
+                run = run + 1 if booth not in holder else 0
+                if run >= need:
+                    return True
+    return False
+
+
 def _reasons(plan: _Plan, assignments: dict[int, tuple[int, ...]]) -> dict[int, Reason]:
+    """Each reason states only what the final plan shows: who holds the booths that fit, their
+    priorities, what is still free (tests/fairs check every statement against the plan)."""
     reasons: dict[int, Reason] = {}
     holder = {booth: rid for rid, ids in assignments.items() for booth in ids}
-    lowest_served = min((priority(r, plan.weights) for r in plan.requests if r.id in assignments), default=0.0)
     for index, request in enumerate(plan.requests):
         prio = round(priority(request, plan.weights))
         if request.id in assignments:
             ids = assignments[request.id]
             zone = plan.booths[ids[0]].zone
+            choice = request.zones.index(zone) + 1 if zone in request.zones else 0
+            earlier = set(request.zones[: choice - 1]) if choice else set(request.zones)
             details = {"booths": [plan.booths[b].code for b in ids], "zone": plan.zones[zone].name, "priority": prio,
-                       "choice": request.zones.index(zone) + 1 if zone in request.zones else 0,
+                       "choice": choice, "earlier_full": not _free_run(plan, index, holder, earlier),
                        "stars": request.stars, "newcomer": request.newcomer,
                        "featured": request.province in plan.weights.featured_provinces}
             reasons[request.id] = Reason("locked" if request.locked else "placed", details)
         else:
-            reasons[request.id] = _why_not(plan, index, request, holder, prio, lowest_served)
+            reasons[request.id] = _why_not(plan, index, request, holder, prio)
     return reasons
 
 
-def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], prio: int, lowest: float) -> Reason:
+def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], prio: int) -> Reason:
     zones = [z for z in plan.zones.values() if zone_takes(z, request)]
     base = {"booths": request.booths, "kind": request.kind, "amenities": sorted(request.amenities), "priority": prio}
     if not zones:
@@ -599,6 +617,12 @@ def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], 
     if not plan.fitting[index]:
         return Reason("no_adjacent", {**base, "zones": names})
     fitting = {b for key in plan.fitting[index] for s in plan.classes[key] for b in plan.segments[s].booths}
-    taken = fitting & holder.keys()
-    return Reason("outbid", {**base, "zones": names, "fitting": len(fitting), "taken": len(taken),
-                             "lowest_served": round(lowest)})
+    # Only the zones with booths that fit (kind, amenities, length): never one that lacks what it needs.
+    where = [plan.zones[z].name for z in sorted({key[0] for key in plan.fitting[index]})]
+    facts = {**base, "zones": where, "fitting": len(fitting), "taken": len(fitting & holder.keys())}
+    if _free_run(plan, index, holder):
+        return Reason("not_reached", facts)  # room is left: the solver stopped before it placed this one
+    by_id = {r.id: r for r in plan.requests}
+    holders = sorted({round(priority(by_id[holder[b]], plan.weights)) for b in fitting if b in holder})
+    facts.update(lowest_holder=holders[0], highest_holder=holders[-1])
+    return Reason("outbid" if holders[0] >= prio else "arranged", facts)

@@ -37,8 +37,11 @@ def explain(reason: dict | None, gettext=lambda s: s) -> str:
             parts.append(Msg(N_("Set by the organizer and locked.")))
         elif choice == 1:
             parts.append(Msg(N_("Your first choice of zone.")))
-        elif choice:
+        elif choice and details.get("earlier_full", True):
             parts.append(Msg(N_("Your choice number %(choice)s of zone; the ones before it were full."), choice=choice))
+        elif choice:
+            parts.append(Msg(N_("Your choice number %(choice)s of zone: it gave the plan a better whole than the ones "
+                                "before it, which still have room."), choice=choice))
         else:
             parts.append(Msg(N_("The zones you preferred had no room, or you named none.")))
         if code == "placed":
@@ -63,10 +66,22 @@ def explain(reason: dict | None, gettext=lambda s: s) -> str:
     elif code == "no_adjacent":
         parts.append(Msg(N_("Waitlisted: no %(booths)s %(kind)s booths with %(amenities)s stand side by side in the zones "
                             "it may use (%(zones)s)."), **details))
-    elif code == "outbid":
+    elif code == "outbid" and "lowest_served" in details:  # a reason stored before reasons named the holders
         parts.append(Msg(N_("Waitlisted: the %(fitting)s booths that fit it (%(kind)s, with %(amenities)s, in %(zones)s) "
                             "went to applications with a higher priority; its priority is %(priority)s, the lowest "
                             "placed is %(lowest_served)s."), **details))
+    elif code == "outbid":
+        parts.append(Msg(N_("Waitlisted: the %(fitting)s booths that fit it (%(kind)s, with %(amenities)s, in %(zones)s) "
+                            "are all taken, by applications of priority %(lowest_holder)s to %(highest_holder)s; its "
+                            "priority is %(priority)s."), **details))
+    elif code == "arranged":
+        parts.append(Msg(N_("Waitlisted: the %(fitting)s booths that fit it (%(kind)s, with %(amenities)s, in %(zones)s) "
+                            "are all taken, by applications of priority %(lowest_holder)s to %(highest_holder)s; its "
+                            "priority is %(priority)s, but the plan as a whole (zone choices, neighbours, each province's "
+                            "share) scores higher with them there."), **details))
+    elif code == "not_reached":
+        parts.append(Msg(N_("Waitlisted for now: booths that fit it are still free (%(zones)s); run the allocation again "
+                            "or place it by hand."), **details))
     elif code == "released":
         parts.append(Msg(N_("Its booth was released by the organizer; it waits for another.")))
     elif code == "ineligible":

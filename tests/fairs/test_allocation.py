@@ -18,6 +18,7 @@ from fairs.allocation import (
     accepts,
     allocate_booths,
     first_come_first_served,
+    priority,
     rows_of,
     score,
     zone_takes,
@@ -29,7 +30,7 @@ KINDS = ("standard", "corner", "premium", "tent")
 AMENITIES = ("power", "water", "refrigeration")
 GROUPS = ("1", "2", "3")
 PROVINCES = ("HNI", "HPG", "QNH")
-REFUSALS = {"no_zone", "no_kind", "no_amenities", "no_adjacent", "outbid"}
+REFUSALS = {"no_zone", "no_kind", "no_amenities", "no_adjacent", "outbid", "arranged", "not_reached"}
 TIME_LIMIT = 5.0
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +250,63 @@ def test_every_application_gets_a_reason_placed_exactly_when_it_got_booths(fair)
             assert reason.details["booths"] == [fair.booth(b).code for b in outcome.assignments[request.id]]
         else:
             assert reason.code in REFUSALS
+
+
+def _placements(fair: Fair, request: Request, zones: set[int] | None = None) -> list[tuple[int, ...]]:
+    """Every run of `booths` touching booths that may hold the request, in the final plan's terms:
+    not blocked, not locked to anyone, one kind and one set of amenities, in a zone that takes it."""
+    taking = {z.id for z in fair.zones if zone_takes(z, request) and (zones is None or z.id in zones)}
+    locked = {b for r in fair.requests for b in r.locked}
+    free = [b for b in fair.booths if not b.blocked and b.id not in locked]
+    runs = []
+    for row in rows_of(free):
+        segment: list[Booth] = []
+        for booth in [*row, None]:
+            if booth is not None and segment and (booth.kind, booth.amenities) == (segment[-1].kind, segment[-1].amenities):
+                segment.append(booth)
+                continue
+            if segment and segment[0].zone in taking and segment[0].kind in accepts(request.kind) \
+                    and request.amenities <= segment[0].amenities:
+                runs += [tuple(b.id for b in segment[i:i + request.booths])
+                         for i in range(len(segment) - request.booths + 1)]
+            segment = [booth] if booth is not None else []
+    return runs
+
+
+def check_reasons(fair: Fair, outcome: Outcome) -> None:
+    """Every statement a reason makes, checked against the final plan."""
+    holder = {b: rid for rid, ids in outcome.assignments.items() for b in ids}
+    prio = {r.id: round(priority(r, fair.weights)) for r in fair.requests}
+    for request in fair.requests:
+        reason, details = outcome.reasons[request.id], outcome.reasons[request.id].details
+        runs = _placements(fair, request)
+        free = [run for run in runs if not set(run) & holder.keys()]
+        if reason.code == "placed":
+            zone = fair.booth(outcome.assignments[request.id][0]).zone
+            if details["choice"] > 1 and details["earlier_full"]:
+                earlier = set(request.zones[: details["choice"] - 1])
+                assert not [r for r in _placements(fair, request, earlier) if not set(r) & holder.keys()]
+            assert details["choice"] == (request.zones.index(zone) + 1 if zone in request.zones else 0)
+        elif reason.code == "no_zone":
+            assert not any(zone_takes(z, request) for z in fair.zones)
+        elif reason.code in ("no_kind", "no_amenities", "no_adjacent"):
+            assert not runs
+        elif reason.code == "not_reached":
+            assert free  # it says booths that fit are still free
+        elif reason.code in ("outbid", "arranged"):
+            assert runs and not free  # every run that fits is taken
+            holders = {prio[holder[b]] for run in runs for b in run if b in holder}
+            assert (details["lowest_holder"], details["highest_holder"]) == (min(holders), max(holders))
+            assert (min(holders) >= prio[request.id]) == (reason.code == "outbid")  # "higher priority" only if so
+            with_runs = {fair.zone(fair.booth(run[0]).zone).name for run in runs}
+            assert set(details["zones"]) <= with_runs | {fair.zone(fair.booth(b).zone).name for run in runs for b in run}
+            assert all(request.amenities <= fair.booth(run[0]).amenities for run in runs)
+
+
+@property_settings
+@given(fairs())
+def test_every_reason_is_true_of_the_final_plan(fair):
+    check_reasons(fair, fair.allocate())
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -476,7 +534,9 @@ def test_a_trade_week_of_multi_group_exhibitors_fills_its_themed_zones():
     mains = ["1"] * 30 + ["2"] * 12 + ["3"] * 8 + ["4"] * 17
     requests = [_request(i + 1, i, group=main, subgroup=f"{main}.1", groups=frozenset({main, "1" if main != "1" else "2"}),
                          province=f"P{i % 21}", booths=2 if i % 5 == 0 else 1) for i, main in enumerate(mains)]
+    week = Fair(zones, booths, requests, Weights())
     outcome = allocate_booths(zones, booths, requests, time_limit=10)
     wanted = sum(r.booths for r in requests)
     placed = sum(len(ids) for ids in outcome.assignments.values())
     assert wanted == 81 and placed >= 0.95 * wanted, (placed, wanted)
+    check_reasons(week, outcome)
