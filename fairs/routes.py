@@ -449,8 +449,10 @@ class FairPages(Controller):
     @get("/applications/{application_id:int}")
     async def application(self, request: Request, application_id: int) -> Template:
         application = await services.get_application(application_id, current_actor(request))
+        names = {z.id: f"{z.code} · {z.name}" for z in await services.zones(application.fair_id)}
         return Template(template_name="fairs/application.html", context={
             "application": application, "fair": await services.get_fair(application.fair_id),
+            "zone_names": [names[z] for z in application.zone_preferences if z in names],
             "can_edit": is_organizer(current_actor(request))})
 
     @post("/applications/{application_id:int}/{action:str}")

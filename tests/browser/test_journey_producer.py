@@ -38,6 +38,8 @@ def test_a_producer_applies_finds_the_booth_and_reads_the_set_up_reminder(page, 
     grid = organizer.api("POST", f"/api/v1/fairs/{fair_id}/booths/grid",
                          {"zone_id": zone.json()["id"], "rows": 1, "columns": 4, "amenities": ["power"]})
     assert grid.status_code == 201, grid.text
+    hall = organizer.api("POST", f"/api/v1/fairs/{fair_id}/zones", {"code": "B", "name": "Sảnh chung"})
+    assert hall.status_code == 201, hall.text
     move(organizer, fair_id, "open")
 
     # 1. The producer finds the fair and applies with both products.
@@ -54,7 +56,9 @@ def test_a_producer_applies_finds_the_booth_and_reads_the_set_up_reminder(page, 
         page.locator(f"input[name=product_ids][value='{product}']").check()
     page.select_option("#f-booths_wanted", "1")
     page.locator("input[name=amenities][value=power]").check()
-    page.locator(f"input[name=zone_preferences][value='{zone.json()['id']}']").check()
+    # Preferences as the producer ranks them, not as the page lists them: B first, then A.
+    page.select_option("#f-zone-1", str(hall.json()["id"]))
+    page.select_option("#f-zone-2", str(zone.json()["id"]))
     page.fill("#f-notes", "Cần bàn trưng bày mật ong")
     fits_the_phone(page)
     shot(page, "journey-producer-02-apply")
@@ -64,6 +68,7 @@ def test_a_producer_applies_finds_the_booth_and_reads_the_set_up_reminder(page, 
     expect(page.locator(".badge.application-eligible")).to_be_visible()
     expect(page.locator("dl.facts")).to_contain_text("Mật ong bạc hà")
     expect(page.locator("dl.facts")).to_contain_text("Mật ong hoa nhãn")
+    expect(page.locator("dl.facts ol li")).to_have_text(["B · Sảnh chung", "A · Thực phẩm"])  # the order given
     fits_the_phone(page)
     shot(page, "journey-producer-03-applied")
 
