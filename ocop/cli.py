@@ -178,6 +178,9 @@ def main(argv: list[str] | None = None) -> None:
     restore.add_argument("--force", action="store_true",
                          help="PostgreSQL only: restore although other sessions are connected to the database")
     args = parser.parse_args(argv)
+    if args.command in ("serve", "demo"):
+        # Before anything reads the settings: links in e-mails follow the address and port served on.
+        os.environ["OCOP_HOST"], os.environ["OCOP_PORT"] = args.host, str(args.port)
 
     if args.command == "migrate":
         asyncio.run(migrate())
