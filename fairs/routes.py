@@ -14,7 +14,7 @@ from accounts.enums import REPORT_READERS, Role
 from accounts.guards import acting, current_actor, require_login, require_roles
 from catalog.routes import optional_int
 from catalog.tables import Producer, Product
-from core.errors import N_, DomainError, NotFound, ValidationFailed
+from core.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
 from core.forms import parse_struct
 from core.kept_pages import KeptPages
 from core.routing import delete, get, post, put
@@ -255,7 +255,11 @@ class FairPages(Controller):
     @post("/{fair_id:int}/status")
     async def change_status(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         try:
-            await services.change_status(fair_id, FairStatus(str(data.get("status"))), acting(request))
+            target = FairStatus(str(data.get("status")))
+            if target is FairStatus.closed and not data.get("confirm"):
+                # Closing cannot be undone: the page asks for a tick beside the button.
+                raise Conflict(N_("Tick the box to confirm: a closed fair cannot be opened again."))
+            await services.change_status(fair_id, target, acting(request))
         except (DomainError, ValueError) as error:
             context = await self._overview(request, fair_id)
             context["status_error"] = error.message if isinstance(error, DomainError) else str(error)
@@ -283,7 +287,9 @@ class FairPages(Controller):
         fair = await services.get_fair(fair_id)
         actor = acting(request)
         return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in REPORT_READERS, "next_states": sorted(
-                    TRANSITIONS[fair.status], key=list(FairStatus).index), "run": await services.last_run(fair_id),
+                    # the next step forward first (the primary button), steps back after it
+                    TRANSITIONS[fair.status], key=lambda s: (list(FairStatus).index(s) < list(FairStatus).index(fair.status),
+                                                             list(FairStatus).index(s))), "run": await services.last_run(fair_id),
                 "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
 
     # -- floor plan

@@ -314,3 +314,19 @@ def test_the_apply_page_shows_products_the_fair_cannot_admit_with_the_reason_and
     assert refused.status_code == 422
     first = re.search(r'<select name="zone_preferences" id="f-zone-1">.*?</select>', refused.text, re.S).group(0)
     assert f'<option value="{zones["B"]}" selected>' in first
+
+
+def test_the_workflow_buttons_lead_forward_and_closing_asks_to_be_confirmed(organizer, make_fair, exhibitor):
+    import re
+
+    fair_id, _ = make_fair()
+    move(organizer, fair_id, "open")
+    page = organizer.get(f"/fairs/{fair_id}").text
+    buttons = re.findall(r'<button class="button( secondary)?" name="status" value="(\w+)"', page)
+    assert buttons == [("", "allocating"), (" secondary", "draft")]  # the primary action is the next step
+    fair_id, _ = running_fair(organizer, make_fair, exhibitor)
+    unconfirmed = organizer.form(f"/fairs/{fair_id}/status", {"status": "closed"})
+    assert unconfirmed.status_code == 409 and fair(organizer, fair_id)["status"] == "running"
+    assert 'name="confirm"' in unconfirmed.text
+    confirmed = organizer.form(f"/fairs/{fair_id}/status", {"status": "closed", "confirm": "1"})
+    assert confirmed.status_code in (302, 303) and fair(organizer, fair_id)["status"] == "closed"
