@@ -290,7 +290,7 @@ class FairPages(Controller):
                     # the next step forward first (the primary button), steps back after it
                     TRANSITIONS[fair.status], key=lambda s: (list(FairStatus).index(s) < list(FairStatus).index(fair.status),
                                                              list(FairStatus).index(s))), "run": await services.last_run(fair_id),
-                "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
+                "now": await services.floor_now(fair_id), "days": await services.daily_figures(fair_id), "status_error": None, "weight_errors": {}}
 
     # -- floor plan
 

@@ -1,6 +1,6 @@
 """Fairs' services: each public function is one transaction, checked before it writes."""
 
-from fairs.services.allocations import assign, last_run, release, run_allocation, set_lock, swap
+from fairs.services.allocations import assign, floor_now, last_run, release, run_allocation, set_lock, swap
 from fairs.services.applications import (
     apply,
     check_in,
@@ -30,7 +30,7 @@ from fairs.services.onsite import daily_figures, record_booth_sales, record_visi
 __all__ = [
     "add_booth", "add_zone", "apply", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
-    "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
+    "floor_now", "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
     "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones",
 ]

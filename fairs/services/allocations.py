@@ -150,6 +150,16 @@ async def last_run(fair_id: int) -> dict | None:
     return await AllocationRun.select().where(AllocationRun.fair == fair_id).order_by(AllocationRun.id, ascending=False).first()
 
 
+async def floor_now(fair_id: int) -> dict[str, int]:
+    """The floor as it is now, after every hand edit: exhibitors placed, booths held of those usable,
+    applications waiting."""
+    held = await BoothAssignment.select(BoothAssignment.application).where(BoothAssignment.fair == fair_id)
+    usable = await Booth.count().where((Booth.fair == fair_id) & Booth.blocked.eq(False))
+    waiting = await Application.count().where((Application.fair == fair_id)
+                                              & (Application.status == ApplicationStatus.waitlisted.value))
+    return {"placed": len({r["application"] for r in held}), "booths": len(held), "usable": usable, "waiting": waiting}
+
+
 # -- hand edits -------------------------------------------------------------------------------------
 
 

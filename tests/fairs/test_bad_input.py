@@ -325,6 +325,9 @@ def test_the_workflow_buttons_lead_forward_and_closing_asks_to_be_confirmed(orga
     buttons = re.findall(r'<button class="button( secondary)?" name="status" value="(\w+)"', page)
     assert buttons == [("", "allocating"), (" secondary", "draft")]  # the primary action is the next step
     fair_id, _ = running_fair(organizer, make_fair, exhibitor)
+    organizer.cookies.set("lang", "en")
+    now = re.search(r'<p id="floor-now">([^<]*)</p>', organizer.get(f"/fairs/{fair_id}").text).group(1)
+    assert re.match(r"Now: 1 exhibitors hold 1 of \d+ booths; 0 applications wait\.", now), now  # the hand edit counted
     unconfirmed = organizer.form(f"/fairs/{fair_id}/status", {"status": "closed"})
     assert unconfirmed.status_code == 409 and fair(organizer, fair_id)["status"] == "running"
     assert 'name="confirm"' in unconfirmed.text
