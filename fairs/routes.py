@@ -132,6 +132,19 @@ class FairApi(Controller):
         rows = await _read_booth_rows(data.get("file"))
         return {"created": await services.import_booths(fair_id, rows, acting(request))}
 
+    @put("/{fair_id:int}/zones/{zone_id:int}", guards=[require_organizer])
+    async def update_zone(self, request: Request, fair_id: int, zone_id: int, data: ZoneIn) -> dict:
+        await services.update_zone(fair_id, zone_id, data, acting(request))
+        return {"id": zone_id}
+
+    @delete("/{fair_id:int}/zones/{zone_id:int}", status_code=204, guards=[require_organizer])
+    async def delete_zone(self, request: Request, fair_id: int, zone_id: int) -> None:
+        await services.delete_zone(fair_id, zone_id, acting(request))
+
+    @delete("/{fair_id:int}/booths/{booth_id:int}", status_code=204, guards=[require_organizer])
+    async def delete_booth(self, request: Request, fair_id: int, booth_id: int) -> None:
+        await services.delete_booth(fair_id, booth_id, acting(request))
+
     @put("/{fair_id:int}/booths/{booth_id:int}", guards=[require_organizer])
     async def update_booth(self, request: Request, fair_id: int, booth_id: int, data: BoothIn) -> None:
         if (await services.booth_row(booth_id))["fair"] != fair_id:
@@ -338,6 +351,23 @@ class FairPages(Controller):
         actor = acting(request)
         return await self._plan_action(request, fair_id, "zone",
                                        lambda v: services.add_zone(fair_id, parse_struct(v, ZoneIn), actor))
+
+    @post("/{fair_id:int}/zones/{zone_id:int}")
+    async def edit_zone(self, request: Request, fair_id: int, zone_id: int) -> Template | Redirect:
+        actor = acting(request)
+        return await self._plan_action(request, fair_id, f"zone-{zone_id}",
+                                       lambda v: services.update_zone(fair_id, zone_id, parse_struct(v, ZoneIn), actor))
+
+    @post("/{fair_id:int}/zones/{zone_id:int}/delete")
+    async def remove_zone(self, request: Request, fair_id: int, zone_id: int) -> Template | Redirect:
+        actor = acting(request)
+        return await self._plan_action(request, fair_id, "zones", lambda v: services.delete_zone(fair_id, zone_id, actor))
+
+    @post("/{fair_id:int}/booths/{booth_id:int}/delete")
+    async def remove_booth(self, request: Request, fair_id: int, booth_id: int) -> Template | Redirect:
+        actor = acting(request)
+        return await self._plan_action(request, fair_id, f"booth-{booth_id}",
+                                       lambda v: services.delete_booth(fair_id, booth_id, actor))
 
     @post("/{fair_id:int}/grid")
     async def grid(self, request: Request, fair_id: int) -> Template | Redirect:

@@ -18,17 +18,20 @@ from fairs.services.floorplans import (
     add_booth,
     add_zone,
     booth_row,
+    delete_booth,
+    delete_zone,
     exhibitors,
     floor_plan,
     generate_booths,
     import_booths,
     update_booth,
+    update_zone,
     zones,
 )
 from fairs.services.onsite import daily_figures, record_booth_sales, record_visitors, sales_of
 
 __all__ = [
-    "add_booth", "add_zone", "apply", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
+    "add_booth", "add_zone", "apply", "delete_booth", "delete_zone", "update_zone", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
     "floor_now", "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",

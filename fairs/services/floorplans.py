@@ -43,20 +43,72 @@ def zone_errors(data: ZoneIn) -> dict[str, Any]:
 async def add_zone(fair_id: int, data: ZoneIn, actor: Actor) -> int:
     """Adds a zone to a fair's plan; its code is unique in the fair."""
     ensure_organizer(actor)
-    errors = zone_errors(data)
-    if errors:
-        raise ValidationFailed(errors)
     async with Zone._meta.db.transaction():
-        await fair_row(fair_id)
-        code = data.code.strip().upper()
-        if await Zone.exists().where(Zone.fair == fair_id, Zone.code == code):
-            raise ValidationFailed({"code": N_("This fair already has a zone with this code.")})
-        values: dict[str, Any] = {"code": code, "name": data.name.strip(), "theme": data.theme.value,
-                  "theme_value": join(split(data.theme_value)) if data.theme is ZoneTheme.group else data.theme_value,
-                  "every_product": data.every_product and data.theme is ZoneTheme.group}
+        values = await _zone_values(fair_id, data, None)
         row = (await Zone.insert(Zone(fair=fair_id, **values)))[0]
         await record_audit(actor, "create", "zone", row["id"], None, {"fair": fair_id, **values})
     return row["id"]
+
+
+async def update_zone(fair_id: int, zone_id: int, data: ZoneIn, actor: Actor) -> None:
+    """Renames a zone or changes its theme; its code stays unique in the fair. Audited."""
+    ensure_organizer(actor)
+    async with Zone._meta.db.transaction():
+        before = await _zone_of(fair_id, zone_id)
+        values = await _zone_values(fair_id, data, zone_id)
+        await Zone.update(cast("dict[Column | str, Any]", values)).where(Zone.id == zone_id)
+        await record_audit(actor, "update", "zone", zone_id, {k: before[k] for k in values}, values)
+
+
+async def _zone_values(fair_id: int, data: ZoneIn, zone_id: int | None) -> dict[str, Any]:
+    errors = zone_errors(data)
+    if errors:
+        raise ValidationFailed(errors)
+    await fair_row(fair_id)
+    code = data.code.strip().upper()
+    same_code = (Zone.fair == fair_id) & (Zone.code == code)
+    if await Zone.exists().where(same_code & (Zone.id != zone_id) if zone_id else same_code):
+        raise ValidationFailed({"code": N_("This fair already has a zone with this code.")})
+    return {"code": code, "name": data.name.strip(), "theme": data.theme.value,
+            "theme_value": join(split(data.theme_value)) if data.theme is ZoneTheme.group else data.theme_value,
+            "every_product": data.every_product and data.theme is ZoneTheme.group}
+
+
+async def delete_zone(fair_id: int, zone_id: int, actor: Actor) -> None:
+    """Deletes a zone with its booths; refused, naming them, while an exhibitor holds any of them."""
+    ensure_organizer(actor)
+    async with Zone._meta.db.transaction():
+        zone = await _zone_of(fair_id, zone_id)
+        booths = await Booth.select(Booth.id, Booth.code).where(Booth.zone == zone_id)
+        held = await _held_codes([b["id"] for b in booths])
+        if held:
+            raise Conflict(N_("Exhibitors hold booths %(codes)s of zone %(zone)s: release them first."),
+                           codes=", ".join(held), zone=zone["code"])
+        if booths:
+            await Booth.delete().where(Booth.zone == zone_id)
+        await Zone.delete().where(Zone.id == zone_id)
+        await record_audit(actor, "delete", "zone", zone_id, {**{k: zone[k] for k in ("code", "name", "theme")},
+                                                             "booths": [b["code"] for b in booths]}, None)
+
+
+async def delete_booth(fair_id: int, booth_id: int, actor: Actor) -> None:
+    """Deletes a booth from the plan; refused while an exhibitor holds it."""
+    ensure_organizer(actor)
+    async with Booth._meta.db.transaction():
+        booth = await booth_row(booth_id)
+        if booth["fair"] != fair_id:
+            raise NotFound(N_("This booth does not exist."))
+        if await _held_codes([booth_id]):
+            raise Conflict(N_("An exhibitor holds booth %(code)s: release it first."), code=booth["code"])
+        await Booth.delete().where(Booth.id == booth_id)
+        await record_audit(actor, "delete", "booth", booth_id, {"code": booth["code"], "zone": booth["zone"]}, None)
+
+
+async def _held_codes(booth_ids: list[int]) -> list[str]:
+    if not booth_ids:
+        return []
+    rows = await BoothAssignment.select(BoothAssignment.booth.code).where(BoothAssignment.booth.is_in(booth_ids))
+    return sorted(r["booth.code"] for r in rows)
 
 
 async def zones(fair_id: int) -> list[ZoneOut]:

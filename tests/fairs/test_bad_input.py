@@ -333,3 +333,30 @@ def test_the_workflow_buttons_lead_forward_and_closing_asks_to_be_confirmed(orga
     assert 'name="confirm"' in unconfirmed.text
     confirmed = organizer.form(f"/fairs/{fair_id}/status", {"status": "closed", "confirm": "1"})
     assert confirmed.status_code in (302, 303) and fair(organizer, fair_id)["status"] == "closed"
+
+
+def test_zones_and_booths_are_edited_and_deleted_unless_an_exhibitor_holds_them(organizer, make_fair, exhibitor):
+    fair_id, application = running_fair(organizer, make_fair, exhibitor)
+    plan = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()
+    held = next(b for b in plan["booths"] if b["application_id"] == application)
+    free = next(b for b in plan["booths"] if b["application_id"] is None)
+    zone = next(z for z in plan["zones"] if z["id"] == held["zone_id"])
+    refused = organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/booths/{held['id']}")
+    assert refused.status_code == 409 and held["code"] in refused.text
+    refused_zone = organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/zones/{zone['id']}")
+    assert refused_zone.status_code == 409 and held["code"] in refused_zone.text
+    assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/booths/{free['id']}").status_code == 204
+    renamed = organizer.api("PUT", f"/api/v1/fairs/{fair_id}/zones/{zone['id']}",
+                            {"code": zone["code"], "name": "Khu ẩm thực", "theme": "general"})
+    assert renamed.status_code == 200, renamed.text
+    after = organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()
+    assert free["id"] not in {b["id"] for b in after["booths"]}
+    assert next(z for z in after["zones"] if z["id"] == zone["id"])["name"] == "Khu ẩm thực"
+    page = organizer.form(f"/fairs/{fair_id}/booths/{held['id']}/delete", {})
+    assert page.status_code == 409 and held["code"] in page.text  # the page says why, and keeps the booth
+    assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/booths/{held['id']}/assignment").status_code == 204
+    others = [z for z in after["zones"] if z["id"] != zone["id"]]
+    for other in others:  # a zone no one holds a booth in goes, with its booths
+        assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/zones/{other['id']}").status_code == 204
+    assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/zones/{zone['id']}").status_code == 204
+    assert organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"] == []

@@ -259,6 +259,11 @@ CASES: list[Case] = [
     case("POST", "/fairs/{fair_id:int}/assign", ORGANIZERS, body={"application_id": 0, "booth_ids": 0}),
     case("POST", "/fairs/{fair_id:int}/swap", ORGANIZERS, body={"booth_a": 0, "booth_b": 0}),
     case("POST", "/fairs/{fair_id:int}/booths/{booth_id:int}/release", ORGANIZERS),
+    # deleting what an exhibitor holds is refused (409) to the roles allowed, so the world stays as it is
+    case("POST", "/fairs/{fair_id:int}/booths/{booth_id:int}/delete", ORGANIZERS, "/fairs/{fair_id}/booths/{held_booth}/delete"),
+    case("POST", "/fairs/{fair_id:int}/zones/{zone_id:int}", ORGANIZERS, "/fairs/{fair_id}/zones/{zone_id}",
+         body={"code": "Z", "name": "Z", "theme": "province", "theme_value": "nowhere"}),
+    case("POST", "/fairs/{fair_id:int}/zones/{zone_id:int}/delete", ORGANIZERS, "/fairs/{fair_id}/zones/{zone_id}/delete"),
     case("POST", "/fairs/{fair_id:int}/booths/{booth_id:int}/lock", ORGANIZERS, body={"locked": "1"}),
     case("GET", "/fairs/{fair_id:int}/applications", LOGGED_IN, note="a producer's list holds its own only"),
     case("GET", "/fairs/{fair_id:int}/apply", APPLICANTS),
@@ -312,6 +317,10 @@ CASES: list[Case] = [
     case("POST", "/api/v1/fairs/{fair_id:int}/assignments", ORGANIZERS, body={"application_id": 0, "booth_ids": []}),
     case("POST", "/api/v1/fairs/{fair_id:int}/swaps", ORGANIZERS, body={"booth_a": 0, "booth_b": 0}),
     case("DELETE", "/api/v1/fairs/{fair_id:int}/booths/{booth_id:int}/assignment", ORGANIZERS),
+    case("DELETE", "/api/v1/fairs/{fair_id:int}/booths/{booth_id:int}", ORGANIZERS, "/api/v1/fairs/{fair_id}/booths/{held_booth}"),
+    case("PUT", "/api/v1/fairs/{fair_id:int}/zones/{zone_id:int}", ORGANIZERS, "/api/v1/fairs/{fair_id}/zones/{zone_id}",
+         body={"code": "Z", "name": "Z", "theme": "province", "theme_value": "nowhere"}),
+    case("DELETE", "/api/v1/fairs/{fair_id:int}/zones/{zone_id:int}", ORGANIZERS, "/api/v1/fairs/{fair_id}/zones/{zone_id}"),
     case("PUT", "/api/v1/fairs/{fair_id:int}/booths/{booth_id:int}/lock", ORGANIZERS, body={"locked": True}),
     case("POST", "/api/v1/fairs/{fair_id:int}/visitors", ORGANIZERS, body={"day": LONG_AGO, "visitors": 1}),
     case("POST", "/api/v1/fairs/{fair_id:int}/sales", OWN_PRODUCER,
@@ -552,6 +561,7 @@ def world(server, users) -> World:
     ids["fair_id"] = fair_id = _ok(organizer.api("POST", "/api/v1/fairs", fair), 201).json()["id"]
     zone = _ok(organizer.api("POST", f"/api/v1/fairs/{fair_id}/zones", {"code": "A", "name": "Thực phẩm", "theme": "general"}),
                201).json()["id"]
+    ids["zone_id"] = zone
     _ok(organizer.api("POST", f"/api/v1/fairs/{fair_id}/booths/grid", {"zone_id": zone, "rows": 1, "columns": 4}), 201)
     _ok(organizer.api("POST", f"/api/v1/fairs/{fair_id}/status", {"status": "open"}), 201)
     for owner in ("own", "other"):
