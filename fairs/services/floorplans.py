@@ -54,7 +54,7 @@ async def update_zone(fair_id: int, zone_id: int, data: ZoneIn, actor: Actor) ->
     """Renames a zone or changes its theme; its code stays unique in the fair. Audited."""
     ensure_organizer(actor)
     async with Zone._meta.db.transaction():
-        before = await _zone_of(fair_id, zone_id)
+        before = await _zone_found(fair_id, zone_id)
         values = await _zone_values(fair_id, data, zone_id)
         await Zone.update(cast("dict[Column | str, Any]", values)).where(Zone.id == zone_id)
         await record_audit(actor, "update", "zone", zone_id, {k: before[k] for k in values}, values)
@@ -78,7 +78,7 @@ async def delete_zone(fair_id: int, zone_id: int, actor: Actor) -> None:
     """Deletes a zone with its booths; refused, naming them, while an exhibitor holds any of them."""
     ensure_organizer(actor)
     async with Zone._meta.db.transaction():
-        zone = await _zone_of(fair_id, zone_id)
+        zone = await _zone_found(fair_id, zone_id)
         booths = await Booth.select(Booth.id, Booth.code).where(Booth.zone == zone_id)
         held = await _held_codes([b["id"] for b in booths])
         if held:
@@ -151,8 +151,17 @@ def _plan_errors(new: list[BoothSpec], existing: list[BoothSpec]) -> dict[str, A
     return errors
 
 
+async def _zone_found(fair_id: int, zone_id: int) -> dict:
+    """The zone a request names by its address: absent, it is not found (a form's choice is _zone_of)."""
+    try:
+        return await _zone_of(fair_id, zone_id)
+    except ValidationFailed:
+        raise NotFound(N_("This zone does not exist.")) from None
+
+
 async def _zone_of(fair_id: int, zone_id: int) -> dict:
-    row = await Zone.select().where(Zone.id == zone_id, Zone.fair == fair_id).first() if is_id(zone_id) else None
+    row = await Zone.select().where(Zone.id == zone_id, Zone.fair == fair_id).first() \
+        if is_id(zone_id) and is_id(fair_id) else None
     if row is None:
         raise ValidationFailed({"zone_id": N_("Choose a zone of this fair.")})
     return row
