@@ -15,10 +15,7 @@ all again and writes every row or none, audited.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import csv
 import datetime as dt
-import io
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +34,7 @@ from core.errors import N_, Msg, NotFound, ValidationFailed, render
 from core.forms import assemble
 from core.i18n import gettext
 from core.settings import settings
-from core.spreadsheets import workbook_of, xlsx_sheets
+from core.spreadsheets import upload_sheets, workbook_of
 from core.text import fold
 
 MAX_ROWS = 50_000
@@ -135,24 +132,7 @@ def read_sheets(filename: str, content: bytes, max_bytes: int, choices: Choices 
     """The lists in an upload; refuses wrong types, oversized or unreadable files, and files in which
     no sheet has a heading row at all."""
     choices = choices or Choices()
-    if not content:
-        raise ValidationFailed({"file": NO_FILE})
-    if len(content) > max_bytes:
-        raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        sheets = [_sheet(title, rows, choices) for title, rows in xlsx_sheets(content)]
-    elif lower.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
-        dialect: type[csv.Dialect] = csv.excel
-        with contextlib.suppress(csv.Error):
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        sheets = [_sheet(filename, list(csv.reader(io.StringIO(text), dialect)), choices)]
-    else:
-        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+    sheets = [_sheet(title, rows, choices) for title, rows in upload_sheets(filename, content, max_bytes)]
     found = [s for s in sheets if s is not None]
     if not found:
         raise ValidationFailed({"file": N_("No sheet has a row of headings: the first rows of the file should name its columns.")})
@@ -218,7 +198,7 @@ class _Producers:
     def __init__(self, rows: list[dict]) -> None:
         self.by_code: dict[str, Ref] = {}
         self.by_name: dict[tuple[str, str], list[Ref]] = {}
-        self.by_bare_name: dict[str, list[Ref]] = {}
+        self.by_bare_name: dict[str, list[tuple[Ref, str]]] = {}  # folded name → (producer, its province)
         self.rows: dict[int, dict] = {}
         self.by_token: dict[str, set[int]] = {}
         for row in rows:
@@ -242,7 +222,7 @@ class _Producers:
         if code:
             self.by_code[code] = ref
         self.by_name.setdefault((name, province), []).append(ref)
-        self.by_bare_name.setdefault(name, []).append(ref)
+        self.by_bare_name.setdefault(name, []).append((ref, province))
 
     def find(self, code: str, name: str, province: str) -> Ref | None:
         if code and code in self.by_code:
@@ -251,10 +231,8 @@ class _Producers:
         if len(exact) == 1:
             return exact[0]
         named = self.by_bare_name.get(name, [])
-        if len(named) == 1:  # one producer of that name, and one of the two places not recorded
-            other = next(key[1] for key, refs in self.by_name.items() if key[0] == name and named[0] in refs)
-            if not province or not other:
-                return named[0]
+        if len(named) == 1 and (not province or not named[0][1]):  # one of that name, one of the places not recorded
+            return named[0][0]
         return None
 
 
@@ -495,7 +473,7 @@ _FIELD_OF = {"group_code": "group", "subgroup_code": "subgroup"}
 
 
 def _against_catalogue(sheet: Sheet, item: ProductIn, found: dict | None, catalogue: _Catalogue,
-                       matched_rows: dict[int, int], number: int, errors: dict[str, Any]) -> str:
+                       matched_rows: dict[int, int], number: int, errors: dict[str, Any]) -> None:
     """Problems of a row against the catalogue: a number another product holds, a product named twice."""
     own = found["id"] if found else None
     if item.certificate_number and catalogue.certificates.get(item.certificate_number, own) != own:
@@ -506,7 +484,6 @@ def _against_catalogue(sheet: Sheet, item: ProductIn, found: dict | None, catalo
         if own in matched_rows:
             errors[_heading(sheet, "name")] = Msg(N_("This product is also on row %(row)s."), row=matched_rows[own])
         matched_rows.setdefault(own, number)
-    return ""
 
 
 async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> Checked:
@@ -537,7 +514,8 @@ async def check_sheets(sheets: list[Sheet], choices: Choices | None = None) -> C
                     continue
                 producer = _producer(sheet, cells, choices, known, checked, errors)
                 found = catalogue.match(producer, item) if isinstance(producer, int) else None
-                note = _against_catalogue(sheet, item, found, catalogue, matched_rows, number, errors)
+                _against_catalogue(sheet, item, found, catalogue, matched_rows, number, errors)
+                note = ""
                 if found is not None and not errors:
                     changes = _changes(found, item, given)
                     if changes:

@@ -61,8 +61,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 PRODUCT_FIELDS = ("name", "group", "subgroup", "stars", "score", "decision_number", "decision_text",
                   "certificate_number", "certifying_level", "certifying_body", "certified_on", "expires_on", "unit",
                   "reference_price", "barcode", "code")
-PRODUCER_FIELDS = ("producer", "producer_code", "address", "commune", "district", "province", "kind", "phone", "email",
-                   "contact_person")
 
 # What the preview calls each field, in the clerk's words (translated when shown).
 FIELD_NAMES = {

@@ -148,7 +148,6 @@ def day(value: Any, order: str | None) -> dt.date | None:
 
 # -- producers ------------------------------------------------------------------------------------
 
-_PLACE_WORDS = ("xa", "phuong", "thi tran", "thi xa", "huyen", "quan", "tinh", "thanh pho", "tp", "ap", "thon", "ban")
 _TRAILING_PLACE = re.compile(r"^(?P<name>.+?)\s*[,;–\-]\s*(?P<place>(?:xã|phường|thị trấn|thị xã|huyện|quận|tỉnh|thành phố|tp\.?|ấp|thôn|bản)\b.*)$",
                              re.IGNORECASE)
 

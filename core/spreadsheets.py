@@ -94,16 +94,10 @@ def _plain_cell(value: Any) -> Any:
     return value
 
 
-def read_table(filename: str, content: bytes, max_bytes: int, aliases: dict[str, tuple[str, ...]],
-               max_rows: int = 10_000) -> list[dict[str, Any]]:
-    """The rows of the first sheet of an .xlsx or .csv upload as dicts keyed by field name.
-
-    Headers are matched without case or accents against each field's aliases (so "Mã gian"
-    and "code" both work). Wrong types, oversized or unreadable files raise ValidationFailed.
-    """
+def upload_sheets(filename: str, content: bytes, max_bytes: int) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet of an .xlsx or .csv upload as (title, rows); a CSV is one sheet named after the file.
+    Empty, oversized, wrongly typed or unreadable files raise ValidationFailed."""
     import csv
-
-    from core.text import fold
 
     if not content:
         raise ValidationFailed({"file": N_("Choose a file to import.")})
@@ -111,20 +105,31 @@ def read_table(filename: str, content: bytes, max_bytes: int, aliases: dict[str,
         raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024))})
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        sheets = xlsx_sheets(content)
-        rows = sheets[0][1] if sheets else []
-    elif lower.endswith(".csv"):
+        return xlsx_sheets(content)
+    if lower.endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
         try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+            dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    else:
-        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+        return [(filename, list(csv.reader(io.StringIO(text), dialect)))]
+    raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+
+
+def read_table(filename: str, content: bytes, max_bytes: int, aliases: dict[str, tuple[str, ...]],
+               max_rows: int = 10_000) -> list[dict[str, Any]]:
+    """The rows of the first sheet of an .xlsx or .csv upload as dicts keyed by field name.
+
+    Headers are matched without case or accents against each field's aliases (so "Mã gian"
+    and "code" both work). Wrong types, oversized or unreadable files raise ValidationFailed.
+    """
+    from core.text import fold
+
+    sheets = upload_sheets(filename, content, max_bytes)
+    rows = sheets[0][1] if sheets else []
     if not rows:
         raise ValidationFailed({"file": N_("The file is empty.")})
     headers = [fold(str(h or "")).strip().rstrip(":*") for h in rows[0]]

@@ -6,9 +6,7 @@ problems (a point already there, or twice in the file, is flagged), then a commi
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +20,7 @@ from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed, render
 from core.i18n import gettext
 from core.settings import settings
-from core.spreadsheets import xlsx_sheets
+from core.spreadsheets import upload_sheets
 from salespoints import services
 from salespoints.enums import PointKind
 from salespoints.schemas import SalesPointIn
@@ -59,21 +57,8 @@ class PointsChecked:
 
 
 def read_points(filename: str, content: bytes) -> PointRows:
-    if not content:
-        raise ValidationFailed({"file": NO_FILE})
-    if len(content) > settings.max_upload_bytes:
-        raise ValidationFailed({"file": Msg(N_("The file is larger than %(mb)s MB."),
-                                            mb=settings.max_upload_bytes // (1024 * 1024))})
-    if filename.lower().endswith(".xlsx"):
-        sheets = xlsx_sheets(content)
-        rows = [list(r) for r in sheets[0][1]] if sheets else []
-    elif filename.lower().endswith(".csv"):
-        try:
-            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        except UnicodeDecodeError:
-            raise ValidationFailed({"file": N_("Save the CSV file as UTF-8.")}) from None
-    else:
-        raise ValidationFailed({"file": N_("Only .xlsx and .csv files can be imported.")})
+    sheets = upload_sheets(filename, content, settings.max_upload_bytes)
+    rows = [list(r) for r in sheets[0][1]] if sheets else []
     for top, cells in enumerate(rows[:20]):  # title rows may sit above the headings
         columns: dict[str, int] = {}
         for index, heading in enumerate(cells):
@@ -139,8 +124,7 @@ async def preview_points(filename: str, content: bytes, actor: Actor) -> tuple[s
     """Checks an upload and keeps it for the commit; the token and every row's report."""
     checked = await check_points(await asyncio.to_thread(read_points, filename, content))
     token = secrets.token_urlsafe(24)
-    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content,
-                                           choices=msgspec.json.encode({"points": True}).decode(), created_by=actor.user_id))
+    await ImportUpload.insert(ImportUpload(token=token, filename=filename[:255], content=content, created_by=actor.user_id))
     return token, checked
 
 
