@@ -15,7 +15,9 @@ Two stages, in the order an organizer ranks what matters:
    One-booth requests are aggregated by booth class (zone, kind, amenities), which keeps the
    model small enough to prove optimality for a national fair in seconds.
 2. Where inside each zone: a group's exhibitors side by side and same-subgroup competitors
-   apart, by a deterministic arrangement of stage one's choice (scored, not claimed optimal).
+   apart: a greedy layout along each row, improved by exhibitors trading places. It is bounded by
+   the most any layout of the chosen exhibitors could score (`layout_bound`), so the outcome
+   reports a bound and a gap for the whole objective.
 
 The first-come-first-served assignment a clerk would make is computed too: it starts the solver
 (which therefore never returns less) and is the baseline the benchmark compares with.
@@ -25,8 +27,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -106,14 +108,16 @@ class Reason:
 class Outcome:
     assignments: dict[int, tuple[int, ...]]  # request id -> booth ids, left to right
     reasons: dict[int, Reason]  # request id -> why (for everyone, placed or waitlisted)
-    objective: float
-    bound: float
+    objective: float  # the whole objective: the first stage's value and the neighbours of the layout
+    bound: float  # no plan of these zones can score more (first stage's bound + the layout's bound)
     gap: float  # relative: (bound - objective) / objective
-    optimal: bool
+    optimal: bool  # the first stage (who, where, of which kind) proven optimal
     seconds: float
     greedy_objective: float
     variables: int = 0
-    first_stage: float = 0.0  # the part of the objective the bound and gap are about
+    first_stage: float = 0.0  # priority, zone choice and provinces' shares: what the integer programme solves
+    first_stage_bound: float = 0.0
+    first_stage_gap: float = 0.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,9 +365,10 @@ def allocate_booths(zones: Sequence[Zone], booths: Sequence[Booth], requests: Se
     Two stages, in the order an organizer ranks them. First, which applications get booths, in
     which zone and of which kind: priority, zone preference and provinces' fair shares — an
     integer programme solved by HiGHS to within `gap` of the proven bound (0.1 % by default;
-    `time_limit` seconds stop it earlier; the outcome reports the bound and the gap, and `optimal`
-    when the gap is under 0.01 %). Second, where inside each zone: groups kept
-    together and competitors apart, by a deterministic arrangement of the first stage's choice.
+    `time_limit` seconds stop it earlier; `optimal` when its gap is under 0.01 %). Second, where
+    inside each zone: groups kept together and competitors apart, a layout of the first stage's
+    choice. The outcome's bound and gap are for the whole objective: the first stage's proven bound
+    plus the most any layout of the placed exhibitors could add (`layout_bound`).
     The same input gives the same output.
     """
     started = time.perf_counter()
@@ -380,12 +385,60 @@ def allocate_booths(zones: Sequence[Zone], booths: Sequence[Booth], requests: Se
     objective = score(zones, booths, requests, assignments, weights)
     if objective < greedy_objective - 1e-6:  # never hand back less than the baseline
         assignments, objective = greedy_assignment, greedy_objective
-    # The bound covers the first stage; neighbours can add at most their bonus on every touching pair.
     first_stage = _first_stage_value(plan, assignments)
     bound = max(bound, first_stage)
-    relative_gap = 0.0 if optimal else (bound - first_stage) / max(abs(first_stage), 1e-9)
-    return Outcome(assignments, _reasons(plan, assignments), objective, bound, relative_gap, optimal,
-                   time.perf_counter() - started, greedy_objective, variables, first_stage)
+    first_gap = (bound - first_stage) / max(abs(first_stage), 1e-9)
+    # The whole bound: the first stage's, plus the most the neighbours of these exhibitors could add.
+    whole = bound + layout_bound(booths, requests, assignments, weights)
+    return Outcome(assignments, _reasons(plan, assignments), objective, whole,
+                   (whole - objective) / max(abs(objective), 1e-9), optimal, time.perf_counter() - started,
+                   greedy_objective, variables, first_stage, bound, first_gap)
+
+
+def layout_bound(booths: Sequence[Booth], requests: Sequence[Request], assignments: dict[int, tuple[int, ...]],
+                 weights: Weights = Weights()) -> float:
+    """The most the neighbour terms could add for these exhibitors in their zones, however they stood.
+
+    In a row, exhibitors side by side make one pair fewer than there are of them, and pairs of one
+    group one fewer than that per group the row holds; so a zone makes at most its exhibitors less
+    its rows in use (at least enough to hold the booths) or less its groups, whichever is more, pairs
+    of one group. When a competitor pair scores nothing or less, a good pair has a member outside
+    its group's largest subgroup, each of which has two sides. Runs of booths count as one exhibitor."""
+    if weights.same_group_neighbours <= 0:
+        return 0.0
+    request_by_id = {r.id: r for r in requests}
+    held = {b for ids in assignments.values() for b in ids}
+    row_lengths: dict[int, list[int]] = defaultdict(list)
+    place: dict[int, tuple[int, int, int]] = {}  # booth -> (zone, row, position in the row)
+    for number, row in enumerate(rows_of(b for b in booths if not b.blocked or b.id in held)):
+        row_lengths[row[0].zone].append(len(row))
+        place.update({booth.id: (booth.zone, number, position) for position, booth in enumerate(row)})
+    # What stands side by side: an exhibitor's touching booths in one row (one piece, unless locked apart).
+    pieces: dict[int, list[Request]] = defaultdict(list)
+    for rid, ids in assignments.items():
+        last = None
+        for zone, row, position in sorted(place[b] for b in ids):
+            if last is None or (zone, row, position - 1) != last:
+                pieces[zone].append(request_by_id[rid])
+            last = (zone, row, position)
+    used_in = Counter(place[b][0] for b in held)
+    pairs = 0
+    for zone, standing in pieces.items():
+        booths_used, rows = used_in[zone], 0
+        for length in sorted(row_lengths[zone], reverse=True):  # the fewest rows that hold them
+            if booths_used <= 0:
+                break
+            booths_used -= length
+            rows += 1
+        groups: dict[str, list[str]] = defaultdict(list)
+        for request in standing:
+            groups[request.group].append(request.subgroup)
+        most = len(standing) - max(rows, len(groups))
+        if weights.competitor_neighbours >= weights.same_group_neighbours:  # a competitor pair adds nothing
+            most = min(most, sum(min(len(subs) - 1, 2 * (len(subs) - max(subs.count(s) for s in set(subs))))
+                                 for subs in groups.values()))
+        pairs += max(0, most)
+    return weights.same_group_neighbours * pairs
 
 
 def _first_stage_value(plan: _Plan, assignments: dict[int, tuple[int, ...]]) -> float:
@@ -399,7 +452,18 @@ def _first_stage_value(plan: _Plan, assignments: dict[int, tuple[int, ...]]) -> 
     return total - plan.weights.over_province_share * sum(max(0, n - plan.shares.get(p, 0)) for p, n in used.items())
 
 
-def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float):
+def most_booths(zones: Sequence[Zone], booths: Sequence[Booth], requests: Sequence[Request],
+                time_limit: float = 10.0) -> int:
+    """The most booths any plan obeying the rules could fill with these applications (zones' themes,
+    kinds, amenities, runs side by side, locked booths), whatever their priorities: what "the booths
+    that can be filled" means when a plan is judged. Proven by the solver (its bound when stopped)."""
+    plan = _plan(zones, booths, requests, Weights(over_province_share=0.0))
+    _, bound, _, _ = _solve(plan, _greedy_choice(plan), time_limit, 0.0, worth=lambda request, zone: float(request.booths))
+    return int(math.floor(bound + 1e-6)) + sum(len(ids) for ids in plan.locked.values())
+
+
+def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float,
+           worth: Callable[[Request, int], float] | None = None):
     """Chosen (class, segment or None) per request, the proven bound, whether optimal, the column count.
 
     Columns: for a one-booth request, one per class it may use (any booth of the class will do, so
@@ -431,9 +495,12 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
     cost, starts, index, values = [], [0], [], []
     meaning: list[_Placement | None] = []  # per column: the placement it stands for (None: a penalty column)
     for i, request in enumerate(requests):
-        value = priority(request, weights) + 1e-3 * (len(requests) - i) / len(requests)  # ties: the earlier one
         for key in plan.fitting[i]:
-            worth = -(value + zone_bonus(request, key[0], weights))
+            if worth is None:  # the allocation's own objective; ties go to the earlier application
+                value = -(priority(request, weights) + zone_bonus(request, key[0], weights)
+                          + 1e-3 * (len(requests) - i) / len(requests))
+            else:
+                value = -worth(request, key[0])
             options = [None] if request.booths == 1 else [s for s in plan.classes[key]
                                                           if len(segments[s].booths) >= request.booths]
             for s in options:
@@ -447,7 +514,7 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
                 index += [r for r, _ in entries]
                 values += [v for _, v in entries]
                 starts.append(len(index))
-                cost.append(worth)
+                cost.append(value)
                 meaning.append((i, key, s))
     placements = len(cost)
     for row in province_row.values():  # booths over the fair share, penalised
@@ -473,11 +540,13 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
     lp.integrality_ = [highspy.HighsVarType.kInteger] * placements + [highspy.HighsVarType.kContinuous] * len(province_row)
 
     solver = highspy.Highs()
-    for option, value in (("output_flag", False), ("time_limit", float(time_limit)), ("mip_rel_gap", float(gap)),
-                          ("threads", 1), ("random_seed", 0)):
-        solver.setOptionValue(option, value)
+    for option, setting in (("output_flag", False), ("time_limit", float(time_limit)), ("mip_rel_gap", float(gap)),
+                            ("threads", 1), ("random_seed", 0)):
+        solver.setOptionValue(option, setting)
     solver.passModel(lp)
-    solver.setSolution(_start_solution(plan, start, meaning, placements, province_row, locked_use))
+    given = _start_solution(plan, start, meaning, placements, province_row, locked_use)
+    rounded = _rounded_relaxation(solver, lp, placements, row_upper, time_limit)
+    solver.setSolution(given if np.dot(cost, given.col_value) <= np.dot(cost, rounded.col_value) else rounded)
     solver.run()
     info = solver.getInfo()
     solution = np.array(solver.getSolution().col_value[:placements])
@@ -488,6 +557,39 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
     # "Optimal" means proven to 0.01 %; a solve stopped by its own (looser) tolerance reports its gap instead.
     optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal and info.mip_gap <= 1e-4
     return chosen, -info.mip_dual_bound, optimal, len(cost)
+
+
+def _rounded_relaxation(solver, lp, placements: int, row_upper: list[float], time_limit: float):
+    """A start from the linear relaxation, which on these models is nearly whole: the placements it
+    takes whole first, then the others by how much of them it takes and how much they are worth,
+    each only while its rows have room; penalty columns take up what exceeds a fair share."""
+    import highspy
+
+    solver.setOptionValue("solve_relaxation", True)
+    solver.setOptionValue("time_limit", float(time_limit) / 4)
+    solver.run()
+    relaxed = np.array(solver.getSolution().col_value[:placements])
+    solver.setOptionValue("solve_relaxation", False)
+    solver.setOptionValue("time_limit", float(time_limit))
+    starts, index, values = (np.asarray(a) for a in (lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_))
+    cost = np.asarray(lp.col_cost_)
+    room = np.array(row_upper, dtype=float)
+    soft = np.zeros(len(room), dtype=bool)  # rows with a penalty column: going over them costs, never blocks
+    for column in range(placements, len(cost)):
+        soft[index[starts[column]:starts[column + 1]]] = True
+    chosen = np.zeros(len(cost))
+    # By how much the relaxation takes them, then (the ones it leaves out) by worth: room left is filled.
+    for column in np.lexsort((cost[:placements], -np.round(relaxed, 6))):
+        rows, amounts = index[starts[column]:starts[column + 1]], values[starts[column]:starts[column + 1]]
+        if np.all((room[rows] >= amounts - 1e-9) | soft[rows]):
+            room[rows] -= amounts
+            chosen[column] = 1.0
+    for column in range(placements, len(cost)):  # the shares' penalty columns: what each province is over
+        chosen[column] = max(0.0, -room[index[starts[column]]])
+    solution = highspy.HighsSolution()
+    solution.col_value = list(chosen)
+    solution.value_valid = True
+    return solution
 
 
 def _start_solution(plan: _Plan, start, meaning, placements: int, province_row, locked_use):
@@ -516,48 +618,114 @@ def _start_solution(plan: _Plan, start, meaning, placements: int, province_row, 
 
 
 def _arrange(plan: _Plan, chosen: list[tuple | None]) -> dict[int, tuple[int, ...]]:
-    """Booths for every chosen request: longer requests in their segment, one-booth requests in the
-    booths of their class that are left, laid out so that a group's exhibitors stand together and
-    exhibitors of one subgroup alternate with others (competitors not side by side)."""
+    """Booths for every chosen request, segment by segment along each row, left to right: longer
+    requests in their own segment, one-booth requests from their class's pool. Each next place goes
+    to the request that scores best beside the one on its left (same group, other subgroup; never a
+    competitor when anyone else can stand there), the largest subgroup first so that none is left
+    to stand beside itself at the end."""
+    weights = plan.weights
+    by_id = {r.id: r for r in plan.requests}
     assignments = dict(plan.locked)
-    per_class: dict[tuple, list[Request]] = defaultdict(list)
-    per_segment: dict[int, list[Request]] = defaultdict(list)
+    holder = {booth: by_id[rid] for rid, ids in plan.locked.items() for booth in ids}
+    left = {b: a for a, b in neighbour_pairs(plan.booths.values())}
+    rank = {r.id: i for i, r in enumerate(plan.requests)}
+    pools: dict[tuple, dict[str, list[Request]]] = defaultdict(lambda: defaultdict(list))  # class -> subgroup -> singles
+    runs: dict[int, list[Request]] = defaultdict(list)  # segment -> longer requests
     for request, pick in zip(plan.requests, chosen, strict=True):
-        if pick is None:
-            continue
-        key, s = pick
-        (per_class[key] if s is None else per_segment[s]).append(request)
-    for key in sorted(set(per_class) | {(plan.segments[s].zone, plan.segments[s].kind, plan.segments[s].amenities)
-                                        for s in per_segment}, key=lambda k: (k[0], k[1], sorted(k[2]))):
-        singles = _interleaved(per_class.get(key, []))
-        for s in plan.classes[key]:
-            segment = plan.segments[s]
-            blocks = per_segment.get(s, [])
-            room = len(segment.booths) - sum(r.booths for r in blocks)
-            here, singles = singles[:room], singles[room:]
-            position = 0
-            for request in sorted(blocks + here, key=lambda r: r.group):  # stable: keeps the interleaving
-                assignments[request.id] = segment.booths[position:position + request.booths]
-                position += request.booths
+        if pick is not None:
+            key, s = pick
+            if s is None:
+                pools[key][request.subgroup].append(request)
+            else:
+                runs[s].append(request)
+    for s, segment in enumerate(plan.segments):
+        pool = pools[(segment.zone, segment.kind, segment.amenities)]
+        mine = runs.get(s, [])
+        singles = min(sum(len(p) for p in pool.values()), len(segment.booths) - sum(r.booths for r in mine))
+        previous = holder.get(left.get(segment.booths[0], -1))
+        position = 0
+        while mine or singles:
+            candidates = list(mine) + ([p[0] for p in pool.values() if p] if singles else [])
+            best = max(candidates, key=lambda r: (_beside(previous, r, weights), len(pool.get(r.subgroup, ())),
+                                                  sum(len(p) for g, p in pool.items() if p and p[0].group == r.group),
+                                                  -rank[r.id]))
+            if best.booths > 1 or best in mine:
+                mine.remove(best)
+            else:
+                pool[best.subgroup].pop(0)
+                singles -= 1
+            ids = segment.booths[position:position + best.booths]
+            assignments[best.id] = ids
+            for booth in ids:
+                holder[booth] = best
+            position += best.booths
+            previous = best
+    _swap_singles(plan, assignments, holder)
     return assignments
 
 
-def _interleaved(requests: list[Request]) -> list[Request]:
-    """Grouped by OCOP group; inside a group, subgroups dealt out in turn, the largest first."""
-    ordered = []
-    by_group: dict[str, list[Request]] = defaultdict(list)
-    for request in requests:
-        by_group[request.group].append(request)
-    for group in sorted(by_group):
-        piles: dict[str, list[Request]] = defaultdict(list)
-        for request in by_group[group]:
-            piles[request.subgroup].append(request)
-        queues = sorted(piles.values(), key=lambda pile: (-len(pile), pile[0].subgroup))
-        while queues:
-            for pile in queues:
-                ordered.append(pile.pop(0))
-            queues = sorted((p for p in queues if p), key=lambda pile: (-len(pile), pile[0].subgroup))
-    return ordered
+def _swap_singles(plan: _Plan, assignments: dict[int, tuple[int, ...]], holder: dict[int, Request],
+                  passes: int = 4) -> None:
+    """Local search over the greedy layout: two one-booth exhibitors of one zone (or one and a free
+    booth) trade places when each fits the other's booth and they score better beside their new
+    neighbours. Priority and zone choice stay as they were, so the first stage's value does not move."""
+    weights = plan.weights
+    pairs = neighbour_pairs(plan.booths.values())
+    left, right = {b: a for a, b in pairs}, dict(pairs)
+    locked = {b for ids in plan.locked.values() for b in ids}
+
+    def around(booths: tuple[int, int]) -> float:
+        touched = {(left[b], b) for b in booths if b in left} | {(b, right[b]) for b in booths if b in right}
+        return sum(_beside(holder.get(a), cast(Request, holder.get(b)), weights)
+                   for a, b in touched if holder.get(a) is not None and holder.get(b) is not None)
+
+    def fits(request: Request | None, booth: int) -> bool:
+        place = plan.booths[booth]
+        return request is None or (place.kind in accepts(request.kind) and request.amenities <= place.amenities)
+
+    by_zone: dict[int, list[int]] = defaultdict(list)
+    for segment in plan.segments:
+        by_zone[segment.zone] += [b for b in segment.booths
+                                  if b not in locked and (b not in holder or holder[b].booths == 1)]
+    for places in by_zone.values():
+        for _ in range(passes):
+            improved = False
+            for i in places:
+                best, gain = None, 1e-9
+                for j in places:
+                    mine, theirs = holder.get(i), holder.get(j)
+                    if mine is theirs or not fits(mine, j) or not fits(theirs, i):
+                        continue
+                    before = around((i, j))
+                    _trade(holder, i, j)
+                    change = around((i, j)) - before
+                    _trade(holder, i, j)
+                    if change > gain:
+                        best, gain = j, change
+                if best is not None:
+                    _trade(holder, i, best)
+                    improved = True
+            if not improved:
+                break
+        for booth in places:
+            if booth in holder:
+                assignments[holder[booth].id] = (booth,)
+
+
+def _trade(holder: dict[int, Request], a: int, b: int) -> None:
+    first, second = holder.pop(a, None), holder.pop(b, None)
+    if second is not None:
+        holder[a] = second
+    if first is not None:
+        holder[b] = first
+
+
+def _beside(left: Request | None, right: Request, weights: Weights) -> float:
+    """What standing side by side adds to the objective (as `score` counts it)."""
+    if left is None or left.id == right.id:
+        return 0.0
+    return ((weights.same_group_neighbours if left.group == right.group else 0.0)
+            - (weights.competitor_neighbours if left.subgroup == right.subgroup else 0.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -616,7 +784,8 @@ def _why_not(plan: _Plan, index: int, request: Request, holder: dict[int, int], 
         return Reason("no_amenities", {**base, "zones": names})
     if not plan.fitting[index]:
         return Reason("no_adjacent", {**base, "zones": names})
-    fitting = {b for key in plan.fitting[index] for s in plan.classes[key] for b in plan.segments[s].booths}
+    fitting = {b for key in plan.fitting[index] for s in plan.classes[key] for b in plan.segments[s].booths
+               if len(plan.segments[s].booths) >= request.booths}  # only runs long enough can hold it
     # Only the zones with booths that fit (kind, amenities, length): never one that lacks what it needs.
     where = [plan.zones[z].name for z in sorted({key[0] for key in plan.fitting[index]})]
     facts = {**base, "zones": where, "fitting": len(fitting), "taken": len(fitting & holder.keys())}

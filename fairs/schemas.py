@@ -187,6 +187,10 @@ class SwapIn(msgspec.Struct, kw_only=True):
 
 
 class AllocationOut(msgspec.Struct, kw_only=True):
+    """One run's figures. `objective` is the whole plan's score (priority, zone choice, provinces'
+    shares and neighbours); no plan can score more than `bound`; `gap` is (bound - objective) /
+    objective; `optimal` when that gap is under 0.01 %."""
+
     fair_id: int
     placed: int
     waitlisted: int

@@ -12,8 +12,10 @@ import random
 from fairs.allocation import Booth, Request, Zone
 from fairs.floorplan import grid
 
-GROUPS = {"1": ["1.1", "1.2", "1.3", "1.4", "1.5"], "2": ["2.1", "2.2"], "3": ["3.1", "3.2"],
-          "4": ["4.1", "4.2", "4.3"], "5": ["5.1"], "6": ["6.1"]}
+# The six groups of the 2023 rules with as many subgroups as the rules give each
+# (catalog/data/ocop_rules.json): food, beverages, herbal, handicrafts, ornamental, tourism.
+GROUPS = {"1": ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"], "2": ["2.1", "2.2"], "3": ["3.1", "3.2", "3.3"],
+          "4": ["4.1", "4.2"], "5": ["5.1", "5.2"], "6": ["6.1"]}
 PROVINCES = ["HNI", "HPG", "QNH", "NAN", "HUE", "DNG", "LDG", "HCM", "CTO", "AGG", "LCI", "SLA"]
 
 # (name, share of booths, groups, province pavilion, invited only, booth kind)
@@ -26,8 +28,10 @@ _ZONES = [
 ]
 
 
-def synthetic_fair(booth_count: int, request_count: int, seed: int = 1):
-    """(zones, booths, requests) of about `booth_count` booths, repeated zones for large fairs."""
+def synthetic_fair(booth_count: int, request_count: int, seed: int = 1, multi_group: bool = False):
+    """(zones, booths, requests) of about `booth_count` booths, repeated zones for large fairs.
+    With `multi_group`, every producer also brings products of one or two other groups, as real
+    producers do (a honey cooperative with herbal soap), and is placed by its main group."""
     rng = random.Random(seed)
     copies = max(1, round(booth_count / 120))
     zones: list[Zone] = []
@@ -70,9 +74,11 @@ def synthetic_fair(booth_count: int, request_count: int, seed: int = 1):
             amenities.add("power")
         if group == "1" and rng.random() < 0.1:
             amenities.add("refrigeration")
+        groups = frozenset({group, *rng.sample([g for g in GROUPS if g != group], k=rng.choice([1, 2]))}) \
+            if multi_group else frozenset()
         fitting = [z.id for z in zones if (not z.groups or group in z.groups) and (not z.province or z.province == province)]
         preferred = tuple(rng.sample(fitting, k=min(len(fitting), rng.choice([0, 1, 2, 3]))))
         requests.append(Request(index + 1, wanted, kind, group, subgroup, province, rng.choice([3, 3, 3, 4, 4, 5]),
                                 order=index, amenities=frozenset(amenities), zones=preferred,
-                                newcomer=rng.random() < 0.3))
+                                newcomer=rng.random() < 0.3, groups=groups))
     return zones, booths, requests

@@ -138,7 +138,7 @@ async def run_allocation(fair_id: int, actor: Actor, time_limit: float = TIME_LI
                 Application.id == request.id, Application.status != ApplicationStatus.confirmed.value)
         run = AllocationOut(fair_id=fair_id, placed=len(placements),
                             waitlisted=len(requests) - len(placements), objective=round(outcome.objective, 2),
-                            bound=round(outcome.bound, 2), gap=outcome.gap, optimal=outcome.optimal,
+                            bound=round(outcome.bound, 2), gap=outcome.gap, optimal=outcome.gap <= 1e-4,
                             seconds=round(outcome.seconds, 3), greedy_objective=round(outcome.greedy_objective, 2))
         values = {k: v for k, v in msgspec.structs.asdict(run).items() if k != "fair_id"}
         await AllocationRun.insert(AllocationRun(fair=fair_id, ran_by=actor.user_id, **values))

@@ -3,6 +3,7 @@ synthetic national-size ones, and a few worked examples of the choices it makes.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 import pytest
@@ -18,6 +19,9 @@ from fairs.allocation import (
     accepts,
     allocate_booths,
     first_come_first_served,
+    layout_bound,
+    most_booths,
+    neighbour_pairs,
     priority,
     rows_of,
     score,
@@ -348,8 +352,38 @@ def test_the_engine_never_scores_less_than_first_come_first_served(fair):
 def test_small_fairs_are_solved_to_proven_optimality(fair):
     outcome = fair.allocate()
     assert outcome.optimal
-    assert outcome.gap == 0.0
-    assert outcome.bound >= outcome.first_stage - 1e-6
+    assert outcome.first_stage_gap <= 1e-4
+    assert outcome.first_stage_bound >= outcome.first_stage - 1e-6
+    assert outcome.bound >= outcome.objective - 1e-6  # the whole bound: the layout's neighbours counted
+    assert outcome.gap == pytest.approx((outcome.bound - outcome.objective) / max(abs(outcome.objective), 1e-9))
+
+
+def _neighbour_value(booths: list[Booth], by_booth: dict[int, Request], weights: Weights) -> float:
+    total = 0.0
+    for a, b in neighbour_pairs(booths):
+        left, right = by_booth.get(a), by_booth.get(b)
+        if left is not None and right is not None and left.id != right.id:
+            total += (weights.same_group_neighbours if left.group == right.group else 0.0) \
+                - (weights.competitor_neighbours if left.subgroup == right.subgroup else 0.0)
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.integers(1, 4), min_size=1, max_size=2), data=st.data(),
+       weights=st.sampled_from([Weights(), Weights(competitor_neighbours=0.0), Weights(competitor_neighbours=2.0)]))
+def test_no_layout_of_the_placed_exhibitors_beats_the_layout_bound(rows, data, weights):
+    """Every way the one-booth exhibitors of a zone could stand in its rows, tried: none scores more
+    beside its neighbours than `layout_bound` says."""
+    booths = [b for r, length in enumerate(rows) for b in _row(1, length, first_id=10 * r + 1, y=5.0 * r)]
+    count = data.draw(st.integers(1, min(len(booths), 6)))
+    requests = [_request(i + 1, i, group=group, subgroup=f"{group}.{sub}")
+                for i, (group, sub) in enumerate(data.draw(st.lists(
+                    st.tuples(st.sampled_from("12"), st.sampled_from("abc")), min_size=count, max_size=count)))]
+    assignments = {r.id: (b.id,) for r, b in zip(requests, booths, strict=False)}
+    bound = layout_bound(booths, requests, assignments, weights)
+    best = max(_neighbour_value(booths, {booth.id: r for r, booth in zip(requests, places, strict=True)}, weights)
+               for places in itertools.permutations(booths, len(requests)))
+    assert best <= bound + 1e-9, (best, bound)
 
 
 @property_settings
@@ -373,13 +407,12 @@ def test_first_come_first_served_obeys_the_same_rules(fair):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_on_synthetic_fairs_the_solver_proves_optimality_and_beats_first_come_first_served(seed):
+def test_on_synthetic_fairs_the_plan_is_within_half_a_percent_of_the_best_and_beats_first_come_first_served(seed):
     zones, booths, requests = synthetic_fair(120, 200, seed)
     outcome = allocate_booths(zones, booths, requests, time_limit=10.0)
     baseline = score(zones, booths, requests, first_come_first_served(zones, booths, requests))
-    assert outcome.optimal
-    assert outcome.gap == 0.0
-    assert outcome.bound >= outcome.first_stage - 1e-6
+    assert outcome.first_stage_gap <= 1e-3  # the solver's tolerance
+    assert outcome.objective <= outcome.bound and outcome.gap <= 0.005  # the whole plan within 0.5 %
     assert outcome.objective > baseline
     assert len(outcome.assignments) == sum(1 for r in outcome.reasons.values() if r.code in ("placed", "locked"))
 
@@ -538,5 +571,17 @@ def test_a_trade_week_of_multi_group_exhibitors_fills_its_themed_zones():
     outcome = allocate_booths(zones, booths, requests, time_limit=10)
     wanted = sum(r.booths for r in requests)
     placed = sum(len(ids) for ids in outcome.assignments.values())
-    assert wanted == 81 and placed >= 0.95 * wanted, (placed, wanted)
+    assert wanted == 81 and placed >= 0.95 * most_booths(zones, booths, requests), (placed, wanted)
     check_reasons(week, outcome)
+
+
+def test_the_most_booths_that_can_be_filled_respects_themes_runs_and_locks():
+    """Two zones of three booths: food takes only food; a two-booth drinks request cannot be split
+    over a blocked booth; a locked booth counts as filled."""
+    zones = [Zone(1, "Food", groups=frozenset({"1"})), Zone(2, "Hall")]
+    booths = _row(1, 3) + _row(2, 3, first_id=4, y=10.0, blocked=(5,))
+    requests = [_request(1, 0, group="2", booths=2), _request(2, 1, group="2", booths=2),
+                _request(3, 2, group="1"), _request(4, 3, group="3", locked=(5,))]
+    # Hall: 4 and 6 are apart once 5 is locked, so neither two-booth drinks request fits; food takes one booth.
+    assert most_booths(zones, booths, requests) == 2
+    assert most_booths(zones, booths, requests[:3] + [_request(5, 4, group="1"), _request(6, 5, group="1")]) == 3
