@@ -417,10 +417,10 @@ def layout_bound(booths: Sequence[Booth], requests: Sequence[Request], assignmen
     pieces: dict[int, list[Request]] = defaultdict(list)
     for rid, ids in assignments.items():
         last = None
-        for zone, row, position in sorted(place[b] for b in ids):
-            if last is None or (zone, row, position - 1) != last:
+        for zone, line, position in sorted(place[b] for b in ids):
+            if last is None or (zone, line, position - 1) != last:
                 pieces[zone].append(request_by_id[rid])
-            last = (zone, row, position)
+            last = (zone, line, position)
     used_in = Counter(place[b][0] for b in held)
     pairs = 0
     for zone, standing in pieces.items():

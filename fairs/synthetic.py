@@ -74,11 +74,11 @@ def synthetic_fair(booth_count: int, request_count: int, seed: int = 1, multi_gr
             amenities.add("power")
         if group == "1" and rng.random() < 0.1:
             amenities.add("refrigeration")
-        groups = frozenset({group, *rng.sample([g for g in GROUPS if g != group], k=rng.choice([1, 2]))}) \
+        shown = frozenset({group, *rng.sample([g for g in GROUPS if g != group], k=rng.choice([1, 2]))}) \
             if multi_group else frozenset()
         fitting = [z.id for z in zones if (not z.groups or group in z.groups) and (not z.province or z.province == province)]
         preferred = tuple(rng.sample(fitting, k=min(len(fitting), rng.choice([0, 1, 2, 3]))))
         requests.append(Request(index + 1, wanted, kind, group, subgroup, province, rng.choice([3, 3, 3, 4, 4, 5]),
                                 order=index, amenities=frozenset(amenities), zones=preferred,
-                                newcomer=rng.random() < 0.3, groups=groups))
+                                newcomer=rng.random() < 0.3, groups=shown))
     return zones, booths, requests
