@@ -151,6 +151,11 @@ class FairApi(Controller):
             raise ValidationFailed({"booth": N_("This booth is in another fair.")})
         await services.update_booth(booth_id, data, acting(request))
 
+    @get("/{fair_id:int}/reach", guards=[require_organizer])
+    async def reach(self, request: Request, fair_id: int) -> services.Reach:
+        """How the published plan reached the exhibitors: sent, waiting, refused by the mail server, no address."""
+        return await services.reach(fair_id, acting(request))
+
     @get("/{fair_id:int}/plan")
     async def plan(self, request: Request, fair_id: int) -> FloorPlan:
         return await services.floor_plan(fair_id, public=not is_organizer(current_actor(request)))
@@ -299,7 +304,8 @@ class FairPages(Controller):
     async def _overview(self, request: Request, fair_id: int) -> dict:
         fair = await services.get_fair(fair_id)
         actor = acting(request)
-        return {"fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in REPORT_READERS, "next_states": sorted(
+        told = fair.status in (FairStatus.published, FairStatus.running, FairStatus.closed) and is_organizer(actor)
+        return {"reach": await services.reach(fair_id, actor) if told else None, "fair": fair, "can_edit": is_organizer(actor), "can_read_reports": actor.role in REPORT_READERS, "next_states": sorted(
                     # the next step forward first (the primary button), steps back after it
                     TRANSITIONS[fair.status], key=lambda s: (list(FairStatus).index(s) < list(FairStatus).index(fair.status),
                                                              list(FairStatus).index(s))), "run": await services.last_run(fair_id),
@@ -539,3 +545,26 @@ class FairPages(Controller):
 
 def _fair_values(fair: FairOut) -> dict:
     return {field: getattr(fair, field) for field in FairIn.__struct_fields__}
+
+
+class ExhibitorLinkPages(Controller):
+    """An exhibitor's own page, opened from the signed link in its e-mail: no account, this application only."""
+
+    path = "/exhibitor"
+    include_in_schema = False
+
+    @get("/{token:str}")
+    async def page(self, token: str) -> Template:
+        actor, application_id = await services.link_holder(token)
+        application = await services.get_application(application_id, actor)
+        names = {z.id: f"{z.code} · {z.name}" for z in await services.zones(application.fair_id)}
+        return Template(template_name="fairs/exhibitor.html", context={
+            "application": application, "fair": await services.get_fair(application.fair_id), "token": token,
+            "zone_names": [names[z] for z in application.zone_preferences if z in names]},
+            headers={"x-robots-tag": "noindex", "cache-control": "no-store"})
+
+    @post("/{token:str}/confirm")
+    async def confirm(self, token: str) -> Redirect:
+        actor, application_id = await services.link_holder(token)
+        await services.confirm(application_id, actor)
+        return Redirect(f"/exhibitor/{token}")

@@ -41,13 +41,13 @@ from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFail
 from core.routing import get
 from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
-from fairs.routes import FairApi, FairPages
+from fairs.routes import ExhibitorLinkPages, FairApi, FairPages
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment, page_environment
 from ocop.user_pages import UserPages
-from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, photo_file, sitemap
+from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, exhibitor_stickers, photo_file, sitemap
 from reports.routes import FairReportPages, ReportApi, ReportPages
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
@@ -244,6 +244,7 @@ def create_app() -> Litestar:
             SalesPointApi,
             FairPages,
             FairApi,
+            ExhibitorLinkPages,
             AgreementPages,
             AgreementApi,
             ReportPages,
@@ -257,6 +258,7 @@ def create_app() -> Litestar:
             LabelSheets,
             sitemap,
             photo_file,
+            exhibitor_stickers,
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,

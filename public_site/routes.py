@@ -220,6 +220,24 @@ async def photo_file(request: Request, name: str) -> Response:
     return Response(content, media_type=imaging.MEDIA_TYPE, headers={**PHOTO_HEADERS, "etag": tag})
 
 
+@get("/exhibitor/{token:str}/stickers.pdf", include_in_schema=False)
+async def exhibitor_stickers(request: Request, token: str, layout: str = "3x8") -> Response:
+    """The QR stickers of one exhibitor's booths, from the signed link in its e-mail (no account)."""
+    from fairs import services as fairs
+
+    if layout not in labels.LAYOUTS:
+        raise ValidationFailed({"layout": N_("Choose one of the listed values.")})
+    actor, application_id = await fairs.link_holder(token)
+    application = await fairs.get_application(application_id, actor)
+    if not application.booths:
+        raise NotFound(N_("This exhibitor has no booth."))
+    base = str(request.base_url).rstrip("/")
+    items = [labels.Label(url=f"{base}/f/{application.fair_id}/b/{code}", name=application.producer_name, stars=0,
+                          code=code) for code in sorted(application.booths)]
+    content = await asyncio.to_thread(labels.label_sheet_pdf, items, layout)
+    return _download(content, "application/pdf", f"qr-gian-hang-{application.fair_id}-{application_id}.pdf")
+
+
 class LabelSheets(Controller):
     """Printable QR label sheets for a product, a producer's products, or a sales point's assortment."""
 

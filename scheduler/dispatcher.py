@@ -15,6 +15,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+import aiosmtplib
 import jinja2
 
 from core.database import fetch_rows
@@ -129,8 +130,16 @@ async def _mark_sent(ids: list[int], worker: str) -> None:
             Notification.id.is_in(ids), Notification.claimed_by == worker, Notification.status == "sending")
 
 
+def _refused_for_good(error: Exception) -> bool:
+    """The server refuses the address itself with a 5xx (no such mailbox): sending again cannot help.
+    Other refusals (a relay's policy, a full disk) may pass later and are retried."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(r.code >= 500 for r in error.recipients)
+    return isinstance(error, aiosmtplib.SMTPRecipientRefused) and error.code >= 500
+
+
 async def _retry_or_fail(row: dict, worker: str, error: Exception, result: DispatchResult) -> None:
-    if row["attempts"] >= settings.send_attempts:
+    if row["attempts"] >= settings.send_attempts or _refused_for_good(error):
         await _finish(row, worker, {Notification.status: "failed", Notification.error: str(error)[:1000]})
         result.failed += 1
     else:

@@ -29,11 +29,12 @@ from fairs.services.floorplans import (
     zones,
 )
 from fairs.services.onsite import daily_figures, record_booth_sales, record_visitors, sales_of
+from fairs.services.reach import Reach, link_holder, reach
 
 __all__ = [
     "add_booth", "add_zone", "apply", "delete_booth", "delete_zone", "update_zone", "assign", "booth_row", "change_status", "check_in", "confirm", "create_fair",
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
     "floor_now", "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
-    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones",
+    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones", "Reach", "link_holder", "reach",
 ]

@@ -21,7 +21,7 @@ from fairs.enums import PLACEABLE, ApplicationStatus, AssignmentState, FairStatu
 from fairs.schemas import AllocationOut, AssignIn, SwapIn
 from fairs.services.applications import recheck_eligibility
 from fairs.services.common import application_row, ensure_organizer, fair_row, split
-from fairs.services.events import weights_of
+from fairs.services.events import tell_exhibitors, weights_of
 from fairs.services.floorplans import booth_row
 from fairs.tables import AllocationRun, Application, ApplicationProduct, Booth, BoothAssignment, Fair, Zone
 
@@ -31,6 +31,13 @@ TIME_LIMIT = 10.0
 
 def _json(value) -> str:
     return msgspec.json.encode(value).decode()
+
+
+async def _tell_if_public(fair: dict, application_ids: set[int]) -> None:
+    """Once the plan is out, an exhibitor whose booths change (or who goes back to the waiting list) is told."""
+    if FairStatus(fair["status"]) in (FairStatus.published, FairStatus.running) and application_ids:
+        await tell_exhibitors(fair, await Application.select(Application.id, Application.producer, Application.status).where(
+            Application.id.is_in(list(application_ids))))
 
 
 async def _ensure_editable(fair_id: int, statuses=EDITABLE) -> dict:
@@ -172,7 +179,7 @@ async def assign(fair_id: int, data: AssignIn, actor: Actor) -> None:
     if len(set(data.booth_ids)) != len(data.booth_ids):
         raise ValidationFailed({"booth_ids": N_("Choose 1 to 4 different booths.")})
     async with Fair._meta.db.transaction():
-        await _ensure_editable(fair_id)
+        fair = await _ensure_editable(fair_id)
         application = await application_row(data.application_id)
         if application["fair"] != fair_id:
             raise ValidationFailed({"application_id": N_("This application is for another fair.")})
@@ -204,13 +211,14 @@ async def assign(fair_id: int, data: AssignIn, actor: Actor) -> None:
             Application.id == data.application_id)
         await record_audit(actor, "assign", "application", data.application_id, {"booths": before},
                            {"booths": data.booth_ids, "locked": data.lock})
+        await _tell_if_public(fair, {data.application_id})
 
 
 async def swap(fair_id: int, data: SwapIn, actor: Actor) -> None:
     """Exchanges the holders of two booths (either may be free: then it is a move)."""
     ensure_organizer(actor)
     async with Fair._meta.db.transaction():
-        await _ensure_editable(fair_id)
+        fair = await _ensure_editable(fair_id)
         a, b = await booth_row(data.booth_a), await booth_row(data.booth_b)
         if a["fair"] != fair_id or b["fair"] != fair_id or a["id"] == b["id"]:
             raise ValidationFailed({"booth_b": N_("Choose two different booths of this fair.")})
@@ -230,13 +238,14 @@ async def swap(fair_id: int, data: SwapIn, actor: Actor) -> None:
         await record_audit(actor, "swap", "booth", a["id"], {"a": a["code"], "b": b["code"]},
                            {"a_holder": held.get(b["id"], {}).get("application"),
                             "b_holder": held.get(a["id"], {}).get("application")})
+        await _tell_if_public(fair, {row["application"] for row in held.values()})
 
 
 async def release(fair_id: int, booth_id: int, actor: Actor) -> None:
     """Frees a booth; its application goes back to the waitlist if it holds no other booth."""
     ensure_organizer(actor)
     async with Fair._meta.db.transaction():
-        await _ensure_editable(fair_id)
+        fair = await _ensure_editable(fair_id)
         booth = await booth_row(booth_id)
         held = await BoothAssignment.select().where(BoothAssignment.booth == booth_id, BoothAssignment.fair == fair_id).first()
         if held is None:
@@ -247,6 +256,7 @@ async def release(fair_id: int, booth_id: int, actor: Actor) -> None:
                                       Application.explanation: _json({"code": "released", "details": {}})}).where(
                 Application.id == held["application"])
         await record_audit(actor, "release", "booth", booth_id, {"application": held["application"]}, None)
+        await _tell_if_public(fair, {held["application"]})
 
 
 async def set_lock(fair_id: int, booth_id: int, locked: bool, actor: Actor) -> None:

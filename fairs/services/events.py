@@ -8,15 +8,15 @@ import msgspec
 from piccolo.columns import Column
 
 from catalog import reference
-from catalog.tables import ProducerMember
 from core import fields
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
 from core.errors import N_, Conflict, Msg, ValidationFailed
-from core.outbox import enqueue_notification
+from core.outbox import enqueue_notifications
 from core.workflow import ensure_transition
 from fairs.enums import TRANSITIONS, ApplicationStatus, FairStatus
 from fairs.schemas import FairIn, FairOut, WeightsIn
+from fairs.services import reach
 from fairs.services.common import ensure_organizer, fair_row, plain, split
 from fairs.tables import Application, Booth, BoothAssignment, Fair
 
@@ -152,23 +152,29 @@ async def change_status(fair_id: int, target: FairStatus, actor: Actor) -> None:
 
 async def _notify_exhibitors(fair: dict) -> None:
     applications = await Application.select(Application.id, Application.producer, Application.status).where(
-        Application.fair == fair["id"],
-        Application.status.is_in([ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value,
-                                  ApplicationStatus.waitlisted.value]))
+        Application.fair == fair["id"], Application.status.is_in(list(reach.TOLD)))
+    await tell_exhibitors(fair, applications)
+
+
+async def tell_exhibitors(fair: dict, applications: list[dict]) -> int:
+    """Each application's booths (or its place on the waiting list), to whoever acts for its producer.
+    The key names the edition of the plan: republishing after changes tells the exhibitors again."""
     booths: dict[int, list[str]] = {}
     for row in await BoothAssignment.select(BoothAssignment.application, BoothAssignment.booth.code).where(
             BoothAssignment.fair == fair["id"]):
         booths.setdefault(row["application"], []).append(row["booth.code"])
-    members: dict[int, list[int]] = {}
-    for row in await ProducerMember.select(ProducerMember.user, ProducerMember.producer):
-        members.setdefault(row["producer"], []).append(row["user"])
-    for application in applications:
-        placed = application["status"] != ApplicationStatus.waitlisted.value
-        template = "fair_booths_published" if placed else "fair_waitlisted"
-        for user in members.get(application["producer"], []):
-            # The key names the edition of the plan: republishing after changes notifies again.
-            key = f"fair:{fair['id']}:published:{application['id']}:{','.join(sorted(booths.get(application['id'], [])))}"
-            await enqueue_notification(key, user, template, {
-                "fair_id": fair["id"], "fair": fair["name"], "application_id": application["id"],
-                "booths": sorted(booths.get(application["id"], [])), "starts_on": fair["starts_on"],
-                "setup_on": fair["setup_on"], "venue": fair["venue"]})
+
+    def held(application: dict) -> list[str]:
+        return sorted(booths.get(application["id"], []))
+
+    def template_of(application: dict) -> str:
+        return "fair_waitlisted" if application["status"] == ApplicationStatus.waitlisted.value else "fair_booths_published"
+
+    outgoing = []
+    for template in ("fair_booths_published", "fair_waitlisted"):
+        outgoing += await reach.exhibitor_messages(
+            fair, [a for a in applications if template_of(a) == template], template,
+            key=lambda a: f"{reach.published_key(fair['id'])}{a['id']}:{','.join(held(a))}",
+            data=lambda a: {"fair_id": fair["id"], "fair": fair["name"], "application_id": a["id"], "booths": held(a),
+                            "starts_on": fair["starts_on"], "setup_on": fair["setup_on"], "venue": fair["venue"]})
+    return await enqueue_notifications(outgoing)

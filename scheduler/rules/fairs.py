@@ -7,6 +7,7 @@ import datetime as dt
 
 from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
+from fairs.services.reach import exhibitor_messages
 from fairs.tables import Application, BoothAssignment, BoothSale, Fair
 from scheduler import clock
 from scheduler.rules.recipients import organizers, producer_users
@@ -52,6 +53,16 @@ async def application_window_closing(now: dt.datetime) -> int:
     return await enqueue_notifications(outgoing)
 
 
+def _setup_message(fair: dict, booths: dict[int, list[str]]):
+    def key(application: dict) -> str:
+        return f"fair:{fair['id']}:setup:{application['id']}"
+
+    def data(application: dict) -> dict:
+        return {**_fair_data(fair), "booths": sorted(booths.get(application["id"], []))}
+
+    return key, data
+
+
 async def setup_tomorrow(now: dt.datetime) -> int:
     """The day before set-up (or before the first day, with no set-up day): to each exhibitor, with its booths."""
     tomorrow = clock.today() + dt.timedelta(days=1)
@@ -62,12 +73,7 @@ async def setup_tomorrow(now: dt.datetime) -> int:
         booths = await _booths(fair["id"])
         placed = await Application.select(Application.id, Application.producer).where(
             Application.fair == fair["id"], Application.status.is_in(list(PLACED)))
-        members = await producer_users({a["producer"] for a in placed})
-        for application in placed:
-            for user in members.get(application["producer"], []):
-                outgoing.append(Outgoing(
-                    f"fair:{fair['id']}:setup:{application['id']}:{user}", user, "fair_setup_tomorrow",
-                    {**_fair_data(fair), "booths": sorted(booths.get(application["id"], []))}))
+        outgoing += await exhibitor_messages(fair, placed, "fair_setup_tomorrow", *_setup_message(fair, booths))
     return await enqueue_notifications(outgoing)
 
 

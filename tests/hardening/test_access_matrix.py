@@ -298,6 +298,7 @@ CASES: list[Case] = [
     case("POST", "/api/v1/fairs/{fair_id:int}/booths/import", ORGANIZERS, upload=BOOTH_SHEET),
     case("PUT", "/api/v1/fairs/{fair_id:int}/booths/{booth_id:int}", ORGANIZERS, body=NO_BOOTH),
     case("GET", "/api/v1/fairs/{fair_id:int}/plan", LOGGED_IN),
+    case("GET", "/api/v1/fairs/{fair_id:int}/reach", ORGANIZERS),
     case("GET", "/api/v1/fairs/{fair_id:int}/applications", LOGGED_IN, note="a producer's list holds its own only"),
     case("POST", "/api/v1/fairs/{fair_id:int}/applications", APPLICANTS,
          body={"producer_id": "{own_producer}", "product_ids": ["{own_product}"]}, note="for the test producer"),
@@ -430,6 +431,10 @@ CASES: list[Case] = [
     case("GET", "/s/{point_id:int}", EVERYONE),
     case("GET", "/f/{fair_id:int}", EVERYONE),
     case("GET", "/f/{fair_id:int}/b/{code:str}", EVERYONE, "/f/{fair_id}/b/{booth_code}"),
+    # An exhibitor's own page opens with its signed link only: no role opens it with anything else.
+    case("GET", "/exhibitor/{token:str}", (NO,) * 6, "/exhibitor/not-a-signed-link"),
+    case("POST", "/exhibitor/{token:str}/confirm", (NO,) * 6, "/exhibitor/not-a-signed-link/confirm"),
+    case("GET", "/exhibitor/{token:str}/stickers.pdf", (NO,) * 6, "/exhibitor/not-a-signed-link/stickers.pdf"),
     case("GET", "/f/{fair_id:int}/qr/{code:str}", EVERYONE, "/f/{fair_id}/qr/{booth_code}.svg"),
     case("GET", "/open-data/products.csv", EVERYONE),
     case("GET", "/open-data/products.json", EVERYONE),

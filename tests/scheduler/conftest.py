@@ -56,7 +56,14 @@ class SmtpServer:
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)  # accepted messages, in arrival order
     refused: int = 0
+    unknown: set[str] = field(default_factory=set)  # addresses refused at RCPT, as a mailbox that does not exist
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # aiosmtpd's name
+        if address in self.unknown:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it by this name
         if self.delay:
@@ -240,3 +247,25 @@ async def notifications(prefix: str) -> list[dict]:
     from core.tables import Notification
 
     return await Notification.select().where(Notification.key.like(f"{prefix}%")).order_by(Notification.id)
+
+
+# -- the dispatcher ----------------------------------------------------------------------------------
+
+
+def dispatch(worker: str = "test-dispatcher"):
+    from scheduler.dispatcher import dispatch_all
+
+    return db(dispatch_all, worker)
+
+
+def real_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def outbox(smtp, mailer, clock):
+    """The dispatcher sending to the test's server, with whatever earlier tests left due already sent."""
+    clock.set_now(real_now() + dt.timedelta(seconds=1))
+    dispatch("drain")
+    smtp.clear()
+    return smtp

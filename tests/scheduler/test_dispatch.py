@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-import pytest
-
 from tests.conftest import run, unique
-from tests.scheduler.conftest import db, make_user
+from tests.scheduler.conftest import db, dispatch, make_user, real_now
 
 DUE_ON = "2091-12-01"
 
@@ -34,25 +32,6 @@ def row(key: str) -> dict:
         return await Notification.select().where(Notification.key == key).first()
 
     return db(get)
-
-
-def dispatch(worker: str = "test-dispatcher"):
-    from scheduler.dispatcher import dispatch_all
-
-    return db(dispatch_all, worker)
-
-
-def real_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@pytest.fixture
-def outbox(smtp, mailer, clock):
-    """The dispatcher sending to the test's server, with whatever earlier tests left due already sent."""
-    clock.set_now(real_now() + dt.timedelta(seconds=1))
-    dispatch("drain")
-    smtp.clear()
-    return smtp
 
 
 def test_each_due_notification_is_delivered_once_and_not_before_it_is_due(outbox, clock):
