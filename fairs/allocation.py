@@ -170,6 +170,31 @@ def zone_takes(zone: Zone, request: Request) -> bool:
     return not (zone.invited_only and zone.id not in request.zones)
 
 
+def zone_refusal(zone: Zone, booths: Iterable[Booth], request: Request) -> Reason | None:
+    """Why the zone can never hold the request, whatever the others ask; None when it can. What an
+    applicant is told beside a preferred zone before sending: its theme, its province, or its booths
+    (no booth of the kind, none with the amenities, no run long enough)."""
+    if zone.groups:
+        shown = (request.groups or {request.group}) if zone.every_product else {request.group}
+        outside = sorted(shown - zone.groups)
+        if outside:
+            return Reason("every_product" if zone.every_product else "group",
+                          {"groups": outside, "zone_groups": sorted(zone.groups), "main": request.group})
+    if zone.province and request.province != zone.province:
+        return Reason("province", {"province": zone.province})
+    kinds = accepts(request.kind)
+    usable = [b for b in booths if b.zone == zone.id and not b.blocked and b.kind in kinds]
+    if not usable:
+        return Reason("no_kind", {"kind": request.kind})
+    fitting = [b for b in usable if request.amenities <= b.amenities]
+    if not fitting:
+        return Reason("no_amenities", {"kind": request.kind, "amenities": sorted(request.amenities)})
+    if not any(len(segment.booths) >= request.booths for segment in _segments(fitting)):
+        return Reason("no_adjacent", {"kind": request.kind, "amenities": sorted(request.amenities),
+                                      "booths": request.booths})
+    return None
+
+
 def priority(request: Request, weights: Weights) -> float:
     return (weights.base + weights.per_star * max(0, request.stars - 3)
             + (weights.newcomer if request.newcomer else 0.0)

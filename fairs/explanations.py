@@ -87,3 +87,28 @@ def explain(reason: dict | None, gettext=lambda s: s) -> str:
     elif code == "ineligible":
         parts.append(Msg(N_("Not eligible: see the problems listed.")))
     return " ".join(part.render(gettext) for part in parts)
+
+
+_REFUSALS = {
+    "group": N_("Zone %(zone)s takes %(zone_groups)s; most of these products are %(main)s."),
+    "every_product": N_("Zone %(zone)s takes only exhibitors whose every product is %(zone_groups)s; these include "
+                        "%(groups)s."),
+    "province": N_("Zone %(zone)s is the pavilion of %(province)s."),
+    "no_kind": N_("Zone %(zone)s has no %(kind)s booth."),
+    "no_amenities": N_("Zone %(zone)s has no %(kind)s booth with %(amenities)s."),
+    "no_adjacent": N_("Zone %(zone)s has no %(booths)s %(kind)s booths with %(amenities)s side by side."),
+}
+
+
+def refusal(reason: dict, zone: str, group_names: dict[str, str], province_name, gettext=lambda s: s) -> str:
+    """Why a preferred zone can never take the application, in one sentence (for the apply form)."""
+    details = _words(reason.get("details", {}), gettext)
+
+    def groups(codes: list[str]) -> str:
+        return ", ".join(group_names.get(code, code) for code in codes)
+
+    details.update(zone=zone, zone_groups=groups(reason["details"].get("zone_groups", [])),
+                   groups=groups(reason["details"].get("groups", [])),
+                   main=groups([reason["details"]["main"]]) if reason["details"].get("main") else "",
+                   province=province_name(reason["details"].get("province", "")))
+    return Msg(_REFUSALS[reason["code"]], **details).render(gettext)

@@ -66,6 +66,15 @@ def _form(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "_csrf_token"}
 
 
+async def _application_values(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    values = _form(dict(form))
+    for many in ("product_ids", "amenities", "zone_preferences"):
+        # a field with nothing ticked is not sent at all
+        values[many] = [v for v in form.getall(many, []) if v] if hasattr(form, "getall") else values.get(many, [])
+    return values
+
+
 async def _read_booth_rows(upload: Any) -> list[dict]:
     if not isinstance(upload, UploadFile):
         raise ValidationFailed({"file": N_("Choose a file to import.")})
@@ -452,13 +461,19 @@ class FairPages(Controller):
         return Template(template_name="fairs/apply.html", context=await self._apply_context(request, fair_id, {
             "producer_id": optional_int(producer_id)}, {}))
 
+    @post("/{fair_id:int}/apply/zones", guards=[require_applicant])
+    async def zone_warnings(self, request: Request, fair_id: int) -> Template:
+        """The apply form's live check: preferred zones that could never take the application as it stands."""
+        try:
+            data = parse_struct(await _application_values(request), ApplicationIn)
+            warnings = await services.preferred_zone_warnings(fair_id, data, acting(request))
+        except ValidationFailed:
+            warnings = []  # the form is not complete yet: nothing to say about zones
+        return Template(template_name="fairs/_zone_warnings.html", context={"zone_warnings": warnings})
+
     @post("/{fair_id:int}/apply", guards=[require_applicant])
     async def apply(self, request: Request, fair_id: int) -> Template | Redirect:
-        form = await request.form()
-        values = _form(dict(form))
-        for many in ("product_ids", "amenities", "zone_preferences"):
-            # a field with nothing ticked is not sent at all
-            values[many] = [v for v in form.getall(many, []) if v] if hasattr(form, "getall") else values.get(many, [])
+        values = await _application_values(request)
         try:
             application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), acting(request))
         except (ValidationFailed, DomainError) as error:

@@ -9,6 +9,7 @@ from fairs.services.applications import (
     get_application,
     list_applications,
     placeable_choices,
+    preferred_zone_warnings,
     recheck_eligibility,
     render_problems,
     withdraw,
@@ -36,5 +37,5 @@ __all__ = [
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
     "floor_now", "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
-    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones", "Reach", "link_holder", "reach",
+    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones", "Reach", "link_holder", "reach", "preferred_zone_warnings",
 ]

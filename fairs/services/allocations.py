@@ -8,7 +8,6 @@ editing the plan at once can never give a booth twice: the second edit fails who
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 
 import msgspec
 
@@ -17,10 +16,10 @@ from core.audit import Actor, record_audit
 from core.database import is_sqlite
 from core.errors import N_, Conflict, ValidationFailed
 from fairs import allocation
-from fairs.enums import PLACEABLE, ApplicationStatus, AssignmentState, FairStatus, ZoneTheme
+from fairs.enums import PLACEABLE, ApplicationStatus, AssignmentState, FairStatus
 from fairs.schemas import AllocationOut, AssignIn, SwapIn
 from fairs.services.applications import recheck_eligibility
-from fairs.services.common import application_row, ensure_organizer, fair_row, split
+from fairs.services.common import application_row, engine_booth, engine_zone, ensure_organizer, fair_row, most_common, split
 from fairs.services.events import tell_exhibitors, weights_of
 from fairs.services.floorplans import booth_row
 from fairs.tables import AllocationRun, Application, ApplicationProduct, Booth, BoothAssignment, Fair, Zone
@@ -51,14 +50,8 @@ async def _ensure_editable(fair_id: int, statuses=EDITABLE) -> dict:
 
 
 async def _engine_input(fair: dict):
-    zone_rows = await Zone.select().where(Zone.fair == fair["id"])
-    zones = [allocation.Zone(z["id"], z["name"],
-                             frozenset(split(z["theme_value"])) if z["theme"] == ZoneTheme.group.value else frozenset(),
-                             z["theme_value"] if z["theme"] == ZoneTheme.province.value else None,
-                             z["theme"] == ZoneTheme.partner.value, bool(z["every_product"])) for z in zone_rows]
-    booths = [allocation.Booth(b["id"], b["code"], b["zone"], b["x"], b["y"], b["width"], b["depth"], b["kind"],
-                               frozenset(split(b["amenities"])), b["blocked"])
-              for b in await Booth.select().where(Booth.fair == fair["id"])]
+    zones = [engine_zone(z) for z in await Zone.select().where(Zone.fair == fair["id"])]
+    booths = [engine_booth(b) for b in await Booth.select().where(Booth.fair == fair["id"])]
     applications = await Application.select(*Application.all_columns(), Application.producer.province_code).where(
         Application.fair == fair["id"],
         Application.status.is_in(PLACEABLE),
@@ -78,8 +71,8 @@ async def _engine_input(fair: dict):
     requests = []
     for order, a in enumerate(applications):
         mine = products.get(a["id"], [])
-        group = _most_common([p["product.group_code"] for p in mine]) or ""
-        subgroup = _most_common([p["product.subgroup_code"] for p in mine if p["product.group_code"] == group]) or group
+        group = most_common([p["product.group_code"] for p in mine]) or ""
+        subgroup = most_common([p["product.subgroup_code"] for p in mine if p["product.group_code"] == group]) or group
         requests.append(allocation.Request(
             a["id"], a["booths_wanted"], a["booth_kind"], group, subgroup, a["producer.province_code"],
             max((p["product.stars"] for p in mine), default=3), order, frozenset(split(a["amenities"])),
@@ -89,11 +82,6 @@ async def _engine_input(fair: dict):
     engine_weights = allocation.Weights(**msgspec.structs.asdict(weights),
                                         featured_provinces=frozenset(split(fair["featured_provinces"])))
     return zones, booths, requests, engine_weights
-
-
-def _most_common(values: list[str]) -> str | None:
-    counts = Counter(v for v in values if v)
-    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
 async def _previous_exhibitors(fair: dict) -> set[int]:

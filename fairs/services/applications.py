@@ -9,6 +9,7 @@ from typing import Any, cast
 import msgspec
 from piccolo.columns import Column
 
+from catalog import reference
 from catalog.reference import certificate_status
 from catalog.services import today
 from catalog.tables import Producer, Product
@@ -16,15 +17,19 @@ from core import fields, i18n
 from core.audit import Actor, record_audit
 from core.errors import N_, Conflict, Forbidden, Msg, ValidationFailed
 from core.ids import is_id
+from fairs import allocation
 from fairs.enums import PLACEABLE, Amenity, ApplicationStatus, AssignmentState, FairStatus
-from fairs.explanations import explain
+from fairs.explanations import explain, refusal
 from fairs.schemas import ApplicationIn, ApplicationOut
 from fairs.services.common import (
     application_row,
+    engine_booth,
+    engine_zone,
     ensure_acts_for,
     fair_row,
     is_organizer,
     join,
+    most_common,
     split,
 )
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, Zone
@@ -68,6 +73,37 @@ async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict
                                 Product.subgroup_code).where(Product.id.is_in(ids)) if ids else []
     foreign = [p for p in product_ids if p not in {r["id"] for r in rows if r["producer"] == producer_id}]
     return [r for r in rows if r["producer"] == producer_id], foreign
+
+
+async def zone_refusals(fair_id: int, data: ApplicationIn, products: list[dict]) -> dict[int, str]:
+    """Preferred zone id → why it can never take this application (its theme, its province, its
+    booths), in the reader's language; the zones that can are left out."""
+    wanted = [z for z in data.zone_preferences if is_id(z)]
+    zones = [engine_zone(z) for z in await Zone.select().where(Zone.fair == fair_id, Zone.id.is_in(wanted or [0]))]
+    booths = [engine_booth(b) for b in await Booth.select().where(Booth.fair == fair_id, Booth.zone.is_in(wanted or [0]))]
+    producer = await Producer.select(Producer.province_code).where(Producer.id == data.producer_id).first()
+    group = most_common([p["group_code"] for p in products]) or ""
+    request = allocation.Request(0, data.booths_wanted, data.booth_kind.value, group, group,
+                                 (producer or {}).get("province_code") or "", 3, 0, frozenset(data.amenities),
+                                 tuple(wanted), groups=frozenset(p["group_code"] for p in products if p["group_code"]))
+    labels = {r["id"]: f"{r['code']} · {r['name']}" for r in await Zone.select(Zone.id, Zone.code, Zone.name).where(
+        Zone.id.is_in(wanted or [0]))}
+    names = {code: group.name_vi for code, group in reference.groups().items()}
+    refused = {}
+    for zone in sorted(zones, key=lambda z: wanted.index(z.id)):
+        reason = allocation.zone_refusal(zone, booths, request)
+        if reason is not None:
+            refused[zone.id] = refusal({"code": reason.code, "details": reason.details}, labels[zone.id], names,
+                                       reference.province_name, i18n.gettext)
+    return refused
+
+
+async def preferred_zone_warnings(fair_id: int, data: ApplicationIn, actor: Actor) -> list[str]:
+    """What the apply form says while the applicant chooses: each preferred zone that could never take it, and why."""
+    ensure_acts_for(actor, data.producer_id)
+    await fair_row(fair_id)
+    products, _ = await _products(data.producer_id, data.product_ids)
+    return list((await zone_refusals(fair_id, data, products)).values()) if products and data.zone_preferences else []
 
 
 async def _application_errors(fair: dict, data: ApplicationIn) -> dict[str, Any]:
@@ -119,6 +155,10 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
     products, foreign = await _products(data.producer_id, data.product_ids)
     if foreign:
         errors["product_ids"] = N_("Some of the listed products are not this producer's.")
+    elif products and data.zone_preferences and "zone_preferences" not in errors:
+        refused = await zone_refusals(fair["id"], data, products)
+        if refused:
+            errors["zone_preferences"] = " ".join(refused.values())
     # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
     if not is_id(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
         errors["producer_id"] = N_("This producer does not exist.")

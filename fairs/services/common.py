@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from accounts.enums import Role
 from core.audit import Actor
 from core.errors import N_, Forbidden, NotFound
 from core.ids import is_id
+from fairs import allocation
+from fairs.enums import ZoneTheme
 from fairs.tables import Application, Fair
 
 ORGANIZERS = (Role.admin, Role.organizer)
@@ -43,6 +46,25 @@ def ensure_acts_for(actor: Actor, producer_id: int) -> None:
     if actor.role is Role.producer and producer_id in actor.producer_ids:
         return
     raise Forbidden(N_("You may act only for your own producer."))
+
+
+def engine_zone(row: dict[str, Any]) -> allocation.Zone:
+    """A zone row as the allocation engine sees it: the groups, province or partner it is for."""
+    return allocation.Zone(row["id"], row["name"],
+                           frozenset(split(row["theme_value"])) if row["theme"] == ZoneTheme.group.value else frozenset(),
+                           row["theme_value"] if row["theme"] == ZoneTheme.province.value else None,
+                           row["theme"] == ZoneTheme.partner.value, bool(row["every_product"]))
+
+
+def engine_booth(row: dict[str, Any]) -> allocation.Booth:
+    return allocation.Booth(row["id"], row["code"], row["zone"], row["x"], row["y"], row["width"], row["depth"],
+                            row["kind"], frozenset(split(row["amenities"])), row["blocked"])
+
+
+def most_common(values: list[str]) -> str | None:
+    """The value most of them have (the first by name on a tie): an exhibitor's main group."""
+    counts = Counter(v for v in values if v)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
 def split(text: str) -> list[str]:

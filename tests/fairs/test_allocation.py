@@ -25,6 +25,7 @@ from fairs.allocation import (
     priority,
     rows_of,
     score,
+    zone_refusal,
     zone_takes,
 )
 from fairs.floorplan import grid
@@ -585,3 +586,35 @@ def test_the_most_booths_that_can_be_filled_respects_themes_runs_and_locks():
     # Hall: 4 and 6 are apart once 5 is locked, so neither two-booth drinks request fits; food takes one booth.
     assert most_booths(zones, booths, requests) == 2
     assert most_booths(zones, booths, requests[:3] + [_request(5, 4, group="1"), _request(6, 5, group="1")]) == 3
+
+
+@property_settings
+@given(fairs())
+def test_a_zone_the_form_warns_about_never_holds_the_application(fair):
+    """What the apply form says of a preferred zone is what the engine does: a zone it calls impossible
+    never holds the application, and every zone that does hold one passed the check."""
+    outcome = fair.allocate()
+    for rid, ids in outcome.assignments.items():
+        request = fair.request(rid)
+        if not request.locked:
+            assert zone_refusal(fair.zone(fair.booth(ids[0]).zone), fair.booths, request) is None
+
+
+def test_the_form_names_why_a_preferred_zone_can_never_take_the_application():
+    crafts = Zone(1, "Crafts", groups=frozenset({"4"}))
+    strict = Zone(2, "Food only", groups=frozenset({"1"}), every_product=True)
+    pavilion = Zone(3, "Hà Nội", province="HNI")
+    hall = Zone(4, "Hall")
+    booths = (_row(1, 3) + _row(2, 3, first_id=4, y=10.0) + _row(3, 2, first_id=7, y=20.0)
+              + _row(4, 2, first_id=9, y=30.0, amenities=frozenset({"power"})) + _row(4, 1, first_id=11, y=40.0, kind="tent"))
+    honey = _request(1, 0, group="1", groups=frozenset({"1", "3"}), province="QNH")
+    assert zone_refusal(crafts, booths, honey).code == "group"
+    assert zone_refusal(crafts, booths, honey).details["main"] == "1"
+    assert zone_refusal(strict, booths, honey).details == {"groups": ["3"], "zone_groups": ["1"], "main": "1"}
+    assert zone_refusal(pavilion, booths, honey).code == "province"
+    assert zone_refusal(hall, booths, honey) is None
+    assert zone_refusal(hall, booths, replace(honey, kind="premium")).code == "no_kind"
+    assert zone_refusal(hall, booths, replace(honey, amenities=frozenset({"water"}))).code == "no_amenities"
+    assert zone_refusal(hall, booths, replace(honey, booths=3)).code == "no_adjacent"
+    assert zone_refusal(hall, booths, replace(honey, booths=2, amenities=frozenset({"power"}))) is None
+    assert zone_refusal(hall, booths, replace(honey, kind="tent")) is None

@@ -360,3 +360,32 @@ def test_zones_and_booths_are_edited_and_deleted_unless_an_exhibitor_holds_them(
         assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/zones/{other['id']}").status_code == 204
     assert organizer.api("DELETE", f"/api/v1/fairs/{fair_id}/zones/{zone['id']}").status_code == 204
     assert organizer.get(f"/api/v1/fairs/{fair_id}/plan").json()["booths"] == []
+
+
+def test_the_apply_form_says_before_sending_which_preferred_zone_can_never_take_the_application(
+        organizer, make_fair, exhibitor):
+    import html
+
+    fair_id, zones = make_fair()
+    move(organizer, fair_id, "open")
+    producer, tea = exhibitor(group="beverages", subgroup="non_alcoholic_beverages", name="Trà xanh")
+    organizer.cookies.set("lang", "en")
+    form = {"producer_id": str(producer), "product_ids": str(tea), "booths_wanted": "1", "booth_kind": "standard"}
+    # Live, while choosing: the food zone cannot take a tea producer; the general zone can.
+    warned = organizer.form(f"/fairs/{fair_id}/apply/zones", {**form, "zone_preferences": [str(zones["A"]), str(zones["B"])]})
+    assert warned.status_code == 200
+    text = html.unescape(warned.text)
+    assert "Zone A · Thực phẩm takes Thực phẩm; most of these products are Đồ uống." in text
+    assert "Tổng hợp" not in text
+    assert organizer.form(f"/fairs/{fair_id}/apply/zones", {**form, "zone_preferences": str(zones["B"])}).text.strip() == ""
+    assert organizer.form(f"/fairs/{fair_id}/apply/zones", {"producer_id": str(producer)}).status_code == 200  # half-filled
+    # Sent anyway: refused with the same reason, nothing recorded, the choices kept.
+    refused = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["A"])})
+    assert refused.status_code == 422
+    assert "most of these products are Đồ uống" in html.unescape(refused.text)
+    assert organizer.get(f"/api/v1/fairs/{fair_id}/applications").json() == []
+    api = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications",
+                        {"producer_id": producer, "product_ids": [tea], "zone_preferences": [zones["A"]]})
+    assert api.status_code == 422 and "zone_preferences" in api.text
+    placed = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["B"])})
+    assert placed.status_code in (302, 303), placed.text
