@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Controller, Request
@@ -13,9 +14,11 @@ from litestar.response import Redirect, Response, Template
 from accounts.enums import REPORT_READERS, Role
 from accounts.guards import acting, current_actor, require_login, require_roles
 from catalog.routes import optional_int
+from catalog.services import today
 from catalog.tables import Producer, Product
 from core.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
-from core.forms import parse_struct
+from core.forms import parse_date, parse_struct, whole_number
+from core.ids import is_id
 from core.kept_pages import KeptPages
 from core.routing import delete, get, post, put
 from core.settings import settings
@@ -30,7 +33,10 @@ from fairs.schemas import (
     AssignIn,
     BoothIn,
     BoothSaleIn,
+    CheckInIn,
+    DayEntryIn,
     DayFigures,
+    DayGridIn,
     FairIn,
     FairOut,
     FloorPlan,
@@ -62,8 +68,62 @@ require_applicant = require_roles(Role.organizer, Role.producer)
 SALES_READERS = (Role.admin, Role.organizer, Role.viewer)
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ValidationFailed({"day": N_("Enter a date as dd/mm/yyyy.")}) from None
+
+
 def _form(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "_csrf_token"}
+
+
+def _number_or_none(text: Any, field: str) -> int | None:
+    """A typed whole number (with the reader's thousands marks), or None for a blank cell."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        return whole_number(text)
+    except ValueError:
+        raise ValidationFailed({field: N_("Enter a whole number.")}) from None
+
+
+def _grid(form: Any, lines: list[str]) -> DayGridIn:
+    """The day's grid as typed: every cell that is not a number named at once."""
+    errors: dict[str, Any] = {}
+    entries = []
+    for line in lines:
+        if not is_id(optional_int(line) or 0):
+            raise ValidationFailed({"_": N_("Choose a record from the list.")})
+        cells = {}
+        for field in ("revenue", "transactions"):
+            try:
+                cells[field] = _number_or_none(form.get(f"{field}-{line}"), f"{field}-{line}")
+            except ValidationFailed as error:
+                errors.update(error.errors)
+        entries.append(DayEntryIn(application_id=int(line), revenue=cells.get("revenue"),
+                                  transactions=cells.get("transactions") or 0, notes=str(form.get(f"notes-{line}") or "")))
+    try:
+        visitors = _number_or_none(form.get("visitors"), "visitors")
+    except ValidationFailed as error:
+        errors.update(error.errors)
+        visitors = None
+    if errors:
+        raise ValidationFailed(errors)
+    return DayGridIn(visitors=visitors, entries=entries)
+
+
+def _grid_errors(errors: dict, lines: list[str]) -> dict:
+    """The service names a wrong line by its place in the grid; the page by its exhibitor."""
+    named = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] == "entries" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(lines):
+            named[f"{parts[2]}-{lines[int(parts[1])]}"] = message
+        else:
+            named[key] = message
+    return named
 
 
 async def _application_values(request: Request) -> dict[str, Any]:
@@ -231,6 +291,16 @@ class FairApi(Controller):
     @get("/{fair_id:int}/days")
     async def days(self, fair_id: int) -> list[DayFigures]:
         return await services.daily_figures(fair_id)
+
+    @put("/{fair_id:int}/days/{day:str}", guards=[require_organizer])
+    async def day_grid(self, request: Request, fair_id: int, day: str, data: DayGridIn) -> dict[str, int]:
+        """A whole day at once: visitors and every booth's sales; all saved, or none with each wrong line named."""
+        return {"changed": await services.record_day(fair_id, _day(day), data, acting(request))}
+
+    @put("/{fair_id:int}/check-ins", guards=[require_organizer])
+    async def check_ins(self, request: Request, fair_id: int, data: CheckInIn) -> dict[str, int]:
+        """Of the applications in `shown`, those in `arrived` have checked in, the others not."""
+        return {"changed": await services.set_check_ins(fair_id, data, acting(request))}
 
 
 # -- pages ------------------------------------------------------------------------------------------
@@ -535,9 +605,57 @@ class FairPages(Controller):
             own = {a.id for a in applications}
             sales = [s for s in sales if s["application"] in own]
         return {"fair": await services.get_fair(fair_id), "days": await services.daily_figures(fair_id),
-                "exhibitors": [a for a in applications if a.booths],
+                "today": today(), "exhibitors": [a for a in applications if a.booths],
                 "sales": sales, "can_edit": is_organizer(actor),
                 "values": values, "errors": errors}
+
+    @get("/{fair_id:int}/days/{day:str}", guards=[require_organizer])
+    async def day_grid(self, fair_id: int, day: str) -> Template:
+        return Template(template_name="fairs/day_grid.html", context=await self._grid_context(fair_id, _day(day), None, {}))
+
+    @post("/{fair_id:int}/days/{day:str}", guards=[require_organizer])
+    async def save_day_grid(self, request: Request, fair_id: int, day: str) -> Template | Redirect:
+        when = _day(day)
+        form = await request.form()
+        lines = list(form.getall("line", [])) if hasattr(form, "getall") else []
+        values = {k: v for k, v in form.items() if k != "_csrf_token"}
+        try:
+            await services.record_day(fair_id, when, _grid(form, lines), acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="fairs/day_grid.html", status_code=error.status_code,
+                            context=await self._grid_context(fair_id, when, values, _grid_errors(error.errors, lines)))
+        except DomainError as error:
+            return Template(template_name="fairs/day_grid.html", status_code=error.status_code,
+                            context=await self._grid_context(fair_id, when, values, {"_": error.message}))
+        return Redirect(f"/fairs/{fair_id}/days")
+
+    async def _grid_context(self, fair_id: int, day: dt.date, values: dict | None, errors: dict) -> dict:
+        grid = await services.day_grid(fair_id, day)
+        return {"fair": await services.get_fair(fair_id), "grid": grid, "values": values, "errors": errors}
+
+    @get("/{fair_id:int}/check-in", guards=[require_organizer])
+    async def check_in_list(self, fair_id: int) -> Template:
+        return Template(template_name="fairs/check_in.html", context={
+            "fair": await services.get_fair(fair_id), "entries": await services.check_in_list(fair_id), "error": None})
+
+    @post("/{fair_id:int}/check-in", guards=[require_organizer])
+    async def save_check_ins(self, request: Request, fair_id: int) -> Template | Redirect:
+        """The whole list sent at once, or one row as it is ticked (`row`: that application alone)."""
+        form = await request.form()
+        many = form.getall if hasattr(form, "getall") else (lambda name, default: [])
+        row = form.get("row")
+        try:
+            shown = [row] if row else many("shown", [])
+            data = parse_struct({"shown": shown, "arrived": [a for a in many("arrived", []) if a in shown]}, CheckInIn)
+            await services.set_check_ins(fair_id, data, acting(request))
+        except DomainError as error:
+            return Template(template_name="fairs/check_in.html", status_code=error.status_code, context={
+                "fair": await services.get_fair(fair_id), "entries": await services.check_in_list(fair_id),
+                "error": error.message if not isinstance(error, ValidationFailed) else next(iter(error.errors.values()))})
+        if row:
+            entries = await services.check_in_list(fair_id)
+            return Template(template_name="fairs/_check_in_count.html", context={"entries": entries})
+        return Redirect(f"/fairs/{fair_id}/check-in")
 
     @post("/{fair_id:int}/visitors")
     async def visitors(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:

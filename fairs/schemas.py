@@ -215,6 +215,29 @@ class BoothSaleIn(msgspec.Struct, kw_only=True):
     notes: Annotated[str, text(255)] = ""
 
 
+class DayEntryIn(msgspec.Struct, kw_only=True):
+    """One booth's line of a day's grid: no revenue means the booth has not reported (any entry is removed)."""
+
+    application_id: Id
+    revenue: Annotated[int, Meta(ge=0, le=MAX_REVENUE, extra=message(N_("Enter the revenue in đồng, not negative.")))] | None = None
+    transactions: Annotated[int, Meta(ge=0, le=1_000_000, extra=message(N_("Enter a number of sales, not negative.")))] = 0
+    notes: Annotated[str, text(255)] = ""
+
+
+class DayGridIn(msgspec.Struct, kw_only=True):
+    """A whole day at once: its visitors (none: not counted) and every booth's sales."""
+
+    visitors: Annotated[int, Meta(ge=0, le=10_000_000, extra=message(N_("Enter a number of visitors, not negative.")))] | None = None
+    entries: Annotated[list[DayEntryIn], Meta(max_length=2_000)] = []
+
+
+class CheckInIn(msgspec.Struct, kw_only=True):
+    """The check-in list as shown: of the applications listed, those ticked have arrived."""
+
+    shown: Annotated[list[Id], Meta(max_length=2_000)] = []
+    arrived: Annotated[list[Id], Meta(max_length=2_000)] = []
+
+
 class DayFigures(msgspec.Struct, kw_only=True):
     day: dt.date
     visitors: int | None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
@@ -21,13 +20,17 @@ from agreements.tables import Agreement, AgreementProducer, Milestone
 from catalog.services import today
 from core.database import fetch_rows
 from core.formatting import VIETNAM
+from core.text import natural_key
 from fairs import services as fairs
+from fairs.enums import ApplicationStatus
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, BoothSale, Fair
 
 PRODUCER_KINDS = ("enterprise", "cooperative", "cooperative_group", "household")
 # Agreements in these states commit no one to anything: left out of the measures (as fair_summary does).
 NOT_COMMITTING = ("draft", "cancelled")
 RUNNING = ("signed", "in_progress")
+# An application holding the booths it was given: whom the organizers expect at the fair.
+PLACED = (ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value)
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -42,11 +45,6 @@ def as_date(value: Any) -> dt.date | None:
 def as_day(value: Any) -> dt.date:
     """`as_date` of a column that is never NULL."""
     return cast(dt.date, as_date(value))
-
-
-def natural_key(code: str) -> tuple:
-    """A2 before A10: booth codes sort as people read them."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code or ""))
 
 
 def digest(data: Any) -> str:
@@ -95,6 +93,7 @@ class Exhibitor:
     transactions: int
     days_reported: int
     checked_in: bool
+    status: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +105,25 @@ class Share:
     products: int = 0
     booths: int = 0
     revenue: int = 0
+
+
+@dataclass(frozen=True)
+class StatusFigures:
+    """The applications that ended in one status, the booths they asked for and the booths they hold."""
+
+    status: str
+    applications: int
+    booths_wanted: int
+    booths_given: int
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An application left on the waiting list."""
+
+    producer: str
+    province_code: str
+    booths_wanted: int
 
 
 @dataclass(frozen=True)
@@ -181,6 +199,8 @@ class FairOutcome:
     booths_used: int
     applications: int  # not withdrawn
     waitlisted: int
+    by_status: tuple[StatusFigures, ...]  # every application received, withdrawn ones included
+    waiting: tuple[Waiting, ...]  # in the order the applications came in
     exhibitors: tuple[Exhibitor, ...]  # ordered by their first booth
     products: int
     by_kind: tuple[Share, ...]
@@ -211,6 +231,22 @@ class FairOutcome:
     def checked_in(self) -> int:
         return sum(1 for e in self.exhibitors if e.checked_in)
 
+    @property
+    def received(self) -> int:
+        return sum(s.applications for s in self.by_status)
+
+    @property
+    def booths_wanted(self) -> int:
+        return sum(s.booths_wanted for s in self.by_status)
+
+    @property
+    def placed(self) -> tuple[Exhibitor, ...]:
+        return tuple(e for e in self.exhibitors if e.status in PLACED)
+
+    @property
+    def no_shows(self) -> tuple[Exhibitor, ...]:
+        return tuple(e for e in self.placed if not e.checked_in)
+
     def as_edition(self) -> Edition:
         return Edition(self.fair.id, self.fair.name, self.fair.edition, self.fair.starts_on, self.fair.ends_on,
                        self.booths_planned, self.booths_used, len(self.exhibitors), self.provinces, self.visitors,
@@ -227,8 +263,9 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
     held = await BoothAssignment.select(BoothAssignment.booth, BoothAssignment.application).where(
         BoothAssignment.fair == fair_id)
     applications = await Application.select(
-        Application.id, Application.status, Application.checked_in_at, Application.producer.name,
-        Application.producer.kind, Application.producer.province_code).where(Application.fair == fair_id)
+        Application.id, Application.status, Application.booths_wanted, Application.checked_in_at,
+        Application.producer.name, Application.producer.kind, Application.producer.province_code).where(
+        Application.fair == fair_id).order_by(Application.submitted_at).order_by(Application.id)
     shown = await ApplicationProduct.select(
         ApplicationProduct.application, ApplicationProduct.product, ApplicationProduct.product.name,
         ApplicationProduct.product.group_code, ApplicationProduct.product.stars).where(
@@ -261,7 +298,8 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
             group_code=groups.most_common(1)[0][0] if groups else "",
             products=tuple(p["product.name"] for p in products), best_stars=max((p["product.stars"] for p in products), default=0),
             revenue=int(sold.get("revenue") or 0), transactions=int(sold.get("transactions") or 0),
-            days_reported=int(sold.get("days") or 0), checked_in=application["checked_in_at"] is not None))
+            days_reported=int(sold.get("days") or 0), checked_in=application["checked_in_at"] is not None,
+            status=application["status"]))
     exhibitors.sort(key=lambda e: natural_key(e.booths[0]))
     placed_products = {p["product"]: p for e in exhibitors for p in products_of.get(e.application_id, [])}
     return FairOutcome(
@@ -270,10 +308,29 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
         booths_used=len(held),
         applications=sum(1 for a in applications if a["status"] != "withdrawn"),
         waitlisted=sum(1 for a in applications if a["status"] == "waitlisted"),
+        by_status=_by_status(applications, booths_of), waiting=_waiting(applications),
         exhibitors=tuple(exhibitors), products=len(placed_products),
         by_kind=_by_kind(exhibitors), by_province=_by_province(exhibitors), by_group=_by_group(exhibitors, placed_products),
         by_stars=_by_stars(exhibitors, placed_products), days=days,
         agreements=await agreement_figures(fair_id), editions=await earlier_editions(info))
+
+
+def _by_status(applications: list[dict], booths_of: dict[int, list[dict]]) -> tuple[StatusFigures, ...]:
+    """How the applications ended, in the order of the workflow."""
+    figures: dict[str, list[int]] = {}
+    for application in applications:
+        entry = figures.setdefault(application["status"], [0, 0, 0])
+        entry[0] += 1
+        entry[1] += application["booths_wanted"] or 0
+        entry[2] += len(booths_of.get(application["id"], []))
+    known = [s.value for s in ApplicationStatus]
+    order = [s for s in known if s in figures] + sorted(set(figures) - set(known))
+    return tuple(StatusFigures(s, *figures[s]) for s in order)
+
+
+def _waiting(applications: list[dict]) -> tuple[Waiting, ...]:
+    return tuple(Waiting(a["producer.name"], a["producer.province_code"], a["booths_wanted"] or 0)
+                 for a in applications if a["status"] == ApplicationStatus.waitlisted.value)
 
 
 def _by_kind(exhibitors: list[Exhibitor]) -> tuple[Share, ...]:

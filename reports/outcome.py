@@ -1,13 +1,13 @@
-"""The fair outcome report (báo cáo kết quả) as a document: cover, overview, exhibitors, visitors and
-sales, agreements, comparison with earlier editions, and the two long listings (booths, agreements).
-Built in the current language; every fixed text goes through gettext."""
+"""The fair outcome report (báo cáo kết quả) as a document: cover, overview, exhibitors, applications and
+check-in, visitors and sales, agreements, comparison with earlier editions, and the two long listings
+(booths, agreements). Built in the current language; every fixed text goes through gettext."""
 
 from __future__ import annotations
 
 from agreements.enums import AgreementStatus
 from catalog.enums import BuyerKind, ProducerKind
 from core.errors import N_, Msg
-from fairs.enums import FairKind, FairStatus
+from fairs.enums import ApplicationStatus, FairKind, FairStatus
 from reports import charts
 from reports import formats as f
 from reports.data import FairOutcome
@@ -24,7 +24,7 @@ def title(data: FairOutcome) -> str:
 
 def build(data: FairOutcome) -> Document:
     fair = data.fair
-    sections = [_overview(data), _exhibitors(data), _sales(data), _agreements(data)]
+    sections = [_overview(data), _exhibitors(data), _applications(data), _sales(data), _agreements(data)]
     if data.editions:
         sections.append(_comparison(data))
     sections += [_booth_listing(data), _agreement_listing(data)]
@@ -111,6 +111,62 @@ def _exhibitors(data: FairOutcome) -> Section:
         [[int(s.code), s.products, s.exhibitors] for s in data.by_stars],
         total=[_("Total"), data.products, total], sheet=_("Star ratings"))
     return section.add(by_kind, donut, by_province, provinces_chart, by_group, by_stars)
+
+
+def _applications(data: FairOutcome) -> Section:
+    section = Section("applications", _("Applications and check-in"))
+    if not data.by_status:
+        return section.add(Paragraph(_("No application was received for this fair.")))
+    return section.add(_application_figures(data), _status_table(data), _waiting_table(data), *_check_ins(data))
+
+
+def _application_figures(data: FairOutcome) -> Figures:
+    wanted, placed = data.booths_wanted, len(data.placed)
+    waiting = sum(w.booths_wanted for w in data.waiting)
+    items = [
+        Figure(_("Applications received"), f.number(data.received)),
+        Figure(_("Booths asked for / given"), f"{f.number(wanted)} / {f.number(data.booths_used)}",
+               render(Msg(N_("%(share)s of the booths asked for"), share=f.percent(data.booths_used / wanted)))
+               if wanted else ""),
+        Figure(_("Left on the waiting list"), f.number(len(data.waiting)),
+               render(Msg(N_("asking for %(n)s booths"), n=f.number(waiting))) if waiting else ""),
+    ]
+    if placed:  # a share of nobody, or of no recorded check-in, would read as a fact about attendance
+        items.append(Figure(_("Exhibitors checked in / placed"), f"{f.number(data.checked_in)} / {f.number(placed)}",
+                            f.percent(data.checked_in / placed) if data.checked_in else _("no check-in recorded")))
+    return Figures(items)
+
+
+def _status_table(data: FairOutcome) -> Table:
+    return Table("applications-by-status", _("How the applications ended"), [
+        Column(_("Status"), weight=2.6), Column(_("Applications"), "int"), Column(_("Share"), "percent"),
+        Column(_("Booths asked for"), "int", 1.2), Column(_("Booths given"), "int", 1.2)],
+        [[f.label(ApplicationStatus, s.status), s.applications, s.applications / data.received, s.booths_wanted,
+          s.booths_given] for s in data.by_status],
+        total=[_("Total"), data.received, 1.0, data.booths_wanted, data.booths_used], sheet=_("Applications"))
+
+
+def _waiting_table(data: FairOutcome) -> Table:
+    rows = [[w.producer, f.province_name(w.province_code), w.booths_wanted] for w in data.waiting]
+    return Table("waiting-list", _("Left on the waiting list"), [
+        Column(_("Producer"), weight=4, lines=2), Column(_("Province or city"), weight=2),
+        Column(_("Booths wanted"), "int", 1.2)], rows,
+        total=[_("Total"), None, sum(w.booths_wanted for w in data.waiting)] if rows else None,
+        empty=_("No application was left on the waiting list."), sheet=_("Waiting list"),
+        note=_("In the order the applications came in.") if rows else "")
+
+
+def _check_ins(data: FairOutcome) -> list[Paragraph | Table]:
+    if not data.placed:
+        return [Paragraph(_("No exhibitor was placed on the floor plan, so no one was expected to check in."))]
+    if not data.checked_in:  # check-in was not kept: everyone would look absent
+        return [Paragraph(_("No check-in has been recorded for this fair, so those who came cannot be told from "
+                            "those who did not."))]
+    return [Table("no-shows", _("Placed exhibitors who did not check in"), [
+        Column(_("Booths"), weight=1.2, lines=2), Column(_("Exhibitor"), weight=4, lines=2),
+        Column(_("Province or city"), weight=2)],
+        [[", ".join(e.booths), e.producer, f.province_name(e.province_code)] for e in data.no_shows],
+        empty=_("Every exhibitor placed checked in."), sheet=_("Not checked in"))]
 
 
 def _sales(data: FairOutcome) -> Section:

@@ -29,7 +29,16 @@ from fairs.services.floorplans import (
     update_zone,
     zones,
 )
-from fairs.services.onsite import daily_figures, record_booth_sales, record_visitors, sales_of
+from fairs.services.onsite import (
+    check_in_list,
+    daily_figures,
+    day_grid,
+    record_booth_sales,
+    record_day,
+    record_visitors,
+    sales_of,
+    set_check_ins,
+)
 from fairs.services.reach import Reach, link_holder, reach
 
 __all__ = [
@@ -37,5 +46,5 @@ __all__ = [
     "daily_figures", "eligibility_problems", "exhibitors", "floor_plan", "generate_booths", "get_application",
     "floor_now", "get_fair", "import_booths", "last_run", "list_applications", "list_fairs", "placeable_choices", "recheck_eligibility",
     "record_booth_sales", "record_visitors", "release", "render_problems", "run_allocation", "sales_of", "set_lock", "set_weights",
-    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones", "Reach", "link_holder", "reach", "preferred_zone_warnings",
+    "swap", "update_booth", "update_fair", "weights_of", "withdraw", "zones", "Reach", "link_holder", "reach", "preferred_zone_warnings", "check_in_list", "day_grid", "record_day", "set_check_ins",
 ]

@@ -1,5 +1,6 @@
 """Fixtures for report tests: a trade week with its whole outcome (and last year's edition), an
-empty fair, written straight to the tables by reports.synthetic."""
+empty fair, a small fair's applications from received to checked in, written straight to the tables
+(mostly by reports.synthetic)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,64 @@ def large_fair(database, users) -> int:
                                          starts_on=TODAY - dt.timedelta(days=9), kind="trade_fair")
 
     return db(make)
+
+
+# How the applications of a small fair ended: status, booths wanted, booths held, checked in. In the order
+# they came in; booths only for those placed (withdrawing releases them), check-ins only for those placed.
+APPLICATIONS = [
+    ("confirmed", 2, ("B01", "B02"), True),
+    ("waitlisted", 2, (), False),
+    ("confirmed", 1, ("B10",), False),
+    ("ineligible", 1, (), False),
+    ("allocated", 2, ("B03",), False),
+    ("withdrawn", 2, (), False),
+    ("waitlisted", 3, (), False),
+    ("confirmed", 1, ("B04",), True),
+    ("eligible", 1, (), False),
+    ("waitlisted", 1, (), False),
+]
+
+
+async def seed_applications(rng: random.Random, check_ins: bool = True) -> dict:
+    """A closed fair whose applications ended as APPLICATIONS say (no check-in at all unless `check_ins`);
+    its id and each application as the report should show it."""
+    from catalog.tables import Producer
+    from fairs.tables import Application, Booth, BoothAssignment, Fair, Zone
+    from reports import synthetic
+
+    parties = await synthetic.seed_parties(rng, producers=len(APPLICATIONS), buyers=1, tag=unique("a"))
+    starts_on = TODAY - dt.timedelta(days=5)
+    fair = (await Fair.insert(Fair(name=unique("Hội chợ đăng ký "), venue="Nhà văn hoá", province_code="ha-noi",
+                                   starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=2), status="closed")))[0]["id"]
+    zone = (await Zone.insert(Zone(fair=fair, code="B", name="Khu B")))[0]["id"]
+    codes = [f"B{n:02d}" for n in range(1, 13)]
+    made_booths = await Booth.insert(*[Booth(fair=fair, zone=zone, code=c, x=3.0 * i, y=0.0, price=1_500_000)
+                                       for i, c in enumerate(codes)])
+    booth_ids = {code: r["id"] for code, r in zip(codes, made_booths, strict=True)}
+    names = {r["id"]: r["name"] for r in await Producer.select(Producer.id, Producer.name).where(
+        Producer.id.is_in([p["id"] for p in parties.producers]))}
+    made = []
+    for index, ((status, wanted, booths, arrived), producer) in enumerate(zip(APPLICATIONS, parties.producers, strict=True)):
+        arrived = arrived and check_ins
+        row = (await Application.insert(Application(
+            fair=fair, producer=producer["id"], status=status, booths_wanted=wanted,
+            submitted_at=dt.datetime.combine(starts_on - dt.timedelta(days=30), dt.time(8 + index), tzinfo=dt.UTC),
+            checked_in_at=dt.datetime.combine(starts_on, dt.time(1), tzinfo=dt.UTC) if arrived else None)))[0]
+        if booths:
+            await BoothAssignment.insert(*[BoothAssignment(
+                fair=fair, booth=booth_ids[code], application=row["id"],
+                state="confirmed" if status == "confirmed" else "proposed") for code in booths])
+        made.append({"producer": names[producer["id"]], "province_code": producer["province_code"], "status": status,
+                     "wanted": wanted, "booths": booths, "checked_in": arrived})
+    return {"fair": fair, "applications": made}
+
+
+@pytest.fixture
+def applications_fair(database) -> dict:
+    return db(seed_applications, random.Random(11))
+
+
+@pytest.fixture
+def unchecked_fair(database) -> dict:
+    """The same fair with its check-ins never kept."""
+    return db(seed_applications, random.Random(12), check_ins=False)

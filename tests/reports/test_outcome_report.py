@@ -1,9 +1,11 @@
 """The fair outcome report: its PDF and .xlsx say what the database says, for a trade week with
-sales and agreements, for an empty fair, and for text the fonts cannot print."""
+sales and agreements, for a fair's applications and check-ins, for an empty fair, and for text the
+fonts cannot print."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 
@@ -177,3 +179,91 @@ def test_a_long_report_reads_as_one_document(large_fair):
     text = "\n".join(pages)
     listed = re.findall(r"^\s*(\S+-\d{4}) \d\d/\d\d/\d{4}", text, re.MULTILINE)
     assert sorted(listed) == sorted(e.code for e in subject.data.agreements.entries)  # every row once, none lost
+
+
+def section_html(page: str, section: str) -> str:
+    """One section of the preview, its text unescaped."""
+    found = re.search(rf'<section class="report-section" id="{section}">(.*?)</section>', page, re.DOTALL)
+    assert found, section
+    return html.unescape(found[1])
+
+
+def table_html(section: str, table: str) -> str:
+    found = re.search(rf'id="table-{table}">(.*?)(?=<div class="report-table-block"|$)', section, re.DOTALL)
+    return found[1] if found else ""
+
+
+def values(sheet) -> list[list]:
+    return [[c.value for c in row] for row in sheet.rows]
+
+
+def test_the_report_says_how_every_application_ended(organizer, applications_fair):
+    from catalog.reference import province_name
+
+    fair, seeded = applications_fair["fair"], applications_fair["applications"]
+    book = workbook(organizer.get(f"/fairs/{fair}/reports/outcome/xlsx?lang=en").content)
+
+    # Ten received, one row per status in the order of the workflow, the booths asked for against those held.
+    rows = values(book["Applications"])
+    assert rows[0] == ["Status", "Applications", "Share", "Booths asked for", "Booths given"]
+    assert rows[1:] == [
+        ["Eligible", 1, 0.1, 1, 0], ["Ineligible", 1, 0.1, 1, 0], ["Waitlisted", 3, 0.3, 6, 0],
+        ["Allocated", 1, 0.1, 2, 1], ["Confirmed", 3, 0.3, 4, 4], ["Withdrawn by the applicant", 1, 0.1, 2, 0],
+        ["Total", 10, 1.0, 16, 5]]
+    assert rows[-1][1:] == [len(seeded), 1.0, sum(a["wanted"] for a in seeded), sum(len(a["booths"]) for a in seeded)]
+
+    # The waiting list in the order the applications came in.
+    waiting = [a for a in seeded if a["status"] == "waitlisted"]
+    assert values(book["Waiting list"]) == [
+        ["Producer", "Province or city", "Booths wanted"],
+        *[[a["producer"], province_name(a["province_code"]), a["wanted"]] for a in waiting],
+        ["Total", None, 6]]
+
+    # Four placed, two came: the other two listed by their booths.
+    absent = sorted((a for a in seeded if a["booths"] and not a["checked_in"]), key=lambda a: int(a["booths"][0][1:]))
+    assert [row[:2] for row in values(book["Not checked in"])] == [
+        ["Booths", "Exhibitor"], *[[", ".join(a["booths"]), a["producer"]] for a in absent]]
+    assert [row[0] for row in values(book["Not checked in"])[1:]] == ["B03", "B10"]
+    figures = {row[0]: row[1:] for row in values(book.worksheets[0]) if row and row[0]}
+    assert figures["Applications received"][0] == "10"
+    assert figures["Booths asked for / given"] == ["16 / 5", "31.2 % of the booths asked for"]
+    assert figures["Left on the waiting list"] == ["3", "asking for 6 booths"]
+    assert figures["Exhibitors checked in / placed"] == ["2 / 4", "50.0 %"]
+
+
+def test_the_preview_and_pdf_show_applications_and_check_ins(organizer, applications_fair):
+    fair, seeded = applications_fair["fair"], applications_fair["applications"]
+    section = section_html(organizer.get(f"/fairs/{fair}/reports/outcome").text, "applications")
+    assert "Đăng ký tham gia và điểm danh" in section
+    assert "16 / 5" in section and "2 / 4" in section and "50,0 %" in section
+    waiting = table_html(section, "waiting-list")
+    assert [a["producer"] for a in seeded if a["producer"] in waiting] == [
+        a["producer"] for a in seeded if a["status"] == "waitlisted"]
+    absent = table_html(section, "no-shows")
+    assert [a["producer"] for a in seeded if a["producer"] in absent] == [
+        a["producer"] for a in seeded if a["booths"] and not a["checked_in"]]
+    assert "B03" in absent and "B10" in absent and "B01" not in absent
+
+    text = pdf_text(organizer.get(f"/fairs/{fair}/reports/outcome/pdf").content)
+    assert "Đăng ký tham gia và điểm danh" in text and "Còn trong danh sách chờ" in text
+    assert "16 / 5" in text and "2 / 4" in text
+
+
+def test_no_check_in_kept_is_said_rather_than_a_zero_share(organizer, unchecked_fair):
+    fair = unchecked_fair["fair"]
+    section = section_html(organizer.get(f"/fairs/{fair}/reports/outcome?lang=en").text, "applications")
+    assert "0 / 4" in section and "no check-in recorded" in section
+    assert "No check-in has been recorded for this fair" in section
+    assert not re.search(r"(?<![\d.])0\.0 %", section) and 'id="table-no-shows"' not in section
+    assert "Not checked in" not in workbook(organizer.get(f"/fairs/{fair}/reports/outcome/xlsx?lang=en").content).sheetnames
+
+
+def test_a_fair_without_applications_says_so(organizer, empty_fair):
+    from reports.data import fair_outcome
+
+    data = db(fair_outcome, empty_fair)
+    assert data.by_status == () and data.waiting == () and data.received == 0 and data.placed == ()
+    section = section_html(organizer.get(f"/fairs/{empty_fair}/reports/outcome?lang=en").text, "applications")
+    assert "No application was received for this fair." in section
+    assert "%" not in section and "<table" not in section
+    assert "Applications" not in workbook(organizer.get(f"/fairs/{empty_fair}/reports/outcome/xlsx?lang=en").content).sheetnames
