@@ -23,7 +23,7 @@ from core.kept_pages import KeptPages
 from core.routing import delete, get, post, put
 from core.settings import settings
 from core.spreadsheets import read_table
-from fairs import services
+from fairs import importing, services
 from fairs.enums import TRANSITIONS, FairStatus
 from fairs.plans import plan_pdf, plan_svg
 from fairs.schemas import (
@@ -525,6 +525,35 @@ class FairPages(Controller):
         return Template(template_name="fairs/applications.html", context={
             "fair": await services.get_fair(fair_id), "applications": await services.list_applications(fair_id, actor, status),
             "status": status, "can_edit": is_organizer(actor)})
+
+    @get("/{fair_id:int}/applications/import", guards=[require_organizer])
+    async def import_form(self, fair_id: int) -> Template:
+        return Template(template_name="fairs/import.html", context={
+            "fair": await services.get_fair(fair_id), "errors": {}, "checked": None})
+
+    @post("/{fair_id:int}/applications/import", guards=[require_organizer])
+    async def import_preview(self, request: Request, fair_id: int, data: Upload) -> Template:
+        upload = data.get("file")
+        fair = await services.get_fair(fair_id)
+        try:
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed({"file": importing.NO_FILE})
+            token, checked = await importing.preview_applications(fair_id, upload.filename or "", await upload.read(),
+                                                                  acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="fairs/import.html", status_code=422,
+                            context={"fair": fair, "errors": error.errors, "checked": None})
+        return Template(template_name="fairs/import.html", context={"fair": fair, "errors": {}, "checked": checked,
+                                                                    "token": token})
+
+    @post("/{fair_id:int}/applications/import/{token:str}/commit", guards=[require_organizer])
+    async def import_commit(self, request: Request, fair_id: int, token: str) -> Template | Redirect:
+        try:
+            await importing.commit_applications(fair_id, token, acting(request))
+        except ValidationFailed as error:
+            return Template(template_name="fairs/import.html", status_code=422, context={
+                "fair": await services.get_fair(fair_id), "errors": error.errors, "checked": None})
+        return Redirect(f"/fairs/{fair_id}/applications")
 
     @get("/{fair_id:int}/apply", guards=[require_applicant])
     async def apply_form(self, request: Request, fair_id: int, producer_id: str = "") -> Template:

@@ -75,6 +75,23 @@ async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict
     return [r for r in rows if r["producer"] == producer_id], foreign
 
 
+async def application_errors(fair: dict, data: ApplicationIn) -> tuple[dict[str, Any], list[dict]]:
+    """Everything that refuses an application before it is recorded, by field, and its products:
+    the field rules, products of another producer, zones that can never take it, an unknown producer."""
+    errors = await _application_errors(fair, data)
+    products, foreign = await _products(data.producer_id, data.product_ids)
+    if foreign:
+        errors["product_ids"] = N_("Some of the listed products are not this producer's.")
+    elif products and data.zone_preferences and "zone_preferences" not in errors:
+        refused = await zone_refusals(fair["id"], data, products)
+        if refused:
+            errors["zone_preferences"] = " ".join(refused.values())
+    # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
+    if not is_id(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
+        errors["producer_id"] = N_("This producer does not exist.")
+    return errors, products
+
+
 async def zone_refusals(fair_id: int, data: ApplicationIn, products: list[dict]) -> dict[int, str]:
     """Preferred zone id → why it can never take this application (its theme, its province, its
     booths), in the reader's language; the zones that can are left out."""
@@ -125,7 +142,7 @@ async def _application_errors(fair: dict, data: ApplicationIn) -> dict[str, Any]
     return errors
 
 
-def _accepting(fair: dict, actor: Actor) -> None:
+def ensure_accepting(fair: dict, actor: Actor) -> None:
     status = FairStatus(fair["status"])
     if is_organizer(actor) and status in (FairStatus.open, FairStatus.allocating):
         return  # organizers also enter late applications on a producer's behalf
@@ -150,18 +167,8 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
     """
     ensure_acts_for(actor, data.producer_id)
     fair = await fair_row(fair_id)
-    _accepting(fair, actor)
-    errors = await _application_errors(fair, data)
-    products, foreign = await _products(data.producer_id, data.product_ids)
-    if foreign:
-        errors["product_ids"] = N_("Some of the listed products are not this producer's.")
-    elif products and data.zone_preferences and "zone_preferences" not in errors:
-        refused = await zone_refusals(fair["id"], data, products)
-        if refused:
-            errors["zone_preferences"] = " ".join(refused.values())
-    # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
-    if not is_id(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
-        errors["producer_id"] = N_("This producer does not exist.")
+    ensure_accepting(fair, actor)
+    errors, products = await application_errors(fair, data)
     if errors:
         raise ValidationFailed(errors)
     problems = eligibility_problems(fair, products)
