@@ -24,7 +24,14 @@ from core.spreadsheets import upload_sheets
 from core.text import fold
 from fairs.enums import Amenity, BoothKind
 from fairs.schemas import ApplicationIn
-from fairs.services.applications import CLOSED, application_errors, apply, eligibility_problems, ensure_accepting
+from fairs.services.applications import (
+    CLOSED,
+    application_errors,
+    apply,
+    eligibility_problems,
+    ensure_accepting,
+    zone_refusals,
+)
 from fairs.services.common import ensure_organizer, fair_row
 from fairs.tables import Application, Zone
 
@@ -41,6 +48,7 @@ _ALIASES = {
     "kind": ("loai gian", "loai gian hang", "booth type", "booth kind"),
     "amenities": ("tien ich", "yeu cau", "yeu cau dien nuoc", "dien nuoc", "yeu cau khac", "amenities"),
     "zones": ("khu", "khu vuc", "khu uu tien", "khu mong muon", "khu dang ky", "zones", "preferred zones"),
+    "main_group": ("nhom chinh", "nhom san pham chinh", "nhom ocop chinh", "main group"),
     "notes": ("ghi chu", "notes"),
 }
 _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
@@ -203,20 +211,25 @@ async def check_applications(fair: dict, sheet: ApplicationRows) -> Applications
                 strange.append(item)
         if strange:
             errors[heading("zones")] = Msg(N_("Not a zone of this fair: %(names)s."), names=", ".join(strange))
+        main_group = list_values.group_code(cell("main_group")) if cell("main_group") else ""
+        if main_group is None:
+            errors[heading("main_group")] = Msg(N_("Not an OCOP group: %(value)s."), value=cell("main_group"))
         notes: list[str] = []
         if producer and not errors:
             data = ApplicationIn(producer_id=producer["id"], product_ids=product_ids, booths_wanted=int(booths),
                                  booth_kind=kind or BoothKind.standard, amenities=amenities,
-                                 zone_preferences=list(dict.fromkeys(zone_ids)), notes=cell("notes")[:2000])
+                                 zone_preferences=list(dict.fromkeys(zone_ids)), main_group=main_group or "",
+                                 notes=cell("notes")[:2000])
             refused, products = await application_errors(fair, data)
             columns = {"booths_wanted": "booths", "booth_kind": "kind", "zone_preferences": "zones",
-                       "product_ids": "products", "producer_id": "producer"}
+                       "product_ids": "products", "producer_id": "producer", "main_group": "main_group"}
             for name, message in refused.items():
                 errors.setdefault(heading(columns.get(name, name)), message)
             if not errors:
                 checked.applications.append(data)
-                notes = [render(Msg(p["msgid"], **p.get("params", {})), gettext)
-                         for p in eligibility_problems(fair, products)]
+                notes = [gettext(N_("Will be recorded as not eligible:")) + " "
+                         + render(Msg(p["msgid"], **p.get("params", {})), gettext) for p in eligibility_problems(fair, products)]
+                notes += list((await zone_refusals(fair["id"], data, products)).values()) if data.zone_preferences else []
         if errors:
             checked.error_rows += 1
         checked.reports.append({"row": number, "values": [list_values.text(c) for c in cells if list_values.text(c)],

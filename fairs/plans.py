@@ -102,10 +102,10 @@ async def plan_pdf(fair: FairOut, plan: FloorPlan) -> bytes:
     def render() -> bytes:
         from weasyprint import HTML
 
-        return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+        return HTML(string=html, url_fetcher=no_fetching).write_pdf()
 
     return await asyncio.to_thread(render)
 
 
-def _no_fetching(url: str, *args, **kwargs):
+def no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"the plan fetches nothing ({url})")

@@ -13,9 +13,11 @@ from litestar.response import Redirect, Response, Template
 
 from accounts.enums import REPORT_READERS, Role
 from accounts.guards import acting, current_actor, require_login, require_roles
+from catalog import reference
 from catalog.routes import optional_int
 from catalog.services import today
 from catalog.tables import Producer, Product
+from core import i18n
 from core.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
 from core.forms import parse_date, parse_struct, whole_number
 from core.ids import is_id
@@ -23,7 +25,7 @@ from core.kept_pages import KeptPages
 from core.routing import delete, get, post, put
 from core.settings import settings
 from core.spreadsheets import read_table
-from fairs import importing, services
+from fairs import directory, importing, services
 from fairs.enums import TRANSITIONS, FairStatus
 from fairs.plans import plan_pdf, plan_svg
 from fairs.schemas import (
@@ -48,6 +50,7 @@ from fairs.schemas import (
     ZoneIn,
     ZoneOut,
 )
+from fairs.services import directory as directory_service
 from fairs.services.common import ensure_organizer, is_organizer
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -398,6 +401,22 @@ class FairPages(Controller):
         return await _kept.page(request, "fairs/plan.html", ("fairs", "catalog"), current_actor(request),
                                 lambda: self._plan_context(request, fair_id))
 
+    @get("/{fair_id:int}/directory.pdf", guards=[require_organizer])
+    async def directory_pdf(self, fair_id: int, contacts: str = "") -> Response:
+        """The exhibitor directory to print: for visitors (contacts only where published), or with
+        every contact for the organizers (`contacts=all`)."""
+        fair = await services.get_fair(fair_id)
+        pdf = await directory.directory_pdf(fair, await directory_service.directory(fair_id), public=contacts != "all")
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="danh-muc-don-vi-{fair_id}.pdf"'})
+
+    @get("/{fair_id:int}/exhibitors.xlsx", guards=[require_organizer])
+    async def exhibitors_xlsx(self, fair_id: int) -> Response:
+        fair = await services.get_fair(fair_id)
+        content = directory.directory_xlsx(fair, await directory_service.directory(fair_id))
+        return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="don-vi-tham-gia-{fair_id}.xlsx"'})
+
     @get("/{fair_id:int}/plan.pdf")
     async def plan_pdf(self, fair_id: int) -> Response:
         fair = await services.get_fair(fair_id)
@@ -574,7 +593,13 @@ class FairPages(Controller):
     async def apply(self, request: Request, fair_id: int) -> Template | Redirect:
         values = await _application_values(request)
         try:
-            application_id = await services.apply(fair_id, parse_struct(values, ApplicationIn), acting(request))
+            data = parse_struct(values, ApplicationIn)
+            # A preferred zone that can never take it is said before it is sent (live on the form, or
+            # here once without script); sent again as it is, it is recorded: booths may still change.
+            warnings = [] if values.get("warned") else await services.preferred_zone_warnings(fair_id, data, acting(request))
+            if warnings:
+                raise ValidationFailed({"zone_preferences": " ".join(warnings), "warned": "1"})
+            application_id = await services.apply(fair_id, data, acting(request))
         except (ValidationFailed, DomainError) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"_": error.message}
             return Template(template_name="fairs/apply.html", status_code=error.status_code,
@@ -593,14 +618,18 @@ class FairPages(Controller):
         products = []
         if producer_id:
             products = await Product.select(Product.id, Product.name, Product.stars, Product.expires_on,
-                                            Product.certified_on, Product.withdrawn_on).where(
+                                            Product.certified_on, Product.withdrawn_on, Product.group_code).where(
                 Product.producer == int(producer_id)).order_by(Product.name)
             # What the fair cannot admit is shown with its reason, not offered: applying with it earns a refusal.
             rules = {"min_stars": fair.min_stars, "starts_on": fair.starts_on, "ends_on": fair.ends_on}
             for product in products:
                 product["problems"] = services.render_problems(services.eligibility_problems(rules, [product]))
+        names = {code: group.name_vi if i18n.current_language.get() == "vi" else group.name_en
+                 for code, group in reference.groups().items()}
+        groups = [(code, names.get(code, code)) for code in sorted({p["group_code"] for p in products if p["group_code"]})]
         return {"fair": fair, "producers": producers, "products": products, "zones": await services.zones(fair_id),
-                "values": {**values, "producer_id": int(producer_id) if producer_id else None}, "errors": errors}
+                "groups": groups, "values": {**values, "producer_id": int(producer_id) if producer_id else None},
+                "errors": errors}
 
     @get("/applications/{application_id:int}")
     async def application(self, request: Request, application_id: int) -> Template:

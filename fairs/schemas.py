@@ -151,6 +151,7 @@ class ApplicationIn(msgspec.Struct, kw_only=True):
     booth_kind: BoothKind = BoothKind.standard
     amenities: list[str] = []
     zone_preferences: Annotated[list[Id], Meta(max_length=3, extra=message(N_("Name at most 3 zones, best first.")))] = []
+    main_group: Annotated[str, text(32)] = ""  # what themed zones look at; empty: the group of most products
     notes: Annotated[str, text(2000)] = ""
 
 
@@ -165,6 +166,7 @@ class ApplicationOut(msgspec.Struct, kw_only=True):
     booth_kind: str
     amenities: list[str]
     zone_preferences: list[int]
+    main_group: str  # as declared, or the group of most of its products
     notes: str
     product_ids: list[int]
     products: list[str]

@@ -85,6 +85,7 @@ class Application(Table):
     booth_kind = Varchar(length=16, choices=BoothKind, default=BoothKind.standard.value)
     amenities = Varchar(length=64, default="")
     zone_preferences = Varchar(length=120, default="")  # zone ids, best first
+    main_group = Varchar(length=32, default="")  # declared; empty: the group of most of its products
     notes = Text(default="")
     problems = JSON(default="[]")  # why it is ineligible, as messages with their parameters
     explanation = JSON(default="{}")  # the allocation's reason for what it got

@@ -71,7 +71,7 @@ async def _engine_input(fair: dict):
     requests = []
     for order, a in enumerate(applications):
         mine = products.get(a["id"], [])
-        group = most_common([p["product.group_code"] for p in mine]) or ""
+        group = a["main_group"] or most_common([p["product.group_code"] for p in mine]) or ""
         subgroup = most_common([p["product.subgroup_code"] for p in mine if p["product.group_code"] == group]) or group
         requests.append(allocation.Request(
             a["id"], a["booths_wanted"], a["booth_kind"], group, subgroup, a["producer.province_code"],

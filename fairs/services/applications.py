@@ -76,16 +76,15 @@ async def _products(producer_id: int, product_ids: list[int]) -> tuple[list[dict
 
 
 async def application_errors(fair: dict, data: ApplicationIn) -> tuple[dict[str, Any], list[dict]]:
-    """Everything that refuses an application before it is recorded, by field, and its products:
-    the field rules, products of another producer, zones that can never take it, an unknown producer."""
+    """Everything that refuses an application before it is recorded, by field, and its products: the
+    field rules, products of another producer, an unknown producer. A preferred zone that cannot take
+    it today is said, not refused (`zone_refusals`): its booths may still be laid out or changed."""
     errors = await _application_errors(fair, data)
     products, foreign = await _products(data.producer_id, data.product_ids)
     if foreign:
         errors["product_ids"] = N_("Some of the listed products are not this producer's.")
-    elif products and data.zone_preferences and "zone_preferences" not in errors:
-        refused = await zone_refusals(fair["id"], data, products)
-        if refused:
-            errors["zone_preferences"] = " ".join(refused.values())
+    elif data.main_group and data.main_group not in {p["group_code"] for p in products}:
+        errors["main_group"] = N_("Choose the group of one of the products listed.")
     # An id past 32 bits is no producer's, and PostgreSQL would refuse to compare with it.
     if not is_id(data.producer_id) or not await Producer.exists().where(Producer.id == data.producer_id):
         errors["producer_id"] = N_("This producer does not exist.")
@@ -99,7 +98,7 @@ async def zone_refusals(fair_id: int, data: ApplicationIn, products: list[dict])
     zones = [engine_zone(z) for z in await Zone.select().where(Zone.fair == fair_id, Zone.id.is_in(wanted or [0]))]
     booths = [engine_booth(b) for b in await Booth.select().where(Booth.fair == fair_id, Booth.zone.is_in(wanted or [0]))]
     producer = await Producer.select(Producer.province_code).where(Producer.id == data.producer_id).first()
-    group = most_common([p["group_code"] for p in products]) or ""
+    group = data.main_group or most_common([p["group_code"] for p in products]) or ""
     request = allocation.Request(0, data.booths_wanted, data.booth_kind.value, group, group,
                                  (producer or {}).get("province_code") or "", 3, 0, frozenset(data.amenities),
                                  tuple(wanted), groups=frozenset(p["group_code"] for p in products if p["group_code"]))
@@ -174,7 +173,8 @@ async def apply(fair_id: int, data: ApplicationIn, actor: Actor) -> int:
     problems = eligibility_problems(fair, products)
     values = {
         "booths_wanted": data.booths_wanted, "booth_kind": data.booth_kind.value, "amenities": join(sorted(set(data.amenities))),
-        "zone_preferences": join(data.zone_preferences), "notes": data.notes.strip(), "problems": problems,
+        "zone_preferences": join(data.zone_preferences), "main_group": data.main_group, "notes": data.notes.strip(),
+        "problems": problems,
         "status": (ApplicationStatus.ineligible if problems else ApplicationStatus.eligible).value,
         "explanation": {}, "submitted_by": actor.user_id,
     }
@@ -306,10 +306,12 @@ async def get_application(application_id: int, actor: Actor | None) -> Applicati
 async def _outs(rows: list[dict]) -> list[ApplicationOut]:
     ids = [r["id"] for r in rows] or [0]
     products: dict[int, list[tuple[int, str]]] = {}
+    groups: dict[int, list[str]] = {}
     for link in await ApplicationProduct.select(ApplicationProduct.application, ApplicationProduct.product,
-                                                ApplicationProduct.product.name).where(
+                                                ApplicationProduct.product.name, ApplicationProduct.product.group_code).where(
             ApplicationProduct.application.is_in(ids)).order_by(ApplicationProduct.id):
         products.setdefault(link["application"], []).append((link["product"], link["product.name"]))
+        groups.setdefault(link["application"], []).append(link["product.group_code"])
     booths: dict[int, list[str]] = {}
     for held in await BoothAssignment.select(BoothAssignment.application, BoothAssignment.booth.code).where(
             BoothAssignment.application.is_in(ids)):
@@ -322,6 +324,7 @@ async def _outs(rows: list[dict]) -> list[ApplicationOut]:
             province_code=r["producer.province_code"], status=ApplicationStatus(r["status"]),
             booths_wanted=r["booths_wanted"], booth_kind=r["booth_kind"], amenities=split(r["amenities"]),
             zone_preferences=[int(z) for z in split(r["zone_preferences"])], notes=r["notes"],
+            main_group=r["main_group"] or (most_common(groups.get(r["id"], [])) or ""),
             product_ids=[p for p, _ in products.get(r["id"], [])], products=[n for _, n in products.get(r["id"], [])],
             problems=render_problems(problems), explanation=explain(_decoded(r["explanation"], {}), i18n.gettext),
             booths=sorted(booths.get(r["id"], [])), submitted_at=r["submitted_at"], checked_in_at=r["checked_in_at"]))

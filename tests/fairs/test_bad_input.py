@@ -376,16 +376,47 @@ def test_the_apply_form_says_before_sending_which_preferred_zone_can_never_take_
     assert warned.status_code == 200
     text = html.unescape(warned.text)
     assert "Zone A · Thực phẩm takes Thực phẩm; most of these products are Đồ uống." in text
-    assert "Tổng hợp" not in text
+    assert "Tổng hợp" not in text and 'name="warned" value="1"' in text
     assert organizer.form(f"/fairs/{fair_id}/apply/zones", {**form, "zone_preferences": str(zones["B"])}).text.strip() == ""
     assert organizer.form(f"/fairs/{fair_id}/apply/zones", {"producer_id": str(producer)}).status_code == 200  # half-filled
-    # Sent anyway: refused with the same reason, nothing recorded, the choices kept.
-    refused = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["A"])})
-    assert refused.status_code == 422
-    assert "most of these products are Đồ uống" in html.unescape(refused.text)
+    # Sent without having seen it (no script): said once, nothing recorded, the choices kept.
+    said = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["A"])})
+    assert said.status_code == 422
+    assert "most of these products are Đồ uống" in html.unescape(said.text) and 'name="warned" value="1"' in said.text
     assert organizer.get(f"/api/v1/fairs/{fair_id}/applications").json() == []
-    api = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications",
-                        {"producer_id": producer, "product_ids": [tea], "zone_preferences": [zones["A"]]})
-    assert api.status_code == 422 and "zone_preferences" in api.text
-    placed = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["B"])})
-    assert placed.status_code in (302, 303), placed.text
+    # Declaring the main group changes what the zones see; a group none of its products has is refused.
+    other = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["A"]), "main_group": "food"})
+    assert other.status_code == 422 and "Choose the group of one of the products listed" in html.unescape(other.text)
+    # Sent again as it is: recorded, booths may still be laid out or changed.
+    sent = organizer.form(f"/fairs/{fair_id}/apply", {**form, "zone_preferences": str(zones["A"]), "warned": "1"})
+    assert sent.status_code in (302, 303), sent.text
+    [application] = organizer.get(f"/api/v1/fairs/{fair_id}/applications").json()
+    assert application["zone_preferences"] == [zones["A"]] and application["main_group"] == "beverages"
+
+
+def test_a_declared_main_group_is_what_themed_zones_look_at(organizer, make_fair):
+    from tests.conftest import product_payload, unique
+
+    fair_id, zones = make_fair()
+    move(organizer, fair_id, "open")
+    producer = organizer.api("POST", "/api/v1/producers", {"name": unique("HTX Dược liệu "), "kind": "cooperative",
+                                                           "province_code": "ha-noi"}).json()["id"]
+    products = [organizer.api("POST", "/api/v1/products", product_payload(
+        producer, name=name, group_code=group, subgroup_code=subgroup)).json()["id"]
+        for name, group, subgroup in (("Mật ong rừng", "food", "raw_preprocessed_food"),
+                                      ("Xà phòng sả", "herbal", "herbal_cosmetics"),
+                                      ("Tinh dầu sả", "herbal", "essential_oils_other_herbs"))]
+    form = {"producer_id": str(producer), "product_ids": [str(p) for p in products], "zone_preferences": str(zones["A"])}
+    assert "most of these products are" in organizer.form(f"/fairs/{fair_id}/apply/zones", form).text
+    assert organizer.form(f"/fairs/{fair_id}/apply/zones", {**form, "main_group": "food"}).text.strip() == ""
+    page = organizer.get(f"/fairs/{fair_id}/apply", params={"producer_id": producer}).text
+    assert 'name="main_group"' in page and '<option value="herbal">' in page
+    applied = organizer.api("POST", f"/api/v1/fairs/{fair_id}/applications",
+                            {"producer_id": producer, "product_ids": products, "main_group": "food",
+                             "zone_preferences": [zones["A"]]})
+    assert applied.status_code == 201, applied.text
+    move(organizer, fair_id, "allocating")
+    run = organizer.api("POST", f"/api/v1/fairs/{fair_id}/allocation")
+    assert run.status_code == 201 and run.json()["placed"] == 1, run.text
+    placed = organizer.get(f"/api/v1/fairs/applications/{applied.json()['id']}").json()
+    assert placed["main_group"] == "food" and placed["booths"][0].startswith("A")  # the food zone, as chosen

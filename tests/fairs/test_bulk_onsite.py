@@ -118,3 +118,24 @@ def test_the_check_in_list_takes_one_tick_per_exhibitor_and_a_mistaken_tick_back
     assert bool(organizer.get(f"/api/v1/fairs/applications/{placed[2]}").json()["checked_in_at"])
     producer = login("producer")
     assert producer.api("PUT", f"/api/v1/fairs/{fair_id}/check-ins", {"shown": placed, "arrived": []}).status_code == 403
+
+
+def test_the_exhibitor_directory_and_export_come_from_the_fair_page(organizer, login, week):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    fair_id, placed, _ = week
+    page = organizer.get(f"/fairs/{fair_id}").text
+    assert f'href="/fairs/{fair_id}/directory.pdf"' in page and f'href="/fairs/{fair_id}/exhibitors.xlsx"' in page
+    pdf = organizer.get(f"/fairs/{fair_id}/directory.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    names = [organizer.get(f"/api/v1/fairs/applications/{a}").json()["producer_name"] for a in placed]
+    assert [text.index(name) for name in names] == sorted(text.index(name) for name in names)  # booth order
+    sheet = organizer.get(f"/fairs/{fair_id}/exhibitors.xlsx")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + len(placed) and [r[2] for r in rows[1:]] == names
+    assert login("producer").get(f"/fairs/{fair_id}/exhibitors.xlsx").status_code == 403

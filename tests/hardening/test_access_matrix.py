@@ -294,6 +294,8 @@ CASES: list[Case] = [
     case("POST", "/fairs/{fair_id:int}/days/{day:str}", ORGANIZERS, "/fairs/{fair_id}/days/" + LONG_AGO,
          body={"visitors": "1"}),
     case("GET", "/fairs/{fair_id:int}/check-in", ORGANIZERS),
+    case("GET", "/fairs/{fair_id:int}/directory.pdf", ORGANIZERS),
+    case("GET", "/fairs/{fair_id:int}/exhibitors.xlsx", ORGANIZERS),
     case("POST", "/fairs/{fair_id:int}/check-in", ORGANIZERS, body={"shown": "{own_application}"}),
     case("POST", "/fairs/{fair_id:int}/sales", OWN_PRODUCER,
          body={"application_id": "{own_application}", "day": LONG_AGO, "revenue": 1}, note="own booth"),
