@@ -322,7 +322,11 @@ async def _fairs() -> list[dict]:
 
 async def _entry_values(form) -> dict[str, Any]:
     values = {k: v for k, v in form.items() if k != "_csrf_token"}
-    values["producers"] = [p for p in form.getall("producers") if p.strip()] if "producers" in form else []
+    slots = list(form.getall("producers")) if "producers" in form else []
+    # Each producer slot has its representative beside it; the slot number ties them once blanks are dropped.
+    values["representatives"] = [(values.get(f"producer_{i}_signatory", "").strip(), values.get(f"producer_{i}_title", "").strip())
+                                 for i, p in enumerate(slots) if p.strip()]
+    values["producers"] = [p for p in slots if p.strip()]
     # A name typed out in full, without picking it from the suggestions, is taken when it names one party.
     values["buyer"] = await _by_exact_name(Buyer, values.get("buyer"))
     values["producers"] = [await _by_exact_name(Producer, p) for p in values["producers"]]
@@ -352,9 +356,13 @@ def _agreement_in(values: dict[str, Any]) -> AgreementIn:
                           "unit_price": whole_number(values.get(f"line_{number}_unit_price") or "0")})
         except ValueError:
             errors[f"lines.{number}.quantity"] = N_("Enter a whole number.")
-    signatories = [{"party": party, "name": values.get(f"{party}_signatory", "").strip(),
-                    "title": values.get(f"{party}_title", "").strip()}
-                   for party in ("buyer", "producer") if values.get(f"{party}_signatory", "").strip()]
+    signatories = [{"party": "buyer", "name": values.get("buyer_signatory", "").strip(),
+                    "title": values.get("buyer_title", "").strip()}] if values.get("buyer_signatory", "").strip() else []
+    representatives = values.get("representatives") or []
+    for slot, producer in enumerate(values["producers"]):
+        name, title = representatives[slot] if slot < len(representatives) else ("", "")
+        if name:
+            signatories.append({"party": "producer", "name": name, "title": title, "producer_id": _picked(producer) or 0})
     raw = {"buyer_id": _picked(values.get("buyer")) or 0, "producer_ids": [_picked(p) or 0 for p in values["producers"]],
            "signed_on": values.get("signed_on"), "kind": values.get("kind") or "memorandum", "code": values.get("code", ""),
            "fair_id": _picked(values.get("fair_id")), "place": values.get("place", ""),

@@ -40,6 +40,8 @@ class SignatoryIn(msgspec.Struct, kw_only=True):
     name: Annotated[str, filled(120, message=N_("Give the signatory's name (at most 120 characters)."))]
     title: Annotated[str, text(120)] = ""
     organisation: Annotated[str, text(255)] = ""
+    producer_id: Id | None = None  # which producer a producer's representative signs for (needed when several)
+    signed_on: dt.date | None = None  # none: the agreement's signing day
 
 
 class AgreementIn(msgspec.Struct, kw_only=True):
@@ -122,6 +124,8 @@ class AgreementOut(msgspec.Struct, kw_only=True):
     buyer_id: int
     buyer_name: str
     buyer_kind: str
+    buyer_province: str = ""
+    fair_province_code: str = ""
     producers: list[dict]
     signatories: list[dict]
     valid_from: dt.date | None

@@ -39,12 +39,16 @@ class AgreementProducer(Table):
 
 
 class Signatory(Table):
+    """Who signs for a party: the buyer's representative, one per producer, the organizer as witness."""
+
     id: Serial
     agreement = ForeignKey(references=Agreement, index=True)
     party = Varchar(length=16, choices=Party)
+    producer = ForeignKey(references=Producer, null=True, default=None)  # the producer it signs for
     name = Varchar(length=120)
     title = Varchar(length=120, default="")  # chức vụ
     organisation = Varchar(length=255, default="")
+    signed_on = Date(null=True, default=None)  # none: the agreement's signing day
 
 
 class AgreementLine(Table):

@@ -548,8 +548,8 @@ def _solve(plan: _Plan, start: list[tuple | None], time_limit: float, gap: float
         starts.append(len(index))
         cost.append(weights.over_province_share)
         meaning.append(None)
-    if placements == 0:
-        return [None] * len(requests), 0.0, True, 0
+    if placements == 0:  # nothing to decide: the locked booths are the plan, and its value is its own bound
+        return [None] * len(requests), -math.inf, True, 0
 
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cost), len(row_upper)

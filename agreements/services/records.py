@@ -17,7 +17,7 @@ from piccolo.querystring import QueryString
 
 from accounts.enums import Role
 from agreements import fulfilment as maths
-from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus
+from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus, Party
 from agreements.schemas import (
     MAX_AMOUNT,
     AgreementFilter,
@@ -161,6 +161,16 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
         lines.append({"product": line.product_id, "producer": product["producer"] if product else None,
                       "quantity": line.quantity, "unit": line.unit.strip() or (product or {}).get("unit", ""),
                       "unit_price": line.unit_price, "value": value})
+    producers = list(dict.fromkeys(data.producer_ids))
+    for number, signatory in enumerate(data.signatories):
+        where = f"signatories.{number}"
+        if signatory.party is Party.producer and signatory.producer_id is None and len(producers) > 1:
+            errors[f"{where}.producer_id"] = N_("Say which producer this representative signs for.")
+        elif signatory.producer_id is not None and (signatory.party is not Party.producer
+                                                    or signatory.producer_id not in producers):
+            errors[f"{where}.producer_id"] = N_("A producer's representative signs for one of the agreement's producers.")
+        if signatory.signed_on and signatory.signed_on < data.signed_on - dt.timedelta(days=366):
+            errors[f"{where}.signed_on"] = N_("Enter the day this party signed.")
     for number, milestone in enumerate(data.milestones):
         where = f"milestones.{number}"
         if milestone.due_on < data.signed_on or (data.valid_until and milestone.due_on > data.valid_until):
@@ -217,8 +227,11 @@ async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) 
     await insert_many(Milestone, [{"agreement": agreement_id, "due_on": m.due_on, "description": m.description.strip(),
                                    "line": line_ids[m.line] if m.line is not None else None, "quantity": m.quantity}
                                   for m in data.milestones])
+    only = data.producer_ids[0] if len(set(data.producer_ids)) == 1 else None
     await insert_many(Signatory, [{"agreement": agreement_id, "party": s.party.value, "name": s.name.strip(),
-                                   "title": s.title.strip(), "organisation": s.organisation.strip()}
+                                   "title": s.title.strip(), "organisation": s.organisation.strip(),
+                                   "producer": s.producer_id or (only if s.party is Party.producer else None),
+                                   "signed_on": s.signed_on}
                                   for s in data.signatories])
 
 
@@ -277,10 +290,12 @@ async def change_status(agreement_id: int, target: AgreementStatus, actor: Actor
 
 # An agreement's record and parts, written once as SQL: Piccolo rebuilt each of these selects with
 # its joins on every read, which cost more than the database took to answer them.
-_RECORD = ("SELECT a.*, b.name AS buyer_name, b.kind AS buyer_kind, f.name AS fair_name FROM agreement a "
+_RECORD = ("SELECT a.*, b.name AS buyer_name, b.kind AS buyer_kind, b.province_code AS buyer_province, "
+           "f.name AS fair_name, f.province_code AS fair_province_code FROM agreement a "
            "JOIN buyer b ON b.id = a.buyer LEFT JOIN fair f ON f.id = a.fair WHERE a.id = {}")
 _PARTS = {
-    "producers": "SELECT p.id, p.name, p.province_code FROM agreement_producer ap JOIN producer p ON p.id = ap.producer "
+    "producers": "SELECT p.id, p.name, p.province_code, p.address, p.commune FROM agreement_producer ap "
+                 "JOIN producer p ON p.id = ap.producer "
                  "WHERE ap.agreement = {} ORDER BY ap.id",
     "lines": "SELECT l.*, pr.name AS product_name, pd.name AS producer_name FROM agreement_line l "
              "LEFT JOIN product pr ON pr.id = l.product LEFT JOIN producer pd ON pd.id = l.producer "
@@ -289,7 +304,8 @@ _PARTS = {
     "deliveries": "SELECT d.*, pr.name AS product_name FROM delivery d LEFT JOIN agreement_line l ON l.id = d.line "
                   "LEFT JOIN product pr ON pr.id = l.product WHERE d.agreement = {} ORDER BY d.delivered_on, d.id",
     "attachments": "SELECT * FROM attachment WHERE agreement = {} ORDER BY id",
-    "signatories": "SELECT party, name, title, organisation FROM signatory WHERE agreement = {} ORDER BY id",
+    "signatories": "SELECT party, producer AS producer_id, name, title, organisation, signed_on FROM signatory "
+                   "WHERE agreement = {} ORDER BY id",
 }
 
 
@@ -319,7 +335,8 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     return AgreementOut(
         id=row["id"], code=row["code"], kind=row["kind"], status=status, fair_id=row["fair"],
         fair_name=row["fair_name"] or "", place=row["place"], signed_on=row["signed_on"], buyer_id=row["buyer"],
-        buyer_name=row["buyer_name"], buyer_kind=row["buyer_kind"], producers=parts["producers"],
+        buyer_name=row["buyer_name"], buyer_kind=row["buyer_kind"], buyer_province=row["buyer_province"] or "",
+        fair_province_code=row["fair_province_code"] or "", producers=parts["producers"],
         signatories=parts["signatories"], valid_from=row["valid_from"], valid_until=row["valid_until"],
         committed_value=result.committed_value, delivered_value=result.delivered_value, share=round(result.share, 4),
         on_time_quantity=result.on_time_quantity, late_quantity=result.late_quantity,

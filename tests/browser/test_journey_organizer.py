@@ -172,7 +172,7 @@ def test_an_organizer_runs_a_fair_from_the_form_to_the_outcome_report(page, serv
     page.fill("[name=line_0_unit_price]", "85.000")
     page.select_option("#f-kind", "offtake")
     page.fill("#f-buyer_signatory", "Nguyễn Văn An")
-    page.fill("#f-producer_signatory", "Lò Thị Mai")
+    page.fill("#f-producer_0_signatory", "Lò Thị Mai")
     shot(page, "journey-organizer-08-agreement-form")
     with page.expect_navigation(url=re.compile(r".*/agreements/\d+$")):
         page.click("form[action='/agreements/new'] button[type=submit]")
