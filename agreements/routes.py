@@ -35,6 +35,7 @@ from core.audit import SYSTEM, audit_trail
 from core.errors import N_, DomainError, ValidationFailed, render
 from core.forms import assemble, parse_date, parse_struct, whole_number
 from core.routing import get, post, put
+from core.settings import settings
 from fairs.enums import FairStatus
 from fairs.services.common import is_organizer
 from fairs.tables import Fair
@@ -214,8 +215,9 @@ class AgreementPages(Controller):
                        values: dict | None = None) -> dict:
         actor = acting(request)
         agreement = await services.get_agreement(agreement_id, actor)
+        buyer_link = f"{settings.base_url}{services.buyer_path(agreement.buyer_id)}" if is_organizer(actor) else ""
         return {"agreement": agreement, "audit": await audit_trail("agreement", agreement_id), "errors": errors,
-                "values": values or {},
+                "values": values or {}, "buyer_link": buyer_link,
                 "form": form, "can_edit": is_organizer(actor), "today": today(),
                 "next_states": sorted(TRANSITIONS[agreement.status], key=list(AgreementStatus).index),
                 "can_deliver": is_organizer(actor) or (actor.role.value == "producer" and bool(
@@ -432,3 +434,28 @@ def _line_rows(values: dict) -> int:
     numbers = [int(k.split("_")[1]) for k in values if k.startswith("line_") and k.split("_")[1].isdigit()]
     return max(numbers, default=-1) + 1
 
+
+class PartnerPages(Controller):
+    """A buyer's own page, opened from the signed link in its e-mails: no account, its agreements only."""
+
+    path = "/partner"
+    include_in_schema = False
+
+    @get("/{token:str}")
+    async def page(self, token: str) -> Template:
+        buyer, agreements = await services.buyer_agreements(token)
+        return Template(template_name="agreements/partner.html", context={
+            "buyer": buyer, "agreements": agreements, "token": token},
+            headers={"x-robots-tag": "noindex", "cache-control": "no-store"})
+
+    @get("/{token:str}/agreements/{agreement_id:int}/print.pdf")
+    async def print_pdf(self, request: Request, token: str, agreement_id: int) -> Response:
+        agreement = await services.buyer_agreement(token, agreement_id)
+        pdf = await printing.agreement_pdf(request.app.template_engine, agreement)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"content-disposition": f'inline; filename="{_ascii(agreement.code)}.pdf"'})
+
+    @post("/{token:str}/deliveries/{delivery_id:int}/confirm")
+    async def confirm(self, token: str, delivery_id: int, data: Form) -> Redirect:
+        await services.confirm_received(token, delivery_id, str(data.get("note") or ""))
+        return Redirect(f"/partner/{token}")

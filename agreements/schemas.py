@@ -101,6 +101,8 @@ class DeliveryOut(msgspec.Struct, kw_only=True):
     over_delivery: bool
     note: str
     evidence_id: int | None
+    buyer_confirmed_at: dt.datetime | None = None
+    buyer_note: str = ""
 
 
 class AttachmentOut(msgspec.Struct, kw_only=True):

@@ -108,3 +108,5 @@ class Delivery(Table):
     note = Varchar(length=255, default="")
     recorded_by = Integer(null=True, default=None)
     recorded_at = Timestamptz(default=TimestamptzNow())
+    buyer_confirmed_at = Timestamptz(null=True, default=None)  # the buyer's word that it was received
+    buyer_note = Varchar(length=255, default="")

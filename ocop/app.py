@@ -34,7 +34,7 @@ from litestar.template.config import TemplateConfig
 from litestar.utils.scope.state import ScopeState
 
 from accounts.routes import AccountPages
-from agreements.routes import AgreementApi, AgreementPages
+from agreements.routes import AgreementApi, AgreementPages, PartnerPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core import database, fields, i18n
 from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
@@ -247,6 +247,7 @@ def create_app() -> Litestar:
             ExhibitorLinkPages,
             AgreementPages,
             AgreementApi,
+            PartnerPages,
             ReportPages,
             FairReportPages,
             ReportApi,

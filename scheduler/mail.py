@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core import formatting, i18n
 from core.settings import settings
+from scheduler import clock
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def build(rendered: Rendered, to: str, msgid: str) -> Message:
     message["To"] = to
     message["Subject"] = str(Header(rendered.subject, "utf-8"))
     message["Message-ID"] = msgid
-    message["Date"] = email.utils.formatdate(localtime=False)
+    # In Vietnam's time with its +0700: the -0000 of formatdate(localtime=False) means "zone unknown".
+    message["Date"] = email.utils.format_datetime(clock.local_now().replace(microsecond=0))
     message.attach(MIMEText(rendered.text, "plain", "utf-8"))
     message.attach(MIMEText(rendered.html, "html", "utf-8"))
     return message

@@ -353,7 +353,8 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
                                  late=states[m["id"]].late) for m in milestones],
         deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["product_name"],
                                 delivered_on=d["delivered_on"], quantity=d["quantity"], value=d["value"],
-                                over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"])
+                                over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"],
+                                buyer_confirmed_at=d["buyer_confirmed_at"], buyer_note=d["buyer_note"])
                     for d in deliveries],
         attachments=[AttachmentOut(id=a["id"], filename=a["filename"], media_type=a["media_type"], size=a["size"],
                                    sha256=a["sha256"], uploaded_at=a["uploaded_at"]) for a in parts["attachments"]],

@@ -1,17 +1,21 @@
 """Agreement reminders: milestones coming due (to the buyer and the producers), milestones overdue
-(to the organizers), and terms ending (to the parties). Each once per subject and lead time."""
+(to the organizers), and terms ending (to the parties). Each once per subject and lead time; none
+for an agreement that is closed or already fully delivered."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from agreements.tables import Agreement, AgreementProducer, Milestone
+from agreements.enums import DELIVERING
+from agreements.services.partners import buyer_path
+from agreements.tables import Agreement, AgreementLine, AgreementProducer, Milestone
 from core.outbox import Outgoing, enqueue_notifications
 from core.settings import settings
 from scheduler import clock
 from scheduler.rules.recipients import organizers, producer_users
 
-RUNNING = ("signed", "in_progress")
+# Closed agreements (fulfilled, partially fulfilled, lapsed, cancelled) and drafts owe nothing.
+RUNNING = sorted(status.value for status in DELIVERING)
 
 
 async def _parties(agreement_ids: set[int]) -> dict[int, set[int]]:
@@ -22,12 +26,24 @@ async def _parties(agreement_ids: set[int]) -> dict[int, set[int]]:
     return producers
 
 
+async def _fully_delivered(agreement_ids: set[int]) -> set[int]:
+    """The agreements among these whose every line is delivered (Fulfilment.complete, read from the
+    lines' kept totals): their status may not say so yet, but nothing is left to remind anyone of."""
+    lines: dict[int, list[bool]] = {}
+    for row in await AgreementLine.select(AgreementLine.agreement, AgreementLine.quantity,
+                                          AgreementLine.delivered_quantity).where(
+            AgreementLine.agreement.is_in(list(agreement_ids) or [0])):
+        lines.setdefault(row["agreement"], []).append(row["delivered_quantity"] >= row["quantity"])
+    return {agreement for agreement, delivered in lines.items() if all(delivered)}
+
+
 def _to_parties(key: str, agreement: dict, producers: set[int], members: dict[int, list[int]], template: str,
                data: dict) -> list[Outgoing]:
     outgoing = [Outgoing(f"{key}:u{user}", user, template, data) for producer in sorted(producers)
                 for user in members.get(producer, [])]
-    if agreement["buyer.email"]:  # the buyer has no account: it is written to by email
-        outgoing.append(Outgoing(f"{key}:buyer", None, template, data, email=agreement["buyer.email"]))
+    if agreement["buyer.email"]:  # the buyer has no account: written to by email, with a link that needs none
+        outgoing.append(Outgoing(f"{key}:buyer", None, template, {**data, "link": buyer_path(agreement["buyer"])},
+                                 email=agreement["buyer.email"]))
     return outgoing
 
 
@@ -37,14 +53,18 @@ def _data(agreement: dict) -> dict:
 
 
 async def milestones_due(now: dt.datetime) -> int:
-    """A milestone due within each lead time (7 days, then 1): once per milestone and lead time."""
+    """A milestone due within each lead time (7 days, then 1), of an agreement not yet fully delivered:
+    once per milestone and lead time."""
     today = clock.today()
     horizon = max(settings.milestone_days)
     rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.quantity,
                                   Milestone.agreement.id, Milestone.agreement.code, Milestone.agreement.valid_until,
-                                  Milestone.agreement._.buyer.name, Milestone.agreement._.buyer.email).where(
+                                  Milestone.agreement.buyer, Milestone.agreement._.buyer.name,
+                                  Milestone.agreement._.buyer.email).where(
         Milestone.done_on.is_null(), Milestone.due_on >= today, Milestone.due_on <= today + dt.timedelta(days=horizon),
-        Milestone.agreement.status.is_in(list(RUNNING)))
+        Milestone.agreement.status.is_in(RUNNING))
+    done = await _fully_delivered({r["agreement.id"] for r in rows})
+    rows = [r for r in rows if r["agreement.id"] not in done]
     parties = await _parties({r["agreement.id"] for r in rows})
     members = await producer_users(set().union(*parties.values()) if parties else set())
     outgoing = []
@@ -61,11 +81,13 @@ async def milestones_due(now: dt.datetime) -> int:
 
 
 async def milestones_overdue(now: dt.datetime) -> int:
-    """A milestone past its date and unmet: to the organizers, once."""
+    """A milestone past its date and unmet, of an agreement not yet fully delivered: to the organizers, once."""
     today = clock.today()
     rows = await Milestone.select(Milestone.id, Milestone.due_on, Milestone.description, Milestone.agreement.id,
                                   Milestone.agreement.code, Milestone.agreement._.buyer.name).where(
-        Milestone.done_on.is_null(), Milestone.due_on < today, Milestone.agreement.status.is_in(list(RUNNING)))
+        Milestone.done_on.is_null(), Milestone.due_on < today, Milestone.agreement.status.is_in(RUNNING))
+    done = await _fully_delivered({r["agreement.id"] for r in rows})
+    rows = [r for r in rows if r["agreement.id"] not in done]
     users = await organizers() if rows else []
     outgoing = []
     for row in rows:
@@ -77,12 +99,15 @@ async def milestones_overdue(now: dt.datetime) -> int:
 
 
 async def terms_ending(now: dt.datetime) -> int:
-    """A term ending within N days: to the parties, once per agreement."""
+    """A term ending within N days, with goods still to deliver: to the parties, once per agreement."""
     today = clock.today()
     rows = await Agreement.select(Agreement.id, Agreement.code, Agreement.valid_until, Agreement.committed_value,
-                                  Agreement.delivered_value, Agreement.buyer.name, Agreement.buyer.email).where(
-        Agreement.status.is_in(list(RUNNING)), Agreement.valid_until >= today,
+                                  Agreement.delivered_value, Agreement.buyer, Agreement.buyer.name,
+                                  Agreement.buyer.email).where(
+        Agreement.status.is_in(RUNNING), Agreement.valid_until >= today,
         Agreement.valid_until <= today + dt.timedelta(days=settings.term_end_days))
+    done = await _fully_delivered({r["id"] for r in rows})
+    rows = [r for r in rows if r["id"] not in done]
     parties = await _parties({r["id"] for r in rows})
     members = await producer_users(set().union(*parties.values()) if parties else set())
     outgoing = []

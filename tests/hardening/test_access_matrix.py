@@ -451,6 +451,12 @@ CASES: list[Case] = [
     case("GET", "/s/{point_id:int}", EVERYONE),
     case("GET", "/f/{fair_id:int}", EVERYONE),
     case("GET", "/f/{fair_id:int}/b/{code:str}", EVERYONE, "/f/{fair_id}/b/{booth_code}"),
+    # A buyer's page opens with its signed link only, as an exhibitor's does: no role opens them without.
+    case("GET", "/partner/{token:str}", (NO,) * 6, "/partner/not-a-signed-link"),
+    case("GET", "/partner/{token:str}/agreements/{agreement_id:int}/print.pdf", (NO,) * 6,
+         "/partner/not-a-signed-link/agreements/1/print.pdf"),
+    case("POST", "/partner/{token:str}/deliveries/{delivery_id:int}/confirm", (NO,) * 6,
+         "/partner/not-a-signed-link/deliveries/1/confirm"),
     # An exhibitor's own page opens with its signed link only: no role opens it with anything else.
     case("GET", "/exhibitor/{token:str}", (NO,) * 6, "/exhibitor/not-a-signed-link"),
     case("POST", "/exhibitor/{token:str}/confirm", (NO,) * 6, "/exhibitor/not-a-signed-link/confirm"),

@@ -120,6 +120,22 @@ def test_a_translated_phrase_reads_in_vietnamese_for_a_vietnamese_reader_and_in_
     assert all("Lots expiring" not in part for part in parts["en"])
 
 
+def test_the_date_header_is_vietnams_time_with_its_offset(outbox, clock):
+    import email.utils
+
+    user = db(make_user, "producer")
+    enqueue(unique("dispatch:date:"), user["id"])
+    moment = (real_now() + dt.timedelta(seconds=2)).replace(microsecond=0)  # whole seconds, once it is due
+    clock.set_now(moment)
+    dispatch()
+
+    (received,) = outbox.to(user["email"])
+    date = str(received.message["Date"])
+    assert date.endswith(" +0700")  # not -0000, "zone unknown"
+    assert email.utils.parsedate_to_datetime(date) == moment
+    assert email.utils.parsedate_to_datetime(date).hour == (moment + dt.timedelta(hours=7)).hour
+
+
 def test_names_read_as_written_in_the_subject_and_the_plain_part_and_are_escaped_in_the_html(outbox, clock):
     user = db(make_user, "producer")
     data = {**milestone_data("BB-1"), "buyer": "Big C & Co", "milestone": "Giao 'đợt 1' <50 thùng>"}

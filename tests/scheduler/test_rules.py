@@ -192,6 +192,72 @@ def test_a_term_ending_within_thirty_days_reminds_the_parties_once(clock):
     renders(prefix)
 
 
+async def _line(agreement: int, producer: int, quantity: int, delivered: int) -> None:
+    """A line of `quantity` units with `delivered` of them delivered (the total the deliveries keep)."""
+    from agreements.tables import AgreementLine
+
+    await AgreementLine.insert(AgreementLine(agreement=agreement, producer=producer, product=await make_product(producer),
+                                             quantity=quantity, delivered_quantity=delivered))
+
+
+def test_a_fully_delivered_agreement_is_not_reminded_of_its_term_ending_but_a_half_delivered_one_is(clock):
+    from scheduler.rules.agreements import terms_ending
+
+    day = dt.date(2091, 6, 20)
+    until = day + 10 * DAY
+
+    async def setup():
+        producer, _ = await make_producer()
+        delivered = await make_agreement([producer], buyer_email="mua@sieuthi.test", valid_until=until,
+                                         status="in_progress")
+        await _line(delivered, producer, 500, 500)
+        await _line(delivered, producer, 200, 240)  # over-delivered is delivered too
+        half = await make_agreement([producer], buyer_email="mua@sieuthi.test", valid_until=until, status="in_progress")
+        await _line(half, producer, 500, 500)
+        await _line(half, producer, 200, 100)
+        closed = []
+        for status in ("fulfilled", "partially_fulfilled", "lapsed", "cancelled"):
+            agreement = await make_agreement([producer], buyer_email="mua@sieuthi.test", valid_until=until, status=status)
+            await _line(agreement, producer, 500, 0)
+            closed.append(agreement)
+        return delivered, half, closed
+
+    delivered, half, closed = db(setup)
+    clock.set_now(local(day))
+    db(terms_ending, clock.now())
+    for agreement in (delivered, *closed):
+        assert written(f"agreement:{agreement}:term:") == set()
+    assert (f"agreement:{half}:term:{until.isoformat()}:buyer", None, "mua@sieuthi.test",
+            "agreement_term_ending") in written(f"agreement:{half}:term:")
+
+
+def test_a_fully_delivered_agreement_has_no_milestone_reminders_but_a_half_delivered_one_has(clock):
+    from scheduler.rules.agreements import milestones_due, milestones_overdue
+
+    day = dt.date(2091, 6, 25)
+
+    async def setup():
+        producer, _ = await make_producer()
+        subjects = {}
+        for name, delivered in (("delivered", 300), ("half", 150)):
+            agreement = await make_agreement([producer], buyer_email="mua@sieuthi.test", status="in_progress")
+            await _line(agreement, producer, 300, delivered)
+            subjects[name] = (agreement, await make_milestone(agreement, day + DAY),
+                              await make_milestone(agreement, day - DAY))
+        return subjects
+
+    subjects = db(setup)
+    clock.set_now(local(day))
+    db(milestones_due, clock.now())
+    db(milestones_overdue, clock.now())
+    agreement, coming, late = subjects["delivered"]
+    assert written(f"agreement:{agreement}:milestone:") == set()
+    agreement, coming, late = subjects["half"]
+    assert f"agreement:{agreement}:milestone:{coming}:d1:buyer" in {
+        key for key, *_ in written(f"agreement:{agreement}:milestone:{coming}:d1:")}
+    assert written(f"agreement:{agreement}:milestone:{late}:overdue:")
+
+
 # -- certificates ----------------------------------------------------------------------------------------
 
 
