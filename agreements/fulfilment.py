@@ -50,6 +50,8 @@ class LineFulfilment:
     delivered_value: int
     on_time_quantity: int
     late_quantity: int
+    on_time_value: int = 0  # the đồng of the units delivered on time (each delivery's value shared by its units)
+    late_value: int = 0
 
     @property
     def remaining_quantity(self) -> int:
@@ -83,8 +85,9 @@ class Fulfilment:
     milestones: list[MilestoneState]
     committed_value: int
     delivered_value: int
-    on_time_quantity: int
-    late_quantity: int
+    # In đồng, never in units: lines of different units (kg of chicken, bags of cocoa) cannot be added up.
+    on_time_value: int
+    late_value: int
 
     @property
     def share(self) -> float:
@@ -101,20 +104,18 @@ class Fulfilment:
 
 
 def _fill(quantity_due: list[tuple[dt.date, int]], deliveries: list[DeliveryFact], valid_until: dt.date | None):
-    """(on time, late) units and the day each running total of `quantity_due` was reached."""
+    """(on time, late) units, (on time, late) đồng, and the day each running total of `quantity_due` was reached."""
     reached: list[dt.date | None] = [None] * len(quantity_due)
-    on_time = late = 0
+    on_time = late = on_time_value = late_value = 0
     slot, room = 0, quantity_due[0][1] if quantity_due else 0
-    for delivery in sorted(deliveries, key=lambda d: d.delivered_on):
-        left = delivery.quantity
+    for delivery in sorted(deliveries, key=lambda d: (d.delivered_on, d.quantity, d.value)):  # by content: any listing order
+        left, in_time = delivery.quantity, 0
         while left > 0:
             if slot < len(quantity_due):
                 taken = min(left, room)
                 due = quantity_due[slot][0]
                 if delivery.delivered_on <= due:
-                    on_time += taken
-                else:
-                    late += taken
+                    in_time += taken
                 left -= taken
                 room -= taken
                 if room == 0:
@@ -123,11 +124,15 @@ def _fill(quantity_due: list[tuple[dt.date, int]], deliveries: list[DeliveryFact
                     room = quantity_due[slot][1] if slot < len(quantity_due) else 0
             else:
                 if valid_until is None or delivery.delivered_on <= valid_until:
-                    on_time += left
-                else:
-                    late += left
+                    in_time += left
                 left = 0
-    return on_time, late, reached
+        on_time += in_time
+        late += delivery.quantity - in_time
+        # The delivery's value shared by its units, rounded once per delivery: the two parts add up to it.
+        share = (delivery.value * in_time + delivery.quantity // 2) // delivery.quantity if delivery.quantity else 0
+        on_time_value += share
+        late_value += delivery.value - share
+    return on_time, late, on_time_value, late_value, reached
 
 
 def fulfilment(lines: Sequence[LineTerms], deliveries: Iterable[DeliveryFact], milestones: Sequence[MilestoneTerms],
@@ -141,21 +146,22 @@ def fulfilment(lines: Sequence[LineTerms], deliveries: Iterable[DeliveryFact], m
     for line in lines:
         mine = sorted((m for m in milestones if m.line == line.id and m.quantity), key=lambda m: (m.due_on, m.id))
         # `mine` holds only milestones with a quantity
-        on_time, late, reached = _fill([(m.due_on, cast(int, m.quantity)) for m in mine], by_line[line.id], valid_until)
+        on_time, late, on_time_value, late_value, reached = _fill(
+            [(m.due_on, cast(int, m.quantity)) for m in mine], by_line[line.id], valid_until)
         for milestone, met_on in zip(mine, reached, strict=True):
             met_on = met_on or milestone.done_on
             states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, met_on,
                                                   met_on is None and milestone.due_on < today)
         delivered = by_line[line.id]
         results.append(LineFulfilment(line.id, line.quantity, sum(d.quantity for d in delivered), line.value,
-                                      sum(d.value for d in delivered), on_time, late))
+                                      sum(d.value for d in delivered), on_time, late, on_time_value, late_value))
     for milestone in milestones:  # milestones without a quantity: met when marked done
         if milestone.id not in states:
             states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, milestone.done_on,
                                                   milestone.done_on is None and milestone.due_on < today)
     return Fulfilment(results, sorted(states.values(), key=lambda m: (m.due_on, m.id)), sum(line.value for line in lines),
-                      sum(r.delivered_value for r in results), sum(r.on_time_quantity for r in results),
-                      sum(r.late_quantity for r in results))
+                      sum(r.delivered_value for r in results), sum(r.on_time_value for r in results),
+                      sum(r.late_value for r in results))
 
 
 def closing_status(result: Fulfilment, valid_until: dt.date | None, today: dt.date) -> str | None:

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from agreements import quantities
 from agreements.enums import AgreementKind
 from agreements.schemas import AgreementIn, LineIn
 from agreements.services.records import _checked, ensure_editor, lookup_for, new_code
@@ -84,6 +85,28 @@ def _text(value: Any) -> str:
 _WHOLE = re.compile(r"-?(\d+|\d{1,3}(?P<sep>[.,\s])\d{3}(?:(?P=sep)\d{3})*)")
 
 
+def _quantity(value: Any) -> float | None:
+    """A quantity as sheets hold it: a number, or text with its thousands grouped (1.500) or a decimal
+    mark (2,5 or 2.5: one mark followed by other than three digits cannot be grouping); None otherwise."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    whole = _number(value)
+    if whole is not None:
+        return float(whole)
+    found = re.fullmatch(r"(\d+)[.,](\d{1,2}|\d{4,})", str(value).strip().replace("\u00a0", ""))
+    return float(f"{found.group(1)}.{found.group(2)}") if found else None
+
+
+def _three_decimals(quantity: float) -> bool:
+    try:
+        quantities.stored(quantity)
+    except ValueError:
+        return False
+    return True
+
+
 def _number(value: Any) -> int | None:
     """A whole number, or None: "2,5" or 2.5 is not read as 25 or 2 (quantities and đồng are whole)."""
     if value in (None, "") or isinstance(value, bool):
@@ -148,7 +171,7 @@ async def _check(rows: list[dict], choices: dict[str, str], fair_id: int | None)
 
     for number, raw in enumerate(rows, start=2):
         buyer_name, producer_name, product_name = _text(raw.get("buyer")), _text(raw.get("producer")), _text(raw.get("product"))
-        signed_on, quantity = _day(raw.get("signed_on")), _number(raw.get("quantity"))
+        signed_on, quantity = _day(raw.get("signed_on")), _quantity(raw.get("quantity"))
         if not buyer_name:
             problems[number].append(N_("The buyer is missing."))
         if not producer_name:
@@ -157,6 +180,8 @@ async def _check(rows: list[dict], choices: dict[str, str], fair_id: int | None)
             problems[number].append(N_("Give the signing date as dd/mm/yyyy."))
         if quantity is None or quantity <= 0:
             problems[number].append(N_("Give a quantity above zero."))
+        elif not _three_decimals(quantity):
+            problems[number].append(N_("Give the quantity with at most three decimals."))
         for name in ("unit_price", "value"):
             amount = _number(raw.get(name))
             if raw.get(name) not in (None, "") and (amount is None or amount < 0):

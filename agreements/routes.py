@@ -33,7 +33,7 @@ from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.audit import SYSTEM, audit_trail
 from core.errors import N_, DomainError, ValidationFailed, render
-from core.forms import assemble, parse_date, parse_struct, whole_number
+from core.forms import assemble, decimal_number, parse_date, parse_struct, whole_number
 from core.routing import get, post, put
 from core.settings import settings
 from fairs.enums import FairStatus
@@ -353,11 +353,11 @@ def _agreement_in(values: dict[str, Any]) -> AgreementIn:
         if not str(product).strip() and not str(quantity).strip():
             continue
         try:
-            lines.append({"product_id": _picked(product) or 0, "quantity": whole_number(quantity or "0"),
+            lines.append({"product_id": _picked(product) or 0, "quantity": decimal_number(quantity or "0"),
                           "unit": values.get(f"line_{number}_unit", ""),
                           "unit_price": whole_number(values.get(f"line_{number}_unit_price") or "0")})
         except ValueError:
-            errors[f"lines.{number}.quantity"] = N_("Enter a whole number.")
+            errors[f"lines.{number}.quantity"] = N_("Enter a number: 2,5 or 1.200 (a whole number of đồng for the price).")
     signatories = [{"party": "buyer", "name": values.get("buyer_signatory", "").strip(),
                     "title": values.get("buyer_title", "").strip()}] if values.get("buyer_signatory", "").strip() else []
     representatives = values.get("representatives") or []

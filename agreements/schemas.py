@@ -9,13 +9,15 @@ import msgspec
 from msgspec import Meta
 
 from agreements.enums import AgreementKind, AgreementStatus, Party
+from agreements.quantities import MAX_QUANTITY
 from core.errors import N_, Msg
 from core.fields import Id, filled, message, text
 
-MAX_AMOUNT = 10**13  # a quantity, or đồng
+MAX_AMOUNT = 10**13  # đồng
 MAX_LINES = 200
 
-Quantity = Annotated[int, Meta(gt=0, le=MAX_AMOUNT, extra=message(N_("Enter a quantity above zero.")))]
+# A quantity in the line's unit, decimals allowed (2.5 kg); kept in thousandths (agreements.quantities).
+Quantity = Annotated[float, Meta(gt=0, le=MAX_QUANTITY, extra=message(N_("Enter a quantity above zero.")))]
 Price = Annotated[int, Meta(ge=0, le=MAX_AMOUNT, extra=message(N_("Enter a price in đồng, not negative.")))]
 Value = Annotated[int, Meta(ge=0, le=MAX_AMOUNT, extra=message(N_("Enter a value in đồng, not negative.")))]
 
@@ -69,15 +71,17 @@ class LineOut(msgspec.Struct, kw_only=True):
     producer_name: str
     product_id: int
     product_name: str
-    quantity: int
+    quantity: float
     unit: str
     unit_price: int
     value: int
-    delivered_quantity: int
+    delivered_quantity: float
     delivered_value: int
-    remaining_quantity: int
-    on_time_quantity: int
-    late_quantity: int
+    remaining_quantity: float
+    on_time_quantity: float  # in the line's unit
+    late_quantity: float
+    on_time_value: int = 0
+    late_value: int = 0
 
 
 class MilestoneOut(msgspec.Struct, kw_only=True):
@@ -85,7 +89,7 @@ class MilestoneOut(msgspec.Struct, kw_only=True):
     due_on: dt.date
     description: str
     line_id: int | None
-    quantity: int | None
+    quantity: float | None
     met_on: dt.date | None
     overdue: bool
     late: bool
@@ -96,7 +100,7 @@ class DeliveryOut(msgspec.Struct, kw_only=True):
     line_id: int
     product_name: str
     delivered_on: dt.date
-    quantity: int
+    quantity: float
     value: int
     over_delivery: bool
     note: str
@@ -135,8 +139,8 @@ class AgreementOut(msgspec.Struct, kw_only=True):
     committed_value: int
     delivered_value: int
     share: float
-    on_time_quantity: int
-    late_quantity: int
+    on_time_value: int  # đồng delivered by the dates agreed: units of different lines are never added up
+    late_value: int
     overdue_milestones: int
     suggested_status: str | None
     notes: str

@@ -54,10 +54,28 @@ def whole_number(text: Any) -> int:
     return int(re.sub(r"[., ]", "", text))
 
 
+def decimal_number(text: Any) -> float:
+    """A number as typed in the request's language, decimals allowed: "2,5" and "1.200,5" in Vietnamese,
+    "2.5" and "1,200.5" in English; the other mark is taken as the decimal point when it cannot be a
+    thousands mark ("2.5" in Vietnamese). ValueError for anything else."""
+    text = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    group, point = (".", ",") if current_language.get() == "vi" else (",", ".")
+    found = re.fullmatch(rf"([+-]?)(\d{{1,3}}(?:{re.escape(group)}\d{{3}})+|\d+)(?:{re.escape(point)}(\d+))?", text)
+    if found:
+        sign, whole, fraction = found.group(1), found.group(2).replace(group, ""), found.group(3) or "0"
+    elif found := re.fullmatch(r"([+-]?)(\d+)[.,](\d+)", text):
+        sign, whole, fraction = found.groups()
+    else:
+        raise ValueError(text)
+    return float(f"{sign}{whole}.{fraction}")
+
+
 def _message_for(annotation: Any) -> str:
     base = _unwrap_optional(annotation)
     if base is int:
         return N_("Enter a whole number.")
+    if base is float:
+        return N_("Enter a number.")
     if base is dt.date:
         return N_("Enter a date as dd/mm/yyyy.")
     if isinstance(base, type) and issubclass(base, enum.Enum):
@@ -90,6 +108,8 @@ def _convert(value: Any, annotation: Any) -> Any:
         value = [value]  # a form sends one value for a list with one item
     if base is int and isinstance(value, str):
         return whole_number(value)
+    if base is float and isinstance(value, str):
+        return decimal_number(value)
     return _typed(value, base)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import msgspec
 
@@ -671,6 +672,70 @@ class PartyFigures:
 
 
 @dataclass(frozen=True)
+class FollowedLine:
+    """A line of a followed agreement, with whom it belongs to: its producer (and the producer's province)
+    and its agreement's buyer. Its quantities are in its own unit, compared only with each other."""
+
+    agreement: int
+    producer_id: int
+    producer: str
+    province_code: str
+    buyer_kind: str
+    unit: str
+    quantity: int
+    delivered_quantity: int
+    committed: int  # VND
+    delivered: int  # VND
+
+    @property
+    def fully_delivered(self) -> bool:
+        """As agreements.fulfilment counts a line complete: its whole quantity delivered."""
+        return self.delivered_quantity >= self.quantity
+
+
+@dataclass(frozen=True)
+class FulfilmentFigures:
+    """How far the lines of one group (a province, a kind of buyer) were delivered, in value."""
+
+    key: str  # the province code or buyer kind ("" for all the lines)
+    agreements: int = 0  # with a line in the group: one with lines in two groups counts in both
+    lines: int = 0
+    lines_delivered: int = 0  # fully delivered
+    committed: int = 0
+    delivered: int = 0
+
+    @property
+    def share(self) -> float | None:
+        """Delivered over committed value (above 1 when over-delivered); None when nothing was committed."""
+        return self.delivered / self.committed if self.committed else None
+
+
+FulfilmentKey = Literal["province_code", "buyer_kind"]
+
+
+def fulfilment_of(key: str, lines: Iterable[FollowedLine]) -> FulfilmentFigures:
+    """The figures of these lines taken together, under `key`."""
+    agreements: set[int] = set()
+    count = delivered_lines = committed = delivered = 0
+    for line in lines:
+        agreements.add(line.agreement)
+        count += 1
+        delivered_lines += 1 if line.fully_delivered else 0
+        committed += line.committed
+        delivered += line.delivered
+    return FulfilmentFigures(key, len(agreements), count, delivered_lines, committed, delivered)
+
+
+def fulfilment_by(key: FulfilmentKey, lines: Iterable[FollowedLine]) -> tuple[FulfilmentFigures, ...]:
+    """The lines grouped by their province or their buyer's kind, the largest commitment first. Each line
+    counts once, in its own group, so the groups' values add up to the lines' total."""
+    groups: dict[str, list[FollowedLine]] = {}
+    for line in lines:
+        groups.setdefault(getattr(line, key), []).append(line)
+    return tuple(sorted((fulfilment_of(code, mine) for code, mine in groups.items()), key=lambda g: (-g.committed, g.key)))
+
+
+@dataclass(frozen=True)
 class FollowUp:
     fair_id: int | None
     fair_name: str
@@ -681,6 +746,9 @@ class FollowUp:
     overdue: tuple[OverdueMilestone, ...]
     by_buyer: tuple[PartyFigures, ...]
     by_producer: tuple[PartyFigures, ...]
+    by_province: tuple[FulfilmentFigures, ...] = ()  # of the producers, line by line
+    by_buyer_kind: tuple[FulfilmentFigures, ...] = ()
+    all_lines: FulfilmentFigures = FulfilmentFigures("")
 
     @property
     def committed(self) -> int:
@@ -697,7 +765,8 @@ class FollowUp:
 
 async def agreement_followup(fair_id: int | None, since: dt.date | None = None, until: dt.date | None = None) -> FollowUp:
     """The agreements of a fair (or signed in a period) that commit anyone: fulfilment, overdue
-    milestones, by buyer and by producer. NotFound for a fair that does not exist."""
+    milestones, by buyer and by producer, by the producers' province and by kind of buyer.
+    NotFound for a fair that does not exist."""
     fair_name = ""
     args: list[Any]
     if fair_id is not None:
@@ -716,10 +785,16 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
         "SELECT m.agreement, m.due_on, m.description FROM milestone m JOIN agreement a ON a.id = m.agreement "
         f"WHERE {where} AND m.done_on IS NULL AND m.due_on < {{}} AND a.status IN ('{RUNNING[0]}', '{RUNNING[1]}') "
         "ORDER BY m.due_on", *args, today())
-    producers = await fetch_rows(Agreement._meta.db,
-        "SELECT p.name, p.province_code, COUNT(DISTINCT a.id) AS agreements, SUM(l.value) AS committed, "
-        "SUM(l.delivered_value) AS delivered FROM agreement a JOIN agreement_line l ON l.agreement = a.id "
-        f"JOIN producer p ON p.id = l.producer WHERE {where} GROUP BY p.id, p.name, p.province_code", *args)
+    kind_of = {r["id"]: r["buyer_kind"] for r in rows}
+    # Every line once, with its producer's province: the producer, province and buyer-kind figures all add these up.
+    lines = tuple(FollowedLine(
+        agreement=r["agreement"], producer_id=r["producer"], producer=r["producer_name"], province_code=r["province_code"] or "",
+        buyer_kind=kind_of.get(r["agreement"], ""), unit=r["unit"], quantity=int(r["quantity"]),
+        delivered_quantity=int(r["delivered_quantity"]), committed=int(r["value"]), delivered=int(r["delivered_value"]))
+        for r in await fetch_rows(Agreement._meta.db,
+            "SELECT l.agreement, l.producer, p.name AS producer_name, p.province_code, l.unit, l.quantity, "
+            "l.delivered_quantity, l.value, l.delivered_value FROM agreement a JOIN agreement_line l ON l.agreement = a.id "
+            f"JOIN producer p ON p.id = l.producer WHERE {where} ORDER BY l.id", *args))
     names: dict[int, list[str]] = {}
     ids = [r["id"] for r in rows]
     for start in range(0, len(ids), 900):
@@ -746,10 +821,18 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
         entry[0] += 1
         entry[1] += a.committed
         entry[2] += a.delivered
+    producers: dict[int, list[FollowedLine]] = {}
+    for line in lines:
+        producers.setdefault(line.producer_id, []).append(line)
+    by_producer = []
+    for mine in producers.values():
+        figures = fulfilment_of("", mine)
+        by_producer.append(PartyFigures(mine[0].producer, mine[0].province_code, figures.agreements, figures.committed,
+                                        figures.delivered))
     return FollowUp(
         fair_id=fair_id, fair_name=fair_name, since=since, until=until, generated_on=on, agreements=tuple(agreements),
         overdue=overdue,
         by_buyer=tuple(sorted((PartyFigures(n, k, *v) for (n, k), v in buyers.items()), key=lambda p: (-p.committed, p.name))),
-        by_producer=tuple(sorted((PartyFigures(r["name"], r["province_code"], int(r["agreements"]), int(r["committed"] or 0),
-                                               int(r["delivered"] or 0)) for r in producers),
-                                 key=lambda p: (-p.committed, p.name))))
+        by_producer=tuple(sorted(by_producer, key=lambda p: (-p.committed, p.name))),
+        by_province=fulfilment_by("province_code", lines), by_buyer_kind=fulfilment_by("buyer_kind", lines),
+        all_lines=fulfilment_of("", lines))

@@ -3,12 +3,14 @@ was delivered against what was committed, which milestones are overdue, by buyer
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agreements.enums import AgreementStatus
 from catalog.enums import BuyerKind
 from core.errors import N_, Msg
 from reports import charts
 from reports import formats as f
-from reports.data import FollowUp
+from reports.data import FollowUp, FulfilmentFigures
 from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Table
 from reports.i18n import gettext as _
 from reports.i18n import render
@@ -25,7 +27,7 @@ def title(data: FollowUp) -> str:
 
 
 def build(data: FollowUp) -> Document:
-    sections = [_overview(data), _overdue(data), _parties(data), _listing(data)]
+    sections = [_overview(data), _overdue(data), _parties(data), _compared(data), _listing(data)]
     for number, section in enumerate(sections, start=1):
         section.title = f"{number}. {section.title}"
     cover = [(_("Agreements of"), _scope(data)), (_("Agreements followed"), f.number(len(data.agreements))),
@@ -55,13 +57,20 @@ def _overview(data: FollowUp) -> Section:
         entry[0] += 1
         entry[1] += a.committed
         entry[2] += a.delivered
+    known = [s.value for s in AgreementStatus]
+    order = sorted(statuses, key=lambda s: (known.index(s) if s in known else len(known), s))
     section.add(Table("by-status", _("By status"), [
         Column(_("Status"), weight=2.5), Column(_("Agreements"), "int"), Column(_("Committed (₫)"), "money", 1.6),
         Column(_("Delivered (₫)"), "money", 1.6)],
-        [[f.label(AgreementStatus, s), n, c, d] for s, (n, c, d) in statuses.items()],
+        [[f.label(AgreementStatus, s), *statuses[s]] for s in order],
         total=[_("Total"), len(data.agreements), data.committed, data.delivered], sheet=_("Statuses")))
-    section.add(Chart(_("Delivered against committed, by status"), charts.donut(
-        [(f.label(AgreementStatus, s), d) for s, (_n, _c, d) in statuses.items()], _("Delivered value by status"), f.vnd,
+    # The ring is the committed value: what each status delivered of it, what is left, and any excess round again.
+    delivered = [(render(Msg(N_("Delivered – %(status)s"), status=f.label(AgreementStatus, s))), statuses[s][2])
+                 for s in order if statuses[s][2] > 0]
+    title = _("Delivered against committed, by status")
+    section.add(Chart(title, charts.donut(
+        delivered, title, f.vnd, whole=data.committed, remainder=_("Not yet delivered"),
+        beyond=_("Delivered beyond the commitment"), share=f.percent,
         centre=f.percent(share) if share is not None else "")))
     return section
 
@@ -93,6 +102,30 @@ def _parties(data: FollowUp) -> Section:
           p.delivered / p.committed if p.committed else None] for p in data.by_producer],
         empty=_("No agreements."), sheet=_("Producers")))
     return section
+
+
+def _compared(data: FollowUp) -> Section:
+    """Value only: lines of different units are never added up in quantity, only counted."""
+    section = Section("compared", _("By province and by kind of buyer"))
+    total = data.all_lines
+
+    def table(table_id: str, title: str, first: str, groups: tuple[FulfilmentFigures, ...], name: Callable[[str], str],
+              sheet: str, note: str = "") -> Table:
+        return Table(table_id, title, [
+            Column(first, weight=2.6, lines=2), Column(_("Agreements"), "int"), Column(_("Lines"), "int", 0.8),
+            Column(_("Lines fully delivered"), "int", 1.1), Column(_("Committed (₫)"), "money", 1.5),
+            Column(_("Delivered (₫)"), "money", 1.5), Column(_("Fulfilled"), "percent", 0.9)],
+            [[name(g.key), g.agreements, g.lines, g.lines_delivered, g.committed, g.delivered, g.share] for g in groups],
+            total=[_("Total"), total.agreements, total.lines, total.lines_delivered, total.committed, total.delivered,
+                   total.share] if groups else None,
+            empty=_("No agreements."), sheet=sheet, note=note)
+
+    section.add(table("by-province", _("By province of the producers"), _("Province or city"), data.by_province,
+                      f.province_name, _("Provinces"),
+                      _("A line counts in its producer's province: an agreement with producers of several provinces "
+                        "counts in each, with its own lines, and once in the total.")))
+    return section.add(table("by-buyer-kind", _("By kind of buyer"), _("Kind of buyer"), data.by_buyer_kind,
+                             lambda kind: f.label(BuyerKind, kind), _("Buyer kinds")))
 
 
 def _millions(value: int) -> str:

@@ -12,6 +12,7 @@ import json
 import random
 from dataclasses import dataclass
 
+from agreements.quantities import SCALE
 from agreements.tables import Agreement, AgreementLine, AgreementProducer, Delivery, Milestone
 from catalog import reference
 from catalog.tables import Buyer, Producer, Product
@@ -162,7 +163,7 @@ async def seed_agreements(rng: random.Random, parties: Parties, fair: int | None
     for agreement, producer, terms in zip(made, links, lines, strict=True):
         for product, quantity, price in terms:
             line_rows.append(AgreementLine(agreement=agreement["id"], producer=producer, product=product["id"],
-                                           quantity=quantity, unit="hộp", unit_price=price, value=quantity * price))
+                                           quantity=quantity * SCALE, unit="hộp", unit_price=price, value=quantity * price))
             owners.append(agreement["id"])
     line_ids = [r["id"] for r in await _insert(AgreementLine, line_rows)]
     milestones, deliveries, delivered = [], [], {}
@@ -176,10 +177,10 @@ async def seed_agreements(rng: random.Random, parties: Parties, fair: int | None
             day = min(on, signed_on + dt.timedelta(days=rng.choice([20, 45, 75])))
             for line_id, line in zip(line_ids, line_rows, strict=True):
                 if line.agreement == agreement["id"]:
-                    quantity = max(1, int(line.quantity * share))
+                    quantity = max(1, int(line.quantity // SCALE * share))  # whole boxes, kept in thousandths
                     deliveries.append(Delivery(agreement=agreement["id"], line=line_id, delivered_on=day,
-                                               quantity=quantity, value=quantity * line.unit_price))
-                    delivered[line_id] = (quantity, quantity * line.unit_price)
+                                               quantity=quantity * SCALE, value=quantity * line.unit_price))
+                    delivered[line_id] = (quantity * SCALE, quantity * line.unit_price)
     await _insert(Milestone, milestones)
     await _insert(Delivery, deliveries)
     # What recording a delivery keeps up to date, set the way the agreements service leaves it.

@@ -12,6 +12,7 @@ from piccolo.querystring import QueryString
 
 from accounts.enums import Role
 from agreements import fulfilment as maths
+from agreements import quantities
 from agreements.enums import DELIVERING, AgreementStatus
 from agreements.schemas import MAX_AMOUNT, DeliveryIn
 from agreements.services.records import (
@@ -23,7 +24,7 @@ from agreements.services.records import (
 )
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
 from catalog.services import today
-from core import fields, uploads
+from core import fields, formatting, uploads
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
@@ -86,6 +87,10 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
     errors = fields.problems(data)
     if errors:
         raise ValidationFailed(errors)
+    try:
+        quantity = quantities.stored(data.quantity)
+    except ValueError:
+        raise ValidationFailed({"quantity": N_("Enter a quantity with at most three decimals.")}) from None
     async with Agreement._meta.db.transaction():
         await _hold(agreement_id)
         row = await agreement_row(agreement_id)
@@ -103,23 +108,24 @@ async def record_delivery(agreement_id: int, data: DeliveryIn, actor: Actor) -> 
         if data.delivered_on > today():
             raise ValidationFailed({"delivered_on": N_("A delivery is recorded once it has happened.")})
         remaining = line["quantity"] - line["delivered_quantity"]
-        if data.quantity > remaining and not data.over_delivery:
+        if quantity > remaining and not data.over_delivery:
             raise ValidationFailed({"quantity": Msg(N_("Only %(n)s %(unit)s are left on this line; confirm an "
-                                                       "over-delivery to record more."), n=max(0, remaining),
+                                                       "over-delivery to record more."),
+                                                    n=formatting.number(quantities.shown(max(0, remaining))),
                                                     unit=line["unit"])})
         if data.evidence_id is not None and not await Attachment.exists().where(
                 Attachment.id == data.evidence_id, Attachment.agreement == agreement_id):
             raise ValidationFailed({"evidence_id": N_("Attach the evidence to this agreement first.")})
-        value = data.value if data.value is not None else data.quantity * line["unit_price"]
+        value = data.value if data.value is not None else quantities.value_of(quantity, line["unit_price"])
         if value > MAX_AMOUNT:  # quantity × price past any real amount (and past a BIGINT)
             raise ValidationFailed({"quantity": N_("This quantity is too large.")})
-        values: dict[str, Any] = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": data.quantity, "value": value,
-                  "over_delivery": data.over_delivery and data.quantity > remaining, "note": data.note.strip(),
+        values: dict[str, Any] = {"line": data.line_id, "delivered_on": data.delivered_on, "quantity": quantity, "value": value,
+                  "over_delivery": data.over_delivery and quantity > remaining, "note": data.note.strip(),
                   "evidence": data.evidence_id}
         delivery = (await Delivery.insert(Delivery(agreement=agreement_id, recorded_by=actor.user_id, **values)))[0]
         if status is AgreementStatus.signed:
             await Agreement.update({Agreement.status: AgreementStatus.in_progress.value}).where(Agreement.id == agreement_id)
-        await _count_in(agreement_id, data.line_id, data.quantity, value, row["valid_until"])
+        await _count_in(agreement_id, data.line_id, quantity, value, row["valid_until"])
         await record_audit(actor, "deliver", "agreement", agreement_id, None, values)
     return delivery["id"]
 

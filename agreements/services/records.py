@@ -17,6 +17,7 @@ from piccolo.querystring import QueryString
 
 from accounts.enums import Role
 from agreements import fulfilment as maths
+from agreements import quantities
 from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus, Party
 from agreements.schemas import (
     MAX_AMOUNT,
@@ -155,11 +156,12 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
         elif product["producer"] not in known:
             errors[f"{where}.product_id"] = Msg(N_("“%(name)s” is not a product of the agreement's producers."),
                                                 name=product["name"])
-        value = line.value if line.value is not None else line.quantity * line.unit_price
+        quantity = _stored(line.quantity, f"{where}.quantity", errors)
+        value = line.value if line.value is not None else quantities.value_of(quantity, line.unit_price)
         if f"{where}.value" not in errors and not 0 <= value <= MAX_AMOUNT:  # the product of two that keep theirs
             errors[f"{where}.value"] = N_("Enter a value in đồng, not negative.")
         lines.append({"product": line.product_id, "producer": product["producer"] if product else None,
-                      "quantity": line.quantity, "unit": line.unit.strip() or (product or {}).get("unit", ""),
+                      "quantity": quantity, "unit": line.unit.strip() or (product or {}).get("unit", ""),
                       "unit_price": line.unit_price, "value": value})
     producers = list(dict.fromkeys(data.producer_ids))
     for number, signatory in enumerate(data.signatories):
@@ -177,12 +179,23 @@ async def _checked(data: AgreementIn, agreement_id: int | None,
             errors[f"{where}.due_on"] = N_("A milestone falls within the agreement's term.")
         if milestone.line is not None and not 0 <= milestone.line < len(data.lines):
             errors[f"{where}.line"] = N_("Choose one of the agreement's lines.")
+        if milestone.quantity is not None:
+            _stored(milestone.quantity, f"{where}.quantity", errors)
     if errors:
         raise ValidationFailed(errors)
     values = {"kind": data.kind.value, "fair": data.fair_id, "place": data.place.strip(), "signed_on": data.signed_on,
               "buyer": data.buyer_id, "valid_from": data.valid_from or data.signed_on, "valid_until": data.valid_until,
               "committed_value": sum(line["value"] for line in lines), "notes": data.notes.strip()}
     return values, lines, products
+
+
+def _stored(quantity: float, where: str, errors: dict[str, Any]) -> int:
+    """A quantity in thousandths; a fourth decimal is named where it was typed."""
+    try:
+        return quantities.stored(quantity)
+    except ValueError:
+        errors.setdefault(where, N_("Enter a quantity with at most three decimals."))
+        return 0
 
 
 async def new_code(fair_id: int | None, signed_on: dt.date) -> str:
@@ -225,7 +238,8 @@ async def _write_parts(agreement_id: int, data: AgreementIn, lines: list[dict]) 
     await insert_many(AgreementProducer, [{"agreement": agreement_id, "producer": p} for p in dict.fromkeys(data.producer_ids)])
     line_ids = await insert_many(AgreementLine, [{"agreement": agreement_id, **line} for line in lines], returning=True)
     await insert_many(Milestone, [{"agreement": agreement_id, "due_on": m.due_on, "description": m.description.strip(),
-                                   "line": line_ids[m.line] if m.line is not None else None, "quantity": m.quantity}
+                                   "line": line_ids[m.line] if m.line is not None else None,
+                                   "quantity": None if m.quantity is None else quantities.stored(m.quantity)}
                                   for m in data.milestones])
     only = data.producer_ids[0] if len(set(data.producer_ids)) == 1 else None
     await insert_many(Signatory, [{"agreement": agreement_id, "party": s.party.value, "name": s.name.strip(),
@@ -313,6 +327,10 @@ async def _parts(agreement_id: int) -> dict[str, list[dict[str, Any]]]:
     return {name: await fetch_rows(Agreement._meta.db, sql, agreement_id) for name, sql in _PARTS.items()}
 
 
+def shown(thousandths: int) -> float:
+    return thousandths / quantities.SCALE
+
+
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
     found = await fetch_rows(Agreement._meta.db, _RECORD, agreement_id) if is_id(agreement_id) else []
@@ -339,20 +357,23 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
         fair_province_code=row["fair_province_code"] or "", producers=parts["producers"],
         signatories=parts["signatories"], valid_from=row["valid_from"], valid_until=row["valid_until"],
         committed_value=result.committed_value, delivered_value=result.delivered_value, share=round(result.share, 4),
-        on_time_quantity=result.on_time_quantity, late_quantity=result.late_quantity,
+        on_time_value=result.on_time_value, late_value=result.late_value,
         overdue_milestones=len(result.overdue), suggested_status=suggestion, notes=row["notes"],
         lines=[LineOut(id=r["id"], producer_id=r["producer"], producer_name=r["producer_name"], product_id=r["product"],
-                       product_name=r["product_name"], quantity=r["quantity"], unit=r["unit"], unit_price=r["unit_price"],
-                       value=r["value"], delivered_quantity=per_line[r["id"]].delivered_quantity,
+                       product_name=r["product_name"], quantity=shown(r["quantity"]), unit=r["unit"],
+                       unit_price=r["unit_price"], value=r["value"],
+                       delivered_quantity=shown(per_line[r["id"]].delivered_quantity),
                        delivered_value=per_line[r["id"]].delivered_value,
-                       remaining_quantity=per_line[r["id"]].remaining_quantity,
-                       on_time_quantity=per_line[r["id"]].on_time_quantity,
-                       late_quantity=per_line[r["id"]].late_quantity) for r in lines],
+                       remaining_quantity=shown(per_line[r["id"]].remaining_quantity),
+                       on_time_quantity=shown(per_line[r["id"]].on_time_quantity),
+                       late_quantity=shown(per_line[r["id"]].late_quantity),
+                       on_time_value=per_line[r["id"]].on_time_value, late_value=per_line[r["id"]].late_value)
+               for r in lines],
         milestones=[MilestoneOut(id=m["id"], due_on=m["due_on"], description=m["description"], line_id=m["line"],
-                                 quantity=m["quantity"], met_on=states[m["id"]].met_on, overdue=states[m["id"]].overdue,
-                                 late=states[m["id"]].late) for m in milestones],
+                                 quantity=quantities.shown(m["quantity"]), met_on=states[m["id"]].met_on,
+                                 overdue=states[m["id"]].overdue, late=states[m["id"]].late) for m in milestones],
         deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["product_name"],
-                                delivered_on=d["delivered_on"], quantity=d["quantity"], value=d["value"],
+                                delivered_on=d["delivered_on"], quantity=shown(d["quantity"]), value=d["value"],
                                 over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"],
                                 buyer_confirmed_at=d["buyer_confirmed_at"], buyer_note=d["buyer_note"])
                     for d in deliveries],

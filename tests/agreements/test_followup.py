@@ -219,7 +219,9 @@ def test_a_milestone_past_due_and_unmet_makes_the_agreement_overdue_until_delive
     after = fetch(organizer, agreement)
     assert after["overdue_milestones"] == 0 and overdue_ids(organizer, buyer_id) == set()
     assert [(m["met_on"], m["late"]) for m in after["milestones"]] == [(days(-15), True), (days(-12), False), (None, False)]
-    assert (after["on_time_quantity"], after["late_quantity"]) == (35, 30)
+    # In the line's unit per line; in đồng (50,000 a box) for the agreement: units are never added across lines.
+    assert (after["lines"][0]["on_time_quantity"], after["lines"][0]["late_quantity"]) == (35, 30)
+    assert (after["on_time_value"], after["late_value"]) == (35 * 50_000, 30 * 50_000)
 
 
 def test_a_milestone_without_a_quantity_is_met_when_an_organizer_marks_it_done(organizer, buyer_id, make_agreement):
@@ -434,11 +436,11 @@ def test_a_refused_delivery_form_comes_back_as_it_was_typed(organizer, make_agre
     agreement = make_agreement(lines=2)
     second = agreement["lines"][1]["id"]
     refused = organizer.form(f"/agreements/{agreement['id']}/deliveries", {
-        "line_id": str(second), "delivered_on": "31/02/2026", "quantity": "1,5", "note": "giao đợt hai", "over_delivery": "1"})
+        "line_id": str(second), "delivered_on": "31/02/2026", "quantity": "1,5 hộp", "note": "giao đợt hai", "over_delivery": "1"})
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     assert f'<option value="{second}" selected>' in page
-    assert 'value="31/02/2026"' in page and 'value="1,5"' in page and 'value="giao đợt hai"' in page
+    assert 'value="31/02/2026"' in page and 'value="1,5 hộp"' in page and 'value="giao đợt hai"' in page
     assert 'name="over_delivery" value="1" checked' in page
     assert 'id="d-e-delivered_on"' in page and 'id="d-e-quantity"' in page
     assert fetch(organizer, agreement)["deliveries"] == []

@@ -91,8 +91,9 @@ def test_units_fill_the_milestones_in_due_date_order_and_are_late_after_the_one_
     deliveries = [delivered(8, 30), delivered(12, 30), delivered(18, 20)]
     result = fulfilment([line(quantity=80)], deliveries, milestones, day(60), TODAY)
     # day 8: 30 on time for the first; day 12: 10 late for the first, 20 on time for the second; day 18: 20 on time
-    assert (result.on_time_quantity, result.late_quantity) == (70, 10)
     assert (result.lines[0].on_time_quantity, result.lines[0].late_quantity) == (70, 10)
+    # each delivery's value shared by its units: 30 + 10 late + 20 + 20 at the delivery's own price
+    assert result.on_time_value + result.late_value == result.delivered_value
     first, second = state(result, 1), state(result, 2)
     assert first.met_on == day(12) and first.late and not first.overdue
     assert second.met_on == day(18) and not second.late
@@ -113,7 +114,7 @@ def test_a_milestone_is_met_on_the_day_the_running_total_is_reached():
 def test_delivering_early_for_a_later_milestone_is_on_time():
     milestones = [due(1, 10, 10), due(2, 40, 10)]
     result = fulfilment([line(quantity=20)], [delivered(2, 20)], milestones, day(50), TODAY)
-    assert (result.on_time_quantity, result.late_quantity) == (20, 0)
+    assert (result.lines[0].on_time_quantity, result.lines[0].late_quantity) == (20, 0)
     assert state(result, 2).met_on == day(2) and not state(result, 2).late
 
 
@@ -122,14 +123,14 @@ def test_units_beyond_every_milestone_are_on_time_until_the_end_of_the_term():
     deliveries = [delivered(5, 20), delivered(25, 30), delivered(30, 10), delivered(31, 15)]
     result = fulfilment([line(quantity=100)], deliveries, milestones, day(30), TODAY)
     # the 20 fill the milestone on time; 30 and 10 by the last day of the term; 15 after it
-    assert (result.on_time_quantity, result.late_quantity) == (60, 15)
+    assert (result.lines[0].on_time_quantity, result.lines[0].late_quantity) == (60, 15)
 
 
 def test_without_a_term_units_beyond_the_milestones_are_never_late():
     result = fulfilment([line()], [delivered(400, 70)], [], None, TODAY)
-    assert (result.on_time_quantity, result.late_quantity) == (70, 0)
+    assert (result.lines[0].on_time_quantity, result.lines[0].late_quantity) == (70, 0)
     result = fulfilment([line()], [delivered(5, 10), delivered(400, 70)], [due(1, 10, 10)], None, TODAY)
-    assert (result.on_time_quantity, result.late_quantity) == (80, 0)
+    assert (result.lines[0].on_time_quantity, result.lines[0].late_quantity) == (80, 0)
 
 
 def test_each_line_fills_only_its_own_milestones():
@@ -238,7 +239,11 @@ def test_every_delivered_unit_is_either_on_time_or_late(agreement):
         assert f.on_time_quantity >= 0 and f.late_quantity >= 0
         assert f.on_time_quantity + f.late_quantity == f.delivered_quantity == sum(d.quantity for d in mine)
         assert f.delivered_value == sum(d.value for d in mine)
-    assert result.on_time_quantity + result.late_quantity == sum(d.quantity for d in deliveries)
+    assert sum(f.on_time_quantity + f.late_quantity for f in result.lines) == sum(d.quantity for d in deliveries)
+    for f in result.lines:  # in đồng, the on-time and late parts are the delivered value, shared out
+        assert f.on_time_value >= 0 and f.late_value >= 0 and f.on_time_value + f.late_value == f.delivered_value
+        assert (f.late_value == 0) if f.late_quantity == 0 else True
+    assert result.on_time_value + result.late_value == result.delivered_value
     assert result.delivered_value == sum(d.value for d in deliveries)
     assert result.committed_value == sum(x.value for x in lines)
 
@@ -298,7 +303,7 @@ def test_without_milestones_nothing_is_late_before_the_term_ends(agreement):
     lines, deliveries, _, valid_until, today = agreement
     result = fulfilment(lines, deliveries, [], valid_until, today)
     late = sum(d.quantity for d in deliveries if valid_until is not None and d.delivered_on > valid_until)
-    assert (result.late_quantity, result.milestones) == (late, [])
+    assert (sum(f.late_quantity for f in result.lines), result.milestones) == (late, [])
 
 
 @properties

@@ -174,11 +174,25 @@ def test_a_preview_for_a_fair_that_does_not_exist_is_refused(organizer, catalogu
     assert response.status_code == 422 and "fair_id" in response.json()["errors"]
 
 
-@pytest.mark.parametrize(("case", "quantity"), [("a decimal comma", "2,5"), ("a fraction", 2.5), ("words", "hai trăm")])
-def test_a_quantity_that_is_not_a_whole_number_is_a_problem_not_a_guess(organizer, catalogue, case, quantity):
+@pytest.mark.parametrize(("case", "quantity"), [("words", "hai trăm"), ("four decimals", "2,5555"), ("zero", 0)])
+def test_a_quantity_that_is_no_number_of_the_line_is_a_problem_not_a_guess(organizer, catalogue, case, quantity):
     c = catalogue
     report = preview(organizer, sheet([row("", c["buyer"], c["producer"], c["products"][0], quantity=quantity)])).json()
     assert "2" in report["problems"], case
+
+
+@pytest.mark.parametrize(("case", "quantity", "expected"), [
+    ("a decimal comma", "2,5", 2.5), ("a number with decimals", 2.5, 2.5), ("a decimal point", "0.75", 0.75),
+    ("thousands grouped", "1.200", 1200)])
+def test_a_quantity_with_decimals_is_taken_as_traded(organizer, catalogue, case, quantity, expected):
+    c = catalogue
+    report = preview(organizer, sheet([row(unique("BB-").upper(), c["buyer"], c["producer"], c["products"][0],
+                                           quantity=quantity, unit="tấn", unit_price=20_000_000)])).json()
+    assert report["problems"] == {}, (case, report["problems"])
+    assert commit(organizer, report["token"]).json() == {"imported": 1}
+    line = organizer.get("/api/v1/agreements", params={"buyer_id": c["buyer_id"]}).json()["items"][0]
+    agreement = organizer.get(f"/api/v1/agreements/{line['id']}").json()
+    assert agreement["lines"][0]["quantity"] == expected and agreement["lines"][0]["value"] == round(expected * 20_000_000)
 
 
 def test_a_row_the_commit_would_refuse_is_reported_in_the_preview(organizer, catalogue):

@@ -29,8 +29,8 @@ def three_producers(supplier):
 def test_an_agreement_of_a_buyer_and_three_producers_prints_a_signature_block_for_each_party(
         organizer, buyer_id, three_producers):
     producers = [p for p, _ in three_producers]
-    lines = [{"product_id": products[0], "quantity": 100, "unit": "kg", "unit_price": 120_000}
-             for _, products in three_producers]
+    lines = [{"product_id": products[0], "quantity": quantity, "unit": "kg", "unit_price": 120_000}
+             for (_, products), quantity in zip(three_producers, (2.5, 100, 40), strict=True)]
     people = ["Lò Thị Mai", "Hà Văn Sinh", "Vì Thị Lan"]
     payload = agreement_payload(buyer_id, producers[0], [], producer_ids=producers, lines=lines, signatories=[
         {"party": "buyer", "name": "Nguyễn Văn An", "title": "Giám đốc"},
@@ -39,11 +39,13 @@ def test_an_agreement_of_a_buyer_and_three_producers_prints_a_signature_block_fo
     created = organizer.api("POST", "/api/v1/agreements", payload)
     assert created.status_code == 201, created.text
     agreement = created.json()["id"]
-    stored = organizer.get(f"/api/v1/agreements/{agreement}").json()["signatories"]
+    record = organizer.get(f"/api/v1/agreements/{agreement}").json()
+    assert (record["lines"][0]["quantity"], record["lines"][0]["value"]) == (2.5, 300_000)  # 2.5 kg as traded
+    stored = record["signatories"]
     assert [(s["party"], s["producer_id"]) for s in stored] == [("buyer", None)] + [("producer", p) for p in producers]
     text = _pdf_text(organizer, agreement)
     names = [organizer.get(f"/api/v1/producers/{p}").json()["name"] for p in producers]
-    assert "ĐẠI DIỆN BÊN A" in text and "Nguyễn Văn An" in text
+    assert "ĐẠI DIỆN BÊN A" in text and "Nguyễn Văn An" in text and "2,5 kg" in text
     blocks = [text.index(f"ĐẠI DIỆN BÊN B{n}") for n in (1, 2, 3)]
     assert blocks == sorted(blocks)
     for n, (name, person) in enumerate(zip(names, people, strict=True), start=1):
