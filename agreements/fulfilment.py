@@ -35,10 +35,20 @@ class DeliveryFact:
 @dataclass(frozen=True)
 class MilestoneTerms:
     id: int
-    due_on: dt.date
+    due_on: dt.date  # the date in force now
     line: int | None = None
     quantity: int | None = None
     done_on: dt.date | None = None
+    # Earlier dates, each with the day it stopped being in force ((date, replaced on), oldest first): a
+    # delivery is judged against the date agreed at the time it was made.
+    earlier: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def due_at(self, day: dt.date) -> dt.date:
+        """The date the parties had agreed on `day`."""
+        for date, replaced_on in self.earlier:
+            if day < replaced_on:
+                return date
+        return self.due_on
 
 
 @dataclass(frozen=True)
@@ -103,8 +113,9 @@ class Fulfilment:
         return [m for m in self.milestones if m.overdue]
 
 
-def _fill(quantity_due: list[tuple[dt.date, int]], deliveries: list[DeliveryFact], valid_until: dt.date | None):
-    """(on time, late) units, (on time, late) đồng, and the day each running total of `quantity_due` was reached."""
+def _fill(quantity_due: list[tuple[MilestoneTerms, int]], deliveries: list[DeliveryFact], valid_until: dt.date | None):
+    """(on time, late) units, (on time, late) đồng, and the day each running total of `quantity_due` was reached.
+    A unit is on time when delivered by the date its milestone had on the day of the delivery."""
     reached: list[dt.date | None] = [None] * len(quantity_due)
     on_time = late = on_time_value = late_value = 0
     slot, room = 0, quantity_due[0][1] if quantity_due else 0
@@ -113,7 +124,7 @@ def _fill(quantity_due: list[tuple[dt.date, int]], deliveries: list[DeliveryFact
         while left > 0:
             if slot < len(quantity_due):
                 taken = min(left, room)
-                due = quantity_due[slot][0]
+                due = quantity_due[slot][0].due_at(delivery.delivered_on)
                 if delivery.delivered_on <= due:
                     in_time += taken
                 left -= taken
@@ -147,21 +158,25 @@ def fulfilment(lines: Sequence[LineTerms], deliveries: Iterable[DeliveryFact], m
         mine = sorted((m for m in milestones if m.line == line.id and m.quantity), key=lambda m: (m.due_on, m.id))
         # `mine` holds only milestones with a quantity
         on_time, late, on_time_value, late_value, reached = _fill(
-            [(m.due_on, cast(int, m.quantity)) for m in mine], by_line[line.id], valid_until)
+            [(m, cast(int, m.quantity)) for m in mine], by_line[line.id], valid_until)
         for milestone, met_on in zip(mine, reached, strict=True):
             met_on = met_on or milestone.done_on
-            states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, met_on,
-                                                  met_on is None and milestone.due_on < today)
+            states[milestone.id] = _state(milestone, met_on, today)
         delivered = by_line[line.id]
         results.append(LineFulfilment(line.id, line.quantity, sum(d.quantity for d in delivered), line.value,
                                       sum(d.value for d in delivered), on_time, late, on_time_value, late_value))
     for milestone in milestones:  # milestones without a quantity: met when marked done
         if milestone.id not in states:
-            states[milestone.id] = MilestoneState(milestone.id, milestone.due_on, milestone.done_on,
-                                                  milestone.done_on is None and milestone.due_on < today)
+            states[milestone.id] = _state(milestone, milestone.done_on, today)
     return Fulfilment(results, sorted(states.values(), key=lambda m: (m.due_on, m.id)), sum(line.value for line in lines),
                       sum(r.delivered_value for r in results), sum(r.on_time_value for r in results),
                       sum(r.late_value for r in results))
+
+
+def _state(milestone: MilestoneTerms, met_on: dt.date | None, today: dt.date) -> MilestoneState:
+    """Met late when met after the date in force that day; overdue when the date in force now has passed unmet."""
+    due = milestone.due_at(met_on) if met_on else milestone.due_on
+    return MilestoneState(milestone.id, due, met_on, met_on is None and milestone.due_on < today)
 
 
 def closing_status(result: Fulfilment, valid_until: dt.date | None, today: dt.date) -> str | None:

@@ -25,6 +25,7 @@ from agreements.schemas import (
     AgreementPage,
     DeliveryIn,
     FairSummary,
+    RescheduleIn,
     StatusIn,
 )
 from catalog.routes import optional_int
@@ -122,6 +123,11 @@ class AgreementApi(Controller):
     async def mark_milestone(self, request: Request, agreement_id: int, milestone_id: int, data: dict[str, Any]) -> None:
         done_on = parse_date(data["done_on"]) if data.get("done_on") else None
         await services.mark_milestone(agreement_id, milestone_id, done_on, acting(request))
+
+    @post("/{agreement_id:int}/milestones/{milestone_id:int}/reschedule", status_code=204, guards=[require_editor])
+    async def reschedule(self, request: Request, agreement_id: int, milestone_id: int, data: RescheduleIn) -> None:
+        """Moves a milestone (even after deliveries), keeping the old date, the day it was agreed and why."""
+        await services.reschedule_milestone(agreement_id, milestone_id, data, acting(request))
 
     @post("/import", guards=[require_editor])
     async def import_preview(self, request: Request, data: Upload) -> dict:
@@ -270,6 +276,17 @@ class AgreementPages(Controller):
         done_on = today() if data.get("done") == "1" else None
         return await self._act(request, agreement_id, "milestone", lambda: services.mark_milestone(
             agreement_id, milestone_id, done_on, actor))
+
+    @post("/{agreement_id:int}/milestones/{milestone_id:int}/reschedule", guards=[require_editor])
+    async def reschedule_milestone(self, request: Request, agreement_id: int, milestone_id: int,
+                                   data: Form) -> Template | Redirect:
+        values = {k: v for k, v in data.items() if k != "_csrf_token"}
+        actor = acting(request)
+
+        async def move() -> None:
+            await services.reschedule_milestone(agreement_id, milestone_id, parse_struct(values, RescheduleIn), actor)
+
+        return await self._act(request, agreement_id, f"milestone-{milestone_id}", move, values)
 
     @get("/attachments/{attachment_id:int}")
     async def download(self, request: Request, attachment_id: int) -> Response:

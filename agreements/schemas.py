@@ -84,15 +84,32 @@ class LineOut(msgspec.Struct, kw_only=True):
     late_value: int = 0
 
 
+class MilestoneChangeOut(msgspec.Struct, kw_only=True):
+    previous_due_on: dt.date
+    due_on: dt.date
+    agreed_on: dt.date  # deliveries from this day on are judged against `due_on`
+    reason: str
+
+
 class MilestoneOut(msgspec.Struct, kw_only=True):
     id: int
-    due_on: dt.date
+    due_on: dt.date  # the date in force now
     description: str
     line_id: int | None
     quantity: float | None
     met_on: dt.date | None
     overdue: bool
-    late: bool
+    late: bool  # met after the date in force on the day it was met
+    original_due_on: dt.date | None = None  # set when it was moved
+    changes: list[MilestoneChangeOut] = []
+
+
+class RescheduleIn(msgspec.Struct, kw_only=True):
+    """A milestone moved by the parties: its new date, why, and the day they agreed it (today by default)."""
+
+    due_on: dt.date
+    reason: Annotated[str, filled(255, message=N_("Say why the date moves (at most 255 characters)."))]
+    agreed_on: dt.date | None = None
 
 
 class DeliveryOut(msgspec.Struct, kw_only=True):

@@ -78,6 +78,20 @@ class Milestone(Table):
     done_on = Date(null=True, default=None)  # the day it was met (by deliveries, or marked by an organizer)
 
 
+class MilestoneChange(Table):
+    """A milestone moved: its date before and after, the day the parties agreed it, and why."""
+
+    id: Serial
+
+    milestone = ForeignKey(references=Milestone, index=True)
+    previous_due_on = Date()
+    due_on = Date()
+    agreed_on = Date()  # from this day on, deliveries are judged against the new date
+    reason = Varchar(length=255, default="")
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz(default=TimestamptzNow())
+
+
 class Attachment(Table):
     """A scan or evidence file stored on disk, its type checked from its content."""
 

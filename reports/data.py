@@ -749,6 +749,8 @@ class FollowUp:
     by_province: tuple[FulfilmentFigures, ...] = ()  # of the producers, line by line
     by_buyer_kind: tuple[FulfilmentFigures, ...] = ()
     all_lines: FulfilmentFigures = FulfilmentFigures("")
+    milestones: int = 0  # of the agreements followed
+    moved_milestones: int = 0  # moved by the parties at least once (agreements.MilestoneChange)
 
     @property
     def committed(self) -> int:
@@ -785,6 +787,10 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
         "SELECT m.agreement, m.due_on, m.description FROM milestone m JOIN agreement a ON a.id = m.agreement "
         f"WHERE {where} AND m.done_on IS NULL AND m.due_on < {{}} AND a.status IN ('{RUNNING[0]}', '{RUNNING[1]}') "
         "ORDER BY m.due_on", *args, today())
+    counted = (await fetch_rows(Agreement._meta.db,
+        "SELECT COUNT(DISTINCT m.id) AS milestones, COUNT(DISTINCT mc.milestone) AS moved FROM milestone m "
+        f"JOIN agreement a ON a.id = m.agreement LEFT JOIN milestone_change mc ON mc.milestone = m.id WHERE {where}",
+        *args))[0]
     kind_of = {r["id"]: r["buyer_kind"] for r in rows}
     # Every line once, with its producer's province: the producer, province and buyer-kind figures all add these up.
     lines = tuple(FollowedLine(
@@ -835,4 +841,5 @@ async def agreement_followup(fair_id: int | None, since: dt.date | None = None, 
         by_buyer=tuple(sorted((PartyFigures(n, k, *v) for (n, k), v in buyers.items()), key=lambda p: (-p.committed, p.name))),
         by_producer=tuple(sorted(by_producer, key=lambda p: (-p.committed, p.name))),
         by_province=fulfilment_by("province_code", lines), by_buyer_kind=fulfilment_by("buyer_kind", lines),
-        all_lines=fulfilment_of("", lines))
+        all_lines=fulfilment_of("", lines), milestones=int(counted["milestones"] or 0),
+        moved_milestones=int(counted["moved"] or 0))

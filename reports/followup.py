@@ -50,6 +50,8 @@ def _overview(data: FollowUp) -> Section:
         Figure(_("With deliveries"), f.number(data.with_deliveries),
                render(Msg(N_("of %(n)s agreements"), n=f.number(len(data.agreements))))),
         Figure(_("Overdue milestones"), f.number(len(data.overdue))),
+        Figure(_("Milestones moved"), f.number(data.moved_milestones),
+               render(Msg(N_("of %(n)s milestones"), n=f.number(data.milestones)))),
     ]))
     statuses: dict[str, list[int]] = {}
     for a in data.agreements:

@@ -14,7 +14,7 @@ from accounts.enums import Role
 from agreements import fulfilment as maths
 from agreements import quantities
 from agreements.enums import DELIVERING, AgreementStatus
-from agreements.schemas import MAX_AMOUNT, DeliveryIn
+from agreements.schemas import MAX_AMOUNT, DeliveryIn, RescheduleIn
 from agreements.services.records import (
     agreement_row,
     as_key,
@@ -22,7 +22,7 @@ from agreements.services.records import (
     ensure_editor,
     party_producers,
 )
-from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone
+from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone, MilestoneChange
 from catalog.services import today
 from core import fields, formatting, uploads
 from core.audit import Actor, record_audit
@@ -144,6 +144,40 @@ async def mark_milestone(agreement_id: int, milestone_id: int, done_on: dt.date 
         await Milestone.update({Milestone.done_on: done_on}).where(Milestone.id == milestone_id)
         await record_audit(actor, "milestone", "agreement", agreement_id, {"done_on": milestone["done_on"]},
                            {"milestone": milestone_id, "done_on": done_on})
+
+
+async def reschedule_milestone(agreement_id: int, milestone_id: int, data: RescheduleIn, actor: Actor) -> None:
+    """Moves a milestone the parties agreed to move, even after deliveries: the old date and the reason
+    stay on record, and deliveries made before the day it was agreed are still judged against the old date."""
+    ensure_editor(actor)
+    if errors := fields.problems(data):
+        raise ValidationFailed(errors)
+    agreed_on = data.agreed_on or today()
+    async with Agreement._meta.db.transaction():
+        row = await agreement_row(agreement_id)
+        if AgreementStatus(row["status"]) not in DELIVERING:
+            raise Conflict(N_("Milestones are moved while the agreement is running."))
+        milestone = await Milestone.select().where(Milestone.id == as_key(milestone_id),
+                                                   Milestone.agreement == agreement_id).first()
+        if milestone is None:
+            raise NotFound(N_("This milestone does not exist."))
+        if milestone["done_on"] is not None:
+            raise Conflict(N_("This milestone is met already: there is nothing to move."))
+        if data.due_on < row["signed_on"] or (row["valid_until"] and data.due_on > row["valid_until"]):
+            raise ValidationFailed({"due_on": Msg(N_("The agreement runs from %(start)s to %(end)s."),
+                                                  start=row["signed_on"].strftime("%d/%m/%Y"),
+                                                  end=row["valid_until"].strftime("%d/%m/%Y") if row["valid_until"] else "…")})
+        if agreed_on < row["signed_on"] or agreed_on > today():
+            raise ValidationFailed({"agreed_on": N_("Give the day the parties agreed the new date (not in the future).")})
+        if data.due_on == milestone["due_on"]:
+            return  # the same date again: nothing moves, nothing to record
+        await MilestoneChange.insert(MilestoneChange(milestone=milestone_id, previous_due_on=milestone["due_on"],
+                                                     due_on=data.due_on, agreed_on=agreed_on, reason=data.reason.strip(),
+                                                     changed_by=actor.user_id))
+        await Milestone.update({Milestone.due_on: data.due_on}).where(Milestone.id == milestone_id)
+        await record_audit(actor, "reschedule", "agreement", agreement_id, {"due_on": milestone["due_on"]},
+                           {"milestone": milestone_id, "due_on": data.due_on, "agreed_on": agreed_on,
+                            "reason": data.reason.strip()})
 
 
 # -- attached scans -----------------------------------------------------------------------------------

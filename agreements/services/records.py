@@ -29,6 +29,7 @@ from agreements.schemas import (
     AttachmentOut,
     DeliveryOut,
     LineOut,
+    MilestoneChangeOut,
     MilestoneOut,
 )
 from agreements.tables import (
@@ -315,6 +316,8 @@ _PARTS = {
              "LEFT JOIN product pr ON pr.id = l.product LEFT JOIN producer pd ON pd.id = l.producer "
              "WHERE l.agreement = {} ORDER BY l.id",
     "milestones": "SELECT * FROM milestone WHERE agreement = {} ORDER BY due_on, id",
+    "changes": "SELECT mc.milestone, mc.previous_due_on, mc.due_on, mc.agreed_on, mc.reason FROM milestone_change mc "
+               "JOIN milestone m ON m.id = mc.milestone WHERE m.agreement = {} ORDER BY mc.agreed_on, mc.id",
     "deliveries": "SELECT d.*, pr.name AS product_name FROM delivery d LEFT JOIN agreement_line l ON l.id = d.line "
                   "LEFT JOIN product pr ON pr.id = l.product WHERE d.agreement = {} ORDER BY d.delivered_on, d.id",
     "attachments": "SELECT * FROM attachment WHERE agreement = {} ORDER BY id",
@@ -340,10 +343,15 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     await ensure_can_see(actor, agreement_id)
     parts = await _parts(agreement_id)
     lines, milestones, deliveries = parts["lines"], parts["milestones"], parts["deliveries"]
+    changes: dict[int, list[dict]] = {}
+    for change in parts["changes"]:
+        changes.setdefault(change["milestone"], []).append(change)
     result = maths.fulfilment(
         [maths.LineTerms(r["id"], r["quantity"], r["value"]) for r in lines],
         [maths.DeliveryFact(d["line"], d["delivered_on"], d["quantity"], d["value"]) for d in deliveries],
-        [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], m["done_on"]) for m in milestones],
+        [maths.MilestoneTerms(m["id"], m["due_on"], m["line"], m["quantity"], m["done_on"],
+                              tuple((c["previous_due_on"], c["agreed_on"]) for c in changes.get(m["id"], [])))
+         for m in milestones],
         row["valid_until"], today())
     per_line = {f.line: f for f in result.lines}
     states = {m.id: m for m in result.milestones}
@@ -371,7 +379,11 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
                for r in lines],
         milestones=[MilestoneOut(id=m["id"], due_on=m["due_on"], description=m["description"], line_id=m["line"],
                                  quantity=quantities.shown(m["quantity"]), met_on=states[m["id"]].met_on,
-                                 overdue=states[m["id"]].overdue, late=states[m["id"]].late) for m in milestones],
+                                 overdue=states[m["id"]].overdue, late=states[m["id"]].late,
+                                 original_due_on=changes[m["id"]][0]["previous_due_on"] if m["id"] in changes else None,
+                                 changes=[MilestoneChangeOut(previous_due_on=c["previous_due_on"], due_on=c["due_on"],
+                                                             agreed_on=c["agreed_on"], reason=c["reason"])
+                                          for c in changes.get(m["id"], [])]) for m in milestones],
         deliveries=[DeliveryOut(id=d["id"], line_id=d["line"], product_name=d["product_name"],
                                 delivered_on=d["delivered_on"], quantity=shown(d["quantity"]), value=d["value"],
                                 over_delivery=d["over_delivery"], note=d["note"], evidence_id=d["evidence"],

@@ -385,6 +385,8 @@ CASES: list[Case] = [
          body={"status": "draft"}),
     case("POST", "/agreements/{agreement_id:int}/milestones/{milestone_id:int}", ORGANIZERS,
          "/agreements/{own_agreement}/milestones/{own_milestone}", body={"done": "0"}),
+    case("POST", "/agreements/{agreement_id:int}/milestones/{milestone_id:int}/reschedule", ORGANIZERS,
+         "/agreements/{own_agreement}/milestones/{own_milestone}/reschedule", body={"due_on": LONG_AGO, "reason": "x"}),
     # -- agreements: API --------------------------------------------------------------------------------------
     case("GET", "/api/v1/agreements", AGREEMENT_READERS, note="a producer's list holds its own only"),
     case("POST", "/api/v1/agreements", ORGANIZERS, body=NO_AGREEMENT),
@@ -406,6 +408,8 @@ CASES: list[Case] = [
          "/api/v1/agreements/{other_agreement}/attachments", upload=GARBAGE, note="another producer's"),
     case("POST", "/api/v1/agreements/{agreement_id:int}/milestones/{milestone_id:int}", ORGANIZERS,
          "/api/v1/agreements/{own_agreement}/milestones/{own_milestone}", body={}),
+    case("POST", "/api/v1/agreements/{agreement_id:int}/milestones/{milestone_id:int}/reschedule", ORGANIZERS,
+         "/api/v1/agreements/{own_agreement}/milestones/{own_milestone}/reschedule", body={"due_on": LONG_AGO, "reason": "x"}),
     case("POST", "/api/v1/agreements/import", ORGANIZERS, upload=GARBAGE),
     case("POST", "/api/v1/agreements/import/{token:str}/commit", ORGANIZERS, "/api/v1/agreements/import/no-such-token/commit",
          body={}),
