@@ -33,7 +33,7 @@ from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.audit import SYSTEM, audit_trail
-from core.errors import N_, DomainError, ValidationFailed, render
+from core.errors import N_, DomainError, Msg, ValidationFailed, render
 from core.forms import assemble, decimal_number, parse_date, parse_struct, whole_number
 from core.routing import get, post, put
 from core.settings import settings
@@ -174,7 +174,9 @@ class AgreementPages(Controller):
         form = await request.form()
         values = await _entry_values(form)
         try:
-            agreement_id = await services.create_agreement(_agreement_in(values), acting(request))
+            data = _agreement_in(values)
+            await _check_signing_day(values, data)
+            agreement_id = await services.create_agreement(data, acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/edit.html", status_code=422,
                             context=await _entry_context(None, values, error.errors))
@@ -196,7 +198,9 @@ class AgreementPages(Controller):
         values = await _entry_values(form)
         fair_id = _picked(values.get("fair_id"))
         try:
-            agreement_id = await services.create_agreement(_agreement_in(values), acting(request))
+            data = _agreement_in(values)
+            await _check_signing_day(values, data)
+            agreement_id = await services.create_agreement(data, acting(request))
         except ValidationFailed as error:
             return Template(template_name="agreements/ceremony.html", status_code=422,
                             context=await _ceremony_context(fair_id, values, error.errors, ""))
@@ -358,6 +362,19 @@ async def _by_exact_name(table, typed: Any) -> Any:
         return typed
     found = await table.select(table.id, table.name).where(table.name == text).limit(2)
     return f"{found[0]['name']} [#{found[0]['id']}]" if len(found) == 1 else typed
+
+
+async def _check_signing_day(values: dict[str, Any], data: AgreementIn) -> None:
+    """A signing day outside the fair's days is said once before saving (a typo in the year is common);
+    saved again as it is, it is kept: agreements are also signed after a fair."""
+    if not data.fair_id or values.get("date_confirmed"):
+        return
+    fair = await Fair.select(Fair.starts_on, Fair.ends_on).where(Fair.id == data.fair_id).first()
+    if fair and not fair["starts_on"] <= data.signed_on <= fair["ends_on"]:
+        raise ValidationFailed({"signed_on": Msg(
+            N_("%(day)s is not a day of the fair (%(start)s – %(end)s): check it, or save again to keep it."),
+            day=data.signed_on.strftime("%d/%m/%Y"), start=fair["starts_on"].strftime("%d/%m/%Y"),
+            end=fair["ends_on"].strftime("%d/%m/%Y")), "date_confirmed": "1"})
 
 
 def _agreement_in(values: dict[str, Any]) -> AgreementIn:

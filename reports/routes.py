@@ -200,6 +200,14 @@ class FairReportPages(Controller):
             "fair_id": fair_id, "artifacts": (await services.list_artifacts(fair_id=fair_id, limit=5)) if readable else [],
             "readable": readable})
 
+    @get("/_fulfilment")
+    async def fulfilment_fragment(self, request: Request, fair_id: int) -> Template:
+        """Fulfilment by province and by kind of buyer, for the fair's page (loaded by htmx)."""
+        actor = current_actor(request)
+        readable = actor is not None and actor.role in services.READERS
+        data = (await services.followup_subject(fair_id, None, None)).data if readable else None
+        return Template(template_name="reports/_fulfilment.html", context={"fair_id": fair_id, "data": data})
+
     @get("/outcome")
     async def outcome(self, request: Request, fair_id: int, lang: str = "vi") -> Response:
         actor = current_actor(request)
@@ -239,6 +247,17 @@ class ReportApi(Controller):
         services.ensure_reader(current_actor(request))
         return await services.list_artifacts(fair_id=fair_id, kind=kind)
 
+    @get("/fulfilment")
+    async def fulfilment(self, request: Request, fair_id: int | None = None, since: str = "",
+                         until: str = "") -> dict:
+        """How far agreements were delivered, in đồng, by the producers' province and by kind of buyer:
+        the figures provinces compare (of a fair, or of the agreements signed in a period)."""
+        services.ensure_reader(current_actor(request))
+        data = (await services.followup_subject(fair_id, _day(since, "since"), _day(until, "until"))).data
+        return {"fair_id": fair_id, "since": since or None, "until": until or None,
+                "all": _figures(data.all_lines), "by_province": [_figures(f) for f in data.by_province],
+                "by_buyer_kind": [_figures(f) for f in data.by_buyer_kind]}
+
     @get("/fairs/{fair_id:int}/outcome")
     async def outcome_data(self, request: Request, fair_id: int) -> dict:
         """The figures the outcome report is built from."""
@@ -254,6 +273,12 @@ class ReportApi(Controller):
         services.ensure_compiler(actor)
         artifact, _ = await services.compile_and_store(await services.fair_subject(fair_id), actor, _language(lang))
         return artifact
+
+
+def _figures(figures) -> dict:
+    return {"key": figures.key, "agreements": figures.agreements, "lines": figures.lines,
+            "lines_delivered": figures.lines_delivered, "committed": figures.committed,
+            "delivered": figures.delivered, "share": figures.share}
 
 
 async def _points() -> list[dict]:

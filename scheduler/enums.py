@@ -22,6 +22,7 @@ class MessageKind(str, enum.Enum):
     """What a notification is about: its template, templates/email/<kind>.html."""
 
     agreement_term_ending = "agreement_term_ending"
+    agreements_to_close = "agreements_to_close"
     certificate_expiring = "certificate_expiring"
     fair_application_closing = "fair_application_closing"
     fair_booths_published = "fair_booths_published"
@@ -52,6 +53,7 @@ LABELS = (
     (TaskStatus.waiting, N_("Waiting")),
     (TaskStatus.done, N_("Done")),
     (MessageKind.agreement_term_ending, N_("Agreement term ending")),
+    (MessageKind.agreements_to_close, N_("Agreements to close")),
     (MessageKind.certificate_expiring, N_("Certificate expiring")),
     (MessageKind.fair_application_closing, N_("Fair applications closing")),
     (MessageKind.fair_booths_published, N_("Booths published")),

@@ -1,12 +1,14 @@
 """Agreement reminders: milestones coming due (to the buyer and the producers), milestones overdue
 (to the organizers), and terms ending (to the parties). Each once per subject and lead time; none
-for an agreement that is closed or already fully delivered."""
+for an agreement that is closed or already fully delivered. And once a week, the agreements due to
+be closed (to the organizers)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from agreements.enums import DELIVERING
+from agreements.fulfilment import Fulfilment, LineFulfilment, closing_status
 from agreements.services.partners import buyer_path
 from agreements.tables import Agreement, AgreementLine, AgreementProducer, Milestone
 from core.outbox import Outgoing, enqueue_notifications
@@ -16,6 +18,8 @@ from scheduler.rules.recipients import organizers, producer_users
 
 # Closed agreements (fulfilled, partially fulfilled, lapsed, cancelled) and drafts owe nothing.
 RUNNING = sorted(status.value for status in DELIVERING)
+CLOSING_DIGEST_WEEKDAY = 0  # Monday: the office's week starts with what is left to close
+VERDICTS = ("fulfilled", "partially_fulfilled", "lapsed")  # the digest's order
 
 
 async def _parties(agreement_ids: set[int]) -> dict[int, set[int]]:
@@ -119,4 +123,41 @@ async def terms_ending(now: dt.datetime) -> int:
     return await enqueue_notifications(outgoing)
 
 
-RULES = [milestones_due, milestones_overdue, terms_ending]
+def _verdict(lines: list[dict], valid_until: dt.date | None, today: dt.date) -> str | None:
+    """closing_status on the lines' kept totals: the verdict the agreement's page suggests. Only the
+    quantities count towards it; the values and the on-time split are left at zero."""
+    result = Fulfilment([LineFulfilment(r["id"], r["quantity"], r["delivered_quantity"], 0, 0, 0, 0) for r in lines],
+                        [], 0, 0, 0, 0)
+    return closing_status(result, valid_until, today)
+
+
+async def agreements_to_close(now: dt.datetime) -> int:
+    """On Mondays from the digest hour on: to each organizer, once per ISO week, the running agreements
+    fully delivered or past their term, each with the verdict to close it with. Nothing when none is."""
+    local = clock.local_now()
+    if local.weekday() != CLOSING_DIGEST_WEEKDAY or local.hour < settings.digest_hour:
+        return 0
+    today = local.date()
+    lines: dict[int, list[dict]] = {}
+    for row in await AgreementLine.select(AgreementLine.id, AgreementLine.agreement, AgreementLine.quantity,
+                                          AgreementLine.delivered_quantity).where(
+            AgreementLine.agreement.status.is_in(RUNNING)):
+        lines.setdefault(row["agreement"], []).append(row)
+    listed = []
+    for row in await Agreement.select(Agreement.id, Agreement.code, Agreement.valid_until, Agreement.buyer.name).where(
+            Agreement.status.is_in(RUNNING)):
+        verdict = _verdict(lines.get(row["id"], []), row["valid_until"], today)
+        if verdict is not None:
+            listed.append({"agreement_id": row["id"], "code": row["code"], "buyer": row["buyer.name"],
+                           "verdict": verdict, "valid_until": row["valid_until"]})
+    if not listed:
+        return 0
+    # Every one of them, not the first few: no page lists the agreements to close, the mail is where they are.
+    listed.sort(key=lambda r: (VERDICTS.index(r["verdict"]), r["valid_until"] or dt.date.max, r["code"]))
+    year, week, _ = today.isocalendar()
+    data = {"week": f"{year}-W{week:02d}", "agreements": listed}
+    return await enqueue_notifications(Outgoing(f"agreements:to-close:{year}-W{week:02d}:{user}", user,
+                                                "agreements_to_close", data) for user in await organizers())
+
+
+RULES = [milestones_due, milestones_overdue, terms_ending, agreements_to_close]

@@ -11,3 +11,11 @@ document.addEventListener("change", function (event) {
     if (field.form.requestSubmit) field.form.requestSubmit(); else field.form.submit();
   }
 });
+// A form sent back with errors puts the cursor on the first field in error (not on its first field):
+// the clerk fixes what was refused and saves again, without hunting for it.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-focus-error]");
+  if (!form) return;
+  var wrong = form.querySelector('[aria-invalid="true"], .field.invalid input, .field.invalid select, .field.invalid textarea');
+  if (wrong) wrong.focus();
+});

@@ -154,13 +154,19 @@ def test_an_organizer_enters_three_agreements_in_a_row_at_a_signing_ceremony(pag
     expect(page.locator("#totals strong").nth(1)).to_have_text(vnd(total))
     assert organizer.get(f"/api/v1/agreements?fair_id={fair_id}").json()["total"] == 2
 
-    # 3: the refused entry corrected from the keyboard (its product, the signing date), then saved.
-    expect(page.locator("#f-buyer")).to_be_focused()
-    tab_to(page, "[name=line_0_product]")
+    # 3: the refused entry corrected from the keyboard (its product, the signing date), then saved. The
+    # cursor waits on the field in error; a signing day outside the fair's days is said once, then kept.
+    expect(page.locator("[name=line_0_product]")).to_be_focused()
     retype(page, offered(page, "product-list", plum_dried))
     signed = day - dt.timedelta(days=1)
     tab_to(page, "#f-signed_on")
     retype(page, signed.strftime("%d/%m/%Y"))
+    with page.expect_navigation() as warned:
+        page.keyboard.press("Enter")
+    assert warned.value.status == 422
+    expect(page.locator("#f-signed_on")).to_be_focused()
+    expect(page.locator(".field.invalid", has=page.locator("#f-signed_on"))).to_contain_text(signed.strftime("%d/%m/%Y"))
+    expect(page.locator("#totals strong").nth(0)).to_have_text("2")  # nothing saved yet
     third = save(page)
     total += 60 * 18_500
     expect_saved(page, third, 3, total)

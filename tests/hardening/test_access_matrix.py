@@ -434,11 +434,13 @@ CASES: list[Case] = [
     case("POST", "/reports/agreements/compile", ORGANIZERS),
     case("GET", "/fairs/{fair_id:int}/reports", READERS),
     case("GET", "/fairs/{fair_id:int}/reports/_list", LOGGED_IN, note="empty for those who may not read reports"),
+    case("GET", "/fairs/{fair_id:int}/reports/_fulfilment", LOGGED_IN, note="empty for those who may not read reports"),
     case("GET", "/fairs/{fair_id:int}/reports/outcome", READERS),
     case("GET", "/fairs/{fair_id:int}/reports/outcome/{extension:str}", READERS, "/fairs/{fair_id}/reports/outcome/doc"),
     case("POST", "/fairs/{fair_id:int}/reports/outcome/compile", ORGANIZERS, "/fairs/{nowhere}/reports/outcome/compile"),
     case("GET", "/api/v1/reports", READERS),
     case("GET", "/api/v1/reports/fairs/{fair_id:int}/outcome", READERS),
+    case("GET", "/api/v1/reports/fulfilment", READERS, "/api/v1/reports/fulfilment?fair_id={fair_id}"),
     case("POST", "/api/v1/reports/fairs/{fair_id:int}/outcome", ORGANIZERS, "/api/v1/reports/fairs/{nowhere}/outcome"),
     # -- inbox and notifications ------------------------------------------------------------------------------
     case("GET", "/inbox", LOGGED_IN),

@@ -267,3 +267,21 @@ def test_fulfilment_by_is_a_pure_sum_over_the_lines():
     assert as_tuple(rows["ha-noi"]) == (2, 2, 2, 31_000, 33_000) and rows["ha-noi"].share == 33_000 / 31_000
     assert as_tuple(rows["son-la"]) == (1, 1, 0, 100_000, 0)
     assert fulfilment_by("buyer_kind", []) == ()
+
+
+def test_the_api_and_the_fair_page_give_the_same_fulfilment_by_province(organizer):
+    from catalog import reference
+
+    seeded = db(seed_spread_agreements)
+    by_province = brute_force(lambda line: PRODUCERS[line.producer])
+    answer = organizer.get("/api/v1/reports/fulfilment", params={"fair_id": seeded["fair"]})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert {g["key"]: (g["agreements"], g["lines"], g["lines_delivered"], g["committed"], g["delivered"])
+            for g in body["by_province"]} == by_province
+    everything = brute_force(lambda line: "")[""]
+    assert (body["all"]["committed"], body["all"]["delivered"]) == everything[3:5]
+    assert organizer.get("/api/v1/reports/fulfilment").status_code == 422  # a fair or a period
+    fragment = organizer.get(f"/fairs/{seeded['fair']}/reports/_fulfilment").text
+    for code in by_province:
+        assert reference.province_name(code) in fragment
