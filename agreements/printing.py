@@ -1,11 +1,12 @@
-"""The agreement printed for signing: filled in from the record, in Vietnamese, as PDF. Each kind
-has its template (templates/agreements/print/<kind>.html) on one base: parties, numbered articles,
-and a signature block for every party (the buyer, each producer, the witness)."""
+"""The agreement printed for signing: filled in from the record, in Vietnamese, as PDF: the national
+header, parties, the articles of its kind as signed (agreements.documents, versioned), and a
+signature block for every party (the buyer, each producer, the witness)."""
 
 from __future__ import annotations
 
 import asyncio
 
+from agreements import documents
 from agreements.enums import AgreementKind, Party
 from agreements.schemas import AgreementOut
 from catalog import reference
@@ -18,10 +19,6 @@ ROLES = {
     AgreementKind.distribution: {"buyer": "Bên phân phối", "producer": "Bên sản xuất"},
     AgreementKind.consignment: {"buyer": "Bên nhận ký gửi", "producer": "Bên ký gửi"},
 }
-
-
-def template_name(kind: AgreementKind | str) -> str:
-    return f"agreements/print/{AgreementKind(kind).value}.html"
 
 
 def signatories_by_party(agreement: AgreementOut) -> dict:
@@ -49,13 +46,16 @@ def place_line(agreement: AgreementOut) -> str:
     return "…………"
 
 
-async def agreement_pdf(engine, agreement: AgreementOut) -> bytes:
-    """Renders the kind's template (always Vietnamese: it is the signed document) with WeasyPrint."""
+async def agreement_pdf(engine, agreement: AgreementOut, articles: list[tuple[str, str]]) -> bytes:
+    """Renders the agreement with the articles it was signed with (always Vietnamese: it is the signed
+    document) with WeasyPrint."""
     token = i18n.current_language.set("vi")
     count = len(agreement.producers)
+    kind = AgreementKind(agreement.kind)
     try:
-        html = engine.get_template(template_name(agreement.kind)).render(
-            agreement=agreement, province=reference.province_name, roles=ROLES[AgreementKind(agreement.kind)],
+        html = engine.get_template("agreements/print/base.html").render(
+            agreement=agreement, province=reference.province_name, roles=ROLES[kind], heading=documents.HEADINGS[kind],
+            articles=[(title, documents.blocks(body)) for title, body in articles],
             signatories=signatories_by_party(agreement), place_line=place_line(agreement),
             party_code=lambda n: "B" if count == 1 else f"B{n}")
     finally:

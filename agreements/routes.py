@@ -17,7 +17,7 @@ from litestar.response import Redirect, Response, Template
 from accounts.enums import Role
 from accounts.guards import acting, current_actor, require_roles
 from agreements import importing, printing, services
-from agreements.enums import TRANSITIONS, AgreementStatus
+from agreements.enums import TRANSITIONS, AgreementKind, AgreementStatus
 from agreements.schemas import (
     AgreementFilter,
     AgreementIn,
@@ -33,7 +33,7 @@ from catalog.services import today
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.audit import SYSTEM, audit_trail
-from core.errors import N_, DomainError, Msg, ValidationFailed, render
+from core.errors import N_, DomainError, Msg, NotFound, ValidationFailed, render
 from core.forms import assemble, decimal_number, parse_date, parse_struct, whole_number
 from core.routing import get, post, put
 from core.settings import settings
@@ -129,6 +129,22 @@ class AgreementApi(Controller):
         """Moves a milestone (even after deliveries), keeping the old date, the day it was agreed and why."""
         await services.reschedule_milestone(agreement_id, milestone_id, data, acting(request))
 
+    @get("/templates/{kind:str}", guards=[require_editor])
+    async def template(self, kind: str) -> dict:
+        """The articles in force for a kind of agreement: placeholders {goods}, {schedule}, {term}, {copies}."""
+        version, articles = await services.in_force(_kind(kind))
+        return {"kind": kind, "version": version, "articles": [{"title": t, "body": b} for t, b in articles]}
+
+    @put("/templates/{kind:str}", guards=[require_editor])
+    async def save_template(self, request: Request, kind: str, data: dict[str, Any]) -> dict:
+        """Saves the articles as the kind's next version; agreements signed before keep the text they were signed with."""
+        articles = data.get("articles") if isinstance(data, dict) else None
+        if not isinstance(articles, list) or not all(isinstance(a, dict) for a in articles):
+            raise ValidationFailed({"articles": N_("Send the articles as a list of {title, body}.")})
+        version = await services.save_articles(_kind(kind), [(str(a.get("title") or ""), str(a.get("body") or ""))
+                                                             for a in articles], acting(request))
+        return {"kind": kind, "version": version}
+
     @post("/import", guards=[require_editor])
     async def import_preview(self, request: Request, data: Upload) -> dict:
         filename, content = await _upload(data.get("file"))
@@ -207,6 +223,32 @@ class AgreementPages(Controller):
         code = (await services.agreement_row(agreement_id))["code"]
         scope = f"fair_id={fair_id or 'none'}&"
         return Redirect(f"/agreements/ceremony?{scope}saved={code}")
+
+    @get("/templates", guards=[require_editor])
+    async def templates(self) -> Template:
+        """The kinds of agreement, each with the version of its articles in force."""
+        kinds = [(kind, (await services.in_force(kind))[0]) for kind in AgreementKind]
+        return Template(template_name="agreements/templates.html", context={"kinds": kinds})
+
+    @get("/templates/{kind:str}", guards=[require_editor])
+    async def template(self, kind: str) -> Template:
+        chosen = _kind(kind)
+        version, articles = await services.in_force(chosen)
+        return Template(template_name="agreements/template.html", context={
+            "kind": chosen, "version": version, "articles": articles, "errors": {}})
+
+    @post("/templates/{kind:str}", guards=[require_editor])
+    async def save_template(self, request: Request, kind: str, data: Form) -> Template | Redirect:
+        chosen = _kind(kind)
+        articles = [(str(data.get(f"title_{n}") or ""), str(data.get(f"body_{n}") or "")) for n in range(60)
+                    if f"title_{n}" in data or f"body_{n}" in data]
+        try:
+            await services.save_articles(chosen, articles, acting(request))
+        except ValidationFailed as error:
+            version, _ = await services.in_force(chosen)
+            return Template(template_name="agreements/template.html", status_code=422, context={
+                "kind": chosen, "version": version, "articles": articles, "errors": error.errors})
+        return Redirect(f"/agreements/templates/{chosen.value}")
 
     @get("/products")
     async def product_options(self, producers: list[str] | None = None) -> Template:
@@ -302,7 +344,8 @@ class AgreementPages(Controller):
     @get("/{agreement_id:int}/print.pdf")
     async def print_pdf(self, request: Request, agreement_id: int) -> Response:
         agreement = await services.get_agreement(agreement_id, current_actor(request))
-        pdf = await printing.agreement_pdf(request.app.template_engine, agreement)
+        pdf = await printing.agreement_pdf(request.app.template_engine, agreement,
+                                           await services.articles_of(agreement.template_id, agreement.kind))
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": f'inline; filename="{_ascii(agreement.code)}.pdf"'})
 
@@ -362,6 +405,13 @@ async def _by_exact_name(table, typed: Any) -> Any:
         return typed
     found = await table.select(table.id, table.name).where(table.name == text).limit(2)
     return f"{found[0]['name']} [#{found[0]['id']}]" if len(found) == 1 else typed
+
+
+def _kind(text: str) -> AgreementKind:
+    try:
+        return AgreementKind(text)
+    except ValueError:
+        raise NotFound(N_("There is no such kind of agreement.")) from None
 
 
 async def _check_signing_day(values: dict[str, Any], data: AgreementIn) -> None:
@@ -485,7 +535,8 @@ class PartnerPages(Controller):
     @get("/{token:str}/agreements/{agreement_id:int}/print.pdf")
     async def print_pdf(self, request: Request, token: str, agreement_id: int) -> Response:
         agreement = await services.buyer_agreement(token, agreement_id)
-        pdf = await printing.agreement_pdf(request.app.template_engine, agreement)
+        pdf = await printing.agreement_pdf(request.app.template_engine, agreement,
+                                           await services.articles_of(agreement.template_id, agreement.kind))
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": f'inline; filename="{_ascii(agreement.code)}.pdf"'})
 

@@ -149,6 +149,7 @@ class AgreementOut(msgspec.Struct, kw_only=True):
     buyer_kind: str
     buyer_province: str = ""
     fair_province_code: str = ""
+    template_id: int | None = None  # the version of its kind's articles it was signed with
     producers: list[dict]
     signatories: list[dict]
     valid_from: dt.date | None

@@ -13,6 +13,17 @@ from catalog.tables import Buyer, Producer, Product
 from fairs.tables import Fair
 
 
+class AgreementTemplate(Table):
+    """A version of the articles of one kind of agreement (a JSON list of [title, body])."""
+
+    id: Serial
+    kind = Varchar(length=24, choices=AgreementKind)
+    version = Integer()
+    articles = Text(default="[]")
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Agreement(Table):
     id: Serial
     code = Varchar(length=40, unique=True)
@@ -27,6 +38,7 @@ class Agreement(Table):
     committed_value = BigInt(default=0)  # VND, the sum of its lines
     delivered_value = BigInt(default=0)  # VND, the sum of its deliveries (kept with each delivery)
     notes = Text(default="")
+    template = ForeignKey(references=AgreementTemplate, null=True, default=None)  # the articles it was signed with
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -32,6 +32,8 @@ from agreements.schemas import (
     MilestoneChangeOut,
     MilestoneOut,
 )
+from agreements.services import documents
+from agreements.services.rights import EDITORS, ensure_editor
 from agreements.tables import (
     Agreement,
     AgreementLine,
@@ -49,18 +51,11 @@ from core.ids import is_id
 from core.text import fold
 from core.workflow import ensure_transition
 
-EDITORS = (Role.admin, Role.organizer)
-
 
 def as_key(value: int | None) -> int:
     """An id a filter compares with: one no record can have becomes 0, which none has, instead of
     reaching the database past the width of its integer column."""
     return value if is_id(value) else 0
-
-
-def ensure_editor(actor: Actor) -> None:
-    if actor.role not in EDITORS:
-        raise Forbidden(N_("Only organizers may do this."))
 
 
 async def party_producers(agreement_id: int) -> set[int]:
@@ -260,7 +255,8 @@ async def create_agreement(data: AgreementIn, actor: Actor) -> int:
     values, lines, _ = await _checked(data, None)
     async with Agreement._meta.db.transaction():
         code = data.code.strip().upper() or await new_code(data.fair_id, data.signed_on)
-        (agreement_id,) = await insert_many(Agreement, [{"code": code, "status": data.status.value,
+        template = await documents.version_for_new(data.kind)  # the articles it is signed with, kept
+        (agreement_id,) = await insert_many(Agreement, [{"code": code, "status": data.status.value, "template": template,
                                                          "created_by": actor.user_id, **values}], returning=True)
         await _write_parts(agreement_id, data, lines)
         await record_audit(actor, "create", "agreement", agreement_id, None,
@@ -362,7 +358,7 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
         id=row["id"], code=row["code"], kind=row["kind"], status=status, fair_id=row["fair"],
         fair_name=row["fair_name"] or "", place=row["place"], signed_on=row["signed_on"], buyer_id=row["buyer"],
         buyer_name=row["buyer_name"], buyer_kind=row["buyer_kind"], buyer_province=row["buyer_province"] or "",
-        fair_province_code=row["fair_province_code"] or "", producers=parts["producers"],
+        fair_province_code=row["fair_province_code"] or "", template_id=row["template"], producers=parts["producers"],
         signatories=parts["signatories"], valid_from=row["valid_from"], valid_until=row["valid_until"],
         committed_value=result.committed_value, delivered_value=result.delivered_value, share=round(result.share, 4),
         on_time_value=result.on_time_value, late_value=result.late_value,

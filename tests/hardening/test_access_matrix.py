@@ -387,7 +387,13 @@ CASES: list[Case] = [
          "/agreements/{own_agreement}/milestones/{own_milestone}", body={"done": "0"}),
     case("POST", "/agreements/{agreement_id:int}/milestones/{milestone_id:int}/reschedule", ORGANIZERS,
          "/agreements/{own_agreement}/milestones/{own_milestone}/reschedule", body={"due_on": LONG_AGO, "reason": "x"}),
+    case("GET", "/agreements/templates", ORGANIZERS),
+    case("GET", "/agreements/templates/{kind:str}", ORGANIZERS, "/agreements/templates/offtake"),
+    case("POST", "/agreements/templates/{kind:str}", ORGANIZERS, "/agreements/templates/offtake", body={"title_0": ""}),
     # -- agreements: API --------------------------------------------------------------------------------------
+    case("GET", "/api/v1/agreements/templates/{kind:str}", ORGANIZERS, "/api/v1/agreements/templates/offtake"),
+    case("PUT", "/api/v1/agreements/templates/{kind:str}", ORGANIZERS, "/api/v1/agreements/templates/offtake",
+         body={"articles": []}),
     case("GET", "/api/v1/agreements", AGREEMENT_READERS, note="a producer's list holds its own only"),
     case("POST", "/api/v1/agreements", ORGANIZERS, body=NO_AGREEMENT),
     case("GET", "/api/v1/agreements/summary", READERS),
