@@ -6,6 +6,7 @@ three show the same tables. Values stay typed (money as int, dates as dates) unt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +41,23 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A value as the report writes it, kept typed beside its text: the HTML and the PDF print `text`, the
+    .xlsx stores `value` with the number format of `kind`, so a spreadsheet can add it up."""
+
+    value: Any  # đồng as an int, a count, a share as a fraction, a date; a tuple for "used / planned"
+    kind: str  # one of KINDS
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Figure:
     label: str
-    value: str
-    note: str = ""
+    value: str | Shown
+    note: str | Shown = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,7 @@ class Document:
     kind: str
     title: str  # "Báo cáo kết quả"
     subject: str  # the fair's name, the period…
-    cover_lines: list[tuple[str, str]]  # label, value on the cover
+    cover_lines: Sequence[tuple[str, str | Shown]]  # label, value on the cover
     sections: list[Section]
     language: str
     generated_on: dt.date

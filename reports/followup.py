@@ -11,7 +11,7 @@ from core.errors import N_, Msg
 from reports import charts
 from reports import formats as f
 from reports.data import FollowUp, FulfilmentFigures
-from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Table
+from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Shown, Table
 from reports.i18n import gettext as _
 from reports.i18n import render
 
@@ -30,8 +30,9 @@ def build(data: FollowUp) -> Document:
     sections = [_overview(data), _overdue(data), _parties(data), _compared(data), _listing(data)]
     for number, section in enumerate(sections, start=1):
         section.title = f"{number}. {section.title}"
-    cover = [(_("Agreements of"), _scope(data)), (_("Agreements followed"), f.number(len(data.agreements))),
-             (_("Situation on"), f.date(data.generated_on))]
+    cover: list[tuple[str, str | Shown]] = [
+        (_("Agreements of"), _scope(data)), (_("Agreements followed"), f.shown(len(data.agreements), "int")),
+        (_("Situation on"), f.shown(data.generated_on, "date"))]
     name = f"fair-{data.fair_id}" if data.fair_id is not None else f"{data.since}-{data.until}"
     return Document(kind="agreement_followup", title=_("Agreement follow-up report"), subject=_scope(data),
                     cover_lines=cover, sections=sections, language="", generated_on=data.generated_on,
@@ -44,13 +45,13 @@ def _overview(data: FollowUp) -> Section:
         return section.add(Paragraph(_("No agreements that commit anyone were signed in this scope.")))
     share = data.delivered / data.committed if data.committed else None
     section.add(Figures([
-        Figure(_("Agreements followed"), f.number(len(data.agreements))),
-        Figure(_("Committed value"), f.vnd(data.committed)),
-        Figure(_("Delivered so far"), f.vnd(data.delivered), f.percent(share) if share is not None else ""),
-        Figure(_("With deliveries"), f.number(data.with_deliveries),
+        Figure(_("Agreements followed"), f.shown(len(data.agreements), "int")),
+        Figure(_("Committed value"), f.shown(data.committed, "money")),
+        Figure(_("Delivered so far"), f.shown(data.delivered, "money"), f.shown(share, "percent") if share is not None else ""),
+        Figure(_("With deliveries"), f.shown(data.with_deliveries, "int"),
                render(Msg(N_("of %(n)s agreements"), n=f.number(len(data.agreements))))),
-        Figure(_("Overdue milestones"), f.number(len(data.overdue))),
-        Figure(_("Milestones moved"), f.number(data.moved_milestones),
+        Figure(_("Overdue milestones"), f.shown(len(data.overdue), "int")),
+        Figure(_("Milestones moved"), f.shown(data.moved_milestones, "int"),
                render(Msg(N_("of %(n)s milestones"), n=f.number(data.milestones)))),
     ]))
     statuses: dict[str, list[int]] = {}

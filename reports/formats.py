@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
+from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -13,6 +15,7 @@ from catalog.enums import LABELS as CATALOG_LABELS
 from core import formatting
 from core.i18n import LOCALES, current_language
 from fairs.enums import LABELS as FAIR_LABELS
+from reports.document import Shown
 from reports.i18n import gettext
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 
@@ -76,9 +79,20 @@ def province_name(code: str) -> str:
     return reference.province_name(code) if code else gettext("Not stated")
 
 
-def change(current: int, previous: int) -> str:
-    """'+12,5 %' against an earlier figure ('—' when there is nothing to compare)."""
+def change(current: int, previous: int) -> Shown | str:
+    """'+12,5 %' against an earlier figure, the share kept for the .xlsx ('—' when there is nothing to compare)."""
     if not previous:
         return "—"
     share = (current - previous) / previous
-    return ("+" if share >= 0 else "−") + percent(abs(share))
+    return Shown(share, "percent", ("+" if share >= 0 else "−") + percent(abs(share)))
+
+
+_HEADLINE: dict[str, Callable[[Any], str]] = {"money": vnd, "int": number, "percent": percent, "date": date}
+
+
+def shown(value: Any, kind: str) -> Shown:
+    """A headline value as the report writes it (money with its unit), kept typed for the .xlsx; a pair
+    of values of one kind reads '12 / 32'."""
+    write = _HEADLINE[kind]
+    text = " / ".join(write(v) for v in value) if isinstance(value, tuple) else write(value)
+    return Shown(value, kind, text)

@@ -7,7 +7,7 @@ from core.errors import N_, Msg
 from reports import charts
 from reports import formats as f
 from reports.data import SalesMonth
-from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Table
+from reports.document import Chart, Column, Document, Figure, Figures, Paragraph, Section, Shown, Table
 from reports.i18n import gettext as _
 from reports.i18n import render
 
@@ -30,10 +30,9 @@ def build(data: SalesMonth) -> Document:
     sections += [_sales(data), _stock(data)]
     for number, section in enumerate(sections, start=1):
         section.title = f"{number}. {section.title}"
-    cover = [(_("Month"), _period(data)),
-             (_("Period"), f"{f.date(data.first_day)} – {f.date(data.last_day)}"),
-             (_("Sales points"), f.number(len(data.points))),
-             (_("Stock valued on"), f.date(data.stock_as_of))]
+    cover: list[tuple[str, str | Shown]] = [
+        (_("Month"), _period(data)), (_("Period"), f"{f.date(data.first_day)} – {f.date(data.last_day)}"),
+        (_("Sales points"), f.shown(len(data.points), "int")), (_("Stock valued on"), f.shown(data.stock_as_of, "date"))]
     return Document(kind="salespoint_monthly", title=_("Sales-point monthly report"), subject=f"{subject} · {_period(data)}",
                     cover_lines=cover, sections=sections, language="", generated_on=data.generated_on,
                     filename=f"bao-cao-diem-ban-{data.year}-{data.month:02d}" + (f"-{data.point_id}" if single else ""))
@@ -42,11 +41,11 @@ def build(data: SalesMonth) -> Document:
 def _overview(data: SalesMonth) -> Section:
     section = Section("overview", _("Overview"))
     section.add(Figures([
-        Figure(_("Sales revenue"), f.vnd(data.revenue), render(Msg(N_("%(n)s units sold"), n=f.number(data.units)))),
-        Figure(_("Stock value"), f.vnd(data.stock_value), render(Msg(N_("on %(day)s"), day=f.date(data.stock_as_of)))),
-        Figure(_("Written off"), f.vnd(data.written_off_value),
+        Figure(_("Sales revenue"), f.shown(data.revenue, "money"), render(Msg(N_("%(n)s units sold"), n=f.number(data.units)))),
+        Figure(_("Stock value"), f.shown(data.stock_value, "money"), render(Msg(N_("on %(day)s"), day=f.date(data.stock_as_of)))),
+        Figure(_("Written off"), f.shown(data.written_off_value, "money"),
                render(Msg(N_("%(n)s units"), n=f.number(sum(p.written_off_units for p in data.points))))),
-        Figure(_("Products low on stock"), f.number(sum(len(p.low_stock) for p in data.points)), _("when compiled")),
+        Figure(_("Products low on stock"), f.shown(sum(len(p.low_stock) for p in data.points), "int"), _("when compiled")),
     ]))
     if not data.revenue and not data.units:
         section.add(Paragraph(_("No sales were recorded in this period.")))

@@ -47,19 +47,19 @@ def build(data: FairOutcome) -> Document:
 def _overview(data: FairOutcome) -> Section:
     fair, agreements = data.fair, data.agreements
     figures = Figures([
-        Figure(_("Booths used / planned"), f"{f.number(data.booths_used)} / {f.number(data.booths_planned)}",
+        Figure(_("Booths used / planned"), f.shown((data.booths_used, data.booths_planned), "int"),
                render(Msg(N_("%(share)s of the plan"), share=f.percent(data.booths_used / data.booths_planned)))
                if data.booths_planned else ""),
-        Figure(_("Exhibitors"), f.number(len(data.exhibitors)),
+        Figure(_("Exhibitors"), f.shown(len(data.exhibitors), "int"),
                render(Msg(N_("from %(n)s provinces"), n=f.number(data.provinces)))),
-        Figure(_("Products shown"), f.number(data.products)),
-        Figure(_("Visitors"), f.number(data.visitors),
+        Figure(_("Products shown"), f.shown(data.products, "int")),
+        Figure(_("Visitors"), f.shown(data.visitors, "int"),
                render(Msg(N_("over %(n)s days"), n=fair.days))),
-        Figure(_("Sales revenue"), f.vnd(data.revenue),
+        Figure(_("Sales revenue"), f.shown(data.revenue, "money"),
                render(Msg(N_("%(n)s sales"), n=f.number(data.transactions)))),
-        Figure(_("Agreements signed"), f.number(agreements.agreements),
+        Figure(_("Agreements signed"), f.shown(agreements.agreements, "int"),
                render(Msg(N_("committed %(value)s"), value=f.vnd(agreements.committed)))),
-        Figure(_("Delivered so far"), f.vnd(agreements.delivered),
+        Figure(_("Delivered so far"), f.shown(agreements.delivered, "money"),
                render(Msg(N_("%(share)s of the committed value"), share=f.percent(agreements.share)))
                if agreements.committed else ""),
     ])
@@ -124,16 +124,16 @@ def _application_figures(data: FairOutcome) -> Figures:
     wanted, placed = data.booths_wanted, len(data.placed)
     waiting = sum(w.booths_wanted for w in data.waiting)
     items = [
-        Figure(_("Applications received"), f.number(data.received)),
-        Figure(_("Booths asked for / given"), f"{f.number(wanted)} / {f.number(data.booths_used)}",
+        Figure(_("Applications received"), f.shown(data.received, "int")),
+        Figure(_("Booths asked for / given"), f.shown((wanted, data.booths_used), "int"),
                render(Msg(N_("%(share)s of the booths asked for"), share=f.percent(data.booths_used / wanted)))
                if wanted else ""),
-        Figure(_("Left on the waiting list"), f.number(len(data.waiting)),
+        Figure(_("Left on the waiting list"), f.shown(len(data.waiting), "int"),
                render(Msg(N_("asking for %(n)s booths"), n=f.number(waiting))) if waiting else ""),
     ]
     if placed:  # a share of nobody, or of no recorded check-in, would read as a fact about attendance
-        items.append(Figure(_("Exhibitors checked in / placed"), f"{f.number(data.checked_in)} / {f.number(placed)}",
-                            f.percent(data.checked_in / placed) if data.checked_in else _("no check-in recorded")))
+        items.append(Figure(_("Exhibitors checked in / placed"), f.shown((data.checked_in, placed), "int"),
+                            f.shown(data.checked_in / placed, "percent") if data.checked_in else _("no check-in recorded")))
     return Figures(items)
 
 
@@ -211,12 +211,12 @@ def _agreements(data: FairOutcome) -> Section:
     if not figures.agreements:
         return section.add(Paragraph(_("No agreements were recorded for this fair.")))
     section.add(Figures([
-        Figure(_("Agreements signed"), f.number(figures.agreements)),
-        Figure(_("Committed value"), f.vnd(figures.committed)),
-        Figure(_("Delivered so far"), f.vnd(figures.delivered), f.percent(figures.share)),
-        Figure(_("With deliveries"), f.number(figures.with_deliveries),
+        Figure(_("Agreements signed"), f.shown(figures.agreements, "int")),
+        Figure(_("Committed value"), f.shown(figures.committed, "money")),
+        Figure(_("Delivered so far"), f.shown(figures.delivered, "money"), f.shown(figures.share, "percent")),
+        Figure(_("With deliveries"), f.shown(figures.with_deliveries, "int"),
                render(Msg(N_("of %(n)s agreements"), n=f.number(figures.agreements)))),
-        Figure(_("Overdue"), f.number(figures.overdue), _("with a milestone past due")),
+        Figure(_("Overdue"), f.shown(figures.overdue, "int"), _("with a milestone past due")),
     ]))
     section.add(Table("by-buyer-kind", _("By kind of buyer"), [
         Column(_("Kind of buyer"), weight=2.6), Column(_("Agreements"), "int"), Column(_("Committed (₫)"), "money", 1.7),

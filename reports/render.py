@@ -21,7 +21,7 @@ from core.settings import settings
 from core.spreadsheets import safe_cell
 from reports import formats, typeset
 from reports import i18n as report_i18n
-from reports.document import Chart, Column, Document, Figures, Paragraph, Section, Table
+from reports.document import Chart, Column, Document, Figures, Paragraph, Section, Shown, Table
 from reports.text import normal, printable
 
 # -- the page, in points (A4 portrait) ----------------------------------------------------------------
@@ -53,6 +53,8 @@ def cell(value: Any, column: Column, total: bool = False) -> str:
     """A value as the report writes it."""
     if value is None or value == "":
         return "" if total or column.kind == "text" else "—"
+    if isinstance(value, Shown):
+        return value.text
     if isinstance(value, str):
         return value
     kind = column.kind
@@ -73,6 +75,8 @@ def cell(value: Any, column: Column, total: bool = False) -> str:
 
 
 def _finalize_print(value: Any) -> Any:
+    if isinstance(value, Shown):
+        value = value.text
     if isinstance(value, Markup):
         return Markup(printable(str(value)))
     if isinstance(value, str):
@@ -81,6 +85,8 @@ def _finalize_print(value: Any) -> Any:
 
 
 def _finalize_screen(value: Any) -> Any:
+    if isinstance(value, Shown):
+        value = value.text
     if isinstance(value, str) and not isinstance(value, Markup):
         return normal(value)
     return value
@@ -256,11 +262,13 @@ def paginate(rows: list[PrintedRow], header: float, table: Table) -> list[list[P
 # -- the spreadsheet ---------------------------------------------------------------------------------------------
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_FORMATS = {"money": "#,##0", "int": "#,##0", "percent": "0.0%", "date": "DD/MM/YYYY", "stars": "0"}
+# Numbers stay numbers in the workbook, written the way the report writes them: a reader can add them up.
+_FORMATS = {"money": '#,##0 "₫"', "int": "#,##0", "percent": "0.0%", "date": "dd/mm/yyyy", "stars": "0"}
 
 
 def xlsx(document: Document) -> bytes:
-    """One sheet for the cover and headline figures, then one per table with its total row."""
+    """One sheet for the cover and headline figures, then one per table with its total row. Money is stored
+    in đồng, counts as integers, shares as fractions and days as dates, each with its number format."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -278,45 +286,56 @@ def xlsx(document: Document) -> bytes:
         used.add(name.lower())
         return book.create_sheet(name)
 
-    def typed(sheet, value: Any, column: Column | None, is_bold: bool = False):
+    def typed(sheet, value: Any, kind: str = "text", is_bold: bool = False):
+        if isinstance(value, Shown):
+            value, kind = value.value, value.kind
         if isinstance(value, str):
             value = safe_cell(normal(value))
-        elif column is not None and column.kind == "percent" and value is not None:
+        elif kind == "percent" and value is not None:
             value = float(value)
         elif isinstance(value, dt.datetime):
             value = value.replace(tzinfo=None)
         item = WriteOnlyCell(sheet, value=value)
-        if column is not None and not isinstance(value, str) and column.kind in _FORMATS:
-            item.number_format = _FORMATS[column.kind]
+        if value is not None and not isinstance(value, str) and kind in _FORMATS:
+            item.number_format = _FORMATS[kind]
         if is_bold:
             item.font = bold
         return item
 
+    def headline(sheet, value: str | Shown) -> list:
+        """A headline value and the cell after it: a pair ("12 / 32") as two numbers, the second read "/ 32";
+        anything else leaves it empty, so that the notes line up in one column."""
+        if isinstance(value, Shown) and isinstance(value.value, tuple):
+            part, whole = value.value
+            of = typed(sheet, whole, value.kind)
+            of.number_format = f'"/ "{_FORMATS[value.kind]}'
+            return [typed(sheet, part, value.kind), of]
+        return [typed(sheet, value), None]
+
     overview = sheet_for(report_i18n.gettext("Overview"))
-    overview.column_dimensions["A"].width = 34
-    overview.column_dimensions["B"].width = 60
-    overview.append([typed(overview, f"{document.title}: {document.subject}", None, True)])
+    for letter, width in zip("ABCD", (34, 20, 10, 48), strict=True):
+        overview.column_dimensions[letter].width = width
+    overview.append([typed(overview, f"{document.title}: {document.subject}", is_bold=True)])
     for label, value in document.cover_lines:
-        overview.append([typed(overview, label, None), typed(overview, value, None)])
-    overview.append([typed(overview, report_i18n.gettext("Compiled on"), None),
-                     typed(overview, formats.date(document.generated_on), None)])
+        overview.append([typed(overview, label), *headline(overview, value)])
+    overview.append([typed(overview, report_i18n.gettext("Compiled on")), typed(overview, document.generated_on, "date")])
     for section in document.sections:
         for block in section.blocks:
             if isinstance(block, Figures):
                 for figure in block.items:
-                    overview.append([typed(overview, figure.label, None), typed(overview, figure.value, None),
-                                     typed(overview, figure.note, None)])
+                    overview.append([typed(overview, figure.label), *headline(overview, figure.value),
+                                     typed(overview, figure.note)])
     for table in document.tables:
         sheet = sheet_for(table.sheet or table.title)
         for index, column in enumerate(table.columns):
             letter = _letter(index)
             sheet.column_dimensions[letter].width = 14 if column.numeric or column.kind == "date" else max(16, 9 * column.weight)
         sheet.freeze_panes = "A2"
-        sheet.append([typed(sheet, c.title, None, True) for c in table.columns])
+        sheet.append([typed(sheet, c.title, is_bold=True) for c in table.columns])
         for values in table.rows:
-            sheet.append([typed(sheet, v, c) for v, c in zip(values, table.columns, strict=True)])
+            sheet.append([typed(sheet, v, c.kind) for v, c in zip(values, table.columns, strict=True)])
         if table.total:
-            sheet.append([typed(sheet, v, c, True) for v, c in zip(table.total, table.columns, strict=True)])
+            sheet.append([typed(sheet, v, c.kind, True) for v, c in zip(table.total, table.columns, strict=True)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -139,3 +139,38 @@ def applications_fair(database) -> dict:
 def unchecked_fair(database) -> dict:
     """The same fair with its check-ins never kept."""
     return db(seed_applications, random.Random(12), check_ins=False)
+
+
+@pytest.fixture
+def trading_point(database) -> dict:
+    """A sales point with a month of trade (sales, a customer return, a write-off of a lot, a product under its
+    reorder threshold), well in the past; its id, the month and the figures the report should give."""
+    from catalog.tables import Producer, Product
+    from salespoints.tables import AssortmentItem, SalesPoint, StockBalance, StockMovement
+
+    month = TODAY.replace(day=1) - dt.timedelta(days=40)
+
+    async def make() -> dict:
+        producer = (await Producer.insert(Producer(name=unique("HTX "), kind="cooperative", province_code="ha-noi")))[0]["id"]
+        products = [(await Product.insert(Product(
+            producer=producer, name=unique(name), group_code="food", subgroup_code="processed_food", stars=4, score=78,
+            code=unique("P"), unit="hộp", reference_price=100_000, province_code="ha-noi")))[0]["id"]
+            for name in ("Mật ong ", "Trà ")]
+        point = (await SalesPoint.insert(SalesPoint(name=unique("Điểm OCOP "), province_code="ha-noi")))[0]["id"]
+        for product in products:
+            await AssortmentItem.insert(AssortmentItem(point=point, product=product, selling_price=120_000,
+                                                       reorder_threshold=50))
+        at = dt.datetime.combine(month.replace(day=3), dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        moves = [(products[0], "receipt", 1_500, 0), (products[0], "sale", -1_207, 1_150_000),
+                 (products[1], "receipt", 40, 0), (products[1], "sale", -3, 95_000),
+                 (products[0], "customer_return", 1, 1_150_000), (products[1], "write_off", -2, 0)]
+        for index, (product, kind, quantity, price) in enumerate(moves):
+            await StockMovement.insert(StockMovement(point=point, product=product, kind=kind, quantity=quantity,
+                                                     unit_price=price, lot_code="L-07" if kind == "write_off" else "",
+                                                     happened_at=at + dt.timedelta(hours=index)))
+        await StockBalance.insert(StockBalance(point=point, product=products[0], quantity=294),
+                                  StockBalance(point=point, product=products[1], quantity=35))
+        return {"point": point, "month": month.strftime("%Y-%m"), "revenue": 1_206 * 1_150_000 + 3 * 95_000,
+                "units": 1_209, "written_off": 2 * 120_000}
+
+    return db(make)

@@ -225,10 +225,11 @@ def test_the_report_says_how_every_application_ended(organizer, applications_fai
         ["Booths", "Exhibitor"], *[[", ".join(a["booths"]), a["producer"]] for a in absent]]
     assert [row[0] for row in values(book["Not checked in"])[1:]] == ["B03", "B10"]
     figures = {row[0]: row[1:] for row in values(book.worksheets[0]) if row and row[0]}
-    assert figures["Applications received"][0] == "10"
-    assert figures["Booths asked for / given"] == ["16 / 5", "31.2 % of the booths asked for"]
-    assert figures["Left on the waiting list"] == ["3", "asking for 6 booths"]
-    assert figures["Exhibitors checked in / placed"] == ["2 / 4", "50.0 %"]
+    # Numbers stored as numbers (an accountant sums them): a pair in two cells, a share as a fraction.
+    assert figures["Applications received"][0] == 10
+    assert figures["Booths asked for / given"] == [16, 5, "31.2 % of the booths asked for"]
+    assert figures["Left on the waiting list"] == [3, None, "asking for 6 booths"]
+    assert figures["Exhibitors checked in / placed"] == [2, 4, 0.5]
 
 
 def test_the_preview_and_pdf_show_applications_and_check_ins(organizer, applications_fair):
