@@ -161,12 +161,14 @@ def trading_point(database) -> dict:
             await AssortmentItem.insert(AssortmentItem(point=point, product=product, selling_price=120_000,
                                                        reorder_threshold=50))
         at = dt.datetime.combine(month.replace(day=3), dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=7)))
-        moves = [(products[0], "receipt", 1_500, 0), (products[0], "sale", -1_207, 1_150_000),
-                 (products[1], "receipt", 40, 0), (products[1], "sale", -3, 95_000),
-                 (products[0], "customer_return", 1, 1_150_000), (products[1], "write_off", -2, 0)]
-        for index, (product, kind, quantity, price) in enumerate(moves):
+        # Balances equal the ledger lot by lot, as the ledger writer keeps them (other tests check the whole ledger).
+        moves = [(products[0], "receipt", 1_500, 0, ""), (products[0], "sale", -1_207, 1_150_000, ""),
+                 (products[1], "receipt", 38, 0, ""), (products[1], "receipt", 2, 0, "L-07"),
+                 (products[1], "sale", -3, 95_000, ""), (products[0], "customer_return", 1, 1_150_000, ""),
+                 (products[1], "write_off", -2, 0, "L-07")]
+        for index, (product, kind, quantity, price, lot) in enumerate(moves):
             await StockMovement.insert(StockMovement(point=point, product=product, kind=kind, quantity=quantity,
-                                                     unit_price=price, lot_code="L-07" if kind == "write_off" else "",
+                                                     unit_price=price, lot_code=lot,
                                                      happened_at=at + dt.timedelta(hours=index)))
         await StockBalance.insert(StockBalance(point=point, product=products[0], quantity=294),
                                   StockBalance(point=point, product=products[1], quantity=35))

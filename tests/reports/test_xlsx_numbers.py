@@ -79,11 +79,15 @@ def assert_typed(book, document) -> None:
                     assert_holds(cell, value, column.kind)
 
 
-def assert_no_written_numbers(book) -> None:
-    for sheet in book.worksheets:
+def assert_no_written_numbers(book, document) -> None:
+    """No cell holds a number written as text; a table's text column may hold a name that is all digits
+    (a sales point called "0" is a name: the suite's fuzzing makes such names)."""
+    text_columns = [{i for i, c in enumerate(t.columns) if not c.numeric} for t in document.tables]
+    for index, sheet in enumerate(book.worksheets):
+        names = text_columns[index - 1] if index else set()
         for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
+            for column, cell in enumerate(row):
+                if isinstance(cell.value, str) and column not in names:
                     assert not WRITTEN_NUMBER.match(cell.value), (sheet.title, cell.coordinate, cell.value)
 
 
@@ -99,8 +103,9 @@ def test_outcome_xlsx_stores_money_counts_shares_and_days_as_numbers(organizer, 
     response = organizer.get(f"/fairs/{fair}/reports/outcome/xlsx", params={"lang": language})
     assert response.status_code == 200, response.text
     book = workbook(response.content)
-    assert_no_written_numbers(book)
-    assert_typed(book, document_of("fair_outcome", gathered("fair_outcome", fair), language))
+    document = document_of("fair_outcome", gathered("fair_outcome", fair), language)
+    assert_no_written_numbers(book, document)
+    assert_typed(book, document)
     if language != "en":
         return
 
@@ -130,8 +135,9 @@ def test_outcome_xlsx_stores_money_counts_shares_and_days_as_numbers(organizer, 
 def test_outcome_xlsx_of_applications_stores_the_pairs_and_the_check_in_share(organizer, applications_fair):
     fair = applications_fair["fair"]
     book = workbook(organizer.get(f"/fairs/{fair}/reports/outcome/xlsx", params={"lang": "en"}).content)
-    assert_no_written_numbers(book)
-    assert_typed(book, document_of("fair_outcome", gathered("fair_outcome", fair), "en"))
+    document = document_of("fair_outcome", gathered("fair_outcome", fair), "en")
+    assert_no_written_numbers(book, document)
+    assert_typed(book, document)
     checked_in = figure_row(book, "Exhibitors checked in / placed")
     assert (checked_in[1].value, checked_in[2].value) == (2, 4)  # see APPLICATIONS
     assert checked_in[3].value == pytest.approx(0.5) and checked_in[3].number_format == "0.0%"
@@ -143,9 +149,10 @@ def test_followup_xlsx_stores_numbers_as_numbers(organizer, trade_week, language
     response = organizer.get("/reports/agreements/xlsx", params={"fair_id": fair, "lang": language})
     assert response.status_code == 200, response.text
     book = workbook(response.content)
-    assert_no_written_numbers(book)
     data = gathered("agreement_followup", fair, None, None)
-    assert_typed(book, document_of("agreement_followup", data, language))
+    document = document_of("agreement_followup", data, language)
+    assert_no_written_numbers(book, document)
+    assert_typed(book, document)
     if language == "en":
         assert figure_row(book, "Committed value")[1].value == data.committed
         assert figure_row(book, "Agreements followed")[1].value == len(data.agreements)
@@ -160,8 +167,9 @@ def test_salespoint_xlsx_stores_numbers_as_numbers(organizer, trading_point, lan
     response = organizer.get("/reports/salespoints/xlsx", params=params)
     assert response.status_code == 200, response.text
     book = workbook(response.content)
-    assert_no_written_numbers(book)
-    assert_typed(book, document_of("salespoint_monthly", gathered("salespoint_monthly", year, month, point), language))
+    document = document_of("salespoint_monthly", gathered("salespoint_monthly", year, month, point), language)
+    assert_no_written_numbers(book, document)
+    assert_typed(book, document)
     if one_point and language == "en":
         assert figure_row(book, "Sales revenue")[1].value == trading_point["revenue"]
         assert figure_row(book, "Written off")[1].value == trading_point["written_off"]
