@@ -24,7 +24,7 @@ from agreements.services.records import (
 )
 from agreements.tables import Agreement, AgreementLine, Attachment, Delivery, Milestone, MilestoneChange
 from catalog.services import today
-from core import fields, formatting, uploads
+from core import fields, formatting, i18n, pdf_safety, uploads
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed
@@ -200,6 +200,10 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
     if len(content) > MAX_FILE_BYTES:
         raise ValidationFailed({"file": N_("A file is at most 10 MB.")})
     media_type, extension = sniff(content)
+    if media_type == "application/pdf" and (carried := pdf_safety.active_content(content)):
+        raise ValidationFailed({"file": Msg(N_("This PDF carries %(what)s, which a scan never needs: scan the paper "
+                                               "again, or print the file to a new PDF, and attach that."),
+                                            what=", ".join(i18n.gettext(c) for c in carried))})
     relative, digest = uploads.keep(content, "agreements", extension)
     name = Path(filename or f"scan{extension}").name[:200] or f"scan{extension}"
     async with Agreement._meta.db.transaction():
