@@ -207,13 +207,14 @@ class ProducerPages(Controller):
 
     @get("/")
     async def producers(self, request: Request, filters: ProducerFilter) -> Template:
-        page = await services.list_producers(filters)
+        page = await services.list_producers(filters, reader=current_actor(request))
         template = "catalog/_producer_rows.html" if request.headers.get("hx-target") == "results" else "catalog/producers.html"
         return Template(template_name=template, context={"page": page, "filters": filters, "query": request.url.query})
 
     @get("/export.xlsx")
-    async def export(self, filters: ProducerFilter) -> Response:
-        return xlsx_response(exporting.producers_workbook(await services.all_producers(filters)), "chu-the-ocop.xlsx")
+    async def export(self, request: Request, filters: ProducerFilter) -> Response:
+        producers = await services.all_producers(filters, reader=current_actor(request))
+        return xlsx_response(exporting.producers_workbook(producers), "chu-the-ocop.xlsx")
 
     @get("/new", guards=[require_catalog_editor])
     async def new(self) -> Template:
@@ -227,17 +228,19 @@ class ProducerPages(Controller):
         )
 
     @get("/{producer_id:int}")
-    async def detail(self, producer_id: int) -> Template:
-        producer = await services.get_producer(producer_id)
+    async def detail(self, request: Request, producer_id: int) -> Template:
+        reader = current_actor(request)
+        producer = await services.get_producer(producer_id, reader=reader)
         products = await services.list_products(ProductFilter(producer_id=producer_id, page_size=100))
         return Template(
             template_name="catalog/producer.html",
-            context={"producer": producer, "products": products, "audit": await audit_trail("producer", producer_id)},
+            context={"producer": producer, "products": products,
+                     "audit": await services.producer_history(producer, reader=reader)},
         )
 
     @get("/{producer_id:int}/edit", guards=[require_catalog_editor])
-    async def edit(self, producer_id: int) -> Template:
-        producer = await services.get_producer(producer_id)
+    async def edit(self, request: Request, producer_id: int) -> Template:
+        producer = await services.get_producer(producer_id, reader=acting(request))
         return Template(
             template_name="catalog/producer_form.html",
             context={"producer": producer, "values": msgspec.structs.asdict(producer), "errors": {}},
@@ -245,7 +248,7 @@ class ProducerPages(Controller):
 
     @post("/{producer_id:int}", guards=[require_catalog_editor])
     async def update(self, request: Request, producer_id: int, data: Form) -> Template | Redirect:
-        producer = await services.get_producer(producer_id)
+        producer = await services.get_producer(producer_id, reader=acting(request))
         return await _submit(
             data, ProducerIn, lambda p: services.update_producer(producer_id, p, acting(request)),
             "catalog/producer_form.html", {"producer": producer}, lambda _: f"/catalog/producers/{producer_id}",
@@ -420,21 +423,26 @@ class ProducerApi(Controller):
     tags = ["catalog"]
 
     @get("/")
-    async def list_producers(self, filters: ProducerFilter) -> ProducerPage:
-        return await services.list_producers(filters)
+    async def list_producers(self, request: Request, filters: ProducerFilter) -> ProducerPage:
+        """Producers; phone, e-mail, address and contact person are "" where the reader may not see them."""
+        return await services.list_producers(filters, reader=current_actor(request))
 
     @get("/{producer_id:int}")
-    async def get_producer(self, producer_id: int) -> ProducerOut:
-        return await services.get_producer(producer_id)
+    async def get_producer(self, request: Request, producer_id: int) -> ProducerOut:
+        """A producer; phone, e-mail, address and contact person are "" unless the reader is staff, one of
+        the producer's users, or the producer publishes them."""
+        return await services.get_producer(producer_id, reader=current_actor(request))
 
     @post("/", guards=[require_catalog_editor])
     async def create_producer(self, request: Request, data: ProducerIn) -> ProducerOut:
-        return await services.get_producer(await services.create_producer(data, acting(request)))
+        actor = acting(request)
+        return await services.get_producer(await services.create_producer(data, actor), reader=actor)
 
     @put("/{producer_id:int}", guards=[require_catalog_editor])
     async def update_producer(self, request: Request, producer_id: int, data: ProducerIn) -> ProducerOut:
-        await services.update_producer(producer_id, data, acting(request))
-        return await services.get_producer(producer_id)
+        actor = acting(request)
+        await services.update_producer(producer_id, data, actor)
+        return await services.get_producer(producer_id, reader=actor)
 
 
 class BuyerApi(Controller):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -29,11 +30,12 @@ from catalog.schemas import (
 )
 from catalog.tables import Buyer, Producer, ProducerMember, Product
 from core import fields
-from core.audit import Actor, record_audit
+from core.audit import Actor, audit_trail, record_audit
 from core.database import fetch_rows, is_sqlite
 from core.errors import N_, Msg, NotFound, ValidationFailed
 from core.formatting import vietnam_today
 from core.ids import MAX_ID, is_id
+from core.roles import Role
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
@@ -152,7 +154,27 @@ async def update_producer(producer_id: int, data: ProducerIn, actor: Actor) -> N
         await record_audit(actor, "update", "producer", producer_id, *_changes(before, values))
 
 
-def _producer_out(row: dict) -> ProducerOut:
+# Who reads every producer's contact details: the staff who run the catalogue and the fairs.
+CONTACT_READERS = frozenset({Role.admin, Role.organizer, Role.viewer})
+# A producer's private contact details: withheld as "" (the schema's fields stay plain strings).
+CONTACT_FIELDS = ("address", "contact_person", "phone", "email")
+
+
+def contacts_shown(reader: Actor | None, producer_id: int, published: bool) -> bool:
+    """Whether `reader` may read the producer's phone, e-mail, address and contact person: staff always,
+    the producer's own users, everyone once the producer publishes them."""
+    if published:
+        return True
+    if reader is None:
+        return False
+    return reader.role in CONTACT_READERS or (reader.role is Role.producer and producer_id in reader.producer_ids)
+
+
+def _producer_out(row: dict, reader: Actor | None) -> ProducerOut:
+    """The one way a producer row leaves this module: its contacts blanked unless `contacts_shown`."""
+    published = bool(row["publish_contact"])
+    shown = contacts_shown(reader, row["id"], published)
+    contacts = {name: row[name] if shown else "" for name in CONTACT_FIELDS}
     return ProducerOut(
         id=row["id"],
         name=row["name"],
@@ -161,14 +183,11 @@ def _producer_out(row: dict) -> ProducerOut:
         province_name=reference.province_name(row["province_code"]),
         registration_code=row["registration_code"],
         commune=row["commune"],
-        address=row["address"],
         legacy_province=row["legacy_province"],
         legacy_district=row["legacy_district"],
-        contact_person=row["contact_person"],
-        phone=row["phone"],
-        email=row["email"],
-        publish_contact=bool(row["publish_contact"]),
+        publish_contact=published,
         product_count=row.get("product_count", 0),
+        **contacts,
     )
 
 
@@ -179,13 +198,31 @@ _PRODUCER_COLUMNS = (
 )
 
 
-async def get_producer(producer_id: int) -> ProducerOut:
+async def get_producer(producer_id: int, *, reader: Actor | None) -> ProducerOut:
+    """One producer as `reader` may see it (`_producer_out`)."""
     _check_id(producer_id, N_("This producer does not exist."))
     row = await Producer.select(*_PRODUCER_COLUMNS).where(Producer.id == producer_id).first()
     if row is None:
         raise NotFound(N_("This producer does not exist."))
     row["product_count"] = await Product.count().where(Product.producer == producer_id)
-    return _producer_out(row)
+    return _producer_out(row, reader)
+
+
+async def producer_history(producer: ProducerOut, *, reader: Actor | None) -> list[dict[str, Any]]:
+    """The producer's audit trail; the contact values it recorded are left out for a reader who may not
+    see them. Publishing covers today's details, not earlier ones, so the flag does not open the history."""
+    entries = await audit_trail("producer", producer.id)
+    if contacts_shown(reader, producer.id, published=False):
+        return entries
+    return [{**entry, "before": _without_contacts(entry["before"]), "after": _without_contacts(entry["after"])}
+            for entry in entries]
+
+
+def _without_contacts(stored: Any) -> Any:
+    values = json.loads(stored) if isinstance(stored, str) else stored
+    if not isinstance(values, dict):
+        return values
+    return {key: value for key, value in values.items() if key not in CONTACT_FIELDS}
 
 
 def _search_words(q: str) -> list[str]:
@@ -237,7 +274,8 @@ def _producer_clauses(filters: ProducerFilter) -> list:
     return clauses
 
 
-async def list_producers(filters: ProducerFilter) -> ProducerPage:
+async def list_producers(filters: ProducerFilter, *, reader: Actor | None) -> ProducerPage:
+    """One page of producers matching the filter, each as `reader` may see it (`_producer_out`)."""
     clauses = _producer_clauses(filters)
     page, page_size = _page_bounds(filters.page, filters.page_size)
     query = Producer.select(*_PRODUCER_COLUMNS).order_by(Producer.name).limit(page_size).offset((page - 1) * page_size)
@@ -245,14 +283,14 @@ async def list_producers(filters: ProducerFilter) -> ProducerPage:
     if clauses:
         query, count = query.where(*clauses), count.where(*clauses)
     rows, total = await query, await count
-    return ProducerPage(items=[_producer_out(r) for r in rows], total=total, page=page, page_size=page_size)
+    return ProducerPage(items=[_producer_out(r, reader) for r in rows], total=total, page=page, page_size=page_size)
 
 
-async def all_producers(filters: ProducerFilter, limit: int = 100_000) -> list[ProducerOut]:
-    """Every producer matching the filter (for exports)."""
+async def all_producers(filters: ProducerFilter, *, reader: Actor | None, limit: int = 100_000) -> list[ProducerOut]:
+    """Every producer matching the filter (for exports), each as `reader` may see it (`_producer_out`)."""
     clauses = _producer_clauses(filters)
     rows = await _where(Producer.select(*_PRODUCER_COLUMNS), clauses).order_by(Producer.name).limit(limit)
-    return [_producer_out(r) for r in rows]
+    return [_producer_out(r, reader) for r in rows]
 
 
 async def add_member(user_id: int, producer_id: int) -> bool:

@@ -640,7 +640,7 @@ class FairPages(Controller):
             "zone_names": [names[z] for z in application.zone_preferences if z in names],
             "can_edit": is_organizer(current_actor(request))})
 
-    @post("/applications/{application_id:int}/{action:str}")
+    @post("/applications/{application_id:int}/{action:str}", guards=[require_applicant])
     async def application_action(self, request: Request, application_id: int, action: str) -> Redirect:
         actor = acting(request)
         handlers = {"withdraw": services.withdraw, "confirm": services.confirm, "check-in": services.check_in}
@@ -719,7 +719,7 @@ class FairPages(Controller):
     async def visitors(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         return await self._record(request, fair_id, data, VisitorsIn, services.record_visitors)
 
-    @post("/{fair_id:int}/sales")
+    @post("/{fair_id:int}/sales", guards=[require_applicant])
     async def sales(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
         return await self._record(request, fair_id, data, BoothSaleIn, services.record_booth_sales)
 

@@ -39,9 +39,10 @@ SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf"), (b"\xff\xd8\xff", "image/jp
 async def _ensure_party_or_editor(actor: Actor, agreement_id: int) -> None:
     if actor.role in (Role.admin, Role.organizer):
         return
-    if actor.role is Role.producer and actor.producer_ids & await party_producers(agreement_id):
-        return
-    raise Forbidden(N_("Only organizers and the agreement's producers may do this."))
+    if actor.role is not Role.producer:
+        raise Forbidden(N_("Only organizers and the agreement's producers may do this."))
+    if not actor.producer_ids & await party_producers(agreement_id):
+        raise NotFound(N_("This agreement does not exist."))  # another's: as if it did not exist
 
 
 async def _hold(agreement_id: int) -> None:
@@ -216,13 +217,16 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
 
 async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict, bytes]:
     """The attachment and its bytes, for the parties and organizers only; checked against its checksum."""
+    # The role first, whatever the id; then another's file is as if it did not exist.
+    if actor is None or actor.role not in (Role.admin, Role.organizer, Role.producer):
+        raise Forbidden(N_("Only organizers and the agreement's producers may download its files."))
     row = await Attachment.select().where(Attachment.id == attachment_id).first() if is_id(attachment_id) else None
     if row is None:
         raise NotFound(N_("This file does not exist."))
-    await ensure_can_see(actor, row["agreement"])
-    assert actor is not None  # the check above refuses an anonymous actor
-    if actor.role is Role.viewer:
-        raise Forbidden(N_("Only organizers and the agreement's producers may download its files."))
+    try:
+        await ensure_can_see(actor, row["agreement"])
+    except NotFound:
+        raise NotFound(N_("This file does not exist.")) from None
     content = uploads.stored_path(row["path"]).read_bytes()
     if hashlib.sha256(content).hexdigest() != row["sha256"]:
         raise Conflict(N_("This file was damaged on the server; upload it again."))

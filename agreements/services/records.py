@@ -63,14 +63,21 @@ async def party_producers(agreement_id: int) -> set[int]:
         AgreementProducer.agreement == as_key(agreement_id))}
 
 
-async def ensure_can_see(actor: Actor | None, agreement_id: int) -> None:
-    """Organizers, admins and viewers see every agreement; a producer only those it is party to."""
+def ensure_reader(actor: Actor | None) -> None:
+    """The roles that read agreements at all: refused the same whatever the id, so a refusal tells nothing."""
     if actor is None:
         raise Forbidden(N_("Log in to continue."))
-    if actor.role is Role.producer and not (actor.producer_ids & await party_producers(agreement_id)):
-        raise Forbidden(N_("You may see only the agreements your producer is party to."))
     if actor.role not in (*EDITORS, Role.viewer, Role.producer):
         raise Forbidden(N_("Your role does not allow this."))
+
+
+async def ensure_can_see(actor: Actor | None, agreement_id: int) -> None:
+    """Organizers, admins and viewers see every agreement; a producer only those it is party to: to it,
+    another's agreement is as if it did not exist (404, like a missing id)."""
+    ensure_reader(actor)
+    assert actor is not None
+    if actor.role is Role.producer and not (actor.producer_ids & await party_producers(agreement_id)):
+        raise NotFound(N_("This agreement does not exist."))
 
 
 async def agreement_row(agreement_id: int) -> dict[str, Any]:
@@ -332,6 +339,7 @@ def shown(thousandths: int) -> float:
 
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
+    ensure_reader(actor)
     found = await fetch_rows(Agreement._meta.db, _RECORD, agreement_id) if is_id(agreement_id) else []
     if not found:
         raise NotFound(N_("This agreement does not exist."))

@@ -26,6 +26,7 @@ from fairs.services.common import (
     engine_booth,
     engine_zone,
     ensure_acts_for,
+    ensure_own,
     fair_row,
     is_organizer,
     join,
@@ -227,7 +228,7 @@ async def withdraw(application_id: int, actor: Actor) -> None:
     """Withdraws an application and releases its booths."""
     async with Application._meta.db.transaction():
         row = await application_row(application_id)
-        ensure_acts_for(actor, row["producer"])
+        ensure_own(actor, row)
         if FairStatus((await fair_row(row["fair"]))["status"]) is FairStatus.closed:
             raise Conflict(N_("This fair is closed."))
         # The status first: it takes the row's lock, so an allocation writing back waits, or is waited
@@ -242,7 +243,7 @@ async def confirm(application_id: int, actor: Actor) -> None:
     """The exhibitor (or an organizer for them) confirms the booths it was given."""
     async with Application._meta.db.transaction():
         row = await application_row(application_id)
-        ensure_acts_for(actor, row["producer"])
+        ensure_own(actor, row)
         if row["status"] not in (ApplicationStatus.allocated.value, ApplicationStatus.confirmed.value):
             raise Conflict(N_("Only an application with booths can be confirmed."))
         status = FairStatus((await fair_row(row["fair"]))["status"])
@@ -296,8 +297,7 @@ async def placeable_choices(fair_id: int) -> list[tuple[int, str]]:
 
 async def get_application(application_id: int, actor: Actor | None) -> ApplicationOut:
     row = await application_row(application_id)
-    if not is_organizer(actor) and (actor is None or row["producer"] not in actor.producer_ids):
-        raise Forbidden(N_("You may act only for your own producer."))
+    ensure_own(actor, row)
     rows = await Application.select(*Application.all_columns(), Application.producer.name,
                                     Application.producer.province_code).where(Application.id == application_id)
     return (await _outs(rows))[0]

@@ -67,6 +67,16 @@ def most_common(values: list[str]) -> str | None:
     return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
 
+def ensure_own(actor: Actor | None, row: dict[str, Any]) -> None:
+    """Another producer's application is, to anyone but organizers, as if it did not exist: a 404 like
+    a missing id, so its number tells nobody that it is there."""
+    if is_organizer(actor):
+        return
+    if actor is not None and actor.role is Role.producer and row["producer"] in actor.producer_ids:
+        return
+    raise NotFound(N_("This application does not exist."))
+
+
 def split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 

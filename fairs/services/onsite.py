@@ -14,7 +14,7 @@ from core.errors import N_, Conflict, ValidationFailed
 from core.text import natural_key
 from fairs.enums import FairStatus
 from fairs.schemas import BoothSaleIn, CheckInIn, DayFigures, DayGridIn, VisitorsIn
-from fairs.services.common import application_row, ensure_acts_for, ensure_organizer, fair_row
+from fairs.services.common import application_row, ensure_organizer, ensure_own, fair_row
 from fairs.tables import Application, BoothAssignment, BoothSale, VisitorCount
 
 RECORDING = (FairStatus.running, FairStatus.closed)
@@ -55,7 +55,7 @@ async def record_booth_sales(fair_id: int, data: BoothSaleIn, actor: Actor) -> N
         raise ValidationFailed(errors)
     async with BoothSale._meta.db.transaction():
         application = await application_row(data.application_id)
-        ensure_acts_for(actor, application["producer"])
+        ensure_own(actor, application)
         if application["fair"] != fair_id:
             raise ValidationFailed({"application_id": N_("This application is for another fair.")})
         fair = await fair_row(fair_id)

@@ -160,7 +160,7 @@ def test_the_agreements_producer_may_record_deliveries_and_others_may_not(organi
     other = make_agreement()
     producer = login("producer")
     assert deliver(producer, mine, 10).status_code == 201
-    assert deliver(producer, other, 10).status_code == 403
+    assert deliver(producer, other, 10).status_code == 404  # another's agreement is as if it did not exist
     assert deliver(login("viewer"), mine, 10).status_code == 403
     assert fetch(organizer, mine)["lines"][0]["delivered_quantity"] == 10
     assert fetch(organizer, other)["deliveries"] == []
@@ -388,7 +388,7 @@ def test_a_scan_is_downloaded_by_organizers_and_the_agreements_producer_only(org
     uploaded = upload(producer, mine, "bien-ban-ky.pdf", content)  # a party may attach its own scans
     assert uploaded.status_code == 201, uploaded.text
     theirs = upload(organizer, other, "khac.pdf", image("PDF")).json()["id"]
-    assert upload(producer, other, "x.pdf", content).status_code == 403
+    assert upload(producer, other, "x.pdf", content).status_code == 404
     assert upload(login("viewer"), mine, "x.pdf", content).status_code == 403
 
     url = f"/agreements/attachments/{uploaded.json()['id']}"
@@ -396,7 +396,7 @@ def test_a_scan_is_downloaded_by_organizers_and_the_agreements_producer_only(org
         response = client.get(url)
         assert response.status_code == 200 and response.content == content
         assert response.headers["content-disposition"].startswith("attachment;")
-    assert producer.get(f"/agreements/attachments/{theirs}").status_code == 403
+    assert producer.get(f"/agreements/attachments/{theirs}").status_code == 404
     assert login("viewer").get(url).status_code == 403
     assert login("salespoint_manager").get(url).status_code == 403
     assert organizer.get("/agreements/attachments/999999999").status_code == 404

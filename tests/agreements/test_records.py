@@ -95,7 +95,7 @@ def test_a_producer_sees_only_the_agreements_it_is_party_to(organizer, login, us
     listed = {a["id"] for a in client.get("/api/v1/agreements", params={"page_size": 500}).json()["items"]}
     assert mine["id"] in listed and other["id"] not in listed
     assert client.get(f"/api/v1/agreements/{mine['id']}").status_code == 200
-    assert client.get(f"/api/v1/agreements/{other['id']}").status_code == 403
+    assert client.get(f"/api/v1/agreements/{other['id']}").status_code == 404  # as a missing id: it tells nothing
     assert client.api("POST", "/api/v1/agreements", agreement_payload(buyer_id, own, [own_product])).status_code == 403
     assert login("viewer").api("POST", f"/api/v1/agreements/{mine['id']}/status", {"status": "lapsed"}).status_code == 403
 
