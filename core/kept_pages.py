@@ -38,7 +38,7 @@ class KeptPages:
         if kept is None:
             rendered = render(request, template, await context()).encode()
             kept = self._kept.put(key, tuple(rendered.split(token)) if token else (rendered,))
-        return Response(token.join(kept), media_type="text/html; charset=utf-8")
+        return Response(token.join(kept), media_type="text/html")  # the framework adds "; charset=utf-8"
 
 
 def render(request: Request, template: str, context: dict[str, Any]) -> str:

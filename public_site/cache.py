@@ -41,7 +41,8 @@ class Page:
         headers = {**HEADERS, "etag": self.etag, "cache-control": "public, max-age=60", "vary": "Cookie, Accept-Language"}
         if request.headers.get("if-none-match") == self.etag:
             return Response(b"", status_code=304, headers=headers)
-        return Response(self.body, status_code=self.status, media_type="text/html; charset=utf-8", headers=headers)
+        # The framework adds "; charset=utf-8" to text types itself: naming it here doubled it.
+        return Response(self.body, status_code=self.status, media_type="text/html", headers=headers)
 
 
 def page(body: bytes, status: int, language: str) -> Page:

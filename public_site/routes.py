@@ -186,7 +186,7 @@ class OpenData(Controller):
         writer.writerow(services.FEED_HEADERS)
         for row in await services.open_data_rows():
             writer.writerow([safe_cell(row[field]) if row[field] is not None else "" for field in services.FEED_FIELDS])
-        return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "san-pham-ocop.csv")
+        return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv", "san-pham-ocop.csv")  # charset added once
 
     @get("/products.xlsx")
     async def products_xlsx(self) -> Response:

@@ -107,10 +107,16 @@ class SalesPointApi(Controller):
         return within(await services.balances(point_id), await product_scope(current_actor(request)))
 
     @get("/{point_id:int}/stock")
-    async def stock_as_of(self, request: Request, point_id: int, as_of: datetime) -> list[dict]:
-        """Stock per product and lot at a past moment (ISO date-time), summed from the ledger."""
+    async def stock_as_of(self, request: Request, point_id: int, as_of: str) -> list[dict]:
+        """Stock per product and lot at a past moment (an ISO date or date-time, Vietnam time when no
+        offset is given), summed from the ledger."""
+        try:  # ISO only: a bare number ("0.5") is not a moment, though a generic parser reads it as seconds
+            parsed = datetime.fromisoformat(as_of.strip())
+        except ValueError:
+            raise ValidationFailed({"as_of": N_("Give the moment as an ISO date or date-time, such as 2026-11-30T18:00.")}) \
+                from None
         await services.get_point(point_id)
-        moment = as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM)
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=VIETNAM)
         if moment.year < 2000:
             return []
         # Nothing happens after tomorrow; a later moment near year 9999 would overflow on its way to UTC.

@@ -1,0 +1,27 @@
+"""Details of the HTTP contract the audit's fuzzing found drifting: one charset per content type, and
+moments given only as ISO dates, never as bare numbers a generic parser would read as seconds."""
+
+from __future__ import annotations
+
+
+def test_text_responses_name_their_charset_once(anonymous, login):
+    csv = anonymous.get("/open-data/products.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"] == "text/csv; charset=utf-8"
+    page = anonymous.get("/catalogue")
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    kept = login("organizer").get("/catalog/products/")  # a page kept as bytes around its CSRF token
+    assert kept.status_code == 200 and kept.headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_a_past_moment_is_an_iso_date_not_a_number(login):
+    from tests.conftest import unique
+
+    manager = login("organizer")
+    made = manager.api("POST", "/api/v1/salespoints", {"name": unique("Điểm OCOP "), "province_code": "ha-noi"})
+    assert made.status_code == 201, made.text
+    point = made.json()["id"]
+    for bad in ("0.5", "1700000000", "hôm qua"):
+        refused = manager.get(f"/api/v1/salespoints/{point}/stock", params={"as_of": bad})
+        assert refused.status_code == 422 and "as_of" in refused.json()["errors"], (bad, refused.text)
+    for good in ("2026-11-30", "2026-11-30T18:00", "2026-11-30T18:00:00+07:00"):
+        assert manager.get(f"/api/v1/salespoints/{point}/stock", params={"as_of": good}).status_code == 200, good
