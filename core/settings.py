@@ -22,7 +22,7 @@ def _listening_url(env) -> str:
 
 def _secret_key(production: bool) -> str:
     """OCOP_SECRET_KEY, or a random key kept in OCOP_SECRET_FILE (default `.ocop-secret` in the working
-    directory) so every worker shares it. In production (OCOP_SECURE_COOKIES=1) the key must be chosen
+    directory) so every worker shares it. In production (Secure cookies, or a non-loopback address) the key must be chosen
     on purpose: the application refuses to start with neither variable set, or with a short key."""
     key = os.environ.get("OCOP_SECRET_KEY")
     if key:
@@ -95,12 +95,19 @@ class Settings:
     default_language: str = "vi"
 
 
+def is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1", "[::1]") or host.startswith("127.")
+
+
 def load_settings() -> Settings:
     env = os.environ
-    secure_cookies = env.get("OCOP_SECURE_COOKIES", "0") == "1"  # served over HTTPS: a production deployment
+    # Bound to anything but loopback, the server is reached over a network: cookies are Secure unless the
+    # operator says otherwise on purpose, and it does not start on a key nobody chose.
+    public = not is_loopback(env.get("OCOP_HOST", "127.0.0.1"))
+    secure_cookies = env.get("OCOP_SECURE_COOKIES", "1" if public else "0") == "1"
     return Settings(
         database_url=env.get("DATABASE_URL", ""),
-        secret_key=_secret_key(production=secure_cookies),
+        secret_key=_secret_key(production=secure_cookies or public),
         host=env.get("OCOP_HOST", "127.0.0.1"),
         port=int(env.get("OCOP_PORT", "8000")),
         session_hours=int(env.get("OCOP_SESSION_HOURS", "12")),
