@@ -126,6 +126,13 @@ def _broken_rules(request: Request, exc: ValidationException) -> dict:
 
 
 def handle_http_error(request: Request, exc: HTTPException) -> Response:
+    response = _http_error(request, exc)
+    if exc.headers:  # what the exception carries for the client: a 405's Allow, a 429's Retry-After
+        response.headers.update(exc.headers)
+    return response
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if _wants_json(request):
         errors = None

@@ -25,3 +25,11 @@ def test_a_past_moment_is_an_iso_date_not_a_number(login):
         assert refused.status_code == 422 and "as_of" in refused.json()["errors"], (bad, refused.text)
     for good in ("2026-11-30", "2026-11-30T18:00", "2026-11-30T18:00:00+07:00"):
         assert manager.get(f"/api/v1/salespoints/{point}/stock", params={"as_of": good}).status_code == 200, good
+
+
+def test_a_method_the_route_does_not_take_is_answered_with_the_ones_it_does(login, anonymous):
+    api = login("organizer").request("DELETE", "/api/v1/fairs", headers={"x-csrftoken": "x"})
+    assert api.status_code == 405 and {m.strip() for m in api.headers["allow"].split(",")} >= {"GET", "POST"}
+    assert api.headers["content-type"] == "application/problem+json"
+    page = anonymous.request("PUT", "/catalogue")
+    assert page.status_code == 405 and "GET" in page.headers["allow"]
