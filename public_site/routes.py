@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import io
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -168,6 +169,25 @@ class PublicFairs(Controller):
         return Response(svg.encode(), media_type="image/svg+xml", headers={**HEADERS, "cache-control": "public, max-age=3600"})
 
 
+class OpenDataProduct(msgspec.Struct):
+    """A certified product as the open-data feed lists it (the CSV's and XLSX's columns, in order)."""
+
+    code: str
+    name: str
+    producer_name: str
+    province_name: str
+    group_code: str
+    subgroup_code: str
+    stars: int
+    certificate_number: str
+    certified_on: dt.date | None
+    expires_on: dt.date | None
+    status: str
+    unit: str
+    reference_price: int | None
+    barcode: str
+
+
 class OpenData(Controller):
     """The certified catalogue for anyone to reuse, and a sitemap for search engines."""
 
@@ -175,12 +195,13 @@ class OpenData(Controller):
     tags = ["open data"]
     middleware = [public_rate_limit]
 
-    @get("/products.json")
-    async def products_json(self) -> Response:
+    @get("/products.json", media_type="application/json")
+    async def products_json(self) -> Response[list[OpenDataProduct]]:
+        """Every certified product, one object each (the feed's columns), as a JSON array."""
         return _download(msgspec.json.encode(await services.open_data_rows()), "application/json", "san-pham-ocop.json")
 
-    @get("/products.csv")
-    async def products_csv(self) -> Response:
+    @get("/products.csv", media_type="text/csv")
+    async def products_csv(self) -> Response[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(services.FEED_HEADERS)
@@ -188,8 +209,8 @@ class OpenData(Controller):
             writer.writerow([safe_cell(row[field]) if row[field] is not None else "" for field in services.FEED_FIELDS])
         return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv", "san-pham-ocop.csv")  # charset added once
 
-    @get("/products.xlsx")
-    async def products_xlsx(self) -> Response:
+    @get("/products.xlsx", media_type=XLSX_MEDIA_TYPE)
+    async def products_xlsx(self) -> Response[bytes]:
         rows = await services.open_data_rows()
         content = workbook("San pham OCOP", services.FEED_HEADERS, ([row[f] for f in services.FEED_FIELDS] for row in rows))
         return _download(content, XLSX_MEDIA_TYPE, "san-pham-ocop.xlsx")

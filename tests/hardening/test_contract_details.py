@@ -33,3 +33,22 @@ def test_a_method_the_route_does_not_take_is_answered_with_the_ones_it_does(logi
     assert api.headers["content-type"] == "application/problem+json"
     page = anonymous.request("PUT", "/catalogue")
     assert page.status_code == 405 and "GET" in page.headers["allow"]
+
+
+def test_the_open_data_feeds_are_documented_as_what_they_send(anonymous, login, producer_id):
+    import msgspec
+
+    from public_site.routes import OpenDataProduct
+    from tests.conftest import product_payload
+
+    login("organizer").api("POST", "/api/v1/products", product_payload(producer_id))  # at least one certified row
+    doc = anonymous.get("/api/schema/openapi.json").json()["paths"]
+    documented = {path: doc[path]["get"]["responses"]["200"]["content"] for path in
+                  ("/open-data/products.json", "/open-data/products.csv", "/open-data/products.xlsx")}
+    assert documented["/open-data/products.json"]["application/json"]["schema"]["type"] == "array"
+    assert list(documented["/open-data/products.csv"]) == ["text/csv"]
+    assert list(documented["/open-data/products.xlsx"]) == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+    feed = anonymous.get("/open-data/products.json")
+    rows = msgspec.json.decode(feed.content, type=list[OpenDataProduct], strict=True)  # every row as documented
+    assert rows and feed.headers["content-type"].startswith("application/json")
