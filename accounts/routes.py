@@ -47,16 +47,16 @@ class AccountPages(Controller):
                 username,
                 str(data.get("password", "")),
                 client,
-                attempts=settings.login_attempts,
-                window_minutes=settings.login_window_minutes,
                 session_hours=settings.session_hours,
             )
         except (ValidationFailed, TooManyAttempts) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"password": error.message}
+            wait = error.retry_after if isinstance(error, TooManyAttempts) else None
             return Template(
                 template_name="accounts/login.html",
                 context={"next": target, "errors": errors, "username": username},
                 status_code=error.status_code,
+                headers={"Retry-After": str(wait)} if wait else None,
             )
         response = Redirect(target)
         response.set_cookie(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import re
 import secrets
 import time
@@ -18,14 +19,19 @@ import msgspec
 
 from accounts.enums import Role
 from accounts.schemas import UserChange
-from accounts.tables import LoginAttempt, Session, User
+from accounts.tables import LoginAttempt, Session, User, token_digest
 from core import fields
 from core.audit import SYSTEM, Actor, record_audit
 from core.database import fetch_rows, is_sqlite
 from core.errors import N_, NotFound, TooManyAttempts, ValidationFailed
 from core.ids import is_id
 
-CLIENT_ATTEMPTS_FACTOR = 4
+# Login throttling: the numbers of the one rule, `login_wait`.
+LOGIN_FREE_FAILURES = 5  # wrong passwords for one account from one address before any wait
+ADDRESS_FREE_FAILURES = 50  # from one address over all accounts (an office behind NAT) before any wait
+LOGIN_FIRST_WAIT_SECONDS = 1  # the first wait; each further failure doubles it
+LOGIN_LONGEST_WAIT_SECONDS = 300
+LOGIN_FAILURE_MEMORY = dt.timedelta(hours=24)  # older failures no longer count
 _USERNAME = re.compile(r"^[a-zA-Z0-9._@-]{3,100}$")
 
 
@@ -108,27 +114,73 @@ async def _check_password(username: str, password: str) -> int | None:
     return row["id"] if secrets.compare_digest(computed, row["password"]) else None
 
 
+async def login_wait(username: str, client: str, now: dt.datetime, *, before: int | None = None) -> int:
+    """Seconds a login to `username` from the address `client` must still wait; 0: its password is checked.
+
+    The rule, over the failures of the last LOGIN_FAILURE_MEMORY:
+    - for this account from this address: after LOGIN_FREE_FAILURES failures, each further attempt waits
+      LOGIN_FIRST_WAIT_SECONDS after the latest failure, doubled for every failure beyond, at most
+      LOGIN_LONGEST_WAIT_SECONDS;
+    - from this address over all accounts: the same after ADDRESS_FREE_FAILURES, so an office behind one
+      address is slowed, never shut out. Skipped where this account has signed in from this address
+      before: its user is not slowed by strangers sharing the address;
+    - failures from other addresses never count: nobody elsewhere can make an account wait.
+    The longer wait applies. A sign-in clears the account's failures from the address (`log_in`).
+    With `before`, only attempts recorded before that one count (the one being judged does not).
+    """
+    failures = (LoginAttempt.attempted_at > now - LOGIN_FAILURE_MEMORY) & LoginAttempt.succeeded.eq(False)
+    if before is not None:
+        failures &= LoginAttempt.id < before
+    from_here = LoginAttempt.client == client
+    pair = (LoginAttempt.username == username) & from_here
+    scopes = [(failures & pair, LOGIN_FREE_FAILURES)]
+    if not await LoginAttempt.exists().where(pair & LoginAttempt.succeeded.eq(True)):
+        scopes.append((failures & from_here, ADDRESS_FREE_FAILURES))
+    wait = 0
+    for scope, free in scopes:
+        # Past this many failures the wait no longer grows, so no more rows are read.
+        enough = free + math.ceil(math.log2(LOGIN_LONGEST_WAIT_SECONDS / LOGIN_FIRST_WAIT_SECONDS)) + 1
+        latest = await LoginAttempt.select(LoginAttempt.attempted_at).where(scope).order_by(
+            LoginAttempt.attempted_at, ascending=False).limit(enough)
+        if len(latest) >= free:
+            delay = min(LOGIN_FIRST_WAIT_SECONDS * 2 ** (len(latest) - free), LOGIN_LONGEST_WAIT_SECONDS)
+            left = latest[0]["attempted_at"] + dt.timedelta(seconds=delay) - now
+            wait = max(wait, math.ceil(left.total_seconds()))
+    return wait
+
+
+def _must_wait(seconds: int) -> TooManyAttempts:
+    return TooManyAttempts(N_("Too many failed logins. Please wait %(seconds)s seconds and try again."),
+                           retry_after=seconds, seconds=seconds)
+
+
 async def log_in(
-    username: str, password: str, client: str, *, attempts: int, window_minutes: int, session_hours: int = 12
+    username: str, password: str, client: str, *, session_hours: int = 12, now: dt.datetime | None = None
 ) -> str:
     """Checks the password and opens a session; returns its token.
 
-    After `attempts` failures for a username (or four times as many from one client)
-    within the window, logins are refused with TooManyAttempts before the password is checked.
+    Throttled by the rule of `login_wait`: while this account must wait at this address, TooManyAttempts
+    says for how many seconds, before any password is hashed. A sign-in clears the account's failures from
+    the address and is remembered there. `now` stands for the clock.
     """
     username = (username or "").strip()[:100]
-    since = _now() - dt.timedelta(minutes=window_minutes)
-    for_user = await LoginAttempt.count().where((LoginAttempt.attempted_at > since) & (LoginAttempt.username == username))
-    # A client gets more room than one account: several people may share an office's address.
-    for_client = await LoginAttempt.count().where((LoginAttempt.attempted_at > since) & (LoginAttempt.client == client))
-    if for_user >= attempts or for_client >= attempts * CLIENT_ATTEMPTS_FACTOR:
-        raise TooManyAttempts(N_("Too many failed logins. Try again in %(minutes)s minutes."), minutes=window_minutes)
-    # The attempt is counted before the slow hash, so parallel guesses cannot all pass the check.
-    attempt = (await LoginAttempt.insert(LoginAttempt(username=username, client=client[:64])))[0]["id"]
+    client = client[:64]
+    now = now or _now()
+    # Judged before the attempt is recorded (a refused flood writes nothing) and again after (parallel
+    # guesses that all passed the first look count each other); both before the slow hash.
+    if wait := await login_wait(username, client, now):
+        raise _must_wait(wait)
+    attempt = (await LoginAttempt.insert(LoginAttempt(username=username, client=client, attempted_at=now)))[0]["id"]
+    if wait := await login_wait(username, client, now, before=attempt):
+        await LoginAttempt.delete().where(LoginAttempt.id == attempt)  # refused unchecked: no failure
+        raise _must_wait(wait)
     user_id = await _check_password(username, (password or "")[: User._max_password_length])
     if user_id is None:
         raise ValidationFailed({"password": N_("Wrong username or password.")})
-    await LoginAttempt.delete().where(LoginAttempt.id == attempt)
+    # This attempt stays as the pair's record of a sign-in; its failures and any older record go.
+    await LoginAttempt.update({LoginAttempt.succeeded: True}).where(LoginAttempt.id == attempt)
+    await LoginAttempt.delete().where(
+        (LoginAttempt.username == username) & (LoginAttempt.client == client) & (LoginAttempt.id != attempt))
     await User.update({User.last_login: _session_now()}).where(User.id == user_id)
     return await open_session(user_id, session_hours)
 
@@ -139,26 +191,21 @@ def _session_now() -> dt.datetime:
 
 
 async def open_session(user_id: int, hours: int = 12) -> str:
-    token = secrets.token_urlsafe(32)
+    """Opens a session for the user and returns its token; the table keeps only the token's digest."""
     now = _session_now()
-    await Session.insert(
-        Session(
-            token=token,
-            user_id=user_id,
-            expiry_date=now + dt.timedelta(hours=hours),
-            max_expiry_date=now + dt.timedelta(days=7),
-        )
-    )
-    return token
+    session = await Session.create_session(user_id, now + dt.timedelta(hours=hours), now + dt.timedelta(days=7))
+    return session.token
 
 
 async def close_session(token: str) -> None:
-    forget_session(token)
-    await Session.delete().where(Session.token == token)
+    digest = token_digest(token)
+    _session_cache.pop(digest, None)
+    await Session.delete().where(Session.token == digest)
 
 
 # Sessions read in the last few seconds, so a burst of requests (a counter syncing its queue)
 # costs one lookup. Logging out here forgets at once; other workers within SESSION_CACHE_SECONDS.
+# Keyed by the token's digest, like the table: a user's sessions are found by the rows' values alone.
 SESSION_CACHE_SECONDS = 5.0
 _session_cache: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
 
@@ -167,29 +214,30 @@ async def user_for_session(token: str) -> dict[str, Any] | None:
     """The active user behind a session token, or None if the token is unknown or expired."""
     if not token or len(token) > 100:
         return None
-    cached = _session_cache.get(token)
+    digest = token_digest(token)
+    cached = _session_cache.get(digest)
     now = time.monotonic()
     if cached is not None and cached[0] > now:
         return cached[1]
-    user = await _load_session_user(token)
+    user = await _load_session_user(digest)
     if user is not None:
-        _session_cache[token] = (now + SESSION_CACHE_SECONDS, user)
-        _session_cache.move_to_end(token)
+        _session_cache[digest] = (now + SESSION_CACHE_SECONDS, user)
+        _session_cache.move_to_end(digest)
         while len(_session_cache) > 10_000:
             _session_cache.popitem(last=False)
     return user
 
 
 def forget_session(token: str) -> None:
-    _session_cache.pop(token, None)
+    _session_cache.pop(token_digest(token), None)
 
 
-async def _load_session_user(token: str) -> dict[str, Any] | None:
+async def _load_session_user(digest: str) -> dict[str, Any] | None:
     rows = await fetch_rows(Session._meta.db,
         "SELECT u.id, u.username, u.role, u.language, u.first_name, u.last_name "
         "FROM ocop_session s JOIN ocop_user u ON u.id = s.user_id "
         "WHERE s.token = {} AND s.expiry_date > {} AND u.active = {}",
-        token, _session_now(), True,
+        digest, _session_now(), True,
     )
     return rows[0] if rows else None
 
@@ -202,10 +250,10 @@ async def forget_sessions_of(user_id: int) -> None:
     """This worker reads the user's sessions afresh on their next request (other workers within
     SESSION_CACHE_SECONDS), so a new role, a deactivation or new links count at once."""
     for row in await Session.select(Session.token).where(Session.user_id == user_id):
-        forget_session(row["token"])
-    stale = [token for token, (_, user) in _session_cache.items() if user is not None and user["id"] == user_id]
-    for token in stale:
-        forget_session(token)
+        _session_cache.pop(row["token"], None)  # the row holds the digest the cache is keyed by
+    stale = [digest for digest, (_, user) in _session_cache.items() if user is not None and user["id"] == user_id]
+    for digest in stale:
+        _session_cache.pop(digest, None)
 
 
 # -- user administration: the account itself (links to producers and points are the shell's: ocop.users) --

@@ -543,8 +543,12 @@ def is_sqlite(engine: Any) -> bool:
 
 
 def prepare_sqlite_file(path: str) -> None:
-    """Create the file's folder and switch it to WAL (the mode persists in the file)."""
+    """Create the file's folder and switch it to WAL (the mode persists in the file). A new database
+    is created readable by its owner only (it holds password hashes): SQLite gives its -wal and -shm
+    files the database's mode."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     connection = sqlite3.connect(path, timeout=30)
     try:
         connection.execute("PRAGMA journal_mode = WAL")

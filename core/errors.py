@@ -83,4 +83,10 @@ class Forbidden(DomainError):
 
 
 class TooManyAttempts(DomainError):
+    """Refused for a while; `retry_after` is how many seconds, for the Retry-After header."""
+
     status_code = 429
+
+    def __init__(self, message: str | Msg, *, retry_after: int | None = None, **params: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **params)

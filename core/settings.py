@@ -55,8 +55,6 @@ class Settings:
     host: str
     port: int
     session_hours: int
-    login_attempts: int
-    login_window_minutes: int
     max_upload_bytes: int
     secure_cookies: bool
     allowed_hosts: list[str]
@@ -111,8 +109,6 @@ def load_settings() -> Settings:
         host=env.get("OCOP_HOST", "127.0.0.1"),
         port=int(env.get("OCOP_PORT", "8000")),
         session_hours=int(env.get("OCOP_SESSION_HOURS", "12")),
-        login_attempts=int(env.get("OCOP_LOGIN_ATTEMPTS", "5")),
-        login_window_minutes=int(env.get("OCOP_LOGIN_WINDOW_MINUTES", "15")),
         max_upload_bytes=int(env.get("OCOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         secure_cookies=secure_cookies,
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],

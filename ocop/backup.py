@@ -10,8 +10,10 @@ writes) and `pg_restore --clean --if-exists` in one transaction, from the newest
 binaries on the machine (a dump tool reads servers of its own major version and older).
 
 Either way the file is written beside its destination under a temporary name and renamed
-when complete: a failed backup never replaces a good one. Uploaded files (OCOP_UPLOADS_DIR)
-are not in the database: copy that folder with the backup.
+when complete: a failed backup never replaces a good one. Backups and restored SQLite files are
+created readable by their owner only (0600) before their first byte: they hold password hashes
+and session digests. `without_sessions` leaves the session rows out of a backup. Uploaded files
+(OCOP_UPLOADS_DIR) are not in the database: copy that folder with the backup.
 """
 
 from __future__ import annotations
@@ -28,14 +30,17 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 PG_BIN_FOLDERS = "/usr/lib/postgresql/*/bin"  # Debian and Ubuntu keep one folder per major version
+SESSION_TABLE = "ocop_session"
 
 
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why and what to do."""
 
 
-def backup(destination: str | os.PathLike, url: str | None = None) -> str:
-    """Writes a backup of the database in `url` (default: DATABASE_URL) to `destination`.
+def backup(destination: str | os.PathLike, url: str | None = None, *, without_sessions: bool = False) -> str:
+    """Writes a backup of the database in `url` (default: DATABASE_URL) to `destination`, readable by
+    its owner only; with `without_sessions`, the backup holds no session rows (everyone logs in again
+    after restoring it).
 
     Safe while the server runs. `destination` is replaced only once the new backup is complete.
     Returns a line saying what was written.
@@ -47,10 +52,11 @@ def backup(destination: str | os.PathLike, url: str | None = None) -> str:
         raise BackupError(f"The folder {destination.parent} does not exist.")
     engine, target = _database(url)
     if engine == "sqlite":
-        _sqlite_backup(target, destination)
+        _sqlite_backup(target, destination, without_sessions)
     else:
-        _pg_backup(target, destination)
-    return f"backed up {_describe(engine, target)} to {destination} ({destination.stat().st_size:,} bytes)"
+        _pg_backup(target, destination, without_sessions)
+    left_out = ", sessions left out" if without_sessions else ""
+    return f"backed up {_describe(engine, target)} to {destination} ({destination.stat().st_size:,} bytes{left_out})"
 
 
 def restore(source: str | os.PathLike, url: str | None = None, force: bool = False) -> str:
@@ -121,6 +127,18 @@ def _temporary_beside(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.partial")
 
 
+def _create_private(path: Path) -> None:
+    """Creates `path` empty with mode 0600, so whatever writes it next (SQLite, pg_dump) never has
+    it readable by others, whatever the umask; SQLite gives its journal and WAL the same mode."""
+    path.unlink(missing_ok=True)  # a leftover of a crashed run with the same process id
+    # O_EXCL and O_NOFOLLOW: a file or link planted under this name by someone else is not written through.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # exactly 0600, also under a umask that would drop the owner's write bit
+    finally:
+        os.close(descriptor)
+
+
 def _move_into_place(temporary: Path, final: Path) -> None:
     """Flushes the finished file to disk, renames it over `final` and flushes the folder entry."""
     with temporary.open("rb") as file:
@@ -136,13 +154,14 @@ def _move_into_place(temporary: Path, final: Path) -> None:
 # -- SQLite --------------------------------------------------------------------------------------
 
 
-def _sqlite_backup(database: str, destination: Path) -> None:
+def _sqlite_backup(database: str, destination: Path, without_sessions: bool) -> None:
     if not os.path.isfile(database):
         raise BackupError(f"There is no database at {database} (DATABASE_URL).")
     if destination.exists() and os.path.samefile(destination, database):
         raise BackupError(f"{destination} is the database itself: write the backup to another file.")
     temporary = _temporary_beside(destination)
     try:
+        _create_private(temporary)
         with contextlib.closing(sqlite3.connect(database, timeout=30)) as source, \
                 contextlib.closing(sqlite3.connect(temporary)) as copy:
             # One step (pages=-1): the whole file under one read snapshot. Writers go on meanwhile;
@@ -150,6 +169,11 @@ def _sqlite_backup(database: str, destination: Path) -> None:
             source.backup(copy, pages=-1)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
             _check_sqlite(copy, destination)
+            if without_sessions:
+                # secure_delete zeroes the deleted rows' bytes, or they would stay readable in free pages.
+                copy.execute("PRAGMA secure_delete = ON")
+                copy.execute(f"DELETE FROM {SESSION_TABLE}")
+                copy.commit()
         _move_into_place(temporary, destination)
     except sqlite3.Error as error:
         raise BackupError(f"The backup of {database} failed: {error}.") from None
@@ -173,6 +197,7 @@ def _sqlite_restore(source: Path, database: str) -> None:
         raise BackupError(f"{source} is the database itself, not a backup of it.")
     temporary = _temporary_beside(target)
     try:
+        _create_private(temporary)
         # Read-only: a restore never changes the backup it reads.
         with contextlib.closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup_file:
             _check_sqlite(backup_file, source)
@@ -251,7 +276,8 @@ def _pg_connection(url: str) -> tuple[str, dict[str, str]]:
 
 def _run_tool(arguments: list[str], environment: dict[str, str], what: str) -> str:
     try:
-        finished = subprocess.run(arguments, env=environment, capture_output=True, text=True, check=False)
+        # umask 077: any file a tool creates is its owner's alone (pg_dump's is created 0600 beforehand too).
+        finished = subprocess.run(arguments, env=environment, capture_output=True, text=True, check=False, umask=0o077)
     except OSError as error:
         raise BackupError(f"Cannot run {arguments[0]}: {error.strerror}.") from None
     if finished.returncode != 0:
@@ -259,12 +285,16 @@ def _run_tool(arguments: list[str], environment: dict[str, str], what: str) -> s
     return finished.stdout
 
 
-def _pg_backup(url: str, destination: Path) -> None:
+def _pg_backup(url: str, destination: Path, without_sessions: bool) -> None:
     dump = pg_tool("pg_dump")
     dsn, environment = _pg_connection(url)
     temporary = _temporary_beside(destination)
+    # The table itself stays in the dump (a restore recreates it empty); only its rows are left out.
+    leave_out = [f"--exclude-table-data={SESSION_TABLE}"] if without_sessions else []
     try:
-        _run_tool([dump, "--format=custom", "--no-password", f"--file={temporary}", f"--dbname={dsn}"], environment, "pg_dump")
+        _create_private(temporary)  # pg_dump truncates and writes the file it is given, keeping its mode
+        _run_tool([dump, "--format=custom", "--no-password", *leave_out, f"--file={temporary}", f"--dbname={dsn}"],
+                  environment, "pg_dump")
         _move_into_place(temporary, destination)
     finally:
         temporary.unlink(missing_ok=True)

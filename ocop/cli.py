@@ -167,13 +167,16 @@ def main(argv: list[str] | None = None) -> None:
         "backup", help="back up the database in DATABASE_URL to a file (safe while the server runs)",
         description="Back up the database in DATABASE_URL to PATH while the server may keep running. SQLite: a copy "
                     "of the file made with SQLite's online backup API. PostgreSQL: pg_dump in its custom format, from "
-                    "the newest /usr/lib/postgresql/*/bin (or OCOP_PG_BIN). Uploaded files are not included.")
+                    "the newest /usr/lib/postgresql/*/bin (or OCOP_PG_BIN). The file is readable by its owner only (0600). "
+                    "Uploaded files are not included.")
     backup.add_argument("path", type=Path, help="the backup file to write (replaced only once the new one is complete)")
+    backup.add_argument("--without-sessions", action="store_true",
+                        help="leave the login sessions out (after a restore of it, everyone logs in again)")
     restore = commands.add_parser(
         "restore", help="replace the database in DATABASE_URL with a backup (stop the server first)",
         description="Replace the database in DATABASE_URL with the backup in PATH. Stop the server and the scheduler "
                     "first: a SQLite database another process has open is refused. SQLite: the backup is copied beside "
-                    "the database and renamed over it. PostgreSQL: pg_restore --clean --if-exists in one transaction.")
+                    "the database (readable by its owner only) and renamed over it. PostgreSQL: pg_restore --clean --if-exists in one transaction.")
     restore.add_argument("path", type=Path, help="a file written by 'ocop backup'")
     restore.add_argument("--force", action="store_true",
                          help="PostgreSQL only: restore although other sessions are connected to the database")
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
 
         try:
             if args.command == "backup":
-                print(backups.backup(args.path))
+                print(backups.backup(args.path, without_sessions=args.without_sessions))
             else:
                 print(backups.restore(args.path, force=args.force))
         except backups.BackupError as error:
