@@ -179,12 +179,12 @@ class OpenDataProduct(msgspec.Struct):
     group_code: str
     subgroup_code: str
     stars: int
-    certificate_number: str
+    certificate_number: str | None  # lists certify by decision: many products have no number of their own
     certified_on: dt.date | None
     expires_on: dt.date | None
     status: str
     unit: str
-    reference_price: int | None
+    reference_price: int
     barcode: str
 
 

@@ -41,7 +41,10 @@ def test_the_open_data_feeds_are_documented_as_what_they_send(anonymous, login, 
     from public_site.routes import OpenDataProduct
     from tests.conftest import product_payload
 
-    login("organizer").api("POST", "/api/v1/products", product_payload(producer_id))  # at least one certified row
+    organizer = login("organizer")
+    organizer.api("POST", "/api/v1/products", product_payload(producer_id))  # at least one certified row
+    organizer.api("POST", "/api/v1/products", product_payload(  # certified by a decision, with no number of its own
+        producer_id, name="Trà không số", certificate_number=None, decision_number="QĐ 2008/QĐ-UBND"))
     doc = anonymous.get("/api/schema/openapi.json").json()["paths"]
     documented = {path: doc[path]["get"]["responses"]["200"]["content"] for path in
                   ("/open-data/products.json", "/open-data/products.csv", "/open-data/products.xlsx")}
@@ -52,3 +55,4 @@ def test_the_open_data_feeds_are_documented_as_what_they_send(anonymous, login, 
     feed = anonymous.get("/open-data/products.json")
     rows = msgspec.json.decode(feed.content, type=list[OpenDataProduct], strict=True)  # every row as documented
     assert rows and feed.headers["content-type"].startswith("application/json")
+    assert any(row.certificate_number is None for row in rows)  # what a list without numbers gives, documented
