@@ -16,9 +16,9 @@ def stored(quantity: float) -> int:
     return scaled
 
 
-def shown(thousandths: int | None) -> float | None:
+def shown(thousandths: int) -> float:
     """The quantity a stored value stands for (2500 -> 2.5)."""
-    return None if thousandths is None else thousandths / SCALE
+    return thousandths / SCALE
 
 
 def value_of(thousandths: int, unit_price: int) -> int:

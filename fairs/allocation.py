@@ -652,7 +652,8 @@ def _arrange(plan: _Plan, chosen: list[tuple | None]) -> dict[int, tuple[int, ..
     by_id = {r.id: r for r in plan.requests}
     assignments = dict(plan.locked)
     holder = {booth: by_id[rid] for rid, ids in plan.locked.items() for booth in ids}
-    left = {b: a for a, b in neighbour_pairs(plan.booths.values())}
+    pairs = neighbour_pairs(plan.booths.values())
+    left = {b: a for a, b in pairs}
     rank = {r.id: i for i, r in enumerate(plan.requests)}
     pools: dict[tuple, dict[str, list[Request]]] = defaultdict(lambda: defaultdict(list))  # class -> subgroup -> singles
     runs: dict[int, list[Request]] = defaultdict(list)  # segment -> longer requests
@@ -685,17 +686,16 @@ def _arrange(plan: _Plan, chosen: list[tuple | None]) -> dict[int, tuple[int, ..
                 holder[booth] = best
             position += best.booths
             previous = best
-    _swap_singles(plan, assignments, holder)
+    _swap_singles(plan, assignments, holder, pairs)
     return assignments
 
 
 def _swap_singles(plan: _Plan, assignments: dict[int, tuple[int, ...]], holder: dict[int, Request],
-                  passes: int = 4) -> None:
+                  pairs: list[tuple[int, int]], passes: int = 4) -> None:
     """Local search over the greedy layout: two one-booth exhibitors of one zone (or one and a free
     booth) trade places when each fits the other's booth and they score better beside their new
     neighbours. Priority and zone choice stay as they were, so the first stage's value does not move."""
     weights = plan.weights
-    pairs = neighbour_pairs(plan.booths.values())
     left, right = {b: a for a, b in pairs}, dict(pairs)
     locked = {b for ids in plan.locked.values() for b in ids}
 

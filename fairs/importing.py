@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog import list_values
-from catalog.list_headings import heading_key
+from catalog.headed_sheets import HeadedRows, read_headed
 from catalog.tables import ImportUpload, Producer, Product
 from core.audit import Actor
 from core.errors import N_, Msg, ValidationFailed, render
 from core.i18n import gettext
-from core.settings import settings
-from core.spreadsheets import upload_sheets
 from core.text import fold
 from fairs.enums import Amenity, BoothKind
 from fairs.schemas import ApplicationIn
@@ -64,33 +62,15 @@ _AMENITIES = {"dien": Amenity.power, "power": Amenity.power, "nuoc": Amenity.wat
 
 
 @dataclass
-class ApplicationRows:
-    headings: list[str]
-    columns: dict[str, int]
-    rows: list[tuple[int, list[Any]]]
-
-
-@dataclass
 class ApplicationsChecked:
     reports: list[dict] = field(default_factory=list)  # {"row", "values", "errors", "notes"}
     applications: list[ApplicationIn] = field(default_factory=list)
     error_rows: int = 0
 
 
-def read_applications(filename: str, content: bytes) -> ApplicationRows:
-    sheets = upload_sheets(filename, content, settings.max_upload_bytes)
-    rows = [list(r) for r in sheets[0][1]] if sheets else []
-    for top, cells in enumerate(rows[:20]):  # title rows may sit above the headings
-        columns: dict[str, int] = {}
-        for index, heading in enumerate(cells):
-            name = _FIELD_OF.get(heading_key(heading))
-            if name and name not in columns:
-                columns[name] = index
-        if "producer" in columns:
-            body = [(number, cells) for number, cells in enumerate(rows[top + 1:], start=top + 2)
-                    if any(list_values.text(c) for c in cells)]
-            return ApplicationRows([list_values.text(h) for h in cells], columns, body)
-    raise ValidationFailed({"file": N_("No row of headings names the exhibitors (a column such as “Tên chủ thể”).")})
+def read_applications(filename: str, content: bytes) -> HeadedRows:
+    return read_headed(filename, content, _FIELD_OF, "producer",
+                       N_("No row of headings names the exhibitors (a column such as “Tên chủ thể”)."))
 
 
 def _items(text: str) -> list[str]:
@@ -146,7 +126,7 @@ class _Catalogue:
         return ids, unknown
 
 
-async def check_applications(fair: dict, sheet: ApplicationRows) -> ApplicationsChecked:
+async def check_applications(fair: dict, sheet: HeadedRows) -> ApplicationsChecked:
     checked = ApplicationsChecked()
     catalogue = _Catalogue(await Producer.select(Producer.id, Producer.name, Producer.province_code),
                            await Product.select(Product.id, Product.name, Product.producer))
@@ -157,16 +137,13 @@ async def check_applications(fair: dict, sheet: ApplicationRows) -> Applications
     seen: dict[int, int] = {}
     for number, cells in sheet.rows:
         def cell(name: str, cells: list[Any] = cells) -> str:
-            index = sheet.columns.get(name)
-            return list_values.text(cells[index]) if index is not None and index < len(cells) else ""
+            return sheet.cell(cells, name)
 
         def lines(name: str, cells: list[Any] = cells) -> list[str]:  # a list cell keeps its line breaks
-            index = sheet.columns.get(name)
-            raw = cells[index] if index is not None and index < len(cells) and cells[index] is not None else ""
-            return _items(str(raw).replace("\u00a0", " "))
+            raw = sheet.raw(cells, name)
+            return _items("" if raw is None else str(raw).replace("\u00a0", " "))
 
-        def heading(name: str) -> str:
-            return sheet.headings[sheet.columns[name]] if name in sheet.columns else name
+        heading = sheet.heading
 
         errors: dict[str, Any] = {}
         place = list_values.province(cell("province")) if cell("province") else None

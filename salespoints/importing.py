@@ -14,13 +14,11 @@ from typing import Any
 import msgspec
 
 from catalog import list_values
-from catalog.list_headings import heading_key
+from catalog.headed_sheets import HeadedRows, read_headed
 from catalog.tables import ImportUpload
 from core.audit import Actor, record_audit
 from core.errors import N_, Msg, ValidationFailed, render
 from core.i18n import gettext
-from core.settings import settings
-from core.spreadsheets import upload_sheets
 from salespoints import services
 from salespoints.enums import PointKind
 from salespoints.schemas import SalesPointIn
@@ -43,49 +41,29 @@ _KINDS = {"showroom": PointKind.showroom, "diem gioi thieu": PointKind.showroom,
 
 
 @dataclass
-class PointRows:
-    headings: list[str]
-    columns: dict[str, int]
-    rows: list[tuple[int, list[Any]]]
-
-
-@dataclass
 class PointsChecked:
     reports: list[dict] = field(default_factory=list)  # {"row", "values", "errors"}
     points: list[SalesPointIn] = field(default_factory=list)
     error_rows: int = 0
 
 
-def read_points(filename: str, content: bytes) -> PointRows:
-    sheets = upload_sheets(filename, content, settings.max_upload_bytes)
-    rows = [list(r) for r in sheets[0][1]] if sheets else []
-    for top, cells in enumerate(rows[:20]):  # title rows may sit above the headings
-        columns: dict[str, int] = {}
-        for index, heading in enumerate(cells):
-            name = _FIELD_OF.get(heading_key(heading))
-            if name and name not in columns:
-                columns[name] = index
-        if "name" in columns:
-            body = [(number, cells) for number, cells in enumerate(rows[top + 1:], start=top + 2)
-                    if any(list_values.text(c) for c in cells)]
-            return PointRows([list_values.text(h) for h in cells], columns, body)
-    raise ValidationFailed({"file": N_("No row of headings names the sales points (a column such as “Tên điểm bán”).")})
+def read_points(filename: str, content: bytes) -> HeadedRows:
+    return read_headed(filename, content, _FIELD_OF, "name",
+                       N_("No row of headings names the sales points (a column such as “Tên điểm bán”)."))
 
 
-async def check_points(sheet: PointRows) -> PointsChecked:
+async def check_points(sheet: HeadedRows) -> PointsChecked:
     checked = PointsChecked()
     existing = {services.point_key(r["name"], r["address"])
                 for r in await SalesPoint.select(SalesPoint.name, SalesPoint.address)}
     seen: dict[tuple[str, str], int] = {}
     for number, cells in sheet.rows:
         def cell(name: str, cells: list[Any] = cells) -> str:
-            index = sheet.columns.get(name)
-            return list_values.text(cells[index]) if index is not None and index < len(cells) else ""
+            return sheet.cell(cells, name)
 
         errors: dict[str, Any] = {}
 
-        def heading(name: str) -> str:
-            return sheet.headings[sheet.columns[name]] if name in sheet.columns else name
+        heading = sheet.heading
 
         address, district = cell("address"), cell("district")
         place = list_values.province(cell("province")) if cell("province") else list_values.place_in(address)

@@ -19,6 +19,7 @@ from accounts.enums import Role
 from agreements import fulfilment as maths
 from agreements import quantities
 from agreements.enums import CLOSING, TRANSITIONS, AgreementStatus, Party
+from agreements.quantities import shown
 from agreements.schemas import (
     MAX_AMOUNT,
     AgreementFilter,
@@ -333,10 +334,6 @@ async def _parts(agreement_id: int) -> dict[str, list[dict[str, Any]]]:
     return {name: await fetch_rows(Agreement._meta.db, sql, agreement_id) for name, sql in _PARTS.items()}
 
 
-def shown(thousandths: int) -> float:
-    return thousandths / quantities.SCALE
-
-
 async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
     """The agreement with its lines, milestones, deliveries, scans and fulfilment today."""
     ensure_reader(actor)
@@ -382,7 +379,8 @@ async def get_agreement(agreement_id: int, actor: Actor | None) -> AgreementOut:
                        on_time_value=per_line[r["id"]].on_time_value, late_value=per_line[r["id"]].late_value)
                for r in lines],
         milestones=[MilestoneOut(id=m["id"], due_on=m["due_on"], description=m["description"], line_id=m["line"],
-                                 quantity=quantities.shown(m["quantity"]), met_on=states[m["id"]].met_on,
+                                 quantity=None if m["quantity"] is None else shown(m["quantity"]),
+                                 met_on=states[m["id"]].met_on,
                                  overdue=states[m["id"]].overdue, late=states[m["id"]].late,
                                  original_due_on=changes[m["id"]][0]["previous_due_on"] if m["id"] in changes else None,
                                  changes=[MilestoneChangeOut(previous_due_on=c["previous_due_on"], due_on=c["due_on"],

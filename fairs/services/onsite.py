@@ -38,12 +38,7 @@ async def record_visitors(fair_id: int, data: VisitorsIn, actor: Actor) -> None:
         fair = await fair_row(fair_id)
         _check_day(fair, data.day)
         before = await VisitorCount.select().where(VisitorCount.fair == fair_id, VisitorCount.day == data.day).first()
-        if before:
-            await VisitorCount.update({VisitorCount.visitors: data.visitors, VisitorCount.recorded_by: actor.user_id}).where(
-                VisitorCount.id == before["id"])
-        else:
-            await VisitorCount.insert(VisitorCount(fair=fair_id, day=data.day, visitors=data.visitors,
-                                                   recorded_by=actor.user_id))
+        await _set_visitors(fair_id, data.day, data.visitors, before, actor)
         await record_audit(actor, "visitors", "fair", fair_id, {"visitors": before["visitors"]} if before else None,
                            {"day": data.day, "visitors": data.visitors})
 
@@ -63,14 +58,32 @@ async def record_booth_sales(fair_id: int, data: BoothSaleIn, actor: Actor) -> N
         if not await BoothAssignment.exists().where(BoothAssignment.application == data.application_id):
             raise Conflict(N_("This exhibitor has no booth."))
         before = await BoothSale.select().where(BoothSale.application == data.application_id, BoothSale.day == data.day).first()
-        values: dict[str, Any] = {"revenue": data.revenue, "transactions": data.transactions, "notes": data.notes.strip(),
-                  "recorded_by": actor.user_id, "recorded_at": dt.datetime.now(dt.UTC)}
-        if before:
-            await BoothSale.update(cast("dict[Column | str, Any]", values)).where(BoothSale.id == before["id"])
-        else:
-            await BoothSale.insert(BoothSale(fair=fair_id, application=data.application_id, day=data.day, **values))
+        values = await _set_sale(fair_id, data.application_id, data.day, before,
+                                 (data.revenue, data.transactions, data.notes.strip()), actor)
         await record_audit(actor, "booth_sales", "application", data.application_id,
                            {"revenue": before["revenue"]} if before else None, {"day": data.day, **values})
+
+
+async def _set_visitors(fair_id: int, day: dt.date, visitors: int, before: dict | None, actor: Actor) -> None:
+    """The day's count, replacing the one `before` (the row read in the caller's transaction)."""
+    if before:
+        await VisitorCount.update({VisitorCount.visitors: visitors, VisitorCount.recorded_by: actor.user_id}).where(
+            VisitorCount.id == before["id"])
+    else:
+        await VisitorCount.insert(VisitorCount(fair=fair_id, day=day, visitors=visitors, recorded_by=actor.user_id))
+
+
+async def _set_sale(fair_id: int, application_id: int, day: dt.date, before: dict | None,
+                    figures: tuple[int, int, str], actor: Actor) -> dict[str, Any]:
+    """A booth's (revenue, sales, notes) for the day, replacing the entry `before`; the values written."""
+    revenue, transactions, notes = figures
+    values: dict[str, Any] = {"revenue": revenue, "transactions": transactions, "notes": notes,
+                              "recorded_by": actor.user_id, "recorded_at": dt.datetime.now(dt.UTC)}
+    if before:
+        await BoothSale.update(cast("dict[Column | str, Any]", values)).where(BoothSale.id == before["id"])
+    else:
+        await BoothSale.insert(BoothSale(fair=fair_id, application=application_id, day=day, **values))
+    return values
 
 
 async def record_day(fair_id: int, day: dt.date, data: DayGridIn, actor: Actor) -> int:
@@ -94,7 +107,6 @@ async def record_day(fair_id: int, day: dt.date, data: DayGridIn, actor: Actor) 
             raise ValidationFailed(errors)
         before = {r["application"]: r for r in await BoothSale.select().where(BoothSale.fair == fair_id, BoothSale.day == day)}
         changed = 0
-        now = dt.datetime.now(dt.UTC)
         for entry in data.entries:
             old = before.get(entry.application_id)
             if entry.revenue is None:
@@ -102,26 +114,17 @@ async def record_day(fair_id: int, day: dt.date, data: DayGridIn, actor: Actor) 
                     await BoothSale.delete().where(BoothSale.id == old["id"])
                     changed += 1
                 continue
-            values: dict[str, Any] = {"revenue": entry.revenue, "transactions": entry.transactions,
-                                      "notes": entry.notes.strip(), "recorded_by": actor.user_id, "recorded_at": now}
-            if old and all(old[k] == values[k] for k in ("revenue", "transactions", "notes")):
+            figures = (entry.revenue, entry.transactions, entry.notes.strip())
+            if old and (old["revenue"], old["transactions"], old["notes"]) == figures:
                 continue
-            if old:
-                await BoothSale.update(cast("dict[Column | str, Any]", values)).where(BoothSale.id == old["id"])
-            else:
-                await BoothSale.insert(BoothSale(fair=fair_id, application=entry.application_id, day=day, **values))
+            await _set_sale(fair_id, entry.application_id, day, old, figures, actor)
             changed += 1
         counted = await VisitorCount.select().where(VisitorCount.fair == fair_id, VisitorCount.day == day).first()
         if data.visitors is None and counted:
             await VisitorCount.delete().where(VisitorCount.id == counted["id"])
             changed += 1
         elif data.visitors is not None and (counted or {}).get("visitors") != data.visitors:
-            if counted:
-                await VisitorCount.update({VisitorCount.visitors: data.visitors, VisitorCount.recorded_by: actor.user_id}).where(
-                    VisitorCount.id == counted["id"])
-            else:
-                await VisitorCount.insert(VisitorCount(fair=fair_id, day=day, visitors=data.visitors,
-                                                       recorded_by=actor.user_id))
+            await _set_visitors(fair_id, day, data.visitors, counted, actor)
             changed += 1
         if changed:
             await record_audit(actor, "day_grid", "fair", fair_id, None,
