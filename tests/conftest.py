@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import io
 import os
 import shutil
 import socket
@@ -223,3 +224,15 @@ def product_payload(producer_id: int, **overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def xlsx_of(rows: list[list]) -> bytes:
+    """An .xlsx holding `rows` on its first sheet, as an office's list arrives."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -5,27 +5,15 @@ words; every problem shown before anything is saved, then all rows in or none.""
 from __future__ import annotations
 
 import html
-import io
 import re
 
-from openpyxl import Workbook
-
-from tests.conftest import product_payload, unique
+from tests.conftest import product_payload, unique, xlsx_of
 from tests.fairs.conftest import move
-
-
-def _sheet(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _preview(client, fair_id: int, rows: list[list]):
     return client.post(f"/fairs/{fair_id}/applications/import",
-                       files={"file": ("dang-ky.xlsx", _sheet(rows), "application/octet-stream")},
+                       files={"file": ("dang-ky.xlsx", xlsx_of(rows), "application/octet-stream")},
                        data={"_csrf_token": client.csrf()})
 
 

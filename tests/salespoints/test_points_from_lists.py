@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 
-from openpyxl import Workbook
-
-from tests.conftest import run, unique
-
-
-def _sheet(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+from tests.conftest import run, unique, xlsx_of
 
 
 def _points(tag: str) -> list[dict]:
@@ -53,7 +41,7 @@ def test_points_are_imported_with_their_old_district_and_duplicates_are_flagged(
             ["STT", "Tên điểm bán", "Địa chỉ", "Huyện", "Tỉnh", "Giờ mở cửa"],
             [1, f"Điểm OCOP Cầu Kè {tag}", "ấp Phú Hòa, xã Cầu Kè", "huyện Cầu Kè", "Trà Vinh", "7:00–20:00"],
             [2, f"Điểm OCOP Phong Điền {tag}", "xã Phong Thu, huyện Phong Điền, tỉnh Thừa Thiên Huế", "", "", ""]]
-    preview = client.post("/salespoints/import", files={"file": ("diem.xlsx", _sheet(rows), "application/octet-stream")},
+    preview = client.post("/salespoints/import", files={"file": ("diem.xlsx", xlsx_of(rows), "application/octet-stream")},
                           data={"_csrf_token": client.csrf()})
     assert preview.status_code == 200 and 'class="bad"' not in preview.text, preview.text
     token = re.search(r"/salespoints/import/([\w-]+)/commit", preview.text).group(1)
@@ -64,7 +52,7 @@ def test_points_are_imported_with_their_old_district_and_duplicates_are_flagged(
     assert first["legacy_district"] == "huyện Cầu Kè" and first["opening_hours"] == "7:00–20:00"
     second = found[f"Điểm OCOP Phong Điền {tag}"]
     assert second["province_code"] == "hue" and second["legacy_district"] == "huyện Phong Điền"
-    again = client.post("/salespoints/import", files={"file": ("diem.xlsx", _sheet(rows + [rows[3]]), "application/octet-stream")},
+    again = client.post("/salespoints/import", files={"file": ("diem.xlsx", xlsx_of(rows + [rows[3]]), "application/octet-stream")},
                         data={"_csrf_token": client.csrf()})
     flagged = re.findall(r'data-field="([^"]*)"', again.text)
     assert flagged.count("Tên điểm bán") == 3 and "/commit" not in again.text  # two already there, one twice in the file
