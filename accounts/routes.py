@@ -18,7 +18,7 @@ from core.settings import settings
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-SESSION_COOKIE = "id"
+SESSION_COOKIE = settings.session_cookie
 LANGUAGE_COOKIE = "lang"
 LINK_SLOTS = 3  # producer or sales-point fields on the new-user form; the user page adds more
 

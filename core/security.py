@@ -9,13 +9,17 @@ execute and CSP does not govern. Two places are looser, each for a reason given 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 
 from litestar.connection import Request
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
+from litestar.datastructures.cookie import Cookie
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRF_SECRET_BYTES, CSRF_SECRET_LENGTH, CSRFMiddleware
 from litestar.types import Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
@@ -94,38 +98,85 @@ def with_admin_headers(send: Send) -> Send:
 
 
 class CSRFCheck(CSRFMiddleware):
-    """Litestar's double-submit CSRF check (token in a cookie, the same token in the `x-csrftoken`
-    header or the form's `_csrf_token`), with two costs taken off every request: a token's HMAC is
-    verified once per worker, not on every request, and the request it reads is a plain one, not the
-    application's richer request class."""
+    """A double-submit CSRF check (token in a cookie, the same token in the `x-csrftoken` header or the
+    form's `_csrf_token`) whose token is bound to the session: its HMAC covers the session cookie too, so a
+    token pair taken from one browser is refused beside another's session cookie.
 
-    _verified: dict[str, str | None]
+    A safe request whose cookie is missing or bound to another session gets a fresh token; a response that
+    sets or clears the session cookie (login, logout) carries the fresh token for the new session with it.
+    A token's HMAC is verified once per worker, not on every request."""
 
-    def __init__(self, app, config) -> None:
+    _verified: dict[tuple[str, str], bool]
+
+    def __init__(self, app, config, session_cookie: str) -> None:
         super().__init__(app, config)
+        self.session_cookie = session_cookie
+        self._session_prefix = f"{session_cookie}=".encode()
         self._verified = {}
 
-    def _decode_csrf_token(self, token: str) -> str | None:
-        if token in self._verified:
-            return self._verified[token]
-        secret = super()._decode_csrf_token(token)
-        if len(self._verified) >= 20_000:  # tokens live as long as their cookie: a bound, not an expiry
-            self._verified.clear()
-        self._verified[token] = secret
-        return secret
+    def _hash(self, nonce: str, session: str) -> str:
+        return hmac.new(self.config.secret.encode(), f"{nonce}.{session}".encode(), hashlib.sha256).hexdigest()
+
+    def _new_token(self, session: str) -> str:
+        nonce = secrets.token_hex(CSRF_SECRET_BYTES)
+        return nonce + self._hash(nonce, session)
+
+    def _bound_to(self, token: str, session: str) -> bool:
+        known = self._verified.get((token, session))
+        if known is None:
+            nonce, mac = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+            known = len(nonce) == CSRF_SECRET_LENGTH and hmac.compare_digest(mac, self._hash(nonce, session))
+            if len(self._verified) >= 20_000:  # tokens live as long as their cookie: a bound, not an expiry
+                self._verified.clear()
+            self._verified[(token, session)] = known
+        return known
+
+    def _cookie_header(self, token: str) -> bytes:
+        return Cookie(key=self.config.cookie_name, value=token, path=self.config.cookie_path,
+                      secure=self.config.cookie_secure, httponly=self.config.cookie_httponly,
+                      samesite=self.config.cookie_samesite, domain=self.config.cookie_domain).to_header(header="").encode()
+
+    def _sending(self, send: Send, token: str | None) -> Send:
+        """Adds the CSRF cookie `token` to the response, or, when the response changes the session,
+        a token for the new session."""
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                fresh = token
+                for name, value in headers:
+                    if bytes(name).lower() == b"set-cookie" and bytes(value).startswith(self._session_prefix):
+                        session = bytes(value)[len(self._session_prefix):].split(b";", 1)[0].decode("latin-1").strip('"')
+                        fresh = self._new_token(session)
+                if fresh is not None:
+                    headers.append((b"set-cookie", self._cookie_header(fresh)))
+                    message["headers"] = headers
+            await send(message)
+
+        return send_with_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] in self.config.safe_methods or (
-                self.exclude and self.exclude.findall(scope["path"])):
-            await super().__call__(scope, receive, send)
+        if scope["type"] != ScopeType.HTTP or (self.exclude and self.exclude.findall(scope["path"])):
+            await self.app(scope, receive, send)
             return
         request: Request = Request(scope=scope, receive=receive)
-        header_token = request.headers.get(self.config.header_name)
-        if header_token is None:  # a form: Litestar's own path reads the token from the body
-            await super().__call__(scope, receive, send)
+        cookies = request.cookies
+        session = cookies.get(self.session_cookie, "")
+        cookie_token = cookies.get(self.config.cookie_name)
+        state = ScopeState.from_scope(scope)
+        if scope["method"] in self.config.safe_methods:
+            if cookie_token is not None and self._bound_to(cookie_token, session):
+                state.csrf_token = cookie_token
+                await self.app(scope, receive, self._sending(send, None))
+            else:
+                state.csrf_token = self._new_token(session)
+                await self.app(scope, receive, self._sending(send, state.csrf_token))
             return
-        cookie_token = request.cookies.get(self.config.cookie_name)
-        if cookie_token is None or not self._csrf_tokens_match(header_token, cookie_token):
+        submitted = request.headers.get(self.config.header_name)
+        if submitted is None and request.content_type[0] in (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART):
+            submitted = (await request.form()).get("_csrf_token")
+        if not (isinstance(submitted, str) and cookie_token is not None and hmac.compare_digest(submitted, cookie_token)
+                and self._bound_to(cookie_token, session)):
             raise PermissionDeniedException("CSRF token verification failed")
-        ScopeState.from_scope(scope).csrf_token = header_token
-        await self.app(scope, receive, send)
+        state.csrf_token = submitted
+        await self.app(scope, receive, self._sending(send, None))

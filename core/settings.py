@@ -92,6 +92,20 @@ class Settings:
     timezone: str = "Asia/Ho_Chi_Minh"
     default_language: str = "vi"
 
+    @property
+    def session_cookie(self) -> str:
+        return self._cookie_prefix + "id"  # "id" is the name piccolo-admin reads (ocop/admin.py hands it on)
+
+    @property
+    def csrf_cookie(self) -> str:
+        return self._cookie_prefix + "ocop_csrftoken"
+
+    @property
+    def _cookie_prefix(self) -> str:
+        # Over HTTPS a browser keeps a __Host- cookie only when it is Secure, for the whole site and this host
+        # alone: a neighbouring subdomain or a plain-HTTP page cannot plant a session or CSRF cookie.
+        return "__Host-" if self.secure_cookies else ""
+
 
 def is_loopback(host: str) -> bool:
     return host in ("localhost", "::1", "[::1]") or host.startswith("127.")

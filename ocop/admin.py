@@ -42,4 +42,18 @@ async def admin_mount(scope: Scope, receive: Receive, send: Send) -> None:
     if actor.role is not Role.admin:
         await _refuse(send, 403)
         return
+    if settings.session_cookie != ADMIN_SESSION_COOKIE:
+        scope["headers"] = [renamed_cookie(name, value, settings.session_cookie) for name, value in scope["headers"]]
     await _admin_app(scope, receive, with_admin_headers(send))
+
+
+ADMIN_SESSION_COOKIE = "id"  # piccolo-admin's own name for the session cookie
+
+
+def renamed_cookie(name: bytes, value: bytes, session_cookie: str) -> tuple[bytes, bytes]:
+    """Under HTTPS the session cookie is __Host-id: piccolo-admin is handed it under the name it reads."""
+    if name != b"cookie":
+        return name, value
+    prefix = session_cookie.encode() + b"="
+    return name, b"; ".join(ADMIN_SESSION_COOKIE.encode() + b"=" + part[len(prefix):] if part.startswith(prefix) else part
+                            for part in (p.strip() for p in value.split(b";")))

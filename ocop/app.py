@@ -43,7 +43,7 @@ from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
 from fairs.routes import ExhibitorLinkPages, FairApi, FairPages
 from ocop.admin import admin_mount
-from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, ActorMiddleware
+from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, SESSION_COOKIE, ActorMiddleware
 from ocop.dashboard import dashboard
 from ocop.templating import configure_environment, page_environment
 from ocop.user_pages import UserPages
@@ -276,7 +276,7 @@ def create_app() -> Litestar:
         template_config=template_config,
         plugins=[HTMXPlugin(), ProblemResponses()],
         # Who is asking, then the CSRF check (inside it, so a refusal is worded in the user's language).
-        middleware=[DefineMiddleware(ActorMiddleware), DefineMiddleware(CSRFCheck, config=CSRF)],
+        middleware=[DefineMiddleware(ActorMiddleware), DefineMiddleware(CSRFCheck, config=CSRF, session_cookie=SESSION_COOKIE)],
         before_send=[add_security_headers],  # every response, errors and mounts included
         exception_handlers={kind: in_request_language(handler) for kind, handler in handlers.items()},
         lifespan=[_database],

@@ -10,10 +10,11 @@ from accounts.enums import Role
 from catalog.tables import ProducerMember
 from core.audit import Actor
 from core.i18n import current_language, pick_language
+from core.settings import settings
 
-SESSION_COOKIE = "id"  # the name piccolo-admin reads, so one login serves both
+SESSION_COOKIE = settings.session_cookie  # piccolo-admin reads the same cookie, so one login serves both
 LANGUAGE_COOKIE = "lang"
-CSRF_COOKIE = "ocop_csrftoken"
+CSRF_COOKIE = settings.csrf_cookie
 # Where the request's language stays for errors answered after this middleware has let go of it.
 LANGUAGE_KEY = "ocop.language"
 

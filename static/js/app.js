@@ -1,6 +1,6 @@
 // htmx requests that change data carry the CSRF token from its cookie.
 document.addEventListener("htmx:configRequest", function (event) {
-  var match = document.cookie.match(/(?:^|; )ocop_csrftoken=([^;]*)/);
+  var match = document.cookie.match(/(?:^|; )(?:__Host-)?ocop_csrftoken=([^;]*)/);
   if (match) event.detail.headers["x-csrftoken"] = decodeURIComponent(match[1]);
 });
 // A filter <select data-submit-on-change> submits its form as soon as a choice is made (no inline

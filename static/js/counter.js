@@ -32,7 +32,7 @@
     return template.replace(/%\((\w+)\)s/g, function (whole, name) { return name in values ? values[name] : whole; });
   }
   function csrf() {
-    var match = document.cookie.match(/(?:^|; )ocop_csrftoken=([^;]*)/);
+    var match = document.cookie.match(/(?:^|; )(?:__Host-)?ocop_csrftoken=([^;]*)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
   function newKey() {

@@ -70,3 +70,56 @@ def test_the_refusal_speaks_the_language_the_visitor_chose(server):
         response = visitor.post("/login", data={"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "The form expired. Reload the page and try again." in response.text and '<html lang="en">' in response.text
+
+
+def plant(client: Client, token: str) -> None:
+    """The browser holds `token` as its only CSRF cookie, as if someone had set it there."""
+    client.cookies.delete("ocop_csrftoken")
+    client.cookies.set("ocop_csrftoken", token, domain=client.base_url.host)
+    assert client.cookies.get("ocop_csrftoken") == token
+
+
+def test_a_token_pair_from_another_session_is_refused(server, users):
+    """The token's HMAC covers the session cookie: a pair copied from one browser (planted through a sibling
+    subdomain, say) does not work beside another user's session cookie."""
+    with Client(base_url=server, follow_redirects=False, timeout=30) as victim, \
+            Client(base_url=server, follow_redirects=False, timeout=30) as attacker:
+        assert victim.log_in(users["admin"], PASSWORDS["admin"]).status_code == 302
+        assert attacker.log_in(users["viewer"], PASSWORDS["viewer"]).status_code == 302
+        planted = attacker.csrf()
+        plant(victim, planted)
+        response = victim.post("/catalog/producers/", data={"name": "x", "_csrf_token": planted})
+        assert response.status_code == 403 and FORM_EXPIRED in response.text
+        assert victim.request("PUT", "/api/v1/producers/1", json={}, headers={"x-csrftoken": planted}).status_code == 403
+        # An anonymous visitor's pair is no better: it is bound to no session.
+        with Client(base_url=server) as stranger:
+            anonymous = stranger.csrf()
+        plant(victim, anonymous)
+        assert victim.post("/language", data={"language": "en", "_csrf_token": anonymous}).status_code == 403
+
+
+def test_logging_in_and_out_hands_over_a_token_for_the_new_session(server, users):
+    with Client(base_url=server, follow_redirects=False, timeout=30) as browser:
+        before = browser.csrf()
+        assert browser.log_in(users["organizer"], PASSWORDS["organizer"]).status_code == 302
+        during = browser.cookies.get("ocop_csrftoken")
+        assert during and during != before
+        # The token from before the login no longer goes with the session cookie.
+        assert browser.post("/language", data={"language": "vi", "_csrf_token": before},
+                            headers={"cookie": f"id={browser.cookies.get('id')}; ocop_csrftoken={before}"}).status_code == 403
+        assert browser.form("/language", {"language": "vi", "next": "/"}).status_code in (302, 303)
+        assert browser.form("/logout", {}).status_code in (302, 303)
+        after = browser.cookies.get("ocop_csrftoken")
+        assert after and after != during
+        assert browser.get("/login").status_code == 200 and browser.cookies.get("ocop_csrftoken") == after  # kept while it fits
+
+
+def test_a_safe_request_replaces_a_token_bound_to_another_session(server, users):
+    with Client(base_url=server, follow_redirects=False, timeout=30) as browser:
+        assert browser.log_in(users["viewer"], PASSWORDS["viewer"]).status_code == 302
+        with Client(base_url=server) as stranger:
+            plant(browser, stranger.csrf())
+        page = browser.get("/")
+        fresh = page.cookies.get("ocop_csrftoken")
+        assert fresh and fresh in page.text  # the page's forms carry the token the browser now holds
+        assert browser.form("/language", {"language": "vi", "next": "/"}).status_code in (302, 303)
