@@ -114,7 +114,7 @@ class Attachment(Table):
     media_type = Varchar(length=64)
     size = Integer()
     sha256 = Varchar(length=64)
-    path = Varchar(length=255)  # relative to the uploads folder
+    path = Varchar(length=255)  # its stored name (core.uploads)
     uploaded_by = Integer(null=True, default=None)
     uploaded_at = Timestamptz(default=TimestamptzNow())
 

@@ -1,7 +1,7 @@
 """Product photos: adding and removing them, and listing them for the pages.
 
 Uploads are checked from their content and re-encoded by `catalog.imaging` (off the event loop);
-the renditions are kept under the uploads folder by their SHA-256 and served at a URL made of it,
+the renditions are stored (core.uploads) by their SHA-256 and served at a URL made of it,
 so a photo's URL never changes content and can be cached for a year. Each write is one audited
 transaction.
 """
@@ -42,12 +42,9 @@ def photo_url(relative_path: str) -> str:
     return URL_PREFIX + Path(relative_path).name
 
 
-def stored_file(name: str) -> Path | None:
-    """The file behind /media/photos/{name}, or None when the name is not one of ours or the file is gone."""
-    if not _FILE_NAME.match(name):
-        return None
-    path = uploads.stored_path(str(Path(FOLDER) / name[:2] / name))
-    return path if path.is_file() else None
+def photo_digest(name: str) -> str | None:
+    """The stored file behind /media/photos/{name}, or None when the name is not one of ours."""
+    return uploads.digest_of(name) if _FILE_NAME.match(name) else None
 
 
 def _photo_out(row: dict) -> PhotoOut:
@@ -108,7 +105,7 @@ async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> Pho
         last = await ProductPhoto.select(ProductPhoto.position).where(ProductPhoto.product == product_id).order_by(
             ProductPhoto.position, ascending=False).first()
         # Written inside the transaction: a removal of the same file elsewhere cannot slip in between.
-        paths = {size: uploads.keep(r.content, FOLDER, imaging.EXTENSION)[0] for size, r in made.items()}
+        paths = {size: (await uploads.keep(r.content, FOLDER, imaging.EXTENSION))[0] for size, r in made.items()}
         values: dict[str, Any] = {
             "product": product_id, "position": (last["position"] + 1) if last else 0, "sha256": digest,
             "thumb_path": paths["thumb"], "thumb_width": made["thumb"].width, "thumb_height": made["thumb"].height,
@@ -137,4 +134,4 @@ async def remove_photo(product_id: int, photo_id: int, actor: Actor | None) -> N
             in_use = await ProductPhoto.exists().where(
                 (ProductPhoto.thumb_path == path) | (ProductPhoto.display_path == path))
             if not in_use:
-                uploads.forget(path)
+                await uploads.forget(uploads.digest_of(path))

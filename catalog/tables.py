@@ -134,7 +134,7 @@ class ProductPhoto(Table):
     product = ForeignKey(references=Product, index=True)
     position = Integer(default=0)  # the order on the product page; the first is the main photo
     sha256 = Varchar(length=64)  # of the file as uploaded: the same photo is not added twice
-    thumb_path = Varchar(length=255)  # relative to the uploads folder
+    thumb_path = Varchar(length=255)  # its stored name (core.uploads): <folder>/<2 hex>/<sha256>.webp
     thumb_width = Integer()
     thumb_height = Integer()
     display_path = Varchar(length=255)

@@ -58,7 +58,6 @@ class Settings:
     max_upload_bytes: int
     secure_cookies: bool
     allowed_hosts: list[str]
-    uploads_dir: Path = Path("uploads")  # attached scans and evidence, by checksum
     photo_max_bytes: int = 8 * 1024 * 1024  # a product photo as uploaded, before re-encoding
     public_rate_limit: int = 600  # requests a minute per client IP on the public pages; 0: no limit
     public_version_seconds: float = 1.0  # how long a worker trusts its read of the public pages' data version
@@ -126,7 +125,6 @@ def load_settings() -> Settings:
         max_upload_bytes=int(env.get("OCOP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
         secure_cookies=secure_cookies,
         allowed_hosts=[h.strip() for h in env.get("OCOP_ALLOWED_HOSTS", "").split(",") if h.strip()],
-        uploads_dir=Path(env.get("OCOP_UPLOADS_DIR", "uploads")),
         photo_max_bytes=int(env.get("OCOP_PHOTO_MAX_BYTES", str(8 * 1024 * 1024))),
         public_rate_limit=int(env.get("OCOP_PUBLIC_RATE_LIMIT", "600")),
         public_version_seconds=float(env.get("OCOP_PUBLIC_VERSION_SECONDS", "1")),

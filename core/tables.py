@@ -1,10 +1,10 @@
-"""Tables every module writes: the audit log and the notification outbox.
+"""Tables every module writes: the audit log, the notification outbox and the stored files.
 
 They are created by the accounts app's migrations (whose history predates their move here), which is
 why `accounts.piccolo_app` lists them among its tables.
 """
 
-from piccolo.columns import JSON, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Bytea, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -52,3 +52,26 @@ class Notification(Table):
     sent_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class StoredFile(Table):
+    """A file kept in the database under its SHA-256 (scans, photos, compiled reports), so a backup holds
+    it and every application server on the database sees it. Its bytes are in `StoredChunk` rows."""
+
+    id: Serial
+
+    sha256 = Varchar(length=64, unique=True)
+    size = BigInt()
+    chunks = Integer()
+    stored_at = Timestamptz(default=TimestamptzNow())
+
+
+class StoredChunk(Table):
+    """One piece of a stored file, in order by `number` (unique with `sha256`): a file is read and sent
+    piece by piece, never whole in one row."""
+
+    id: Serial
+
+    sha256 = Varchar(length=64)
+    number = Integer()
+    data = Bytea()

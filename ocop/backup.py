@@ -12,8 +12,8 @@ binaries on the machine (a dump tool reads servers of its own major version and 
 Either way the file is written beside its destination under a temporary name and renamed
 when complete: a failed backup never replaces a good one. Backups and restored SQLite files are
 created readable by their owner only (0600) before their first byte: they hold password hashes
-and session digests. `without_sessions` leaves the session rows out of a backup. Uploaded files
-(OCOP_UPLOADS_DIR) are not in the database: copy that folder with the backup.
+and session digests. `without_sessions` leaves the session rows out of a backup. Uploaded scans, product
+photos and compiled reports are stored in the database (core.uploads), so a backup holds them too.
 """
 
 from __future__ import annotations

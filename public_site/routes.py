@@ -18,6 +18,7 @@ from html import escape
 import msgspec
 from litestar import Controller, Request, Response
 from litestar.di import Provide
+from litestar.response import Stream
 
 from accounts.guards import require_login
 from catalog import imaging, reference
@@ -25,6 +26,7 @@ from catalog import photos as product_photos
 from catalog.routes import provide_product_filter
 from catalog.schemas import PhotoOut, ProductFilter, ProductOut
 from catalog.services import today
+from core import uploads
 from core.errors import N_, NotFound, ValidationFailed
 from core.i18n import current_language
 from core.kept_pages import render
@@ -231,14 +233,15 @@ PHOTO_HEADERS = {**HEADERS, "cache-control": "public, max-age=31536000, immutabl
 @get("/media/photos/{name:str}", include_in_schema=False)
 async def photo_file(request: Request, name: str) -> Response:
     """A product photo rendition. Its name is its SHA-256, so its bytes never change: cached for a year."""
-    path = product_photos.stored_file(name)
-    if path is None:
+    digest = product_photos.photo_digest(name)
+    size = await uploads.size_of(digest) if digest else None
+    if digest is None or size is None:
         raise NotFound(N_("This photo does not exist."))
-    tag = f'"{name.split(".")[0]}"'
+    tag = f'"{digest}"'
     if request.headers.get("if-none-match") == tag:
         return Response(b"", status_code=304, headers={**PHOTO_HEADERS, "etag": tag})
-    content = await asyncio.to_thread(path.read_bytes)
-    return Response(content, media_type=imaging.MEDIA_TYPE, headers={**PHOTO_HEADERS, "etag": tag})
+    return Stream(uploads.chunks(digest), media_type=imaging.MEDIA_TYPE,
+                  headers={**PHOTO_HEADERS, "etag": tag, "content-length": str(size)})
 
 
 @get("/exhibitor/{token:str}/stickers.pdf", include_in_schema=False)

@@ -195,8 +195,8 @@ async def compile_and_store(subject: Subject, actor: Actor | None, language: str
         return _out(latest), False
     started = time.perf_counter()
     compiled = await compile_subject(subject, language)
-    pdf_path, pdf_sha = uploads.keep(compiled.pdf, "reports", ".pdf")
-    xlsx_path, xlsx_sha = uploads.keep(compiled.xlsx, "reports", ".xlsx")
+    pdf_sha, xlsx_sha = hashlib.sha256(compiled.pdf).hexdigest(), hashlib.sha256(compiled.xlsx).hexdigest()
+    pdf_path, xlsx_path = uploads.name_for(pdf_sha, "reports", ".pdf"), uploads.name_for(xlsx_sha, "reports", ".xlsx")
     values: dict[str, Any] = {
         "kind": subject.kind.value, "subject": subject.key, "fair": subject.fair_id, "language": language,
         "title": title_of(subject, language)[:255], "digest": digest, "pages": compiled.pages,
@@ -207,6 +207,8 @@ async def compile_and_store(subject: Subject, actor: Actor | None, language: str
     for attempt in range(3):  # two compilations at once: the second takes the next number
         try:
             async with ReportArtifact._meta.db.transaction():
+                await uploads.keep(compiled.pdf, "reports", ".pdf")  # with the row that names them, or not at all
+                await uploads.keep(compiled.xlsx, "reports", ".xlsx")
                 version = 1 + (await _latest_version(subject.key, subject.kind.value))
                 row = (await ReportArtifact.insert(ReportArtifact(**values, version=version)))[0]
                 if actor is not None:
@@ -310,9 +312,8 @@ async def artifact_file(artifact_id: int, extension: str, actor: Actor | None) -
                                       getattr(ReportArtifact, f"{extension}_sha256")).where(
         ReportArtifact.id == artifact_id).first()
     row = cast("dict[str, Any]", row)  # get_artifact found it above
-    try:
-        content = uploads.stored_path(row[f"{extension}_path"]).read_bytes()
-    except OSError:
+    content = await uploads.read(row[f"{extension}_sha256"])
+    if content is None:
         raise Conflict(N_("This report's file is missing on the server; compile it again.")) from None
     if hashlib.sha256(content).hexdigest() != row[f"{extension}_sha256"]:
         raise Conflict(N_("This report's file was damaged on the server; compile it again."))

@@ -2,7 +2,7 @@
 compiled it, when, a digest of the data it was built from, and its PDF and .xlsx files.
 
 Versions are unique per kind and subject (a raw index in the migration: Piccolo's composite
-constraints fail on SQLite). Files live under the uploads folder, named by their SHA-256.
+constraints fail on SQLite). Files are stored in the database by their SHA-256 (core.uploads).
 """
 
 from piccolo.columns import BigInt, Float, ForeignKey, Integer, OnDelete, Serial, Timestamptz, Varchar
@@ -24,7 +24,7 @@ class ReportArtifact(Table):
     title = Varchar(length=255)
     digest = Varchar(length=64)  # SHA-256 of the data it was built from
     pages = Integer(default=0)
-    pdf_path = Varchar(length=255)  # relative to the uploads folder
+    pdf_path = Varchar(length=255)  # its stored name (core.uploads)
     pdf_sha256 = Varchar(length=64)
     pdf_size = BigInt(default=0)
     xlsx_path = Varchar(length=255)

@@ -226,6 +226,15 @@ def product_payload(producer_id: int, **overrides) -> dict:
     return payload
 
 
+def stored_files() -> dict[str, bytes]:
+    """Every stored file (core.uploads), by its SHA-256."""
+    from core import uploads
+    from core.tables import StoredFile
+
+    digests = [row["sha256"] for row in run(StoredFile.select(StoredFile.sha256))]
+    return {digest: run(uploads.read(digest)) for digest in digests}
+
+
 def xlsx_of(rows: list[list]) -> bytes:
     """An .xlsx holding `rows` on its first sheet, as an office's list arrives."""
     from openpyxl import Workbook

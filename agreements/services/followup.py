@@ -193,7 +193,7 @@ def sniff(content: bytes) -> tuple[str, str]:
 
 
 async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor) -> int:
-    """Stores a scan on disk under its SHA-256 (written whole, then renamed) and records it."""
+    """Stores a scan under its SHA-256 and records it, in one transaction."""
     await _ensure_party_or_editor(actor, agreement_id)
     await agreement_row(agreement_id)
     if not content:
@@ -205,9 +205,9 @@ async def attach(agreement_id: int, filename: str, content: bytes, actor: Actor)
         raise ValidationFailed({"file": Msg(N_("This PDF carries %(what)s, which a scan never needs: scan the paper "
                                                "again, or print the file to a new PDF, and attach that."),
                                             what=", ".join(i18n.gettext(c) for c in carried))})
-    relative, digest = uploads.keep(content, "agreements", extension)
     name = Path(filename or f"scan{extension}").name[:200] or f"scan{extension}"
     async with Agreement._meta.db.transaction():
+        relative, digest = await uploads.keep(content, "agreements", extension)
         row = (await Attachment.insert(Attachment(agreement=agreement_id, filename=name, media_type=media_type,
                                                   size=len(content), sha256=digest, path=relative,
                                                   uploaded_by=actor.user_id)))[0]
@@ -227,7 +227,7 @@ async def attachment_file(attachment_id: int, actor: Actor | None) -> tuple[dict
         await ensure_can_see(actor, row["agreement"])
     except NotFound:
         raise NotFound(N_("This file does not exist.")) from None
-    content = uploads.stored_path(row["path"]).read_bytes()
-    if hashlib.sha256(content).hexdigest() != row["sha256"]:
+    content = await uploads.read(row["sha256"])
+    if content is None or hashlib.sha256(content).hexdigest() != row["sha256"]:
         raise Conflict(N_("This file was damaged on the server; upload it again."))
     return row, content

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from tests.agreements.conftest import TODAY, agreement_payload
-from tests.conftest import Client, product_payload, run, unique
+from tests.conftest import Client, product_payload, run, stored_files, unique
 
 
 def days(n: int) -> str:
@@ -328,11 +326,6 @@ def image(kind: str) -> bytes:
 def upload(client, agreement: dict, filename: str, content: bytes, media_type: str = "application/octet-stream"):
     return client.post(f"/api/v1/agreements/{agreement['id']}/attachments",
                        files={"file": (filename, content, media_type)}, headers={"x-csrftoken": client.csrf()})
-
-
-def stored_files() -> set[Path]:
-    folder = Path(os.environ["OCOP_UPLOADS_DIR"]) / "agreements"
-    return set(folder.rglob("*")) if folder.exists() else set()
 
 
 @pytest.mark.parametrize(("kind", "filename", "media_type"), [

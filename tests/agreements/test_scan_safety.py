@@ -11,7 +11,8 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from core.pdf_safety import EMBEDDED, JAVASCRIPT, LAUNCH, UNREADABLE, active_content
-from tests.agreements.test_followup import make_agreement, stored_files, upload  # noqa: F401 (a fixture)
+from tests.agreements.test_followup import make_agreement, upload  # noqa: F401 (a fixture)
+from tests.conftest import stored_files
 
 
 def _pdf(dress=None, compress: bool = False) -> bytes:

@@ -54,25 +54,28 @@ def test_compile_now_keeps_a_new_version_only_when_the_data_changed(organizer, t
 
 
 def test_a_damaged_file_is_refused(organizer, trade_week):
-    from core.settings import settings
+    from core.tables import StoredChunk
     from reports.tables import ReportArtifact
 
     fair = trade_week["fair"]
     organizer.form(f"/fairs/{fair}/reports/outcome/compile", {"lang": "en"})
     artifact = versions(organizer, fair)[0]
 
-    async def path() -> str:
-        return (await ReportArtifact.select(ReportArtifact.xlsx_path).where(ReportArtifact.id == artifact["id"]).first())["xlsx_path"]
+    async def digest() -> str:
+        return (await ReportArtifact.select(ReportArtifact.xlsx_sha256).where(ReportArtifact.id == artifact["id"]).first())["xlsx_sha256"]
 
-    target = settings.uploads_dir / db(path)
-    original = target.read_bytes()
+    sha256 = db(digest)
+    original = db(StoredChunk.select(StoredChunk.data).where(StoredChunk.sha256 == sha256, StoredChunk.number == 0).first)["data"]
+
+    def put(data: bytes):
+        return StoredChunk.update({StoredChunk.data: data}).where(StoredChunk.sha256 == sha256, StoredChunk.number == 0)
+
     try:
-        target.write_bytes(original + b"tampered")
+        db(put(bytes(original) + b"tampered").run)
         assert organizer.get(f"/reports/artifacts/{artifact['id']}/xlsx").status_code == 409
     finally:
-        target.write_bytes(original)
-    assert hashlib.sha256(organizer.get(f"/reports/artifacts/{artifact['id']}/xlsx").content).hexdigest() == hashlib.sha256(
-        original).hexdigest()
+        db(put(bytes(original)).run)
+    assert hashlib.sha256(organizer.get(f"/reports/artifacts/{artifact['id']}/xlsx").content).hexdigest() == sha256
 
 
 def test_the_scheduler_compiles_the_report_and_writes_one_email_per_organizer(trade_week, users):
