@@ -130,7 +130,7 @@ def log_in(base: str, username: str, password: str) -> tuple[httpx.Client, str, 
     response = client.post("/login", data={"username": username, "password": password, "_csrf_token": token})
     assert response.status_code == 302, response.text[:300]
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    return client, cookie, token
+    return client, cookie, client.cookies["ocop_csrftoken"]  # the login hands over a token bound to the new session
 
 
 async def log_in_async(client: httpx.AsyncClient, username: str, password: str) -> None:

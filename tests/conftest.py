@@ -126,30 +126,40 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(database, users):
     """The real application under uvicorn on 127.0.0.1, for HTTP and browser tests."""
+    process, base = serve(_WORKDIR / "server.log")
+    yield base
+    stop_server(process)
+
+
+def serve(log_path: Path, cwd: Path = ROOT, **env: str) -> tuple[subprocess.Popen, str]:
+    """The application under uvicorn on a free port of 127.0.0.1, `env` over the test environment, its
+    output in `log_path`; returned once it answers."""
     port = _free_port()
-    log = open(_WORKDIR / "server.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, "OCOP_SECRET_FILE": str(_WORKDIR / "secret")},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "ocop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning"],
+            cwd=cwd,
+            env={**os.environ, "OCOP_SECRET_FILE": str(_WORKDIR / "secret"), "PYTHONPATH": str(ROOT), **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
+                return process, base
         except httpx.HTTPError:
             time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError((_WORKDIR / "server.log").read_text())
-    yield base
+    process.kill()
+    raise RuntimeError(log_path.read_text())
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """SIGTERM, as a service manager stops it: the server finishes its requests and lets go of its lease."""
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 class Client(httpx.Client):
