@@ -237,20 +237,14 @@ class _Producers:
 
 
 def _place(sheet: Sheet, cells: list[Any], place_suffix: str, choices: Choices) -> tuple[list_values.Place, str | None]:
-    """Where the producer is: its province column, else its address, else the place appended to
-    its name, else the list's province; (place, problem)."""
-    written = _cell(sheet, cells, "province")
-    district = list_values.text(_cell(sheet, cells, "district"))
-    if written is not None:
-        place = list_values.province(written)
-        if place is None:
-            return list_values.Place("", "", district), N_("This province is not one we know, before or after July 2025.")
-        return list_values.Place(place.province_code, place.legacy_province, district), None
-    for text in (_cell(sheet, cells, "address"), place_suffix):
-        found = list_values.place_in(text)
-        if found.province_code:
-            return list_values.Place(found.province_code, found.legacy_province, district or found.legacy_district), None
-    return list_values.Place(choices.province, "", district), None
+    """Where the producer is (list_values.place_of), the list's province last; (place, problem)."""
+    district = _cell(sheet, cells, "district")
+    place = list_values.place_of(_cell(sheet, cells, "province"), _cell(sheet, cells, "address"), district,
+                                 place_suffix, choices.province)
+    if place is None:
+        return list_values.Place("", "", list_values.text(district)), N_(
+            "This province is not one we know, before or after July 2025.")
+    return place, None
 
 
 def _producer(sheet: Sheet, cells: list[Any], choices: Choices, known: _Producers, checked: Checked,

@@ -227,7 +227,7 @@ def _bare(name: str) -> str:
     for prefix in ("tinh ", "thanh pho ", "tp. ", "tp ", "t. "):
         if folded.startswith(prefix):
             folded = folded[len(prefix):]
-    return " ".join(folded.split())
+    return " ".join(re.sub(r"\s*[-–—]\s*", " - ", folded).split())  # "Bà Rịa – Vũng Tàu" as "Bà Rịa - Vũng Tàu"
 
 
 @cache
@@ -260,6 +260,48 @@ def province(value: Any) -> Place | None:
     return Place(code, _PROVINCE_WORD.sub("", written) if old else "", "")
 
 
+_DISTRICT_KIND = re.compile(r"^(huyen|quan|thi xa|thanh pho|tp\.?)\s+")
+
+
+def _district_key(name: str) -> tuple[str, str]:
+    """("huyen", "cau ke") for "huyện Cầu Kè"; the kind is "" when the name carries none."""
+    folded = " ".join(fold(name).strip().rstrip(".,;").split())
+    kind = _DISTRICT_KIND.match(folded)
+    if kind is None:
+        return "", folded
+    return kind.group(1).replace("tp.", "thanh pho").replace("tp", "thanh pho"), folded[kind.end():]
+
+
+@cache
+def _districts() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """A district's bare folded name → (kind, province code now, its province's pre-2025 name or "" when
+    that province kept its name) for each district of that name before July 2025."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for old_province, district in reference.legacy_districts():
+        kind, bare = _district_key(district)
+        code, merged = _provinces()[_bare(old_province)]
+        found.setdefault(bare, []).append((kind, code, old_province if merged else ""))
+    return {bare: tuple(places) for bare, places in found.items()}
+
+
+def district_place(written: Any, near: str = "") -> Place | None:
+    """The province of a district abolished in July 2025 written without one: "huyện Cầu Kè" → Vĩnh Long,
+    "Trà Vinh". A name several provinces had is settled by its kind (huyện, thị xã…) and then by `near`,
+    the province the list is from; None when it names no district or stays ambiguous."""
+    district = text(written)
+    kind, bare = _district_key(district)
+    candidates = _districts().get(bare, ())
+    if kind and any(c[0] == kind for c in candidates):  # a thị xã that became a thành phố keeps matching
+        candidates = tuple(c for c in candidates if c[0] == kind)
+    codes = {code for _, code, _ in candidates}
+    if len(codes) > 1 and near in codes:
+        candidates, codes = tuple(c for c in candidates if c[1] == near), {near}
+    if len(codes) != 1:
+        return None
+    old_names = {old for _, _, old in candidates}
+    return Place(codes.pop(), old_names.pop() if len(old_names) == 1 else "", district)
+
+
 def place_in(address: Any) -> Place:
     """The province (and abolished district) an address names in its parts, last part first:
     "thôn 3, xã Ninh Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận" → Khánh Hòa, "Ninh Thuận", "huyện Ninh Sơn"."""
@@ -274,6 +316,23 @@ def place_in(address: Any) -> Place:
             if hit is not None and (folded.startswith(("tinh", "thanh pho", "tp")) or len(parts) > 1):
                 code, legacy = hit[0], (_PROVINCE_WORD.sub("", part) if hit[1] else "")
     return Place(code, legacy, district)
+
+
+def place_of(province_cell: Any, address: Any = "", district: Any = "", suffix: Any = "", near: str = "") -> Place | None:
+    """Where a row of a list is: its province cell; else the province its address names (or the place
+    appended to the producer's name, `suffix`); else the province of the abolished district it names;
+    else `near`, the province the list is from ("" when none was chosen). The district is kept as written.
+    None when the province cell names no province, before or after July 2025."""
+    district = text(district)
+    if text(province_cell):
+        named = province(province_cell)
+        return None if named is None else Place(named.province_code, named.legacy_province, district)
+    for written in (address, suffix):
+        found = place_in(written)
+        if found.province_code:
+            return Place(found.province_code, found.legacy_province, district or found.legacy_district)
+        district = district or found.legacy_district
+    return (district_place(district, near) if district else None) or Place(near, "", district)
 
 
 # -- groups ----------------------------------------------------------------------------------------

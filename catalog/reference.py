@@ -78,6 +78,14 @@ def provinces() -> dict[str, Province]:
 
 
 @cache
+def legacy_districts() -> tuple[tuple[str, str], ...]:
+    """(province as named then, district) for each of the 696 districts before July 2025, when the
+    district level was abolished (districts_2024.csv, written by scripts/districts_2024.py)."""
+    with open(DATA_DIR / "districts_2024.csv", encoding="utf-8", newline="") as handle:
+        return tuple((row["province"], row["district"]) for row in csv.DictReader(handle))
+
+
+@cache
 def provinces_by_name() -> tuple[Province, ...]:
     """The provinces in the order a Vietnamese reader looks for them (by name, accents folded)."""
     return tuple(sorted(provinces().values(), key=lambda p: fold(p.name)))

@@ -66,7 +66,7 @@ async def check_points(sheet: HeadedRows) -> PointsChecked:
         heading = sheet.heading
 
         address, district = cell("address"), cell("district")
-        place = list_values.province(cell("province")) if cell("province") else list_values.place_in(address)
+        place = list_values.place_of(cell("province"), address, district)
         if place is None:
             errors[heading("province")] = N_("This province is not one we know, before or after July 2025.")
             place = list_values.Place("", "", "")
@@ -77,7 +77,7 @@ async def check_points(sheet: HeadedRows) -> PointsChecked:
             errors[heading("opened_on")] = N_("Write the date as day/month/year, such as 7/4/2023.")
         data = SalesPointIn(
             name=cell("name"), province_code=place.province_code, commune=cell("commune")[:120], address=address[:255],
-            legacy_province=place.legacy_province[:120], legacy_district=(district or place.legacy_district)[:120],
+            legacy_province=place.legacy_province[:120], legacy_district=place.legacy_district[:120],
             opening_hours=cell("opening_hours")[:120], opened_on=opened,
             kind=_KINDS.get(list_values.text(cell("kind")).lower(), PointKind.showroom),
         )

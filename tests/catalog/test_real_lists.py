@@ -112,6 +112,48 @@ def test_a_json_keyed_export_with_iso_dates_and_old_districts(login):
     assert found["kind"] == "cooperative" and found["certified_on"] == dt.date(2024, 3, 15)
 
 
+def test_an_abolished_district_written_alone_finds_its_province(login):
+    """A district's list names only the district (in a column, or at the end of an address): the district
+    table of before July 2025 gives the province, with the old province kept; a name several provinces
+    had ("huyện Châu Thành") is settled only by the province the clerk says the list is from."""
+    client = login("organizer")
+    tag = unique()
+    rows = [
+        ["Tên sản phẩm", "Chủ thể", "Hạng sao", "Huyện", "Địa chỉ"],
+        [f"Tịnh bột nghệ {tag}", f"HTX Nghệ {tag}", "3 sao", "huyện Cầu Kè", ""],
+        [f"Mật ong {tag}", f"Tổ hợp tác Ong {tag}", "4 sao", "", "ấp Chánh Hội, xã Mỹ Chánh, Huyện Châu Thành A"],
+        [f"Bánh tét {tag}", f"Cơ sở Bánh tét {tag}", "3 sao", "Huyện Châu Thành", ""],
+    ]
+    preview = upload(client, xlsx(rows), "danh-sach-huyen.xlsx")
+    assert preview.status_code == 200 and 'class="bad"' not in preview.text, preview.text
+    assert 'name="province"' in preview.text  # the preview offers to say which province the list is from
+    chosen = client.form(f"/catalog/import/{token_of(preview.text)}/choices", {"province": "vinh-long"})
+    assert commit(client, chosen.text).status_code == 200
+    found = products(tag)
+    alone = found[f"Tịnh bột nghệ {tag}"]
+    assert (alone["province_code"], alone["legacy_province"], alone["legacy_district"]) == (
+        "vinh-long", "Trà Vinh", "huyện Cầu Kè")
+    in_address = found[f"Mật ong {tag}"]
+    assert (in_address["province_code"], in_address["legacy_province"], in_address["legacy_district"]) == (
+        "can-tho", "Hậu Giang", "Huyện Châu Thành A")
+    # Bến Tre, Trà Vinh and Vĩnh Long each had one; all three are Vĩnh Long now, which of them is not known.
+    shared = found[f"Bánh tét {tag}"]
+    assert (shared["province_code"], shared["legacy_province"], shared["legacy_district"]) == (
+        "vinh-long", "", "Huyện Châu Thành")
+
+
+def test_a_district_name_alone_is_read_against_the_2024_district_table():
+    from catalog.list_values import Place, district_place
+
+    assert district_place("huyện Cầu Kè") == Place("vinh-long", "Trà Vinh", "huyện Cầu Kè")
+    assert district_place("TP. Bảo Lộc") == Place("lam-dong", "", "TP. Bảo Lộc")  # Lâm Đồng kept its name
+    assert district_place("thị xã Sơn Tây") == Place("ha-noi", "", "thị xã Sơn Tây")
+    assert district_place("Huyện Châu Thành") is None  # five provinces now: not guessed
+    assert district_place("Huyện Châu Thành", near="tay-ninh") == Place("tay-ninh", "", "Huyện Châu Thành")  # Long An or Tây Ninh
+    assert district_place("huyện Chợ Gạo", near="dong-thap") == Place("dong-thap", "Tiền Giang", "huyện Chợ Gạo")
+    assert district_place("huyện Không Có") is None
+
+
 def test_short_headings_legacy_groups_and_month_first_dates(login):
     """A web developer's list: `name`, `author`, `star`, a "[tách]" prefix, 2019 group names, and
     dates month first (a day over 12 in the column says so)."""
