@@ -142,6 +142,26 @@ def test_an_abolished_district_written_alone_finds_its_province(login):
         "vinh-long", "", "Huyện Châu Thành")
 
 
+def test_the_same_product_name_under_two_producers_is_two_products(login):
+    """Lists name products as producers do: "Mật ong" of one cooperative is not "Mật ong" of another."""
+    client = login("organizer")
+    tag = unique()
+    rows = [
+        ["Tên sản phẩm", "Chủ thể", "Hạng sao", "Tỉnh"],
+        [f"Mật ong hoa nhãn {tag}", f"HTX Ong mật Hưng Yên {tag}", "3 sao", "Hưng Yên"],
+        [f"Mật ong hoa nhãn {tag}", f"Cơ sở nuôi ong Bảy Hiền {tag}", "4 sao", "Hưng Yên"],
+    ]
+    preview = upload(client, xlsx(rows), "mat-ong.xlsx")
+    assert preview.status_code == 200 and 'class="bad"' not in preview.text, preview.text
+    assert commit(client, preview.text).status_code == 200
+    from catalog.tables import Product
+
+    made = run(Product.select(Product.stars, Product.producer.name.as_alias("producer"))
+               .where(Product.name == f"Mật ong hoa nhãn {tag}").order_by(Product.stars))
+    assert [(p["producer"], p["stars"]) for p in made] == [
+        (f"HTX Ong mật Hưng Yên {tag}", 3), (f"Cơ sở nuôi ong Bảy Hiền {tag}", 4)]
+
+
 def test_a_district_name_alone_is_read_against_the_2024_district_table():
     from catalog.list_values import Place, district_place
 
