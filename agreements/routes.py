@@ -79,10 +79,12 @@ class AgreementApi(Controller):
 
     @get("/")
     async def list_agreements(self, request: Request, fair_id: int | None = None, buyer_id: int | None = None,
-                              producer_id: int | None = None, province_code: str = "", status: str = "",
-                              overdue: bool = False, q: str = "", page: int = 1, page_size: int = 50) -> AgreementPage:
+                              producer_id: int | None = None, province_code: str = "",
+                              status: AgreementStatus | None = None, overdue: bool = False, q: str = "", page: int = 1,
+                              page_size: int = 50) -> AgreementPage:
         filters = AgreementFilter(fair_id=fair_id, buyer_id=buyer_id, producer_id=producer_id, province_code=province_code,
-                                  status=status, overdue=overdue, q=q, page=page, page_size=page_size)
+                                  status=status.value if status else "", overdue=overdue, q=q, page=page,
+                                  page_size=page_size)
         return await services.list_agreements(filters, current_actor(request))
 
     @post("/", guards=[require_editor])

@@ -12,7 +12,10 @@ looks like, each request as the user who makes it:
 Concurrency doubles from 1 connection to 64; a step runs `--seconds`, and the run stops at the
 first step from 16 connections on whose p99 is over 200 ms. Sustained = the best requests/s among the steps under it.
 Done for 1 and 2 uvicorn workers on SQLite, and on PostgreSQL too when --postgres is given (its
-public schema is dropped first). Bounded: at most 7 steps × 2 worker counts × 2 engines.
+public schema is dropped first). On PostgreSQL it is also done for 2 application servers (two uvicorn
+processes of one worker each, on ports of their own, sharing only the database and the secret key), the
+connections split between them as a load balancer would, next to 1 server.
+Bounded: at most 7 steps × 3 set-ups × 2 engines.
 The same run measures the framework's ceiling: bare Litestar validating a movement body
 (bench/bare_app.py) with as many workers, at 16 connections; the mix at 16 connections is set
 against it (target: 2 workers on SQLite ≥ 15 % of it, p99 ≤ 100 ms, no error).
@@ -26,13 +29,16 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import harness
 
 WORKDIR = harness.scratch("ocop-load-", database=None)
+SECRET_KEY = secrets.token_urlsafe(48)  # the same on every server: each checks the CSRF tokens the others issue
 
 P99_LIMIT_MS = 200
 CONCURRENCY = (1, 2, 4, 8, 16, 32, 64)
@@ -159,23 +165,38 @@ def bare_ceiling(workers: int, seconds: int) -> dict:
         harness.stop(process)
 
 
-def ramp(url: str, workers: int, seconds: int) -> dict:
-    process, base = harness.start_server("ocop.asgi:app", WORKDIR, {"DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0"},
-                                         workers=workers)
+def run_spread(bases: list[str], found: dict, connections: int, seconds: int) -> dict:
+    """One step with the connections spread over the servers (one wrk each, at once), as a load balancer
+    would: requests/s added up, the worst p50 and p99 of them."""
+    shares = [connections // len(bases) + (i < connections % len(bases)) for i in range(len(bases))]
+    with ThreadPoolExecutor(len(bases)) as pool:
+        steps = list(pool.map(lambda pair: run_step(pair[0], found, pair[1], seconds), [
+            (base, share) for base, share in zip(bases, shares, strict=True) if share]))
+    return {"connections": connections, "rps": sum(s["rps"] for s in steps), "p50_ms": max(s["p50_ms"] for s in steps),
+            "p99_ms": max(s["p99_ms"] for s in steps), "non_2xx": sum(s["non_2xx"] for s in steps),
+            "socket_errors": sum(s["socket_errors"] for s in steps), "requests": sum(s["requests"] for s in steps)}
+
+
+def ramp(url: str, workers: int, seconds: int, servers: int = 1) -> dict:
+    env = {"DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0", "OCOP_SECRET_KEY": SECRET_KEY}
+    started = [harness.start_server("ocop.asgi:app", WORKDIR, env, workers=workers) for _ in range(servers)]
+    bases = [base for _, base in started]
+    label = f"{servers} servers" if servers > 1 else f"{workers} worker(s)"
     try:
-        found = targets(base)
-        run_step(base, found, 4, 2)  # warm-up: templates, caches, every worker's connections
+        found = targets(bases[0])  # logged in on the first: the others share its sessions
+        run_spread(bases, found, 4, 2)  # warm-up: templates, caches, every worker's connections
         steps = []
         for connections in CONCURRENCY:
-            step = run_step(base, found, connections, seconds)
+            step = run_spread(bases, found, connections, seconds)
             steps.append(step)
-            print(f"  {workers} worker(s) {connections:>3} conns  {step['rps']:>7.0f} req/s  p50 {step['p50_ms']:6.1f} ms  "
+            print(f"  {label} {connections:>3} conns  {step['rps']:>7.0f} req/s  p50 {step['p50_ms']:6.1f} ms  "
                   f"p99 {step['p99_ms']:7.1f} ms  non-2xx {step['non_2xx']}  socket errors {step['socket_errors']}",
                   flush=True)
             if step["p99_ms"] > P99_LIMIT_MS and connections >= 16:  # 16 connections are always measured
                 break
     finally:
-        harness.stop(process)
+        for process, _ in started:
+            harness.stop(process)
     under = [s for s in steps if s["p99_ms"] <= P99_LIMIT_MS]
     best = max(under, key=lambda s: s["rps"]) if under else None
     broke = next((s for s in steps if s["p99_ms"] > P99_LIMIT_MS), None)
@@ -209,19 +230,26 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--prepare", url], check=True, stdout=subprocess.DEVNULL)
         print(f"{engine}: demo loaded in {time.perf_counter() - started:.0f} s")
-        for workers in (1, 2):
-            result = ramp(url, workers, args.seconds)
-            figures[f"{engine}_{workers}w"] = result
+        setups = [(1, 1), (2, 1)] + ([(1, 2)] if engine == "postgresql" else [])  # (workers, servers)
+        for workers, servers in setups:
+            result = ramp(url, workers, args.seconds, servers)
+            key = f"{engine}_{servers}servers" if servers > 1 else f"{engine}_{workers}w"
+            figures[key] = result
+            label = f"{servers} servers" if servers > 1 else f"{workers} worker(s)"
             broke = result["broke_at_connections"]
-            share = result["at16_rps"] / bare[workers]["rps"] * 100
-            print(f"{engine}, {workers} worker(s) at 16 connections: {result['at16_rps']} req/s = {share:.1f} % of bare "
+            share = result["at16_rps"] / bare[workers * servers]["rps"] * 100
+            print(f"{engine}, {label} at 16 connections: {result['at16_rps']} req/s = {share:.1f} % of bare "
                   f"Litestar, p99 {result['at16_p99_ms']} ms, {result['at16_errors']} errors")
-            print(f"{engine}, {workers} worker(s): sustained {result['sustained_rps']} req/s at {result['at_connections']} "
+            print(f"{engine}, {label}: sustained {result['sustained_rps']} req/s at {result['at_connections']} "
                   f"connections (p99 {result['p99_ms_there']} ms); "
                   + (f"p99 over {P99_LIMIT_MS} ms at {broke} connections" if broke else "never over the limit up to 64"))
+        if engine == "postgresql":
+            one, two = figures["postgresql_1w"]["sustained_rps"], figures["postgresql_2servers"]["sustained_rps"]
+            print(f"postgresql: 2 application servers sustain {two} req/s, 1 server {one} req/s "
+                  f"({two / one if one else 0:.2f}x)")
     flat: dict = {f"bare_{workers}w_rps": round(ceiling["rps"]) for workers, ceiling in bare.items()}
     for key, result in figures.items():
-        workers = 2 if key.endswith("2w") else 1
+        workers = 2 if key.endswith(("2w", "2servers")) else 1
         flat[f"{key}_at16_rps"] = result["at16_rps"]
         flat[f"{key}_at16_p99_ms"] = result["at16_p99_ms"]
         flat[f"{key}_at16_errors"] = result["at16_errors"]

@@ -10,11 +10,12 @@ from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 
 from accounts.guards import acting, current_actor, require_catalog_editor, require_login
 from catalog import exporting, importing, list_headings, list_values, photos, services
+from catalog.enums import BuyerKind, CertificateStatus, ProducerKind
 from catalog.schemas import (
     BuyerIn,
     BuyerOut,
@@ -107,8 +108,35 @@ async def provide_producer_filter(
     return ProducerFilter(q=q, province=province, kind=kind, page=page, page_size=page_size)
 
 
+# The API's filters: each value of the type the schema gives it, or the request is refused (400), where a
+# page's filter form reads an empty or unreadable choice as "all".
+Stars = Annotated[int | None, Parameter(ge=0, le=5, schema_extra={"minimum": 0})]  # Litestar leaves a 0 bound out
+
+
+async def provide_api_product_filter(
+    q: str = "",
+    province: str = "",
+    group: str = "",
+    stars: Stars = None,
+    status: CertificateStatus | None = None,
+    producer_id: int | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> ProductFilter:
+    return ProductFilter(q=q, province=province, group=group, stars=stars, status=status.value if status else "",
+                         producer_id=producer_id, page=page, page_size=page_size)
+
+
+async def provide_api_producer_filter(
+    q: str = "", province: str = "", kind: ProducerKind | None = None, page: int = 1, page_size: int = 25
+) -> ProducerFilter:
+    return ProducerFilter(q=q, province=province, kind=kind.value if kind else "", page=page, page_size=page_size)
+
+
 PRODUCT_FILTER = {"filters": Provide(provide_product_filter)}
 PRODUCER_FILTER = {"filters": Provide(provide_producer_filter)}
+API_PRODUCT_FILTER = {"filters": Provide(provide_api_product_filter)}
+API_PRODUCER_FILTER = {"filters": Provide(provide_api_producer_filter)}
 
 
 # -- pages ------------------------------------------------------------------------------
@@ -379,7 +407,7 @@ async def _import_preview(preview: ImportPreview) -> Template:
 class ProductApi(Controller):
     path = "/api/v1/products"
     guards = [require_login]
-    dependencies = PRODUCT_FILTER
+    dependencies = API_PRODUCT_FILTER
     tags = ["catalog"]
 
     @get("/")
@@ -419,7 +447,7 @@ class ProductApi(Controller):
 class ProducerApi(Controller):
     path = "/api/v1/producers"
     guards = [require_login]
-    dependencies = PRODUCER_FILTER
+    dependencies = API_PRODUCER_FILTER
     tags = ["catalog"]
 
     @get("/")
@@ -451,8 +479,9 @@ class BuyerApi(Controller):
     tags = ["catalog"]
 
     @get("/")
-    async def list_buyers(self, q: str = "", kind: str = "", page: int = 1, page_size: int = 25) -> list[BuyerOut]:
-        return (await services.list_buyers(q, kind, page, page_size))[0]
+    async def list_buyers(self, q: str = "", kind: BuyerKind | None = None, page: int = 1,
+                          page_size: int = 25) -> list[BuyerOut]:
+        return (await services.list_buyers(q, kind.value if kind else "", page, page_size))[0]
 
     @get("/{buyer_id:int}")
     async def get_buyer(self, buyer_id: int) -> BuyerOut:

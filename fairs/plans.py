@@ -28,8 +28,11 @@ def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, l
     if public:
         scale = _public_scale(plan)
         natural = f' width="{width * scale:.0f}" height="{depth * scale:.0f}"'
+    # A drawing whose booths are links or controls is a group of them, not one image (an image holds nothing
+    # a keyboard can reach).
+    role = "group" if interactive or link else "img"
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}"{natural} '
-             f'viewBox="{-_MARGIN} {-_MARGIN - 2} {width:.2f} {depth:.2f}" role="img" '
+             f'viewBox="{-_MARGIN} {-_MARGIN - 2} {width:.2f} {depth:.2f}" role="{role}" '
              f'aria-label="{escape(i18n.gettext("Floor plan"))}">']
     for index, zone in enumerate(plan.zones):
         booths = [b for b in plan.booths if b.zone_id == zone.id]
@@ -50,7 +53,7 @@ def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, l
         if interactive and booth.application_id:
             attributes += f' data-application="{booth.application_id}"'
         if interactive:
-            attributes += ' tabindex="0"'
+            attributes += f' tabindex="0" role="button" aria-label="{escape(title)}"'
         lock = " locked" if booth.locked and not public else ""
         size = min(booth.width, booth.depth)
         shape = (f'<g class="booth {booth.state}{lock}" {attributes}><title>{escape(title)}</title>'
@@ -58,7 +61,7 @@ def plan_svg(plan: FloorPlan, interactive: bool = False, public: bool = False, l
                  f'<text x="{booth.x + booth.width / 2:.2f}" y="{booth.y + booth.depth / 2:.2f}" '
                  f'font-size="{size / _CODE_DIVISOR:.2f}">{escape(booth.code)}</text></g>')
         if link and booth.state != "blocked":  # a visitor taps a booth to see who is there
-            shape = f'<a href="{link}/{escape(booth.code)}">{shape}</a>'
+            shape = f'<a href="{link}/{escape(booth.code)}" aria-label="{escape(title)}">{shape}</a>'
         parts.append(shape)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -26,7 +26,7 @@ from core.routing import delete, get, post, put
 from core.settings import settings
 from core.spreadsheets import read_table
 from fairs import directory, importing, services
-from fairs.enums import TRANSITIONS, FairStatus
+from fairs.enums import TRANSITIONS, ApplicationStatus, FairStatus
 from fairs.plans import plan_pdf, plan_svg
 from fairs.schemas import (
     AllocationOut,
@@ -156,8 +156,8 @@ class FairApi(Controller):
     tags = ["fairs"]
 
     @get("/")
-    async def list_fairs(self, status: str = "") -> list[FairOut]:
-        return await services.list_fairs(status)
+    async def list_fairs(self, status: FairStatus | None = None) -> list[FairOut]:
+        return await services.list_fairs(status.value if status else "")
 
     @post("/", guards=[require_organizer])
     async def create_fair(self, request: Request, data: FairIn) -> FairOut:
@@ -233,8 +233,9 @@ class FairApi(Controller):
         return await services.floor_plan(fair_id, public=not is_organizer(current_actor(request)))
 
     @get("/{fair_id:int}/applications")
-    async def applications(self, request: Request, fair_id: int, status: str = "") -> list[ApplicationOut]:
-        return await services.list_applications(fair_id, current_actor(request), status)
+    async def applications(self, request: Request, fair_id: int,
+                           status: ApplicationStatus | None = None) -> list[ApplicationOut]:
+        return await services.list_applications(fair_id, current_actor(request), status.value if status else "")
 
     @post("/{fair_id:int}/applications", guards=[require_applicant])
     async def apply(self, request: Request, fair_id: int, data: ApplicationIn) -> ApplicationOut:
@@ -295,10 +296,11 @@ class FairApi(Controller):
     async def days(self, fair_id: int) -> list[DayFigures]:
         return await services.daily_figures(fair_id)
 
-    @put("/{fair_id:int}/days/{day:str}", guards=[require_organizer])
-    async def day_grid(self, request: Request, fair_id: int, day: str, data: DayGridIn) -> dict[str, int]:
-        """A whole day at once: visitors and every booth's sales; all saved, or none with each wrong line named."""
-        return {"changed": await services.record_day(fair_id, _day(day), data, acting(request))}
+    @put("/{fair_id:int}/days/{day:date}", guards=[require_organizer])
+    async def day_grid(self, request: Request, fair_id: int, day: dt.date, data: DayGridIn) -> dict[str, int]:
+        """A whole day at once: visitors and every booth's sales; all saved, or none with each wrong line named.
+        The day is an ISO date (2026-11-30); the path of any other names nothing (404)."""
+        return {"changed": await services.record_day(fair_id, day, data, acting(request))}
 
     @put("/{fair_id:int}/check-ins", guards=[require_organizer])
     async def check_ins(self, request: Request, fair_id: int, data: CheckInIn) -> dict[str, int]:

@@ -37,8 +37,10 @@ from accounts.routes import AccountPages
 from agreements.routes import AgreementApi, AgreementPages, PartnerPages
 from catalog.routes import BuyerApi, BuyerPages, ImportPages, ProducerApi, ProducerPages, ProductApi, ProductPages
 from core import database, fields, i18n
+from core.compression import COMPRESSION
 from core.errors import PROBLEM_MEDIA_TYPE, DomainError, Problem, ValidationFailed, render
-from core.routing import get
+from core.json_bodies import refuse_lax_json
+from core.routing import answer_options_with_every_method, get
 from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
 from fairs.routes import ExhibitorLinkPages, FairApi, FairPages
@@ -234,7 +236,7 @@ def create_app() -> Litestar:
         database.UnstorableText: handle_unstorable_text,
         Exception: handle_server_error,
     }
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             home,
             health,
@@ -270,14 +272,17 @@ def create_app() -> Litestar:
             admin_mount,
             create_static_files_router(
                 path="/static", directories=[settings.static_dir], include_in_schema=False,
-                cache_control=CacheControlHeader(max_age=3600),
+                # Pages name each file with its fingerprint (templating.static_url): a new release is a new URL.
+                cache_control=CacheControlHeader(max_age=31_536_000, immutable=True),
             ),
         ],
         template_config=template_config,
+        compression_config=COMPRESSION,
         plugins=[HTMXPlugin(), ProblemResponses()],
         # Who is asking, then the CSRF check (inside it, so a refusal is worded in the user's language).
         middleware=[DefineMiddleware(ActorMiddleware), DefineMiddleware(CSRFCheck, config=CSRF, session_cookie=SESSION_COOKIE)],
         before_send=[add_security_headers],  # every response, errors and mounts included
+        before_request=refuse_lax_json,  # a JSON body as typed: the lax conversion Litestar does would take "5" for 5
         exception_handlers={kind: in_request_language(handler) for kind, handler in handlers.items()},
         lifespan=[_database],
         openapi_config=OpenAPIConfig(
@@ -291,4 +296,6 @@ def create_app() -> Litestar:
         request_max_body_size=settings.max_upload_bytes + 1024 * 64,
         debug=False,
     )
+    answer_options_with_every_method(app)
+    return app
 

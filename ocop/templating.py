@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import hashlib
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,19 @@ from reports.enums import LABELS as REPORT_LABELS
 from salespoints.enums import LABELS as SALESPOINT_LABELS
 from salespoints.enums import MovementKind, PointKind, Policy
 from scheduler.enums import LABELS as SCHEDULER_LABELS
+
+
+def static_url(path: str) -> str:
+    """/static/<path>?v=<its SHA-256, first 12 hex>: the address changes whenever the file does, so browsers
+    keep static files for a year without asking again (ocop.app serves them immutable)."""
+    return f"/static/{path}?v={_fingerprint(path) if not settings.template_reload else _digest(path)}"
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256((settings.static_dir / path).read_bytes()).hexdigest()[:12]
+
+
+_fingerprint = functools.cache(_digest)  # read once per worker: files change with a release
 
 
 def _message(value) -> str:
@@ -76,18 +90,24 @@ def producer_options(producers) -> list[tuple[int, str]]:
     return [(p["id"], p["name"]) for p in producers]
 
 
-def stars(count: int) -> Markup:
-    """A product's OCOP stars, `{{ p.stars | stars }}` (a Python filter, not a macro: pages list dozens, and
-    a macro call cost more than the rest of a public product page's rendering)."""
+def stars(count: int, shown: bool = False) -> Markup:
+    """A product's OCOP stars, `{{ p.stars | stars }}`: the ★ glyphs for the eye and the rating in words
+    ("3 sao") for a screen reader, or for everyone with `shown` where the page has room. A Python filter,
+    not a macro: pages list dozens, and a macro call cost more than the rest of a product page's rendering."""
     count = int(count)
-    return _STARS[count] if 0 <= count < len(_STARS) else _stars_markup(count)
+    key = (i18n.current_language.get(), count, shown)
+    markup = _STARS.get(key)
+    if markup is None:
+        words = i18n.ngettext("%(n)s star", "%(n)s stars", count) % {"n": count}
+        text_class = "stars-text" if shown else "visually-hidden"
+        markup = Markup('<span class="stars"><span class="stars-glyphs" aria-hidden="true">{}</span> '
+                        '<span class="{}">{}</span></span>').format("★" * count, text_class, words)
+        if len(_STARS) < 200:  # built once per language: the lists show a dozen per page
+            _STARS[key] = markup
+    return markup
 
 
-def _stars_markup(count: int) -> Markup:
-    return Markup(f'<span class="stars" title="{count} ★">{"★" * count}</span>')
-
-
-_STARS = tuple(_stars_markup(count) for count in range(6))  # built once: the lists show a dozen per page
+_STARS: dict[tuple[str, int, bool], Markup] = {}
 
 
 def translated(message: str, /, **variables: Any) -> Markup:
@@ -217,6 +237,7 @@ def configure_environment(env: Environment) -> None:
         producer_options=producer_options,
         province_options=province_options,
         localised=_localised,
+        static_url=static_url,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

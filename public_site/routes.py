@@ -17,6 +17,7 @@ from html import escape
 
 import msgspec
 from litestar import Controller, Request, Response
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.response import Stream
 
@@ -37,7 +38,7 @@ from core.spreadsheets import XLSX_MEDIA_TYPE, safe_cell, workbook
 from fairs.plans import plan_svg
 from public_site import cache, labels, services
 from public_site.services import PublicProducer
-from public_site.throttle import public_rate_limit
+from public_site.throttle import RateLimitedOperation, public_rate_limit
 
 Built = tuple[str, dict] | tuple[str, dict, int]
 
@@ -196,13 +197,16 @@ class OpenData(Controller):
     path = "/open-data"
     tags = ["open data"]
     middleware = [public_rate_limit]
+    response_headers = [ResponseHeader(name="Content-Disposition", value="attachment",
+                                       documentation_only=True, required=True,
+                                       description="A download, named san-pham-ocop with the feed's extension.")]
 
-    @get("/products.json", media_type="application/json")
+    @get("/products.json", media_type="application/json", operation_class=RateLimitedOperation)
     async def products_json(self) -> Response[list[OpenDataProduct]]:
         """Every certified product, one object each (the feed's columns), as a JSON array."""
         return _download(msgspec.json.encode(await services.open_data_rows()), "application/json", "san-pham-ocop.json")
 
-    @get("/products.csv", media_type="text/csv")
+    @get("/products.csv", media_type="text/csv", operation_class=RateLimitedOperation)
     async def products_csv(self) -> Response[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -211,7 +215,7 @@ class OpenData(Controller):
             writer.writerow([safe_cell(row[field]) if row[field] is not None else "" for field in services.FEED_FIELDS])
         return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv", "san-pham-ocop.csv")  # charset added once
 
-    @get("/products.xlsx", media_type=XLSX_MEDIA_TYPE)
+    @get("/products.xlsx", media_type=XLSX_MEDIA_TYPE, operation_class=RateLimitedOperation)
     async def products_xlsx(self) -> Response[bytes]:
         rows = await services.open_data_rows()
         content = workbook("San pham OCOP", services.FEED_HEADERS, ([row[f] for f in services.FEED_FIELDS] for row in rows))

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.i18n import gettext
@@ -90,3 +92,16 @@ def _too_many_page(scope: Scope, seconds: int) -> bytes:
         return engine.get_template("public/too_many.html").render(request=Request(scope), message=message).encode()
     except Exception:  # noqa: BLE001 — the refusal must go out even if the page cannot be drawn
         return f"<!doctype html><meta charset=utf-8><p>{message}</p>".encode()
+
+
+@dataclass
+class RateLimitedOperation(Operation):
+    """The published schema of an operation behind `public_rate_limit`: it names the limit's 429 as well."""
+
+    def __post_init__(self) -> None:
+        self.responses = {**(self.responses or {}), "429": OpenAPIResponse(
+            description="Too many requests from this address: a page saying so; Retry-After gives the seconds to wait.",
+            content={"text/html": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+            headers={"Retry-After": OpenAPIHeader(schema=Schema(type=OpenAPIType.INTEGER, minimum=1), required=True,
+                                                  description="Seconds until this address may ask again.")},
+        )}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Literal, get_args
 
 from litestar import Controller, Request, Response
 from litestar.response import Redirect, Template
@@ -21,7 +22,8 @@ from reports import pdf, services
 from reports.enums import ReportKind
 from reports.services import ArtifactOut, Subject
 
-LANGUAGES = ("vi", "en")
+Language = Literal["vi", "en"]  # the API refuses another; a page falls back to Vietnamese (`_language`)
+LANGUAGES = get_args(Language)
 
 
 def _language(lang: str) -> str:
@@ -243,18 +245,19 @@ class ReportApi(Controller):
     tags = ["reports"]
 
     @get("/")
-    async def artifacts(self, request: Request, fair_id: int | None = None, kind: str = "") -> list[ArtifactOut]:
+    async def artifacts(self, request: Request, fair_id: int | None = None,
+                        kind: ReportKind | None = None) -> list[ArtifactOut]:
         services.ensure_reader(current_actor(request))
-        return await services.list_artifacts(fair_id=fair_id, kind=kind)
+        return await services.list_artifacts(fair_id=fair_id, kind=kind.value if kind else "")
 
     @get("/fulfilment")
-    async def fulfilment(self, request: Request, fair_id: int | None = None, since: str = "",
-                         until: str = "") -> dict:
+    async def fulfilment(self, request: Request, fair_id: int | None = None, since: dt.date | None = None,
+                         until: dt.date | None = None) -> dict:
         """How far agreements were delivered, in đồng, by the producers' province and by kind of buyer:
-        the figures provinces compare (of a fair, or of the agreements signed in a period)."""
+        the figures provinces compare (of a fair, or of the agreements signed in a period, ISO dates)."""
         services.ensure_reader(current_actor(request))
-        data = (await services.followup_subject(fair_id, _day(since, "since"), _day(until, "until"))).data
-        return {"fair_id": fair_id, "since": since or None, "until": until or None,
+        data = (await services.followup_subject(fair_id, since, until)).data
+        return {"fair_id": fair_id, "since": since, "until": until,
                 "all": _figures(data.all_lines), "by_province": [_figures(f) for f in data.by_province],
                 "by_buyer_kind": [_figures(f) for f in data.by_buyer_kind]}
 
@@ -268,10 +271,10 @@ class ReportApi(Controller):
         return {"digest": services.gather.digest(subject.data), **asdict(subject.data)}
 
     @post("/fairs/{fair_id:int}/outcome")
-    async def compile_outcome(self, request: Request, fair_id: int, lang: str = "vi") -> ArtifactOut:
+    async def compile_outcome(self, request: Request, fair_id: int, lang: Language = "vi") -> ArtifactOut:
         actor = current_actor(request)
         services.ensure_compiler(actor)
-        artifact, _ = await services.compile_and_store(await services.fair_subject(fair_id), actor, _language(lang))
+        artifact, _ = await services.compile_and_store(await services.fair_subject(fair_id), actor, lang)
         return artifact
 
 

@@ -47,6 +47,11 @@ IdempotencyKey = Annotated[
     str | None,
     Parameter(header="Idempotency-Key", required=False, description="Retries with the same key take effect once."),
 ]
+# A moment as the API reads one: an ISO date, or date and time to the minute, second or microsecond, with an
+# offset or Z (Vietnam time without one). Published as the parameter's pattern, and checked against it.
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$")
+Moment = Annotated[str, Parameter(description="An ISO date or date-time, such as 2026-11-30T18:00.",
+                                  schema_extra={"pattern": MOMENT.pattern})]
 
 
 
@@ -107,11 +112,13 @@ class SalesPointApi(Controller):
         return within(await services.balances(point_id), await product_scope(current_actor(request)))
 
     @get("/{point_id:int}/stock")
-    async def stock_as_of(self, request: Request, point_id: int, as_of: str) -> list[dict]:
+    async def stock_as_of(self, request: Request, point_id: int, as_of: Moment) -> list[dict]:
         """Stock per product and lot at a past moment (an ISO date or date-time, Vietnam time when no
         offset is given), summed from the ledger."""
         try:  # ISO only: a bare number ("0.5") is not a moment, though a generic parser reads it as seconds
-            parsed = datetime.fromisoformat(as_of.strip())
+            if not MOMENT.fullmatch(as_of):
+                raise ValueError(as_of)
+            parsed = datetime.fromisoformat(as_of)
         except ValueError:
             raise ValidationFailed({"as_of": N_("Give the moment as an ISO date or date-time, such as 2026-11-30T18:00.")}) \
                 from None

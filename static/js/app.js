@@ -19,3 +19,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var wrong = form.querySelector('[aria-invalid="true"], .field.invalid input, .field.invalid select, .field.invalid textarea');
   if (wrong) wrong.focus();
 });
+// The unread count beside "Inbox", fetched after the page (it is never worth holding the page for).
+document.addEventListener("DOMContentLoaded", function () {
+  var badge = document.querySelector("[data-inbox-count]");
+  if (!badge || !window.fetch) return;
+  fetch("/inbox/count", {credentials: "same-origin"}).then(function (response) {
+    return response.ok ? response.text() : "";
+  }).then(function (html) { badge.innerHTML = html; }).catch(function () {});
+});

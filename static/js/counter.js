@@ -18,6 +18,7 @@
   var lot = document.getElementById("lot");
   var lotOptions = document.getElementById("lot-options");
   var log = document.getElementById("counter-log");
+  var search = document.getElementById("counter-q");
   var chosen = null;
   var lotTyped = false;
   // One exchange with the server at a time, so a re-read of the balances never crosses a batch.
@@ -152,12 +153,21 @@
     showError("");
     presetLot();
     sheet.hidden = false;
-    document.getElementById("confirm").focus();
+    // Room below the page for the pinned sheet: a control reached by Tab is never scrolled under it.
+    document.documentElement.style.scrollPaddingBottom = (sheet.offsetHeight + 16) + "px";
+    // The quantity, selected: type a number or keep 1, and Enter records.
+    qty.focus();
+    qty.select();
   }
+  // After every action the cursor is back in the search, empty, for the next customer's item.
   function close() {
     sheet.hidden = true;
     chosen = null;
     showError("");
+    document.documentElement.style.scrollPaddingBottom = "";
+    search.value = "";
+    filter("");
+    search.focus();
   }
 
   function quantityProblem(value) {
@@ -345,7 +355,6 @@
   items.forEach(function (item) {
     item.querySelector("button").addEventListener("click", function () { choose(item); });
   });
-  var search = document.getElementById("counter-q");
   search.addEventListener("input", function () { filter(search.value); });
   search.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") return;

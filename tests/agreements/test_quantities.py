@@ -76,5 +76,5 @@ def test_units_of_different_lines_are_never_added_together(organizer, buyer_id, 
     assert [(line["on_time_quantity"], line["late_quantity"]) for line in after["lines"]] == [(0, 100), (20, 0)]
     organizer.cookies.set("lang", "en")
     page = html.unescape(organizer.get(f"/agreements/{agreement['id']}").text)
-    card = re.search(r"<h3>Delivered on time / late</h3>(.*?)</div>", page, re.S).group(1)
+    card = re.search(r"<h2 class=\"stat-label\">Delivered on time / late</h2>(.*?)</div>", page, re.S).group(1)
     assert "1.200.000 ₫" in card and "18.000.000 ₫" in card and "6.2\xa0% on time" in card  # đồng, never units

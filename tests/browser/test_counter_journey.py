@@ -261,3 +261,64 @@ def test_sales_waiting_while_the_session_ends_are_kept_and_sent_after_logging_in
     sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
     expect(page.locator("#queue-count")).to_have_text("0")
     assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-LATE": 40}
+
+
+def test_three_sales_in_a_row_from_the_keyboard_alone(page, shop, sign_in):
+    """Type, Enter, a quantity (or none), Enter: the sale is recorded and the cursor is back in the empty
+    search for the next one; Escape gives up an item the same way. No mouse, no Tab."""
+    point, products, manager = shop["point"], shop["products"], shop["manager"]
+    names = [manager.get(f"/api/v1/products/{p}").json()["name"] for p in products]
+    for product in products:
+        assert move(manager, point, product, "receipt", 10).status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    search = page.locator("#counter-q")
+    expect(search).to_be_focused()  # the page opens with the cursor in the search
+
+    def sell(name: str, quantity: str | None) -> None:
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        expect(page.locator("#qty")).to_be_focused()
+        if quantity:
+            page.keyboard.type(quantity)  # the 1 is selected: typing replaces it
+        page.keyboard.press("Enter")
+        expect(search).to_be_focused()
+        expect(search).to_have_value("")
+
+    sell(names[0], "3")
+    page.keyboard.type(names[1])
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # not this one after all
+    expect(search).to_be_focused()
+    expect(search).to_have_value("")
+    sell(names[1], None)
+    sell(names[0], "2")
+    expect(page.locator("#queue-count")).to_have_text("0")
+    balances = manager.get(f"/api/v1/salespoints/{point}/balances").json()
+    left = {p: sum(r["quantity"] for r in balances if r["product_id"] == p) for p in products}
+    assert left == {products[0]: 5, products[1]: 9}
+
+
+def test_a_control_reached_by_tab_is_never_under_the_pinned_sheet(page, shop, sign_in, producer_id):
+    from tests.salespoints.conftest import carry, make_product
+
+    point, manager = shop["point"], shop["manager"]
+    products = shop["products"] + [make_product(shop["organizer"], producer_id) for _ in range(10)]  # a real shelf
+    for product in products[2:]:
+        carry(shop["organizer"], point, product)
+    for product in products:
+        assert move(manager, point, product, "receipt", 1).status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    page.keyboard.press("Enter")  # the first item
+    expect(page.locator("#counter-sheet")).to_be_visible()
+    page.focus("#counter-q")  # back to the top with the sheet still open, then down the shelf
+    for _ in range(len(products) + 4):
+        page.keyboard.press("Tab")
+        hidden = page.evaluate("""() => {
+            const focused = document.activeElement, sheet = document.getElementById("counter-sheet");
+            if (!focused || sheet.contains(focused) || focused === document.body) return false;
+            const box = focused.getBoundingClientRect();
+            return box.bottom > sheet.getBoundingClientRect().top + 1 && box.top < window.innerHeight;
+        }""")
+        assert not hidden, page.evaluate("document.activeElement.outerHTML")

@@ -35,7 +35,8 @@ def test_a_shopper_scans_the_qr_stamp_on_a_phone_and_finds_a_shop_that_has_it(br
         assert response.status == 200
         verdict = page.locator("section.verdict")
         expect(verdict).to_have_class("verdict verdict-ok")
-        expect(verdict.locator(".stars")).to_have_text("★" * product["stars"])
+        expect(verdict.locator(".stars-glyphs")).to_have_text("★" * product["stars"])
+        expect(verdict.locator(".stars-text")).to_have_text(f"{product['stars']} sao")  # the rating in words too
         expect(verdict).to_contain_text(dt.date.fromisoformat(product["expires_on"]).strftime("%d/%m/%Y"))
         expect(page.locator("h1")).to_have_text(product["name"])
 

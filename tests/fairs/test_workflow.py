@@ -38,6 +38,7 @@ def test_a_fair_runs_from_applications_to_a_published_plan_and_daily_figures(org
     assert placed["producer_name"] in anonymous.get(f"/f/{fair_id}/b/{booth}").text
     qr = anonymous.get(f"/f/{fair_id}/qr/{booth}.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
+    assert anonymous.get(f"/f/{fair_id}/qr/{booth}.svg", headers={"accept-encoding": "br"}).headers["content-encoding"] == "br"
     product_code = organizer.get(f"/api/v1/products/{products[0]}").json()["code"]
     assert f"/f/{fair_id}/b/{booth}" in anonymous.get(f"/p/{product_code}").text  # "at a fair now or soon"
     sheet = organizer.get(f"/labels/fair/{fair_id}")

@@ -321,7 +321,7 @@ CASES: list[Case] = [
     case("PUT", "/api/v1/fairs/{fair_id:int}/booths/{booth_id:int}", ORGANIZERS, body=NO_BOOTH),
     case("GET", "/api/v1/fairs/{fair_id:int}/plan", LOGGED_IN),
     case("GET", "/api/v1/fairs/{fair_id:int}/reach", ORGANIZERS),
-    case("PUT", "/api/v1/fairs/{fair_id:int}/days/{day:str}", ORGANIZERS, "/api/v1/fairs/{fair_id}/days/" + LONG_AGO,
+    case("PUT", "/api/v1/fairs/{fair_id:int}/days/{day:date}", ORGANIZERS, "/api/v1/fairs/{fair_id}/days/" + LONG_AGO,
          body={"visitors": 1}),
     case("PUT", "/api/v1/fairs/{fair_id:int}/check-ins", ORGANIZERS, body={"shown": ["{own_application}"]}),
     case("GET", "/api/v1/fairs/{fair_id:int}/applications", LOGGED_IN, note="a producer's list holds its own only"),

@@ -21,8 +21,9 @@ API = [w for w in WRITES if w[1].startswith("/api/")]
 
 
 def concrete(route: str) -> str:
-    """Any id does: the token is checked before the request reaches its handler."""
-    return re.sub(r"\{(\w+):(\w+)\}", lambda m: "1" if m.group(2) == "int" else "x", route)
+    """Any id (or day) does: the token is checked before the request reaches its handler."""
+    samples = {"int": "1", "date": "2000-01-01"}
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: samples.get(m.group(2), "x"), route)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from tests.conftest import product_payload, unique
+from tests.conftest import ROOT, product_payload, unique
 from tests.salespoints.conftest import move
 
 
@@ -129,3 +129,32 @@ def test_every_page_names_the_site_icon_and_it_is_served(anonymous, login):
         icon = re.search(r'<link rel="icon" href="([^"]+)"', client.get(path).text).group(1)
         served = anonymous.get(icon)
         assert served.status_code == 200 and served.headers["content-type"].startswith("image/svg+xml"), path
+
+
+def test_the_stars_are_read_as_words_and_shown_in_a_colour_that_stands_out(login, anonymous, producer_id):
+    """The rating is what a shopper scanning the stamp looks for: in words beside the ★ glyphs (which a screen
+    reader skips), visible on the product page, and the glyphs at ≥ 3:1 on every box they sit in."""
+    product = _product(login, producer_id, stars=4)
+    page = anonymous.get(f"/p/{product['code']}?lang=vi").text
+    assert '<span class="stars-glyphs" aria-hidden="true">★★★★</span> <span class="stars-text">4 sao</span>' in page
+    assert "4 stars" in anonymous.get(f"/p/{product['code']}?lang=en").text
+    listed = anonymous.get("/catalogue", params={"q": product["name"]}).text
+    assert '<span class="visually-hidden">4 sao</span>' in listed  # in lists, for the screen reader only
+
+    css = (ROOT / "static" / "css" / "app.css").read_text()
+    glyphs = re.search(r"\.stars-glyphs \{ color: (#[0-9a-f]{6})", css).group(1)
+    boxes = {name: re.search(rf"\.{name} \{{ background: (#[0-9a-f]{{6}})", css).group(1)
+             for name in ("verdict-ok", "verdict-soon", "verdict-bad")}
+    for background in ["#ffffff", *boxes.values()]:
+        assert contrast(glyphs, background) >= 3, (glyphs, background)
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
