@@ -57,7 +57,7 @@ def measure(browser, base: str, path: str, login: tuple[str, str] | None, compre
         session.on("Network.loadingFinished", lambda event: sent.append(int(event["encodedDataLength"])))
         response = page.goto(f"{base}{path}", wait_until="load")
         assert response is not None and response.status == 200, path
-        load_ms = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd; }")
+        load_ms = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
         page.wait_for_timeout(200)  # the last loadingFinished events
         return {"bytes": sum(sent), "load_ms": load_ms, "requests": len(sent)}
     finally:
@@ -76,13 +76,15 @@ def main() -> None:
     subprocess.run([sys.executable, __file__, "--prepare", url], check=True, stdout=subprocess.DEVNULL)
     from playwright.sync_api import sync_playwright
 
-    with sqlite3.connect(WORKDIR / "weight.db") as connection:  # the product with photos, as a shopper finds it
+    with sqlite3.connect(WORKDIR / "weight.db") as connection:  # a product with photos, and one without
         (code,) = connection.execute("SELECT code FROM product WHERE id = (SELECT MIN(product) FROM product_photo)").fetchone()
+        (bare,) = connection.execute("SELECT MIN(code) FROM product WHERE stars >= 3 AND id NOT IN "
+                                     "(SELECT product FROM product_photo)").fetchone()
     process, base = harness.start_server("ocop.asgi:app", WORKDIR, {"DATABASE_URL": url, "OCOP_SCHEDULER_IN_WEB": "0"})
     try:
         manager = harness.log_in(base, "manager", "ocop-manager-demo")[0]
         point = manager.get("/api/v1/salespoints").json()[0]["id"]
-        pages = {"product": (f"/p/{code}", None), "counter": (f"/salespoints/{point}/counter", ("manager", "ocop-manager-demo"))}
+        pages = {"product": (f"/p/{code}", None), "product_no_photo": (f"/p/{bare}", None), "counter": (f"/salespoints/{point}/counter", ("manager", "ocop-manager-demo"))}
         figures: dict = {}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
@@ -90,14 +92,14 @@ def main() -> None:
                 "--disable-sync", "--no-first-run", "--disable-quic"])
             print(f"slow network: {SLOW['latency']} ms, {SLOW['downloadThroughput'] * 8 / 1000:.0f} kbit/s; "
                   f"cache off; median of {args.runs} runs")
-            print(f"{'page':<9} {'responses':<12} {'requests':>8} {'bytes':>9} {'load event':>11}")
+            print(f"{'page':<17} {'responses':<12} {'requests':>8} {'bytes':>9} {'load event':>11}")
             for name, (path, login) in pages.items():
                 for compressed in (False, True):
                     runs = [measure(browser, base, path, login, compressed) for _ in range(args.runs)]
                     label = "compressed" if compressed else "identity"
                     size = statistics.median(r["bytes"] for r in runs)
                     load = statistics.median(r["load_ms"] for r in runs)
-                    print(f"{name:<9} {label:<12} {runs[0]['requests']:>8} {size:>9,.0f} {load:>9,.0f} ms")
+                    print(f"{name:<17} {label:<12} {runs[0]['requests']:>8} {size:>9,.0f} {load:>8,.0f} ms")
                     figures[f"{name}_{label}_bytes"] = round(size)
                     figures[f"{name}_{label}_load_ms"] = round(load)
             browser.close()
