@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from salespoints.tables import (
     AssortmentItem,
+    RefusedSale,
     SalesPoint,
     SalesPointManager,
     StockBalance,
@@ -18,7 +19,7 @@ APP_CONFIG = AppConfig(
     app_name="salespoints",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[SalesPoint, SalesPointManager, AssortmentItem, StockMovement, StockBalance, StockCount, StockCountLine,
-                   StockSnapshotRun, StockSnapshot],
+                   StockSnapshotRun, StockSnapshot, RefusedSale],
     migration_dependencies=["accounts.piccolo_app", "catalog.piccolo_app"],
     commands=[],
 )

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from itertools import zip_longest
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request
@@ -21,8 +21,9 @@ from core.errors import N_, ValidationFailed
 from core.formatting import VIETNAM
 from core.forms import parse_struct
 from core.routing import get, post, put
+from core.settings import settings
 from core.spreadsheets import xlsx_response
-from salespoints import exporting, importing, services
+from salespoints import exporting, importing, refused_sales, services
 from salespoints.enums import MovementKind
 from salespoints.ledger import InsufficientStock
 from salespoints.reading_scope import product_scope, within
@@ -37,12 +38,15 @@ from salespoints.schemas import (
     MovementIn,
     MovementOut,
     MovementResult,
+    RefusedSaleIn,
+    RefusedSaleOut,
     SalesPointIn,
     SalesPointOut,
     TransferIn,
 )
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+COUNTER_WORKER = settings.static_dir / "js" / "counter-sw.js"
 IdempotencyKey = Annotated[
     str | None,
     Parameter(header="Idempotency-Key", required=False, description="Retries with the same key take effect once."),
@@ -99,6 +103,18 @@ class SalesPointApi(Controller):
     ) -> MovementResult:
         """Up to 10,000 movements, all or nothing; lines whose key is already recorded are not repeated."""
         return await services.record_batch(point_id, data.movements, acting(request), idempotency_key)
+
+    @post("/{point_id:int}/refused-sales", guards=[require_point_writer])
+    async def report_refused_sale(self, request: Request, point_id: int, data: RefusedSaleIn) -> RefusedSaleOut:
+        """A counter's queued sale the server refused at sync, kept for the manager; reported twice, kept once."""
+        return await refused_sales.report(point_id, data, acting(request))
+
+    @get("/{point_id:int}/refused-sales", guards=[require_point_writer])
+    async def refused_sale_list(self, request: Request, point_id: int,
+                                status: Literal["open", "recorded", "dismissed"] = "open") -> list[RefusedSaleOut]:
+        await services.get_point(point_id)
+        await services.ensure_can_write(acting(request), point_id)
+        return await refused_sales.listed(point_id, status)
 
     @post("/{point_id:int}/transfers", guards=[require_point_writer])
     async def transfer(
@@ -307,7 +323,50 @@ class SalesPointPages(Controller):
         point = await services.get_point(point_id)
         await services.ensure_can_write(acting(request), point_id)
         return Template(template_name="salespoints/counter.html",
-                        context={"point": point, "items": await services.counter_items(point_id)})
+                        context={"point": point, "items": await services.counter_items(point_id),
+                                 "refused": await refused_sales.open_count(point_id)})
+
+    @get("/counter-sw.js")
+    async def counter_worker(self) -> Response:
+        """The counter's service worker, served under /salespoints/ so that it may keep the counter pages; asked
+        for again on each visit (no-cache), so a new release reaches the phones."""
+        return Response(COUNTER_WORKER.read_bytes(), media_type="text/javascript",
+                        headers={"cache-control": "no-cache"})
+
+    @get("/{point_id:int}/refused")
+    async def refused(self, request: Request, point_id: int) -> Template:
+        return await self._refused_page(request, point_id, None, {}, {})
+
+    async def _refused_page(self, request: Request, point_id: int, failed: int | None, values: dict,
+                            errors: dict, status_code: int = 200) -> Template:
+        """The point's refused sales: each with its reason, to record again or dismiss."""
+        point = await services.get_point(point_id)
+        await services.ensure_can_write(acting(request), point_id)
+        return Template(template_name="salespoints/refused.html", status_code=status_code, context={
+            "point": point, "open": await refused_sales.listed(point_id), "failed": failed, "values": values,
+            "errors": errors, "recorded": await refused_sales.listed(point_id, refused_sales.RECORDED),
+            "dismissed": await refused_sales.listed(point_id, refused_sales.DISMISSED),
+            "products": await services.counter_items(point_id)})
+
+    @post("/{point_id:int}/refused/{refused_id:int}/record")
+    async def record_refused(self, request: Request, point_id: int, refused_id: int, data: Form) -> Template | Redirect:
+        values = {k: v for k, v in data.items() if k in ("product_id", "quantity", "lot_code", "kind", "note")}
+        try:
+            line = parse_struct(values, MovementIn)
+            await refused_sales.record_again(point_id, refused_id, line, acting(request))
+        except (ValidationFailed, InsufficientStock) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
+            return await self._refused_page(request, point_id, refused_id, values, errors, error.status_code)
+        return Redirect(f"/salespoints/{point_id}/refused")
+
+    @post("/{point_id:int}/refused/{refused_id:int}/dismiss")
+    async def dismiss_refused(self, request: Request, point_id: int, refused_id: int, data: Form) -> Template | Redirect:
+        try:
+            await refused_sales.dismiss(point_id, refused_id, str(data.get("note") or ""), acting(request))
+        except ValidationFailed as error:
+            return await self._refused_page(request, point_id, refused_id, {"note": data.get("note")}, error.errors,
+                                            error.status_code)
+        return Redirect(f"/salespoints/{point_id}/refused")
 
     @post("/{point_id:int}/counts")
     async def open_count(self, request: Request, point_id: int) -> Redirect:

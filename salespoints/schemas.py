@@ -168,3 +168,29 @@ class CountSheet(msgspec.Struct, kw_only=True):
     status: str
     opened_at: dt.datetime
     rows: list[CountRow]
+
+
+class RefusedSaleIn(msgspec.Struct, kw_only=True):
+    """A sale queued at the counter and refused when it was sent, as the counter reports it: its lines as
+    queued (the first line's idempotency key names it), the product as shown, and the reason given."""
+
+    movements: Annotated[list[MovementIn], Meta(min_length=1, max_length=50, extra=message(
+        too_low=N_("The batch is empty."), too_high=Msg(N_("At most %(n)s movements in one batch."), n=50)))]
+    name: Annotated[str, text(255)] = ""
+    reason: Annotated[str, text(1000)] = ""
+
+
+class RefusedSaleOut(msgspec.Struct, kw_only=True):
+    id: int
+    point_id: int
+    product_id: int | None
+    product_name: str
+    kind: MovementKind
+    quantity: int
+    lot_code: str
+    happened_at: dt.datetime | None
+    reason: str
+    refused_at: dt.datetime
+    status: str
+    movement_id: int | None
+    note: str

@@ -129,3 +129,28 @@ class StockSnapshot(Table):
     lot_code = Varchar(length=64, default="")
     taken_at = Timestamptz()
     quantity = Integer(default=0)
+
+
+class RefusedSale(Table):
+    """A sale queued at a counter that the server refused when it was sent (another phone had sold the last
+    units, the lot was gone…): kept with the reason until the point's manager records it again or dismisses
+    it with a note, so no sale made in front of a customer disappears with a phone's local log."""
+
+    id: Serial
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    product = ForeignKey(references=Product, null=True)  # the product as queued (the first of its lines)
+    product_name = Varchar(length=255, default="")
+    kind = Varchar(length=24, choices=MovementKind)
+    quantity = Integer()
+    lot_code = Varchar(length=64, default="")
+    happened_at = Timestamptz(null=True, default=None)  # when the sale was made at the counter
+    key = Varchar(length=200, unique=True)  # the queued sale's first idempotency key: reported twice, kept once
+    reason = Varchar(length=1000, default="")
+    refused_at = Timestamptz(default=TimestamptzNow())
+    reported_by = Integer(null=True)
+    status = Varchar(length=16, default="open", index=True)  # open, recorded, dismissed
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = Integer(null=True)
+    movement = Integer(null=True)  # the movement that recorded it again
+    note = Text(default="")

@@ -27,3 +27,10 @@ document.addEventListener("DOMContentLoaded", function () {
     return response.ok ? response.text() : "";
   }).then(function (html) { badge.innerHTML = html; }).catch(function () {});
 });
+// On the login page (after a logout, or when a session ended) the counter's kept pages are dropped: a phone
+// shared by two managers keeps nothing of the first one's point for the next.
+if (window.caches && document.querySelector('form[action="/login"]')) {
+  caches.keys().then(function (keys) {
+    keys.filter(function (key) { return key.indexOf("ocop-counter-") === 0; }).forEach(function (key) { caches.delete(key); });
+  }).catch(function () {});
+}

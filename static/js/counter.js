@@ -19,6 +19,7 @@
   var lotOptions = document.getElementById("lot-options");
   var log = document.getElementById("counter-log");
   var search = document.getElementById("counter-q");
+  var refusedCount = parseInt(root.dataset.refused || "0", 10);
   var chosen = null;
   var lotTyped = false;
   // One exchange with the server at a time, so a re-read of the balances never crosses a batch.
@@ -240,8 +241,12 @@
   }
   // Sends the queue as one batch, in order. Resolves to whether the server refused anything.
   function send(queue) {
-    if (!queue.length) return Promise.resolve(false);
-    return post(base + "/movements/batch", batchOf(queue)).then(function (response) { return settle(queue, response); });
+    var refused = queue.filter(function (entry) { return entry.refused; });
+    var fresh = queue.filter(function (entry) { return !entry.refused; });
+    return report(refused).then(function () {
+      if (!fresh.length) return refused.length > 0;
+      return post(base + "/movements/batch", batchOf(fresh)).then(function (response) { return settle(fresh, response); });
+    });
   }
   function settle(entries, response) {
     if (response.ok) {
@@ -266,11 +271,34 @@
     }
     if (entries.length > 1) return entryByEntry(entries);
     return response.json().catch(function () { return {}; }).then(function (body) {
-      var detail = body.errors ? Object.values(body.errors).join(" ") : (body.title || response.status);
+      var detail = body.errors ? Object.values(body.errors).join(" ") : (body.title || String(response.status));
       note(describe(entries[0]) + " · " + text.textRefused + ": " + detail, "refused");
-      drop(entries);
-      return true;
+      // Never dropped: marked refused in the queue, then handed to the point's list of refused sales.
+      var marked = entries[0];
+      marked.refused = detail;
+      saveQueue(loadQueue().map(function (entry) { return keyOf(entry) === keyOf(marked) ? marked : entry; }));
+      return report([marked]).then(function () { return true; });
     });
+  }
+  // Refused sales go to the point's list, where the manager records them again or dismisses them; each
+  // leaves this phone's queue only once the server has kept it (a report sent twice is kept once).
+  function report(entries) {
+    return entries.reduce(function (chain, entry) {
+      return chain.then(function () {
+        return post(base + "/refused-sales", {movements: entry.movements, name: entry.name, reason: entry.refused})
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            drop([entry]);
+            showRefused(refusedCount + 1);
+          });
+      });
+    }, Promise.resolve());
+  }
+  function showRefused(count) {
+    refusedCount = count;
+    var link = document.getElementById("refused-link");
+    document.getElementById("refused-count").textContent = count;
+    link.hidden = count === 0;
   }
   // One refused line refuses a whole batch: sale by sale, the good ones go through and a refused one
   // is shown and dropped, each still all or nothing across its lots.
@@ -386,6 +414,12 @@
   window.addEventListener("online", function () { sync(true); });
   window.addEventListener("offline", setNetState);
   setInterval(sync, 15000);
+
+  // Opened once, the counter opens again with no network: its page, stock and files are kept by a service
+  // worker (its cache is named by the files' fingerprints, so a new release replaces it).
+  if ("serviceWorker" in navigator && root.dataset.worker) {
+    navigator.serviceWorker.register(root.dataset.worker).catch(function () {});
+  }
 
   // Sales queued before this page was loaded are not in the stock it was rendered with.
   var pending = loadQueue();

@@ -92,7 +92,7 @@ def journeys(demo) -> dict[str, list[str]]:
         "organizer": ["/", "/catalog/products", f"/catalog/products/{product}", "/catalog/producers", "/catalog/import",
                       "/fairs/", f"/fairs/{fair}", f"/fairs/{fair}/plan", f"/fairs/{fair}/applications", "/agreements/",
                       f"/agreements/{agreement}", "/agreements/ceremony", f"/fairs/{fair}/reports/outcome", "/inbox/"],
-        "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter"],
+        "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter", f"/salespoints/{point}/refused"],
     }
 
 

@@ -322,3 +322,40 @@ def test_a_control_reached_by_tab_is_never_under_the_pinned_sheet(page, shop, si
             return box.bottom > sheet.getBoundingClientRect().top + 1 && box.top < window.innerHeight;
         }""")
         assert not hidden, page.evaluate("document.activeElement.outerHTML")
+
+
+def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolved(page, context, shop, sign_in):
+    """Opened once, the counter reloads with no network; a sale made offline that another phone made impossible
+    meanwhile is refused at sync, kept in the point's refused list, and resolved there."""
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    assert move(manager, point, product, "receipt", 1).status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function("""async () => (await caches.keys()).some(k => k.startsWith('ocop-counter-'))
+                              && !!(await caches.match(location.pathname))""", timeout=15_000)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.keyboard.press("Enter")  # the one item
+    page.keyboard.press("Enter")  # one unit
+    expect(page.locator("#queue-count")).to_have_text("1")
+
+    assert move(manager, point, product, "sale", 1).status_code == 201  # another phone sells the last unit
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#refused-link")).to_be_visible()
+    expect(page.locator("#refused-count")).to_have_text("1")
+    expect(page.locator("#queue-count")).to_have_text("0")
+
+    page.click("#refused-link")
+    page.wait_for_url(f"**/salespoints/{point}/refused")
+    card = page.locator("section.refused-sale").first
+    expect(card).to_contain_text("Bị từ chối")  # with the reason the server gave
+    card.locator("input[name=note]").fill("Khách đã mua ở quầy khác")
+    card.locator("button.secondary").click()
+    page.wait_for_url(f"**/salespoints/{point}/refused")
+    expect(page.locator("section.refused-sale")).to_have_count(0)
+    expect(page.locator("text=Khách đã mua ở quầy khác")).to_be_visible()

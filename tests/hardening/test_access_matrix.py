@@ -85,6 +85,10 @@ NO_AGREEMENT = {"buyer_id": 0, "producer_ids": [], "signed_on": LONG_AGO, "lines
 # scope: the refusal must come from the scope, and an allowed role still gets a 4xx from a later rule.
 NO_SUCH_ID = 2**31 - 2
 SCOPE_ASSORTMENT = {"selling_price": 1, "specialty": True}  # a strict-OCOP point lists no specialties
+# A refused sale as a counter reports it: valid, so a refusal can only come from the point's rights. Each role's
+# request reports its own (the key differs), and a second run of the matrix finds it kept once.
+REFUSED_SALE = {"movements": [{"product_id": "{own_product}", "kind": "sale", "quantity": 1,
+                               "idempotency_key": "matrix-refused"}], "name": "x", "reason": "Only 0 left"}
 NO_FAIR = {"name": "", "starts_on": LONG_AGO, "ends_on": LONG_AGO}
 NO_BOOTH = {"zone_id": 0, "code": "Z99", "x": 0, "y": 0}  # a zone the fair does not have
 
@@ -186,6 +190,19 @@ CASES: list[Case] = [
     case("GET", "/salespoints/{point_id:int}/movements.xlsx", LOGGED_IN),
     case("GET", "/salespoints/{point_id:int}/counter", POINT_A, "/salespoints/{point_a}/counter", note="point A"),
     case("GET", "/salespoints/{point_id:int}/counter", POINT_B, "/salespoints/{point_b}/counter", note="point B"),
+    case("GET", "/salespoints/counter-sw.js", LOGGED_IN),
+    case("GET", "/salespoints/{point_id:int}/refused", POINT_A, "/salespoints/{point_a}/refused", note="point A"),
+    case("GET", "/salespoints/{point_id:int}/refused", POINT_B, "/salespoints/{point_b}/refused", note="point B"),
+    case("POST", "/salespoints/{point_id:int}/refused/{refused_id:int}/record", POINT_A,
+         "/salespoints/{point_a}/refused/{nowhere}/record", body={"product_id": "{own_product}", "kind": "sale",
+                                                                  "quantity": 1}, note="point A"),
+    case("POST", "/salespoints/{point_id:int}/refused/{refused_id:int}/record", POINT_B,
+         "/salespoints/{point_b}/refused/{nowhere}/record", body={"product_id": "{own_product}", "kind": "sale",
+                                                                  "quantity": 1}, note="point B"),
+    case("POST", "/salespoints/{point_id:int}/refused/{refused_id:int}/dismiss", POINT_A,
+         "/salespoints/{point_a}/refused/{nowhere}/dismiss", body={"note": "x"}, note="point A"),
+    case("POST", "/salespoints/{point_id:int}/refused/{refused_id:int}/dismiss", POINT_B,
+         "/salespoints/{point_b}/refused/{nowhere}/dismiss", body={"note": "x"}, note="point B"),
     case("POST", "/salespoints/{point_id:int}/assortment", POINT_A, "/salespoints/{point_a}/assortment",
          body={"product_id": "{own_product}", "selling_price": -1}, note="point A"),
     case("POST", "/salespoints/{point_id:int}/assortment", POINT_B, "/salespoints/{point_b}/assortment",
@@ -217,6 +234,14 @@ CASES: list[Case] = [
     case("PUT", "/api/v1/salespoints/{point_id:int}/assortment/{product_id:int}", POINT_B,
          "/api/v1/salespoints/{point_b}/assortment/{own_product}", body=SCOPE_ASSORTMENT, note="point B"),
     case("GET", "/api/v1/salespoints/{point_id:int}/balances", LOGGED_IN),
+    case("GET", "/api/v1/salespoints/{point_id:int}/refused-sales", POINT_A, "/api/v1/salespoints/{point_a}/refused-sales",
+         note="point A"),
+    case("GET", "/api/v1/salespoints/{point_id:int}/refused-sales", POINT_B, "/api/v1/salespoints/{point_b}/refused-sales",
+         note="point B"),
+    case("POST", "/api/v1/salespoints/{point_id:int}/refused-sales", POINT_A, "/api/v1/salespoints/{point_a}/refused-sales",
+         body=REFUSED_SALE, note="point A"),
+    case("POST", "/api/v1/salespoints/{point_id:int}/refused-sales", POINT_B, "/api/v1/salespoints/{point_b}/refused-sales",
+         body=REFUSED_SALE, note="point B"),
     case("GET", "/api/v1/salespoints/{point_id:int}/stock", LOGGED_IN, "/api/v1/salespoints/{point_a}/stock?as_of=2025-01-01T00:00:00"),
     case("GET", "/api/v1/salespoints/{point_id:int}/movements", LOGGED_IN),
     case("GET", "/api/v1/salespoints/{point_id:int}/sales", LOGGED_IN,
