@@ -328,6 +328,7 @@ def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolv
     """Opened once, the counter reloads with no network; a sale made offline that another phone made impossible
     meanwhile is refused at sync, kept in the point's refused list, and resolved there."""
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    name = manager.get(f"/api/v1/products/{product}").json()["name"]
     assert move(manager, point, product, "receipt", 1).status_code == 201
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
@@ -339,7 +340,8 @@ def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolv
     page.reload()
     expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
     page.evaluate("window.dispatchEvent(new Event('offline'))")
-    page.keyboard.press("Enter")  # the one item
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")  # the product in stock (the shop carries two)
     page.keyboard.press("Enter")  # one unit
     expect(page.locator("#queue-count")).to_have_text("1")
 
