@@ -11,7 +11,6 @@
   var point = root.dataset.point;
   var base = "/api/v1/salespoints/" + point;
   var queueKey = "ocop-counter-queue-" + point;
-  var logKey = "ocop-counter-log-" + point;
   var items = Array.prototype.slice.call(document.querySelectorAll("#counter-items li[data-id]"));
   var sheet = document.getElementById("counter-sheet");
   var qty = document.getElementById("qty");
@@ -66,22 +65,12 @@
     }
     return line;
   }
-  // The log of what was sent, refused or is waiting is kept with the queue: a reload (or a page opened with no
-  // network) still shows the last twenty lines.
-  function show(line) {
+  function note(message, kind) {
     var entry = document.createElement("li");
-    entry.className = line.kind || "";
-    entry.textContent = line.text;
+    entry.className = kind || "";
+    entry.textContent = new Date().toLocaleTimeString("vi-VN") + " · " + message;
     log.insertBefore(entry, log.firstChild);
     while (log.children.length > 20) log.removeChild(log.lastChild);
-  }
-  function keptLog() {
-    try { return JSON.parse(localStorage.getItem(logKey) || "[]"); } catch (e) { return []; }
-  }
-  function note(message, kind) {
-    var line = {text: new Date().toLocaleTimeString("vi-VN") + " · " + message, kind: kind || ""};
-    show(line);
-    try { localStorage.setItem(logKey, JSON.stringify(keptLog().concat([line]).slice(-20))); } catch (e) { /* full */ }
   }
   function setNetState() {
     document.getElementById("net-state").textContent = navigator.onLine ? text.textOnline : text.textOfflineState;
@@ -431,8 +420,6 @@
   if ("serviceWorker" in navigator && root.dataset.worker) {
     navigator.serviceWorker.register(root.dataset.worker).catch(function () {});
   }
-
-  keptLog().forEach(show);
 
   // Sales queued before this page was loaded are not in the stock it was rendered with.
   var pending = loadQueue();
