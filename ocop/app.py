@@ -53,6 +53,7 @@ from public_site.routes import LabelSheets, OpenData, PublicFairs, PublicPages, 
 from reports.routes import FairReportPages, ReportApi, ReportPages
 from salespoints import services as salespoints
 from salespoints.routes import SalesPointApi, SalesPointPages
+from salespoints.settlement_routes import StatementApi, StatementPages
 from scheduler.routes import InboxPages, NotificationAdmin
 
 CSRF_FAILURE = "CSRF token verification failed"  # the detail of Litestar's CSRF refusal (a PermissionDeniedException)
@@ -251,6 +252,8 @@ def create_app() -> Litestar:
             BuyerApi,
             SalesPointPages,
             SalesPointApi,
+            StatementPages,
+            StatementApi,
             FairPages,
             FairApi,
             ExhibitorLinkPages,

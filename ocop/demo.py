@@ -234,13 +234,25 @@ def _season(day: dt.date) -> float:
     return 1.0
 
 
-async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date) -> dict[str, int]:
+def _consignment(product: dict, price: int, demo_producer: int) -> tuple[int, int | None, int | None]:
+    """(owner, commission in hundredths of a per cent, producer's price) of a product's goods at a demo point: a
+    third of the producers, the demo producer among them, consign theirs, some for a commission, some at a price."""
+    producer = product["producer"]
+    if producer != demo_producer and producer % 3:
+        return 0, None, None
+    if producer % 2:
+        return producer, None, max(1000, price * 4 // 5 // 1000 * 1000)
+    return producer, 1500, None
+
+
+async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date, demo_producer: int = 0) -> dict[str, int]:
     """Twelve points with managers, assortments, and a year of receipts and sales (peaks before
-    Tết), some lots close to expiry, and one point running low; balances rebuilt from the ledger."""
+    Tết), some lots close to expiry, and one point running low; a third of the producers' goods held on
+    consignment (the demo producer's at the demo manager's first point); balances rebuilt from the ledger."""
     from salespoints.tables import AssortmentItem, SalesPoint, SalesPointManager, StockBalance, StockMovement
 
     soon = on + dt.timedelta(days=120)
-    sellable = await Product.select(Product.id, Product.reference_price, Product.group_code).where(
+    sellable = await Product.select(Product.id, Product.reference_price, Product.group_code, Product.producer).where(
         (Product.stars >= 3) & (Product.expires_on > soon) & Product.withdrawn_on.is_null()
     )
     movements: list[tuple] = []
@@ -254,8 +266,12 @@ async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date)
         )))[0]["id"]
         await SalesPointManager.insert(SalesPointManager(point=point, user=managers[index % len(managers)]))
         low_point = index == 3
-        for product in rng.sample(sellable, k=min(40, len(sellable))):
+        chosen = rng.sample(sellable, k=min(40, len(sellable)))
+        if index == 0:
+            chosen += [p for p in sellable if p["producer"] == demo_producer and p not in chosen]
+        for product in chosen:
             price = max(1000, product["reference_price"] + rng.choice([0, 5000, 10000]))
+            held = _consignment(product, price, demo_producer)
             threshold = rng.choice([5, 10, 20])
             assortment.append(AssortmentItem(point=point, product=product["id"], selling_price=price, reorder_threshold=threshold))
             lot_days = 540 if product["group_code"] in ("handicrafts", "ornamental") else 150
@@ -266,11 +282,11 @@ async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date)
                 if on_hand < threshold * 2 and not (low_point and day > on - dt.timedelta(days=30)):
                     quantity = rng.randint(30, 80)
                     lots.append([f"L{day:%y%m%d}-{product['id']}", day + dt.timedelta(days=lot_days), quantity])
-                    movements.append((point, product["id"], "receipt", quantity, price, lots[-1][0], lots[-1][1], day))
+                    movements.append((point, product["id"], "receipt", quantity, price, lots[-1][0], held, day))
                 wanted = int(rng.random() * 3 * _season(day))
                 while wanted and lots:
                     taken = min(wanted, lots[0][2])
-                    movements.append((point, product["id"], "sale", -taken, price, lots[0][0], None, day))
+                    movements.append((point, product["id"], "sale", -taken, price, lots[0][0], held, day))
                     lots[0][2] -= taken
                     wanted -= taken
                     if not lots[0][2]:
@@ -278,19 +294,42 @@ async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date)
                 day += dt.timedelta(days=rng.choice([1, 1, 2, 3]))
             for code, expiry, quantity in lots:
                 if expiry < on and quantity:  # expired on the shelf: written off
-                    movements.append((point, product["id"], "write_off", -quantity, price, code, None, on))
+                    movements.append((point, product["id"], "write_off", -quantity, price, code, held, on))
                     quantity = 0
-                balances[(point, product["id"], code)] = (quantity, expiry)
+                balances[(point, product["id"], code)] = (quantity, expiry, held)
     await _insert(AssortmentItem, assortment)
     rows = [
         StockMovement(point=p, product=pr, kind=k, quantity=q, unit_price=price, lot_code=lot,
-                      happened_at=dt.datetime.combine(day, dt.time(2 + rng.randint(0, 11)), tzinfo=dt.UTC))
-        for p, pr, k, q, price, lot, _, day in movements
+                      happened_at=dt.datetime.combine(day, dt.time(2 + rng.randint(0, 11)), tzinfo=dt.UTC),
+                      owner=held[0], commission_bp=held[1], producer_price=held[2])
+        for p, pr, k, q, price, lot, held, day in movements
     ]
     await _insert(StockMovement, rows, size=1000)
-    await _insert(StockBalance, [StockBalance(point=k[0], product=k[1], lot_code=k[2], lot_expiry=expiry, quantity=q)
-                                 for k, (q, expiry) in balances.items() if q])
+    await _insert(StockBalance, [StockBalance(point=k[0], product=k[1], lot_code=k[2], lot_expiry=expiry, quantity=q,
+                                              owner=held[0], commission_bp=held[1], producer_price=held[2])
+                                 for k, (q, expiry, held) in balances.items() if q])
+    await _settle_demo_months(on)
     return {"sales_points": len(_POINTS), "movements": len(rows)}
+
+
+async def _settle_demo_months(on: dt.date) -> None:
+    """The year's consignment statements compiled month by month and paid, but last month's: compiled, to be paid."""
+    from core.audit import SYSTEM
+    from salespoints import settlements
+    from salespoints.schemas import PaymentIn
+
+    months, day = [], on.replace(day=1) - dt.timedelta(days=365)
+    while day < on.replace(day=1):
+        months.append(settlements.month_of(day))
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    _, end = settlements.month_bounds(months[-1])
+    for point in await settlements.points_with_consignment(end):
+        for month in months:
+            for statement_id in await settlements.compile_month(point, month, SYSTEM):
+                if month != months[-1]:
+                    owed = (await settlements.get_statement(statement_id, SYSTEM)).owed
+                    await settlements.mark_paid(statement_id, PaymentIn(amount=owed, paid_on=on,
+                                                                        reference=f"UNC {statement_id:05d}"), SYSTEM)
 
 
 async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, int]:
@@ -310,7 +349,7 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
     for number in range(2, 7):  # more managers, the demo manager keeps two points of its own
         user = await accounts.create_user(f"manager{number}", password, Role.salespoint_manager, f"manager{number}@demo.ocop.vn")
         managers.append(user.id)
-    stock = await seed_salespoints(random.Random(seed + 1), managers, today())
+    stock = await seed_salespoints(random.Random(seed + 1), managers, today(), producers[0]["id"])
     photos = await seed_product_photos(producers[0]["id"])
     from ocop.demo_fairs import seed_fairs
 

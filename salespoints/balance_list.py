@@ -25,14 +25,15 @@ Terms = tuple[str, int, int]  # product name, reorder threshold, selling price
 _STAMP = "SELECT stamp + 0 FROM reference_stamp WHERE name = 'point_terms'"
 # Columns as expressions (`+ 0`, `|| ''`): plain values, without SQLite's per-cell converters.
 _JOINED = (
-    "SELECT b.product + 0, b.lot_code || '', b.lot_expiry || '', b.quantity + 0, "
+    "SELECT b.product + 0, b.lot_code || '', b.lot_expiry || '', b.quantity + 0, b.owner + 0, "
     "p.name || '', a.reorder_threshold + 0, a.selling_price + 0 "
     "FROM stock_balance b JOIN product p ON p.id = b.product "
     "LEFT JOIN assortment_item a ON a.point = b.point AND a.product = b.product "
     "WHERE b.point = {} AND b.quantity <> 0"
 )
 _ON_HAND = (
-    "SELECT product + 0, lot_code || '', lot_expiry || '', quantity + 0 FROM stock_balance WHERE point = {} AND quantity <> 0"
+    "SELECT product + 0, lot_code || '', lot_expiry || '', quantity + 0, owner + 0 FROM stock_balance "
+    "WHERE point = {} AND quantity <> 0"
 )
 _KEPT_POINTS = 1_000
 _ORDER = attrgetter("product_name", "product_id", "lot_code")
@@ -65,21 +66,21 @@ async def balances(point_id: int) -> list[BalanceOut]:
 
 
 def _terms_of(rows: Iterable[Sequence]) -> dict[int, Terms]:
-    return {row[0]: (row[4], row[5] or 0, row[6] or 0) for row in rows}
+    return {row[0]: (row[5], row[6] or 0, row[7] or 0) for row in rows}
 
 
 def _listed(rows: Sequence[Sequence], terms: dict[int, Terms]) -> list[BalanceOut]:
-    """Rows start with product, lot code, lot expiry (ISO text or None), quantity."""
+    """Rows start with product, lot code, lot expiry (ISO text or None), quantity, owner."""
     totals: dict[int, int] = {}
     for row in rows:
         totals[row[0]] = totals.get(row[0], 0) + row[3]
     date = dt.date.fromisoformat
     listed = []
     for row in rows:
-        product, lot, expiry, quantity = row[0], row[1], row[2], row[3]
+        product, lot, expiry, quantity, owner = row[0], row[1], row[2], row[3], row[4]
         name, threshold, price = terms[product]
         listed.append(BalanceOut(product_id=product, product_name=name, lot_code=lot, quantity=quantity,
                                  lot_expiry=date(expiry) if expiry else None, reorder_threshold=threshold,
-                                 selling_price=price, low=totals[product] <= threshold))
+                                 selling_price=price, low=totals[product] <= threshold, owner=owner))
     listed.sort(key=_ORDER)  # by name, then product and lot
     return listed

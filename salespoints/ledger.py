@@ -67,9 +67,43 @@ class InsufficientStock(Conflict):
         return cls(product_id, lot_code, lots.get(lot_code, 0), {code: q for code, q in lots.items() if code and q > 0})
 
 
+class HeldForAnother(Conflict):
+    """Receiving into a lot that is on hand for another owner: a lot is held for one owner at a time."""
+
+    def __init__(self, lot_code: str, quantity: int, holder: str | None) -> None:
+        if holder is None:
+            super().__init__(
+                N_("Lot %(lot)s of this product is here as the point's own goods (%(quantity)s on hand): receive "
+                   "consigned goods under their own lot code. The movement was refused."),
+                lot=lot_code or "—", quantity=quantity)
+            return
+        super().__init__(
+            N_("Lot %(lot)s of this product is here as goods consigned by %(holder)s (%(quantity)s on hand): receive "
+               "these goods under their own lot code, or with the same owner. The movement was refused."),
+            lot=lot_code or "—", quantity=quantity, holder=holder)
+
+
+POINT_OWNS = 0  # the owner of the point's own goods; any other owner is a producer's id
+
+
+@dataclass(frozen=True)
+class Held:
+    """Whose goods a lot holds, on which terms: what every movement of the lot carries."""
+
+    owner: int = POINT_OWNS
+    commission_bp: int | None = None
+    producer_price: int | None = None
+
+
 @dataclass(frozen=True)
 class MovementSpec:
-    """A movement checked by the service and ready to be written."""
+    """A movement checked by the service and ready to be written.
+
+    Ownership: a decrease moves the goods of whoever the lot holds them for. An increase with `held`
+    (a receipt) sets the lot's owner and terms, refused while the lot holds another owner's goods; with
+    `follows`, it takes those of the movement before it in the unit (the incoming half of a transfer);
+    otherwise (a customer's return, a count) it adds to the lot's current owner.
+    """
 
     point_id: int
     product_id: int
@@ -84,6 +118,8 @@ class MovementSpec:
     corrects: int | None = None
     transfer: str | None = None
     note: str = ""
+    held: Held | None = None
+    follows: bool = False
 
 
 @dataclass
@@ -128,8 +164,9 @@ class _Pending:
 
 _MOVEMENT_COLUMNS = (
     "point", "product", "kind", "quantity", "unit_price", "lot_code", "lot_expiry", "happened_at",
-    "recorded_by", "idempotency_key", "corrects", "transfer", "note",
+    "recorded_by", "idempotency_key", "corrects", "transfer", "note", "owner", "commission_bp", "producer_price",
 )
+_HELD = "quantity, owner, commission_bp, producer_price"
 
 # -- the statements, written once -------------------------------------------------------------
 # In PostgreSQL's numbered form; SQLite reads the same numbers as ?1, ?2 (`_Dialect`). `{in}` is a
@@ -138,18 +175,25 @@ _MOVEMENT_COLUMNS = (
 _BALANCE = "SELECT quantity FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3"
 _LOCK_BALANCE = _BALANCE + " FOR UPDATE"  # PostgreSQL's row lock; SQLite's one writer needs none
 _LOTS = "SELECT lot_code, quantity FROM stock_balance WHERE point = $1 AND product = $2"
-_ON_HAND = "SELECT product, lot_code, quantity FROM stock_balance WHERE point = $1 AND product {in $2 int}"
+_ON_HAND = ("SELECT product, lot_code, quantity, owner, commission_bp, producer_price "
+            "FROM stock_balance WHERE point = $1 AND product {in $2 int}")
+_HOLDER = "SELECT name FROM producer WHERE id = $1"
 # No ORDER BY: with it, SQLite's planner (on an analyzed file) walks the whole ledger in id order instead of
 # looking the keys up in their index. `_replay` sorts the few rows.
 BY_KEYS = "SELECT id, point, product, lot_code, idempotency_key FROM stock_movement WHERE idempotency_key {in $1 varchar}"
 # Stock can never go below zero: the decrease is conditional on what the balance holds.
 _TAKE = ("UPDATE stock_balance SET quantity = quantity + $1 "
-         "WHERE point = $2 AND product = $3 AND lot_code = $4 AND quantity + $1 >= 0 RETURNING quantity")
-_UPSERT = ("INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity) VALUES ($1, $2, $3, $4, $5) "
-           "ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = {quantity}, "
-           "lot_expiry = COALESCE(excluded.lot_expiry, stock_balance.lot_expiry)")
-_ADD = _UPSERT.format(quantity="stock_balance.quantity + excluded.quantity") + " RETURNING quantity"
-_SET = _UPSERT.format(quantity="excluded.quantity")
+         f"WHERE point = $2 AND product = $3 AND lot_code = $4 AND quantity + $1 >= 0 RETURNING {_HELD}")
+_UPSERT = ("INSERT INTO stock_balance (point, product, lot_code, lot_expiry, quantity, owner, commission_bp, producer_price) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (point, product, lot_code) DO UPDATE SET quantity = {quantity}, "
+           "lot_expiry = COALESCE(excluded.lot_expiry, stock_balance.lot_expiry){held}")
+_NEW_OWNER = (", owner = excluded.owner, commission_bp = excluded.commission_bp, producer_price = excluded.producer_price")
+# Adds to the lot's owner (the row's, or the point when the lot is new).
+_ADD = _UPSERT.format(quantity="stock_balance.quantity + excluded.quantity", held="") + f" RETURNING {_HELD}"
+# Adds for a given owner: only to a lot that holds that owner's goods or nothing.
+_ADD_OWNED = (_UPSERT.format(quantity="stock_balance.quantity + excluded.quantity", held=_NEW_OWNER)
+              + f" WHERE stock_balance.owner = excluded.owner OR stock_balance.quantity = 0 RETURNING {_HELD}")
+_SET = _UPSERT.format(quantity="excluded.quantity", held=_NEW_OWNER)
 _APPEND = (f"INSERT INTO stock_movement ({', '.join(_MOVEMENT_COLUMNS)}) "
            f"VALUES ({', '.join(f'${i}' for i in range(1, len(_MOVEMENT_COLUMNS) + 1))})")
 _NEXT_ID = "SELECT COALESCE(MAX(id), 0) + 1 FROM stock_movement"
@@ -217,11 +261,21 @@ def _audit_step(audit: dict | None, specs: list[MovementSpec], written: list[int
                         str(specs[0].point_id), None, _audit_json(audit, written)), NONE)
 
 
-def _movement_values(spec: MovementSpec, now: Any) -> tuple:
+def _movement_values(spec: MovementSpec, now: Any, held: Held) -> tuple:
     return (
         spec.point_id, spec.product_id, spec.kind, spec.quantity, spec.unit_price, spec.lot_code, spec.lot_expiry,
         spec.happened_at or now, spec.recorded_by, spec.idempotency_key, spec.corrects, spec.transfer, spec.note,
+        held.owner, held.commission_bp, held.producer_price,
     )
+
+
+def _held_refusal(point: int, product: int, lot: str) -> Steps:
+    """The refusal of a receipt into a lot held for another owner, naming that owner."""
+    row = yield (f"SELECT {_HELD} FROM stock_balance WHERE point = $1 AND product = $2 AND lot_code = $3",
+                 (point, product, lot), ROW)
+    owner = row["owner"] if row else POINT_OWNS
+    holder = (yield (_HOLDER, (owner,), VALUE)) if owner != POINT_OWNS else None
+    return HeldForAnother(lot, row["quantity"] if row else 0, holder)
 
 
 def _balance(point: int, product: int, lot: str) -> Steps:
@@ -280,19 +334,29 @@ def _unit(unit: Unit, dialect: _Dialect) -> Steps:
     if dialect.sqlite and len(specs) > 1:
         return (yield from _many(specs, recorded, unit.audit, now))
     ids, balances, written = [], [], []
+    held = Held()
     for spec in specs:
         if spec.idempotency_key is not None and spec.idempotency_key in recorded:
             ids.append(recorded[spec.idempotency_key])
             balances.append((yield from _balance(spec.point_id, spec.product_id, spec.lot_code)))
             continue
+        where = (spec.point_id, spec.product_id, spec.lot_code)
         if spec.quantity < 0:
-            quantity = yield (_TAKE, (spec.quantity, spec.point_id, spec.product_id, spec.lot_code), VALUE)
-            if quantity is None:
-                raise (yield from _refusal(spec.point_id, spec.product_id, spec.lot_code))
+            row = yield (_TAKE, (spec.quantity, *where), ROW)
+            if row is None:
+                raise (yield from _refusal(*where))
         else:
-            quantity = yield (_ADD, (spec.point_id, spec.product_id, spec.lot_code, spec.lot_expiry, spec.quantity), VALUE)
-        balances.append(quantity)
-        movement = yield (_APPEND + " RETURNING id", _movement_values(spec, now), VALUE)
+            given = held if spec.follows else spec.held
+            if given is None:
+                row = yield (_ADD, (*where, spec.lot_expiry, spec.quantity, POINT_OWNS, None, None), ROW)
+            else:
+                row = yield (_ADD_OWNED, (*where, spec.lot_expiry, spec.quantity, given.owner, given.commission_bp,
+                                          given.producer_price), ROW)
+                if row is None:
+                    raise (yield from _held_refusal(*where))
+        held = Held(row["owner"], row["commission_bp"], row["producer_price"])
+        balances.append(row["quantity"])
+        movement = yield (_APPEND + " RETURNING id", _movement_values(spec, now, held), VALUE)
         if spec.happened_at is not None:  # dated in the past: snapshots taken since must include it
             yield (_SNAPSHOT_ADJUST, (spec.product_id, spec.lot_code, spec.quantity, spec.point_id, spec.happened_at), NONE)
         ids.append(movement)
@@ -311,32 +375,47 @@ def _many(specs: list[MovementSpec], recorded: dict[str, int], audit: dict | Non
     can change those balances between the read and the write. Statement by statement, a batch of
     10,000 cost 20,000 round trips from Python into SQLite.
     """
-    on_hand = yield from _on_hand({(s.point_id, s.product_id, s.lot_code) for s in specs})
+    on_hand, holders = yield from _on_hand({(s.point_id, s.product_id, s.lot_code) for s in specs})
     expiry: dict[tuple[int, int, str], dt.date] = {}
     ids: list[int | None] = []
-    balances, fresh = [], []
+    balances, fresh, carried = [], [], []
+    held = Held()
     for spec in specs:
         key = (spec.point_id, spec.product_id, spec.lot_code)
         if spec.idempotency_key in recorded:
             ids.append(recorded[spec.idempotency_key])
             balances.append(on_hand.get(key, 0))
             continue
-        after = on_hand.get(key, 0) + spec.quantity
+        before = on_hand.get(key, 0)
+        after = before + spec.quantity
         if after < 0:
             raise (yield from _refusal(spec.point_id, spec.product_id, spec.lot_code, on_hand))
+        given = held if spec.follows else spec.held
+        if spec.quantity > 0 and given is not None:
+            holder = holders.get(key, Held())
+            if before > 0 and holder.owner != given.owner:
+                name = (yield (_HOLDER, (holder.owner,), VALUE)) if holder.owner != POINT_OWNS else None
+                raise HeldForAnother(spec.lot_code, before, name)
+            holders[key] = given
+        held = holders.get(key, Held())
         on_hand[key] = after
         if spec.quantity > 0 and spec.lot_expiry is not None:
             expiry[key] = spec.lot_expiry
         ids.append(None)
         balances.append(after)
         fresh.append(spec)
+        carried.append(held)
     if not fresh:
         return UnitResult(movement_ids=ids, balances=balances, replayed=True)  # type: ignore[arg-type]
     touched = {(s.point_id, s.product_id, s.lot_code) for s in fresh}
-    yield (_SET, [(*key, expiry.get(key), on_hand[key]) for key in sorted(touched)], MANY)  # type: ignore[misc]
+    rows = []
+    for key in sorted(touched):
+        holder = holders.get(key, Held())
+        rows.append((*key, expiry.get(key), on_hand[key], holder.owner, holder.commission_bp, holder.producer_price))
+    yield (_SET, rows, MANY)  # type: ignore[misc]
     # The writer holds the write lock and the ledger is append-only: new rows take the next ids in order.
     first = yield (_NEXT_ID, (), VALUE)
-    yield (_APPEND, [_movement_values(spec, now) for spec in fresh], MANY)  # type: ignore[misc]
+    yield (_APPEND, [_movement_values(spec, now, h) for spec, h in zip(fresh, carried, strict=True)], MANY)  # type: ignore[misc]
     last = yield (_LAST_ID, (), VALUE)
     if last - first + 1 != len(fresh):
         raise RuntimeError("stock_movement ids were not assigned in sequence")
@@ -351,15 +430,17 @@ def _many(specs: list[MovementSpec], recorded: dict[str, int], audit: dict | Non
 
 
 def _on_hand(keys: set[tuple[int, int, str]]) -> Steps:
-    """Current quantities of point × product × lot (absent: no row yet), read per point."""
+    """Current quantities of point × product × lot (absent: no row yet) and whose goods they are, read per point."""
     products_by_point: dict[int, set[int]] = {}
     for point, product, _ in keys:
         products_by_point.setdefault(point, set()).add(product)
     found: dict[tuple[int, int, str], int] = {}
+    holders: dict[tuple[int, int, str], Held] = {}
     for point, products in products_by_point.items():
-        rows = yield (_ON_HAND, (point, sorted(products)), ROWS)
-        found.update({(point, product, lot): quantity for product, lot, quantity in rows})
-    return found
+        for product, lot, quantity, owner, commission_bp, producer_price in (yield (_ON_HAND, (point, sorted(products)), ROWS)):
+            found[(point, product, lot)] = quantity
+            holders[(point, product, lot)] = Held(owner, commission_bp, producer_price)
+    return found, holders
 
 
 # -- the two drivers ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from core.settings import settings
 from core.spreadsheets import xlsx_response
 from salespoints import exporting, importing, refused_sales, services
 from salespoints.enums import MovementKind
-from salespoints.ledger import InsufficientStock
+from salespoints.ledger import HeldForAnother, InsufficientStock
 from salespoints.reading_scope import product_scope, within
 from salespoints.schemas import (
     AssortmentIn,
@@ -265,8 +265,9 @@ class SalesPointPages(Controller):
         try:
             line = parse_struct(values, MovementIn)
             await services.record_movement(point_id, line, acting(request))
-        except (ValidationFailed, InsufficientStock) as error:
-            errors = error.errors if isinstance(error, ValidationFailed) else {"quantity": error.message}
+        except (ValidationFailed, InsufficientStock, HeldForAnother) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {
+                "lot_code" if isinstance(error, HeldForAnother) else "quantity": error.message}
             context = await self._context(request, point_id, values, errors)
             return Template(template_name="salespoints/point.html", context=context, status_code=error.status_code)
         return Redirect(f"/salespoints/{point_id}")

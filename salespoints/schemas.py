@@ -19,6 +19,7 @@ MAX_KEY = 80  # what a client may send; the stored key adds the point and the us
 MAX_QUANTITY = 1_000_000
 
 TOO_LARGE = N_("This quantity is too large.")
+Percent = Annotated[float, Meta(ge=0, le=100, extra=message(N_("A share is between 0 and 100 %.")))]
 # A product of the point's assortment: an id past any record's is not one either.
 Carried = Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("This product is not in the point's assortment.")))]
 Lot = Annotated[str, text(64)]
@@ -98,6 +99,12 @@ class MovementIn(msgspec.Struct, kw_only=True):
     corrects: Annotated[int, Meta(gt=0, le=MAX_ID, extra=message(N_("This movement does not exist.")))] | None = None
     note: Annotated[str, text(2000)] = ""
     idempotency_key: IdempotencyKey | None = None
+    # A receipt of goods the producer consigns (ký gửi): they stay the producer's until sold, and the point
+    # owes it for each unit sold, less its commission (or the producer's price per unit, when so agreed).
+    # Without either, the terms of the producer's last consignment of the product at the point apply.
+    consigned: bool = False
+    commission_percent: Percent | None = None
+    producer_price: Money | None = None
 
 
 class BatchIn(msgspec.Struct, kw_only=True):
@@ -129,6 +136,7 @@ class BalanceOut(msgspec.Struct, kw_only=True):
     reorder_threshold: int
     selling_price: int
     low: bool
+    owner: int = 0  # the producer who consigned the lot; 0: the point's own goods
 
 
 class MovementOut(msgspec.Struct, kw_only=True):
@@ -144,6 +152,7 @@ class MovementOut(msgspec.Struct, kw_only=True):
     corrects: int | None
     transfer: str | None
     note: str
+    owner: int = 0  # whose goods moved: a producer's id for consigned goods, 0 for the point's own
 
 
 class CountLineIn(msgspec.Struct, kw_only=True):
@@ -194,3 +203,38 @@ class RefusedSaleOut(msgspec.Struct, kw_only=True):
     status: str
     movement_id: int | None
     note: str
+
+
+class PaymentIn(msgspec.Struct, kw_only=True):
+    """The point's payment of a statement: closes it."""
+
+    amount: Money
+    paid_on: dt.date
+    reference: Annotated[str, text(120)] = ""
+
+
+class SettlementOut(msgspec.Struct, kw_only=True):
+    """A producer's monthly consignment statement at a point (money in VND, quantities in units)."""
+
+    id: int
+    point_id: int
+    point_name: str
+    producer_id: int
+    producer_name: str
+    month: str
+    status: str  # open (compiled again on demand) or paid (closed)
+    received: int
+    sold: int
+    sales_value: int
+    commission: int
+    owed: int
+    carried: int  # of `owed`, for movements of earlier months recorded after their statement was closed
+    returned: int
+    other: int
+    held: int
+    lines: int
+    paid_amount: int | None
+    paid_on: dt.date | None
+    paid_reference: str
+    compiled_at: dt.datetime
+    closed_at: dt.datetime | None

@@ -301,7 +301,7 @@ async def _assortment(point_id: int, product_ids: set[int]) -> dict[int, dict]:
     rows = await AssortmentItem.select(
         AssortmentItem.product, AssortmentItem.selling_price, AssortmentItem.specialty,
         AssortmentItem.product.stars.as_alias("stars"), AssortmentItem.product.expires_on.as_alias("expires_on"),
-        AssortmentItem.product.withdrawn_on.as_alias("withdrawn_on"),
+        AssortmentItem.product.withdrawn_on.as_alias("withdrawn_on"), AssortmentItem.product.producer.as_alias("producer"),
     ).where((AssortmentItem.point == point_id) & AssortmentItem.product.is_in(list(product_ids) or [0]))
     return {r["product"]: r for r in rows}
 
@@ -337,6 +337,7 @@ def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.da
             errors["product_id"] = refusal
     if kind is MovementKind.receipt and line.lot_expiry is not None and line.lot_expiry < on:
         errors["lot_expiry"] = N_("This lot has already expired: it cannot be received.")
+    errors.update(_consignment_errors(line, kind))
     if line.happened_at is not None:
         try:
             moment = _moment(line.happened_at)
@@ -347,6 +348,43 @@ def _movement_errors(line: MovementIn, item: dict | None, policy: str, on: dt.da
     return errors
 
 
+def _consignment_errors(line: MovementIn, kind: MovementKind) -> dict[str, Any]:
+    termed = line.commission_percent is not None or line.producer_price is not None
+    if (line.consigned or termed) and kind is not MovementKind.receipt:
+        return {"consigned": N_("Only a receipt says whose goods they are: the other movements move the lot's owner's.")}
+    if termed and not line.consigned:
+        return {"consigned": N_("Commission and producer's price are terms of consigned goods: tick consigned, or leave them empty.")}
+    if line.commission_percent is not None and line.producer_price is not None:
+        return {"producer_price": N_("Give the commission or the producer's price, not both.")}
+    return {}
+
+
+def _held(line: MovementIn, item: dict) -> ledger.Held | None:
+    """Whose goods a receipt brings: the point's own, or the product's producer's on the terms given."""
+    if MovementKind(line.kind) is not MovementKind.receipt:
+        return None
+    if not line.consigned:
+        return ledger.Held()
+    bp = round(line.commission_percent * 100) if line.commission_percent is not None else None
+    return ledger.Held(owner=item["producer"], commission_bp=bp, producer_price=line.producer_price)
+
+
+async def _with_last_terms(point_id: int, line: MovementIn) -> MovementIn:
+    """A consigned receipt without terms takes those of the producer's last consigned receipt of the product
+    here; with none, the terms must be typed (what the point owes depends on them)."""
+    if not line.consigned or line.commission_percent is not None or line.producer_price is not None:
+        return line
+    last = await StockMovement.select(StockMovement.commission_bp, StockMovement.producer_price).where(
+        (StockMovement.point == point_id) & (StockMovement.product == line.product_id)
+        & (StockMovement.kind == MovementKind.receipt.value) & (StockMovement.owner != ledger.POINT_OWNS)
+    ).order_by(StockMovement.id, ascending=False).first()
+    if last is None or (last["commission_bp"] is None and last["producer_price"] is None):
+        raise ValidationFailed({"commission_percent": N_(
+            "Enter the commission or the producer's price agreed for these consigned goods.")})
+    percent = last["commission_bp"] / 100 if last["commission_bp"] is not None else None
+    return msgspec.structs.replace(line, commission_percent=percent, producer_price=last["producer_price"])
+
+
 def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: str | None) -> ledger.MovementSpec:
     kind = MovementKind(line.kind)
     sign = SIGN[kind] or 1
@@ -355,6 +393,7 @@ def _spec(point_id: int, line: MovementIn, item: dict, actor: Actor, key: str | 
         unit_price=line.unit_price if line.unit_price is not None else item["selling_price"],
         lot_code=line.lot_code.strip(), lot_expiry=line.lot_expiry, happened_at=_moment(line.happened_at),
         recorded_by=actor.user_id, idempotency_key=key, corrects=line.corrects, note=line.note[:2000],
+        held=_held(line, item),
     )
 
 
@@ -370,7 +409,7 @@ async def _point_for_writing(point_id: int, actor: Actor) -> SalesPointOut:
 # it, and the product's assortment row and certificate. Run inside the writing transaction.
 _MOVEMENT_CONTEXT = (
     "SELECT sp.status, sp.policy, a.product AS item_product, a.selling_price, a.specialty, "
-    "p.stars, p.expires_on, p.withdrawn_on, "
+    "p.stars, p.expires_on, p.withdrawn_on, p.producer, "
     "EXISTS (SELECT 1 FROM sales_point_manager m WHERE m.point = sp.id AND m.\"user\" = {}) AS manages, "
     "EXISTS (SELECT 1 FROM stock_movement c WHERE c.id = {} AND c.point = sp.id) AS corrects_found "
     "FROM sales_point sp "
@@ -391,7 +430,8 @@ def _checked_context(row: dict | None, actor: Actor) -> tuple[str, dict | None]:
     item = None
     if row["item_product"] is not None:
         item = {"product": row["item_product"], "selling_price": row["selling_price"], "specialty": bool(row["specialty"]),
-                "stars": row["stars"], "expires_on": _as_date(row["expires_on"]), "withdrawn_on": _as_date(row["withdrawn_on"])}
+                "stars": row["stars"], "expires_on": _as_date(row["expires_on"]), "withdrawn_on": _as_date(row["withdrawn_on"]),
+                "producer": row["producer"]}
     return row["policy"], item
 
 
@@ -413,6 +453,8 @@ async def record_movement(point_id: int, line: MovementIn, actor: Actor, idempot
     line = msgspec.structs.replace(line, idempotency_key=idempotency_key or line.idempotency_key)
     key = scoped_key(point_id, actor, line.idempotency_key)
     on = today()
+    if line.consigned and not _consignment_errors(line, MovementKind(line.kind)):
+        line = await _with_last_terms(point_id, line)
 
     def build(row: dict | None) -> list[ledger.MovementSpec]:
         policy, item = _checked_context(row, actor)
@@ -450,6 +492,8 @@ async def record_batch(
         raise ValidationFailed({"movements": size})
     items = await _assortment(point_id, {line.product_id for line in lines if is_id(line.product_id)})
     on = today()
+    lines = [await _with_last_terms(point_id, line) if line.consigned and not _consignment_errors(
+        line, MovementKind(line.kind)) and line.product_id in items else line for line in lines]
     errors: dict[str, Any] = {}
     keys: set[str] = set()
     for number, line in enumerate(lines, start=1):
@@ -513,7 +557,7 @@ async def transfer(point_id: int, data: TransferIn, actor: Actor, idempotency_ke
         ledger.MovementSpec(point_id=point_id, kind=MovementKind.transfer_out.value, quantity=-data.quantity,
                             idempotency_key=f"{idempotency_key}:out" if idempotency_key else None, **base),
         ledger.MovementSpec(point_id=data.to_point_id, kind=MovementKind.transfer_in.value, quantity=data.quantity,
-                            idempotency_key=f"{idempotency_key}:in" if idempotency_key else None, **base),
+                            idempotency_key=f"{idempotency_key}:in" if idempotency_key else None, follows=True, **base),
     ]
     return await _write(specs, actor, {"transfer": transfer_id, "to": data.to_point_id, "quantity": data.quantity})
 
@@ -746,6 +790,7 @@ async def history(point_id: int, product_id: int | None = None, limit: int = 100
         StockMovement.id, StockMovement.product, StockMovement.product.name.as_alias("product_name"), StockMovement.kind,
         StockMovement.quantity, StockMovement.unit_price, StockMovement.lot_code, StockMovement.happened_at,
         StockMovement.recorded_by, StockMovement.corrects, StockMovement.transfer, StockMovement.note,
+        StockMovement.owner,
     ).where(StockMovement.point == point_id)
     if product_id is not None:
         query = query.where(StockMovement.product == min(max(product_id, 0), MAX_ID))
@@ -763,32 +808,40 @@ async def history(point_id: int, product_id: int | None = None, limit: int = 100
 
 
 async def ledger_differences() -> list[dict]:
-    """Balances that differ from the sum of the ledger (there should be none)."""
+    """Balances that differ from the sum of the ledger, per owner (there should be none): a lot holds
+    its owner's goods, and every other owner's movements of the lot sum to zero."""
     sums = await fetch_rows(StockMovement._meta.db,
-        "SELECT point, product, lot_code, SUM(quantity) AS quantity FROM stock_movement GROUP BY point, product, lot_code"
+        "SELECT point, product, lot_code, owner, SUM(quantity) AS quantity FROM stock_movement "
+        "GROUP BY point, product, lot_code, owner"
     )
-    stored = await StockBalance.select(StockBalance.point, StockBalance.product, StockBalance.lot_code, StockBalance.quantity)
-    expected = {(r["point"], r["product"], r["lot_code"]): r["quantity"] for r in sums}
-    actual = {(r["point"], r["product"], r["lot_code"]): r["quantity"] for r in stored}
+    stored = await StockBalance.select(StockBalance.point, StockBalance.product, StockBalance.lot_code, StockBalance.owner,
+                                       StockBalance.quantity)
+    expected = {(r["point"], r["product"], r["lot_code"], r["owner"]): r["quantity"] for r in sums}
+    actual = {(r["point"], r["product"], r["lot_code"], r["owner"]): r["quantity"] for r in stored}
     return [
-        {"point": k[0], "product": k[1], "lot_code": k[2], "ledger": expected.get(k, 0), "balance": actual.get(k, 0)}
+        {"point": k[0], "product": k[1], "lot_code": k[2], "owner": k[3], "ledger": expected.get(k, 0),
+         "balance": actual.get(k, 0)}
         for k in sorted(set(expected) | set(actual))
         if expected.get(k, 0) != actual.get(k, 0)
     ]
 
 
 async def rebuild_balances() -> list[dict]:
-    """Recomputes every balance from the ledger in one transaction; returns what differed before."""
+    """Recomputes every balance from the ledger in one transaction; returns what differed before. A lot
+    goes to the owner whose movements leave something in it."""
     differences = await ledger_differences()
     async with StockBalance._meta.db.transaction():
-        for difference in differences:
+        for difference in sorted(differences, key=lambda d: d["ledger"] != 0):  # the owners left empty first
             clause = ((StockBalance.point == difference["point"]) & (StockBalance.product == difference["product"])
                       & (StockBalance.lot_code == difference["lot_code"]))
-            if await StockBalance.exists().where(clause):
-                await StockBalance.update({StockBalance.quantity: difference["ledger"]}).where(clause)
-            else:
+            row = await StockBalance.select(StockBalance.owner).where(clause).first()
+            if row is None:
                 await StockBalance.insert(StockBalance(point=difference["point"], product=difference["product"],
-                                                       lot_code=difference["lot_code"], quantity=difference["ledger"]))
+                                                       lot_code=difference["lot_code"], owner=difference["owner"],
+                                                       quantity=difference["ledger"]))
+            elif difference["ledger"] != 0 or row["owner"] == difference["owner"]:
+                await StockBalance.update({StockBalance.quantity: difference["ledger"],
+                                           StockBalance.owner: difference["owner"]}).where(clause)
     return differences
 
 

@@ -9,7 +9,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from accounts.tables import User
-from catalog.tables import Product
+from catalog.tables import Producer, Product
 from salespoints.enums import CountStatus, MovementKind, PointKind, PointStatus, Policy
 
 
@@ -70,6 +70,11 @@ class StockMovement(Table):
     corrects = Integer(null=True, default=None)  # the movement this one corrects
     transfer = Varchar(length=64, null=True, default=None, index=True)  # pairs transfer_out/in
     note = Text(default="")
+    # Whose goods moved: a producer's id for consigned goods (hàng ký gửi), 0 for the point's own; with
+    # the consignment's terms as the lot held them, so a sale says what the point owes for it.
+    owner = Integer(default=0)
+    commission_bp = Integer(null=True, default=None)  # the point's commission, in hundredths of a per cent
+    producer_price = BigInt(null=True, default=None)  # or the price per unit sold owed to the producer (VND)
 
 
 class StockBalance(Table):
@@ -82,6 +87,11 @@ class StockBalance(Table):
     lot_code = Varchar(length=64, default="")
     lot_expiry = Date(null=True, default=None)
     quantity = Integer(default=0)
+    # A lot is held for one owner at a time: the point itself (0) or the producer who consigned it, on
+    # the terms of its latest consignment receipt. Emptied, it may be received again for another owner.
+    owner = Integer(default=0)
+    commission_bp = Integer(null=True, default=None)
+    producer_price = BigInt(null=True, default=None)
 
 
 class StockCount(Table):
@@ -154,3 +164,41 @@ class RefusedSale(Table):
     resolved_by = Integer(null=True)
     movement = Integer(null=True)  # the movement that recorded it again
     note = Text(default="")
+
+
+class Settlement(Table):
+    """A month's consignment statement (bảng quyết toán hàng ký gửi) of one producer at one point: what of its
+    goods sold, came back, left and stayed, and what the point owes it. Compiled again while open; marked paid,
+    it is closed for good, and whatever is recorded later for that month appears in a later statement."""
+
+    id: Serial
+
+    point = ForeignKey(references=SalesPoint, index=True)
+    producer = ForeignKey(references=Producer, index=True)
+    month = Varchar(length=7)  # "2026-11"
+    status = Varchar(length=16, default="open")  # open, paid
+    compiled_at = Timestamptz(default=TimestamptzNow())
+    received = Integer(default=0)  # units received (receipts and transfers in)
+    sold = Integer(default=0)  # units sold, less customers' returns
+    sales_value = BigInt(default=0)  # VND, at the prices sold
+    commission = BigInt(default=0)  # the point's part of the sales value
+    owed = BigInt(default=0)  # to the producer for the statement's sales
+    carried = BigInt(default=0)  # of `owed`, for movements of earlier months recorded after their statement
+    returned = Integer(default=0)  # units returned to the producer
+    other = Integer(default=0)  # units otherwise gone or found (write-offs, counts, transfers out)
+    held = Integer(default=0)  # units of the producer's still at the point at the end of the month
+    lines = Integer(default=0)
+    paid_amount = BigInt(null=True, default=None)
+    paid_on = Date(null=True, default=None)
+    paid_reference = Varchar(length=120, default="")
+    paid_by = Integer(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class SettlementLine(Table):
+    """A consigned movement settled by a statement: each belongs to one statement at most."""
+
+    id: Serial
+
+    settlement = ForeignKey(references=Settlement, index=True)
+    movement = Integer(unique=True)

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 import aiosmtplib
 import jinja2
 
+from core.audit import SYSTEM
 from core.database import fetch_rows
 from core.settings import settings
 from core.tables import Notification
+from salespoints import settlements, statement_documents
 from scheduler import clock, mail
 
 log = logging.getLogger("ocop.dispatcher")
@@ -75,8 +77,19 @@ async def deliver(row: dict, connection: mail.Connection | None = None) -> str:
         return "in-app"
     if not row["email"]:
         return "no email address: in-app only"
-    message = mail.build(rendered, row["email"], row["message_id"])
+    message = mail.build(rendered, row["email"], row["message_id"], await _attachments(data))
     return await mail.send(message, connection)
+
+
+async def _attachments(data: dict) -> tuple[mail.Attachment, ...]:
+    """The documents a notification names, rendered as they stand when it is sent."""
+    statement_id = data.get("attach_statement")
+    if not statement_id:
+        return ()
+    statement = await settlements.get_statement(int(statement_id), SYSTEM)
+    pdf = await statement_documents.statement_pdf(mail.environment(), statement,
+                                                  await settlements.statement_lines(statement), clock.today())
+    return (mail.Attachment(statement_documents.filename(statement, "pdf"), pdf),)
 
 
 async def dispatch(worker: str, limit: int = BATCH, concurrency: int = LANES) -> DispatchResult:

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
+from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
@@ -70,18 +71,33 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def build(rendered: Rendered, to: str, msgid: str) -> Message:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    subtype: str = "pdf"  # of application/
+
+
+def build(rendered: Rendered, to: str, msgid: str, attachments: tuple[Attachment, ...] = ()) -> Message:
     """multipart/alternative: the plain part first, then the HTML (the classic MIME classes: the
-    modern EmailMessage API took most of the dispatcher's time on header parsing)."""
-    message = MIMEMultipart("alternative")
+    modern EmailMessage API took most of the dispatcher's time on header parsing); with attachments,
+    that inside a multipart/mixed that carries them after it."""
+    message = MIMEMultipart("mixed") if attachments else MIMEMultipart("alternative")
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = str(Header(rendered.subject, "utf-8"))
     message["Message-ID"] = msgid
     # In Vietnam's time with its +0700: the -0000 of formatdate(localtime=False) means "zone unknown".
     message["Date"] = email.utils.format_datetime(clock.local_now().replace(microsecond=0))
-    message.attach(MIMEText(rendered.text, "plain", "utf-8"))
-    message.attach(MIMEText(rendered.html, "html", "utf-8"))
+    body = MIMEMultipart("alternative") if attachments else message
+    body.attach(MIMEText(rendered.text, "plain", "utf-8"))
+    body.attach(MIMEText(rendered.html, "html", "utf-8"))
+    if attachments:
+        message.attach(body)
+    for attachment in attachments:
+        part = MIMEApplication(attachment.content, attachment.subtype)
+        part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+        message.attach(part)
     return message
 
 

@@ -20,8 +20,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from piccolo.columns import Column
 
 from core.settings import settings
-from scheduler import clock, dispatcher, lease
+from scheduler import clock, dispatcher, lease, statements
 from scheduler.rules import RULES
+from scheduler.rules import statements as owed_statements
 from scheduler.tables import JobRun, ScheduledTask
 
 log = logging.getLogger("ocop.scheduler")
@@ -42,16 +43,20 @@ async def run_rules(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 async def run_tasks() -> str:
-    """Owed tasks that are due: compile outcome reports (through the reports module when present)."""
+    """Owed tasks that are due: compile outcome reports (through the reports module when present) and the
+    month's consignment statements."""
     waiting = await ScheduledTask.select().where(ScheduledTask.status == "waiting", ScheduledTask.due_at <= clock.now())
     done = 0
     for task in waiting:
-        try:
-            from reports import compile_scheduled  # the reports module provides the compiler
-        except ImportError:
-            await ScheduledTask.update({ScheduledTask.result: "waiting for the report compiler"}).where(
-                ScheduledTask.id == task["id"])
-            continue
+        if task["kind"] == owed_statements.KIND:
+            compile_scheduled = statements.compile_and_send
+        else:
+            try:
+                from reports import compile_scheduled  # the reports module provides the compiler
+            except ImportError:
+                await ScheduledTask.update({ScheduledTask.result: "waiting for the report compiler"}).where(
+                    ScheduledTask.id == task["id"])
+                continue
         try:
             result = await compile_scheduled(task)
         except Exception as error:  # noqa: BLE001 (a report that cannot be compiled is recorded, the others go on)

@@ -1,5 +1,5 @@
 """Every reminder rule, in the order they run. A rule is `async def rule(now) -> int` (rows written)."""
 
-from scheduler.rules import agreements, catalog, fairs, reports, salespoints
+from scheduler.rules import agreements, catalog, fairs, reports, salespoints, statements
 
-RULES = [*fairs.RULES, *agreements.RULES, *catalog.RULES, *salespoints.RULES, *reports.RULES]
+RULES = [*fairs.RULES, *agreements.RULES, *catalog.RULES, *salespoints.RULES, *statements.RULES, *reports.RULES]

@@ -52,6 +52,10 @@ OTHERS_AGREEMENT_WRITE = (LOGIN, NO, HIDDEN, NO, OK, OK)
 POINT_A = (LOGIN, NO, NO, OK, OK, OK)  # the manager writes at its own point A only
 POINT_B = ORGANIZERS
 POINT_A_READERS = (LOGIN, OK, NO, OK, OK, OK)  # a point's reports: staff readers and the point's manager
+OTHERS_STATEMENT = (LOGIN, OK, HIDDEN, HIDDEN, OK, OK)  # another producer's statement at another manager's point
+OTHERS_STATEMENT_PAYMENT = (LOGIN, NO, NO, HIDDEN, OK, OK)
+PRODUCERS_ONLY = (LOGIN, NO, OK, NO, NO, NO)
+FUTURE_PAYMENT = {"amount": 1, "paid_on": "2999-01-01"}  # refused after the rights are checked
 
 NOWHERE = 999_999_999  # an id that exists nowhere
 LONG_AGO = "2000-01-01"  # a day outside every fair and agreement term
@@ -224,6 +228,42 @@ CASES: list[Case] = [
          body={"product_id": "{own_product}", "counted": -1}, note="count at point B"),
     case("POST", "/salespoints/counts/{count_id:int}/post", POINT_B, "/salespoints/counts/{count_b}/post", note="count at point B"),
     case("POST", "/salespoints/counts/{count_id:int}/post", POINT_A, "/salespoints/counts/{count_a}/post", note="count at point A"),
+    # -- consignment statements: a statement of the test producer at point A, and one of another producer at B
+    case("GET", "/salespoints/{point_id:int}/statements", LOGGED_IN, "/salespoints/{point_a}/statements"),
+    case("POST", "/salespoints/{point_id:int}/statements", POINT_A, "/salespoints/{point_a}/statements",
+         body={"month": "2025-13"}, note="point A"),
+    case("POST", "/salespoints/{point_id:int}/statements", POINT_B, "/salespoints/{point_b}/statements",
+         body={"month": "2025-13"}, note="point B"),
+    case("GET", "/salespoints/statements/{statement_id:int}", LOGGED_IN, "/salespoints/statements/{statement_a}",
+         note="own producer at point A"),
+    case("GET", "/salespoints/statements/{statement_id:int}", OTHERS_STATEMENT, "/salespoints/statements/{statement_b}",
+         note="another producer at point B"),
+    case("GET", "/salespoints/statements/{statement_id:int}/statement.pdf", LOGGED_IN,
+         "/salespoints/statements/{statement_a}/statement.pdf", note="point A"),
+    case("GET", "/salespoints/statements/{statement_id:int}/statement.pdf", OTHERS_STATEMENT,
+         "/salespoints/statements/{statement_b}/statement.pdf", note="point B"),
+    case("GET", "/salespoints/statements/{statement_id:int}/statement.xlsx", LOGGED_IN,
+         "/salespoints/statements/{statement_a}/statement.xlsx", note="point A"),
+    case("GET", "/salespoints/statements/{statement_id:int}/statement.xlsx", OTHERS_STATEMENT,
+         "/salespoints/statements/{statement_b}/statement.xlsx", note="point B"),
+    case("POST", "/salespoints/statements/{statement_id:int}/paid", POINT_A, "/salespoints/statements/{statement_a}/paid",
+         body={"amount": "", "paid_on": ""}, note="point A"),
+    case("POST", "/salespoints/statements/{statement_id:int}/paid", OTHERS_STATEMENT_PAYMENT,
+         "/salespoints/statements/{statement_b}/paid", body={"amount": "", "paid_on": ""}, note="point B"),
+    case("GET", "/salespoints/consigned", PRODUCERS_ONLY),
+    case("GET", "/api/v1/salespoints/{point_id:int}/statements", LOGGED_IN, "/api/v1/salespoints/{point_a}/statements"),
+    case("POST", "/api/v1/salespoints/{point_id:int}/statements/{month:str}", POINT_A,
+         "/api/v1/salespoints/{point_a}/statements/2025-13", note="point A"),
+    case("POST", "/api/v1/salespoints/{point_id:int}/statements/{month:str}", POINT_B,
+         "/api/v1/salespoints/{point_b}/statements/2025-13", note="point B"),
+    case("GET", "/api/v1/salespoints/statements/{statement_id:int}", LOGGED_IN, "/api/v1/salespoints/statements/{statement_a}",
+         note="point A"),
+    case("GET", "/api/v1/salespoints/statements/{statement_id:int}", OTHERS_STATEMENT,
+         "/api/v1/salespoints/statements/{statement_b}", note="point B"),
+    case("POST", "/api/v1/salespoints/statements/{statement_id:int}/payment", POINT_A,
+         "/api/v1/salespoints/statements/{statement_a}/payment", body=FUTURE_PAYMENT, note="point A"),
+    case("POST", "/api/v1/salespoints/statements/{statement_id:int}/payment", OTHERS_STATEMENT_PAYMENT,
+         "/api/v1/salespoints/statements/{statement_b}/payment", body=FUTURE_PAYMENT, note="point B"),
     # -- sales points: API ------------------------------------------------------------------------------------
     case("GET", "/api/v1/salespoints", LOGGED_IN),
     case("POST", "/api/v1/salespoints", ORGANIZERS, body={"name": "", "province_code": "ha-noi"}),
@@ -664,6 +704,12 @@ def world(server, users) -> World:
         scan = organizer.post(f"/api/v1/agreements/{agreement['id']}/attachments", headers={"x-csrftoken": organizer.csrf()},
                               files={"file": ("bien-ban.pdf", _blank_pdf(), "application/pdf")})
         ids[f"{owner}_attachment"] = _ok(scan, 201).json()["id"]
+
+    # a consignment statement at each point (rows only: their rights are read from the row)
+    from salespoints.tables import Settlement
+
+    for name, point, producer in (("statement_a", "point_a", "own_producer"), ("statement_b", "point_b", "other_producer")):
+        ids[name] = run(Settlement.insert(Settlement(point=ids[point], producer=ids[producer], month="2025-01")))[0]["id"]
 
     # stored reports (rows only: compiling them would cost seconds, and their rights are read from the row)
     ids.update(run(_stored_reports(fair_id, ids["point_a"], ids["point_b"])))

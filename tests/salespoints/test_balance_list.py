@@ -31,7 +31,7 @@ def _joined(point: int) -> list[dict]:
             "product_id": b["product"], "product_name": names[b["product"]], "lot_code": b["lot_code"],
             "lot_expiry": b["lot_expiry"].isoformat() if b["lot_expiry"] else None, "quantity": b["quantity"],
             "reorder_threshold": item["reorder_threshold"], "selling_price": item["selling_price"],
-            "low": totals[b["product"]] <= item["reorder_threshold"],
+            "low": totals[b["product"]] <= item["reorder_threshold"], "owner": b["owner"],
         })
     return sorted(listed, key=lambda r: (r["product_name"], r["product_id"], r["lot_code"]))
 
