@@ -15,6 +15,7 @@ APP_REGISTRY = AppRegistry(
         "salespoints.piccolo_app",
         "fairs.piccolo_app",
         "agreements.piccolo_app",
+        "matchmaking.piccolo_app",
         "scheduler.piccolo_app",
         "reports.piccolo_app",
     ]

@@ -126,6 +126,7 @@ async def measure(point: int, runs: int) -> dict:
         started = time.perf_counter()
         xlsx = statement_documents.statement_xlsx(statement, lines)
         xlsx_s = time.perf_counter() - started
+        assert xlsx.startswith(b"PK")
         listed = await settlements.point_statements(point, SYSTEM, MONTH)
         return {"statements": len(ids), "first_s": first, "again_s": statistics.median(again), "lines": len(lines),
                 "lines_ms": lines_s * 1000, "pdf_s": pdf_s, "pdf_kb": len(pdf) / 1024, "xlsx_ms": xlsx_s * 1000,
@@ -150,7 +151,8 @@ def main() -> None:
           f"written in {setup['load_s']:.1f} s)")
     print(f"{'compile the month, first time':<42} {figures['first_s']:8.2f} s   (target ≤ 5 s)")
     print(f"{'compile it again while open (median)':<42} {figures['again_s']:8.2f} s")
-    print(f"{'one statement: its {0} lines'.format(figures['lines']):<42} {figures['lines_ms']:8.1f} ms")
+    lines_label = f"one statement: its {figures['lines']} lines"
+    print(f"{lines_label:<42} {figures['lines_ms']:8.1f} ms")
     print(f"{'one statement: PDF':<42} {figures['pdf_s']:8.2f} s   ({figures['pdf_kb']:.0f} KB)")
     print(f"{'one statement: .xlsx':<42} {figures['xlsx_ms']:8.1f} ms")
     print(json.dumps({"engine": engine, "producers": args.producers, "sales": args.sales,

@@ -48,9 +48,13 @@ def photo_digest(name: str) -> str | None:
 
 
 def _photo_out(row: dict) -> PhotoOut:
+    # A photo whose phone rendition could not be made when that size was added (its display file was missing) offers
+    # the display rendition in its place.
+    phone = "phone" if row["phone_path"] else "display"
     return PhotoOut(
         id=row["id"], product_id=row["product"], position=row["position"],
         thumb_url=photo_url(row["thumb_path"]), thumb_width=row["thumb_width"], thumb_height=row["thumb_height"],
+        phone_url=photo_url(row[f"{phone}_path"]), phone_width=row[f"{phone}_width"], phone_height=row[f"{phone}_height"],
         display_url=photo_url(row["display_path"]), display_width=row["display_width"],
         display_height=row["display_height"], sha256=row["sha256"], uploaded_at=row["uploaded_at"],
     )
@@ -109,6 +113,7 @@ async def add_photo(product_id: int, content: bytes, actor: Actor | None) -> Pho
         values: dict[str, Any] = {
             "product": product_id, "position": (last["position"] + 1) if last else 0, "sha256": digest,
             "thumb_path": paths["thumb"], "thumb_width": made["thumb"].width, "thumb_height": made["thumb"].height,
+            "phone_path": paths["phone"], "phone_width": made["phone"].width, "phone_height": made["phone"].height,
             "display_path": paths["display"], "display_width": made["display"].width,
             "display_height": made["display"].height, "uploaded_by": actor.user_id,
         }
@@ -130,8 +135,8 @@ async def remove_photo(product_id: int, photo_id: int, actor: Actor | None) -> N
         await ProductPhoto.delete().where(ProductPhoto.id == photo_id)
         await record_audit(actor, PhotoAction.photo_removed.value, "product", product_id,
                            {"photo": photo_id, "sha256": row["sha256"]}, None)
-        for path in (row["thumb_path"], row["display_path"]):
+        for path in {row["thumb_path"], row["phone_path"], row["display_path"]} - {""}:
             in_use = await ProductPhoto.exists().where(
-                (ProductPhoto.thumb_path == path) | (ProductPhoto.display_path == path))
+                (ProductPhoto.thumb_path == path) | (ProductPhoto.phone_path == path) | (ProductPhoto.display_path == path))
             if not in_use:
                 await uploads.forget(uploads.digest_of(path))

@@ -108,7 +108,7 @@ class ProductOut(msgspec.Struct, kw_only=True):
 
 
 class PhotoOut(msgspec.Struct, kw_only=True):
-    """A product photo: its two renditions, each at a content-addressed URL."""
+    """A product photo: its three renditions, each at a content-addressed URL."""
 
     id: int
     product_id: int
@@ -116,6 +116,9 @@ class PhotoOut(msgspec.Struct, kw_only=True):
     thumb_url: str
     thumb_width: int
     thumb_height: int
+    phone_url: str
+    phone_width: int
+    phone_height: int
     display_url: str
     display_width: int
     display_height: int

@@ -137,6 +137,9 @@ class ProductPhoto(Table):
     thumb_path = Varchar(length=255)  # its stored name (core.uploads): <folder>/<2 hex>/<sha256>.webp
     thumb_width = Integer()
     thumb_height = Integer()
+    phone_path = Varchar(length=255, default="")  # what a phone's product page fetches (catalog.imaging.SIZES)
+    phone_width = Integer(default=0)
+    phone_height = Integer(default=0)
     display_path = Varchar(length=255)
     display_width = Integer()
     display_height = Integer()

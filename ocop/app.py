@@ -44,6 +44,7 @@ from core.routing import answer_options_with_every_method, get
 from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
 from fairs.routes import ExhibitorLinkPages, FairApi, FairPages
+from matchmaking.routes import MatchmakingApi, MatchmakingPages
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, SESSION_COOKIE, ActorMiddleware
 from ocop.dashboard import dashboard
@@ -219,7 +220,7 @@ CSRF = CSRFConfig(
     cookie_secure=settings.secure_cookies,
     # piccolo-admin has its own CSRF; public pages are read-only and must not set cookies
     exclude=["^/admin(/|$)", "^/p/", "^/catalogue", "^/producers/", "^/open-data/", "^/sitemap.xml", "^/f/",
-             "^/s/", "^/media/"],
+             "^/s/", "^/media/", "^/static/"],
 )
 
 
@@ -254,6 +255,8 @@ def create_app() -> Litestar:
             SalesPointApi,
             StatementPages,
             StatementApi,
+            MatchmakingPages,
+            MatchmakingApi,
             FairPages,
             FairApi,
             ExhibitorLinkPages,

@@ -256,7 +256,7 @@ async def seed_salespoints(rng: random.Random, managers: list[int], on: dt.date,
         (Product.stars >= 3) & (Product.expires_on > soon) & Product.withdrawn_on.is_null()
     )
     movements: list[tuple] = []
-    balances: dict[tuple, tuple[int, dt.date]] = {}
+    balances: dict[tuple, tuple[int, dt.date, tuple[int, int | None, int | None]]] = {}
     assortment: list = []
     start = on - dt.timedelta(days=365)
     for index, (name, province, kind, share) in enumerate(_POINTS):
@@ -356,6 +356,10 @@ async def load_demo(seed: int = 2025, size: DemoSize = DemoSize()) -> dict[str, 
     fairs = await seed_fairs(random.Random(seed + 2), today())
     from ocop.demo_agreements import seed_agreements
 
-    agreements = await seed_agreements(random.Random(seed + 3), today(), fairs.pop("conference"))
+    conference = fairs.pop("conference")
+    agreements = await seed_agreements(random.Random(seed + 3), today(), conference)
+    from ocop.demo_matchmaking import seed_meetings
+
+    meetings = await seed_meetings(random.Random(seed + 4), conference)
     return {"producers": size.producers, "products": size.products, "buyers": size.buyers, **lapsed, **stock,
-            "photos": photos, **fairs, **agreements}
+            "photos": photos, **fairs, **agreements, **meetings}

@@ -26,6 +26,7 @@ from core.errors import render
 from core.settings import settings
 from fairs.enums import LABELS as FAIR_LABELS
 from fairs.enums import Amenity, ApplicationStatus, BoothKind, FairKind, FairStatus, FeePolicy, ZoneTheme
+from matchmaking.enums import LABELS as MATCHMAKING_LABELS
 from ocop import audit_display
 from reports.enums import LABELS as REPORT_LABELS
 from salespoints.enums import LABELS as SALESPOINT_LABELS
@@ -50,7 +51,7 @@ def _message(value) -> str:
     return render(value, i18n.gettext) if value else ""
 
 
-_LABEL_SETS = (SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CATALOG_LABELS, SALESPOINT_LABELS,
+_LABEL_SETS = (MATCHMAKING_LABELS, SCHEDULER_LABELS, AGREEMENT_LABELS, FAIR_LABELS, ROLE_LABELS, CATALOG_LABELS, SALESPOINT_LABELS,
                REPORT_LABELS)
 _LABELS = {**{member.value: text for labels in _LABEL_SETS for member, text in labels}, **ACTION_LABELS}
 # Two enums may share a value ("open" counts and "open" fairs, "free" fees and "free" booths): a member

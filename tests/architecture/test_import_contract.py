@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ("ocop", "scheduler", "public_site", "reports", "agreements", "fairs", "salespoints", "catalog", "accounts", "core")
+PACKAGES = ("ocop", "scheduler", "public_site", "reports", "matchmaking", "agreements", "fairs", "salespoints", "catalog", "accounts", "core")
 
 
 def _lint_imports(tree: Path) -> subprocess.CompletedProcess:

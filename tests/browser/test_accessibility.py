@@ -20,7 +20,7 @@ from tests.hardening.stock_stream import query
 from tests.hardening.test_backup import _postgres
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-DEMO = {"organizer": "ocop-organizer-demo", "manager": "ocop-manager-demo"}
+DEMO = {"organizer": "ocop-organizer-demo", "manager": "ocop-manager-demo", "producer": "ocop-producer-demo"}
 
 LOAD_DEMO = """
 import asyncio
@@ -75,6 +75,14 @@ def journeys(demo) -> dict[str, list[str]]:
     base, url = demo
     ((code, product, producer),) = query(url, "SELECT code, id, producer FROM product WHERE id = "
                                               "(SELECT MIN(product) FROM product_photo)")
+    # A consignment statement at a point of the demo manager's, and one of the demo producer's.
+    ((statement, statement_point),) = query(url, "SELECT s.id, s.point FROM settlement s JOIN sales_point_manager m "
+                                                 "ON m.point = s.point JOIN ocop_user u ON u.id = m.\"user\" "
+                                                 "WHERE u.username = 'manager' ORDER BY s.month DESC, s.id LIMIT 1")
+    ((own_statement,),) = query(url, "SELECT s.id FROM settlement s JOIN producer_member pm ON pm.producer = s.producer "
+                                     "JOIN ocop_user u ON u.id = pm.\"user\" WHERE u.username = 'producer' "
+                                     "ORDER BY s.month DESC, s.id LIMIT 1")
+    ((conference,),) = query(url, "SELECT MIN(fair) FROM meeting")
     organizer, manager = _api(base, "organizer"), _api(base, "manager")
     try:
         fairs = _items(organizer.get("/api/v1/fairs").json())
@@ -91,8 +99,11 @@ def journeys(demo) -> dict[str, list[str]]:
                    f"/f/{fair}/b/{booth}", "/login"],
         "organizer": ["/", "/catalog/products", f"/catalog/products/{product}", "/catalog/producers", "/catalog/import",
                       "/fairs/", f"/fairs/{fair}", f"/fairs/{fair}/plan", f"/fairs/{fair}/applications", "/agreements/",
-                      f"/agreements/{agreement}", "/agreements/ceremony", f"/fairs/{fair}/reports/outcome", "/inbox/"],
-        "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter", f"/salespoints/{point}/refused"],
+                      f"/agreements/{agreement}", "/agreements/ceremony", f"/fairs/{fair}/reports/outcome", "/inbox/",
+                      f"/fairs/{conference}/meetings/"],
+        "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter", f"/salespoints/{point}/refused",
+                    f"/salespoints/{statement_point}/statements", f"/salespoints/statements/{statement}"],
+        "producer": ["/salespoints/consigned", f"/salespoints/statements/{own_statement}"],
     }
 
 
@@ -100,7 +111,7 @@ def _signed_in(browser, base: str, journey: str, viewport: dict):
     context = browser.new_context(viewport=viewport, locale="vi-VN")
     if journey != "public":
         page = context.new_page()
-        username = {"organizer": "organizer", "manager": "manager"}[journey]
+        username = journey
         page.goto(f"{base}/login?next=/")
         page.fill("#f-username", username)
         page.fill("#f-password", DEMO[journey])
@@ -111,7 +122,7 @@ def _signed_in(browser, base: str, journey: str, viewport: dict):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("journey", ["public", "organizer", "manager"])
+@pytest.mark.parametrize("journey", ["public", "organizer", "manager", "producer"])
 def test_no_page_of_a_journey_has_an_accessibility_violation(browser, demo, journeys, journey, width):
     base = demo[0]
     axe = Axe()

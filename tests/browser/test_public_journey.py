@@ -22,6 +22,7 @@ def test_a_shopper_scans_the_qr_stamp_on_a_phone_and_finds_a_shop_that_has_it(br
     point_name = organizer.get(f"/api/v1/salespoints/{point}").json()["name"]
     assert move(manager, point, product_id, "receipt", 12).status_code == 201
     photo = upload(organizer, product_id, jpeg_with_exif(1600, 1200, 1)).json()
+    assert upload(organizer, product_id, jpeg_with_exif(1200, 1600, 1)).status_code == 201  # a second, beside it
 
     # The address printed in the label's QR code is the one the phone opens.
     sheet = organizer.get(f"/labels/product/{product_id}", params={"layout": "3x8", "copies": 1})
@@ -43,8 +44,9 @@ def test_a_shopper_scans_the_qr_stamp_on_a_phone_and_finds_a_shop_that_has_it(br
         main_photo = page.locator(".gallery img").first
         expect(main_photo).to_be_visible()
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=main_photo.element_handle())
-        # 85 % of a 390 px screen at 2 device pixels per point needs the display size, not the thumbnail
-        assert main_photo.evaluate("img => img.currentSrc").endswith(photo["display_url"])
+        # beside another, the photo is 85 % of the page's width (304 px) at 2 device pixels each: the phone size
+        # (640 px wide) does, neither the thumbnail nor the display size (1200 px, twice the bytes and more)
+        assert main_photo.evaluate("img => img.currentSrc").endswith(photo["phone_url"])
         assert page.evaluate(NO_SIDEWAYS_SCROLL), page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
         shot(page, "public-1-product-on-a-phone")
 

@@ -62,11 +62,12 @@ def test_a_phone_jpeg_is_stored_resized_upright_without_exif_and_shown_on_the_pr
     response = upload(organizer, product["id"], jpeg_with_exif())
     assert response.status_code == 201, response.text
     photo = response.json()
-    # 1600 × 1200 turned upright by its orientation tag (portrait), then fitted into 1200 and 320 px
+    # 1600 × 1200 turned upright by its orientation tag (portrait), then fitted into 1200 and 320 px, and 640 px wide
     assert (photo["display_width"], photo["display_height"]) == (900, 1200)
+    assert (photo["phone_width"], photo["phone_height"]) == (640, 853)
     assert (photo["thumb_width"], photo["thumb_height"]) == (240, 320)
 
-    for url, size in ((photo["display_url"], (900, 1200)), (photo["thumb_url"], (240, 320))):
+    for url, size in ((photo["display_url"], (900, 1200)), (photo["phone_url"], (640, 853)), (photo["thumb_url"], (240, 320))):
         served = anonymous.get(url)
         assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
         assert "immutable" in served.headers["cache-control"] and "set-cookie" not in served.headers
@@ -80,11 +81,13 @@ def test_a_phone_jpeg_is_stored_resized_upright_without_exif_and_shown_on_the_pr
     page = anonymous.get(f"/p/{product['code']}")
     assert page.headers["etag"] != tag_before  # the page shows the photo, so its version changed
     html = page.text
-    assert f'srcset="{photo["thumb_url"]} 240w, {photo["display_url"]} 900w"' in html
+    assert f'srcset="{photo["thumb_url"]} 240w, {photo["phone_url"]} 640w, {photo["display_url"]} 900w"' in html
     assert 'width="240" height="320"' in html
+    assert 'sizes="(max-width: 452px) calc(100vw - 32px), 420px"' in html  # alone, it takes the page's width
     second = upload(organizer, product["id"], png()).json()
     html = anonymous.get(f"/p/{product['code']}").text
     assert re.search(rf'<img src="{second["thumb_url"]}"[^>]*loading="lazy"', html, re.S)
+    assert html.count('sizes="(max-width: 526px) calc(85vw - 27px), 420px"') == 2  # beside another, 85 % of it
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert [url.rsplit("/", 1)[1] for url in data["image"]] == [photo["display_url"].rsplit("/", 1)[1],
                                                                  second["display_url"].rsplit("/", 1)[1]]
@@ -153,7 +156,7 @@ def test_only_organizers_and_the_products_own_producer_change_its_photos(login, 
     assert "/photos\"" not in producer.get(f"/catalog/products/{theirs['id']}").text
 
     photo = added.json()
-    names = {photo["thumb_url"].rsplit("/", 1)[1], photo["display_url"].rsplit("/", 1)[1]}  # one name: it is small
+    names = {photo[f"{size}_url"].rsplit("/", 1)[1] for size in ("thumb", "phone", "display")}  # thumb and display: one
     files = {digest for digest in stored_files() if f"{digest}.webp" in names}
     assert len(files) == len(names)
     assert producer.delete(f"/api/v1/products/{mine['id']}/photos/{photo['id']}", headers=headers).status_code == 204
@@ -189,7 +192,7 @@ def test_a_truncated_photo_is_refused_even_when_pillow_is_told_to_load_truncated
 
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     photo = jpeg_with_exif(900, 700, 1)
-    assert [(r.width, r.height) for r in imaging.prepare(photo)] == [(320, 249), (900, 700)]
+    assert [(r.width, r.height) for r in imaging.prepare(photo)] == [(320, 249), (640, 498), (900, 700)]
     assert imaging.prepare(photo + b"trailing bytes some cameras add")
     noisy = io.BytesIO()
     Image.effect_noise((300, 200), 60).save(noisy, "PNG")
@@ -197,3 +200,38 @@ def test_a_truncated_photo_is_refused_even_when_pillow_is_told_to_load_truncated
         with pytest.raises(ValidationFailed) as refused:
             imaging.prepare(damaged)
         assert refused.value.errors["file"].msgid == imaging.DAMAGED
+
+
+def test_photos_uploaded_before_the_phone_size_get_one_made_from_their_display_rendition(login, anonymous, producer_id):
+    """The upgrade that adds the phone size makes it for the photos already there (their upload is not kept, their
+    display rendition is); a photo whose display file is lost keeps offering that in its place."""
+    from catalog.piccolo_migrations.catalog_2026_12_06t13_40_00_000000 import make_phone_renditions
+    from catalog.tables import ProductPhoto
+    from core import uploads
+
+    organizer = login("organizer")
+    product = make_product(organizer, producer_id)
+    older = upload(organizer, product["id"], jpeg_with_exif(1000, 750, 1)).json()
+    lost = upload(organizer, product["id"], jpeg_with_exif(1000, 760, 1)).json()
+    for photo in (older, lost):  # as an older release left them
+        run(ProductPhoto.update({ProductPhoto.phone_path: "", ProductPhoto.phone_width: 0, ProductPhoto.phone_height: 0})
+            .where(ProductPhoto.id == photo["id"]))
+        run(uploads.forget(photo["phone_url"].rsplit("/", 1)[1].removesuffix(".webp")))
+    run(uploads.forget(lost["display_url"].rsplit("/", 1)[1].removesuffix(".webp")))
+
+    assert run(make_phone_renditions()) == 1
+    assert run(make_phone_renditions()) == 0  # nothing left to make: the one without a display file stays as it is
+    by_id = {p["id"]: p for p in organizer.get(f"/api/v1/products/{product['id']}/photos").json()}
+    made, left = by_id[older["id"]], by_id[lost["id"]]
+    assert (made["phone_width"], made["phone_height"]) == (640, 480)
+    served = anonymous.get(made["phone_url"])
+    assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
+    assert made["phone_url"].endswith(hashlib.sha256(served.content).hexdigest() + ".webp")
+    assert Image.open(io.BytesIO(served.content)).size == (640, 480)
+    assert len(served.content) < len(anonymous.get(made["display_url"]).content)
+    assert (left["phone_url"], left["phone_width"]) == (left["display_url"], left["display_width"])
+
+    headers = {"x-csrftoken": organizer.csrf()}
+    for photo in (older, lost):
+        assert organizer.delete(f"/api/v1/products/{product['id']}/photos/{photo['id']}", headers=headers).status_code == 204
+    assert anonymous.get(made["phone_url"]).status_code == 404  # removed with its photo, like the other renditions

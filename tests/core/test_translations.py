@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CATALOG = ROOT / "core" / "locale" / "vi" / "LC_MESSAGES" / "messages.po"
-SOURCES = ("accounts", "agreements", "catalog", "core", "fairs", "ocop", "public_site", "reports", "salespoints",
+SOURCES = ("accounts", "agreements", "catalog", "core", "fairs", "matchmaking", "ocop", "public_site", "reports", "salespoints",
            "scheduler", "templates")
 
 

@@ -228,6 +228,34 @@ CASES: list[Case] = [
          body={"product_id": "{own_product}", "counted": -1}, note="count at point B"),
     case("POST", "/salespoints/counts/{count_id:int}/post", POINT_B, "/salespoints/counts/{count_b}/post", note="count at point B"),
     case("POST", "/salespoints/counts/{count_id:int}/post", POINT_A, "/salespoints/counts/{count_a}/post", note="count at point A"),
+    # -- matchmaking of a connection conference ----------------------------------------------------------------
+    case("PUT", "/api/v1/fairs/{fair_id:int}/matchmaking/room", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/room", body={"tables": 0}),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/room", READERS, "/api/v1/fairs/{conference}/matchmaking/room"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/participants", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/participants", body={}),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/participants", READERS, "/api/v1/fairs/{conference}/matchmaking/participants"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/participants/{participant_id:int}/arrived", ORGANIZERS,
+         "/api/v1/fairs/{conference}/matchmaking/participants/{nowhere}/arrived"),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/matches", READERS, "/api/v1/fairs/{conference}/matchmaking/matches"),
+    case("PUT", "/api/v1/fairs/{fair_id:int}/matchmaking/interests", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/interests", body={}),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/requests", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/requests", body={}),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/requests", READERS, "/api/v1/fairs/{conference}/matchmaking/requests"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/requests/{request_id:int}/answer", ORGANIZERS,
+         "/api/v1/fairs/{conference}/matchmaking/requests/{nowhere}/answer", body={}),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/schedule", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/schedule"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/schedule/late", ORGANIZERS,
+         "/api/v1/fairs/{conference}/matchmaking/schedule/late"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/schedule/confirm", ORGANIZERS, "/api/v1/fairs/{conference}/matchmaking/schedule/confirm"),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/meetings", READERS, "/api/v1/fairs/{conference}/matchmaking/meetings"),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/meetings/{meeting_id:int}/mark", ORGANIZERS,
+         "/api/v1/fairs/{conference}/matchmaking/meetings/{nowhere}/mark", body={}),
+    case("POST", "/api/v1/fairs/{fair_id:int}/matchmaking/meetings/{meeting_id:int}/agreement", ORGANIZERS,
+         "/api/v1/fairs/{conference}/matchmaking/meetings/{nowhere}/agreement", body={}),
+    case("GET", "/api/v1/fairs/{fair_id:int}/matchmaking/funnel", READERS, "/api/v1/fairs/{conference}/matchmaking/funnel"),
+    case("GET", "/fairs/{fair_id:int}/meetings", READERS, "/fairs/{conference}/meetings/"),
+    case("POST", "/fairs/{fair_id:int}/meetings/schedule", ORGANIZERS, "/fairs/{conference}/meetings/schedule"),
+    case("POST", "/fairs/{fair_id:int}/meetings/confirm", ORGANIZERS, "/fairs/{conference}/meetings/confirm"),
+    case("POST", "/fairs/{fair_id:int}/meetings/{meeting_id:int}/mark", ORGANIZERS,
+         "/fairs/{conference}/meetings/{nowhere}/mark", body={"status": "held"}),
     # -- consignment statements: a statement of the test producer at point A, and one of another producer at B
     case("GET", "/salespoints/{point_id:int}/statements", LOGGED_IN, "/salespoints/{point_a}/statements"),
     case("POST", "/salespoints/{point_id:int}/statements", POINT_A, "/salespoints/{point_a}/statements",
@@ -559,7 +587,7 @@ CASES: list[Case] = [
 DEFAULTS = {"product_id": "own_product", "producer_id": "own_producer", "buyer_id": "buyer", "point_id": "point_a",
             "count_id": "count_a", "fair_id": "fair_id", "booth_id": "held_booth", "application_id": "own_application",
             "agreement_id": "own_agreement", "notification_id": "nowhere", "photo_id": "nowhere", "milestone_id": "own_milestone",
-            "user_id": "nowhere"}
+            "user_id": "nowhere", "participant_id": "nowhere", "request_id": "nowhere", "meeting_id": "nowhere"}
 
 
 # -- the registered routes ---------------------------------------------------------------------------------------
@@ -704,6 +732,9 @@ def world(server, users) -> World:
         scan = organizer.post(f"/api/v1/agreements/{agreement['id']}/attachments", headers={"x-csrftoken": organizer.csrf()},
                               files={"file": ("bien-ban.pdf", _blank_pdf(), "application/pdf")})
         ids[f"{owner}_attachment"] = _ok(scan, 201).json()["id"]
+
+    # a connection conference whose matchmaking the organizing office runs
+    ids["conference"] = _ok(organizer.api("POST", "/api/v1/fairs", fair_payload(kind="connection_conference")), 201).json()["id"]
 
     # a consignment statement at each point (rows only: their rights are read from the row)
     from salespoints.tables import Settlement

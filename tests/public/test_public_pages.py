@@ -141,7 +141,7 @@ def test_the_stars_are_read_as_words_and_shown_in_a_colour_that_stands_out(login
     listed = anonymous.get("/catalogue", params={"q": product["name"]}).text
     assert '<span class="visually-hidden">4 sao</span>' in listed  # in lists, for the screen reader only
 
-    css = (ROOT / "static" / "css" / "app.css").read_text()
+    css = (ROOT / "static" / "css" / "public.css").read_text()  # the public pages' stylesheet
     glyphs = re.search(r"\.stars-glyphs \{ color: (#[0-9a-f]{6})", css).group(1)
     boxes = {name: re.search(rf"\.{name} \{{ background: (#[0-9a-f]{{6}})", css).group(1)
              for name in ("verdict-ok", "verdict-soon", "verdict-bad")}

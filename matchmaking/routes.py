@@ -1,0 +1,157 @@
+"""The matchmaking of connection conferences: /api/v1/fairs/{fair}/matchmaking and the organizer's page. Thin:
+parse, call a service, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from accounts.enums import Role
+from accounts.guards import acting, require_login, require_roles
+from core.errors import N_, ValidationFailed
+from core.routing import get, post, put
+from matchmaking import services
+from matchmaking.enums import MeetingStatus
+from matchmaking.schemas import (
+    AnswerIn,
+    FunnelOut,
+    InterestIn,
+    MarkIn,
+    MatchOut,
+    MeetingAgreementIn,
+    MeetingOut,
+    ParticipantIn,
+    ParticipantOut,
+    RequestIn,
+    RequestOut,
+    RoomIn,
+    RoomOut,
+    ScheduleOut,
+)
+
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+require_organizer = require_roles(Role.organizer)
+require_reader = require_roles(Role.organizer, Role.viewer)
+
+
+class MatchmakingApi(Controller):
+    path = "/api/v1/fairs/{fair_id:int}/matchmaking"
+    guards = [require_login]
+    tags = ["matchmaking"]
+
+    @put("/room", guards=[require_organizer])
+    async def set_room(self, request: Request, fair_id: int, data: RoomIn) -> RoomOut:
+        """The conference's tables and sessions (its time slots); refused once meetings are confirmed."""
+        return await services.set_room(fair_id, data, acting(request))
+
+    @get("/room", guards=[require_reader])
+    async def room(self, fair_id: int) -> RoomOut:
+        return await services.room(fair_id)
+
+    @post("/participants", guards=[require_organizer])
+    async def register(self, request: Request, fair_id: int, data: ParticipantIn) -> ParticipantOut:
+        """Registers a buyer with its needs or a producer with its offer (again: updates the registration)."""
+        participant = await services.register(fair_id, data, acting(request))
+        return next(p for p in await services.participants(fair_id) if p.id == participant)
+
+    @get("/participants", guards=[require_reader])
+    async def participants(self, fair_id: int) -> list[ParticipantOut]:
+        return await services.participants(fair_id)
+
+    @post("/participants/{participant_id:int}/arrived", status_code=204, guards=[require_organizer])
+    async def check_in(self, request: Request, fair_id: int, participant_id: int) -> None:
+        await services.check_in(participant_id, acting(request))
+
+    @get("/matches", guards=[require_reader])
+    async def matches(self, fair_id: int, buyer: int | None = None, producer: int | None = None,
+                      limit: int = 50) -> list[MatchOut]:
+        """Pairs best first, each with its score, its reasons and what each side said."""
+        return await services.matches(fair_id, buyer, producer, max(1, min(limit, 1000)))
+
+    @put("/interests", status_code=204, guards=[require_organizer])
+    async def set_interest(self, request: Request, fair_id: int, data: InterestIn) -> None:
+        """What one side says of meeting the other (must meet, would meet, no): "no" from either excludes the pair."""
+        await services.set_interest(fair_id, data, acting(request))
+
+    @post("/requests", guards=[require_organizer])
+    async def send_request(self, request: Request, fair_id: int, data: RequestIn) -> RequestOut:
+        made = await services.send_request(fair_id, data.buyer, data.producer, data.asked_by, acting(request))
+        return next(r for r in await services.requests(fair_id) if r.id == made)
+
+    @get("/requests", guards=[require_reader])
+    async def requests(self, fair_id: int) -> list[RequestOut]:
+        """Requests with their status; those unanswered at the organizer's deadline are expired."""
+        return await services.requests(fair_id)
+
+    @post("/requests/{request_id:int}/answer", status_code=204, guards=[require_organizer])
+    async def answer(self, request: Request, fair_id: int, request_id: int, data: AnswerIn) -> None:
+        await services.answer_request(request_id, data.accept, acting(request))
+
+    @post("/schedule", guards=[require_organizer])
+    async def schedule(self, request: Request, fair_id: int) -> ScheduleOut:
+        """Runs the scheduler: draft meetings are placed anew; confirmed, held and missed ones never move."""
+        return await services.run_schedule(fair_id, acting(request))
+
+    @post("/schedule/late", guards=[require_organizer])
+    async def fit_late(self, request: Request, fair_id: int) -> ScheduleOut:
+        """Fits late arrivals and changes into free slots and tables: no standing meeting moves."""
+        return await services.fit_late(fair_id, acting(request))
+
+    @post("/schedule/confirm", guards=[require_organizer])
+    async def confirm(self, request: Request, fair_id: int) -> dict[str, int]:
+        return {"confirmed": await services.confirm_drafts(fair_id, acting(request))}
+
+    @get("/meetings", guards=[require_reader])
+    async def meetings(self, fair_id: int, participant: int | None = None) -> list[MeetingOut]:
+        return await services.meetings(fair_id, participant)
+
+    @post("/meetings/{meeting_id:int}/mark", status_code=204, guards=[require_organizer])
+    async def mark(self, request: Request, fair_id: int, meeting_id: int, data: MarkIn) -> None:
+        await services.mark(meeting_id, data.status, acting(request))
+
+    @post("/meetings/{meeting_id:int}/agreement", guards=[require_organizer])
+    async def agreement(self, request: Request, fair_id: int, meeting_id: int, data: MeetingAgreementIn) -> dict[str, int]:
+        """Records the agreement a meeting produced (its parties and conference are the meeting's)."""
+        return {"agreement_id": await services.agreement_from_meeting(meeting_id, data, acting(request))}
+
+    @get("/funnel", guards=[require_reader])
+    async def funnel(self, fair_id: int) -> FunnelOut:
+        """Requests, meetings, no-shows, and the agreements and trade they became."""
+        return await services.funnel(fair_id)
+
+
+class MatchmakingPages(Controller):
+    path = "/fairs/{fair_id:int}/meetings"
+    guards = [require_login, require_reader]
+    include_in_schema = False
+
+    @get("/")
+    async def overview(self, request: Request, fair_id: int) -> Template:
+        fair = await services.conference(fair_id)
+        return Template(template_name="matchmaking/overview.html", context={
+            "fair": fair, "room": await services.room(fair_id), "participants": await services.participants(fair_id),
+            "matches": await services.matches(fair_id, limit=30), "meetings": await services.meetings(fair_id),
+            "funnel": await services.funnel(fair_id), "organizer": acting(request).role in services.ORGANIZERS})
+
+    @post("/schedule", guards=[require_organizer])
+    async def schedule(self, request: Request, fair_id: int) -> Redirect:
+        await services.run_schedule(fair_id, acting(request))
+        return Redirect(f"/fairs/{fair_id}/meetings/")
+
+    @post("/confirm", guards=[require_organizer])
+    async def confirm(self, request: Request, fair_id: int) -> Redirect:
+        await services.confirm_drafts(fair_id, acting(request))
+        return Redirect(f"/fairs/{fair_id}/meetings/")
+
+    @post("/{meeting_id:int}/mark", guards=[require_organizer])
+    async def mark(self, request: Request, fair_id: int, meeting_id: int, data: Form) -> Redirect:
+        try:
+            status = MeetingStatus(str(data.get("status") or ""))
+        except ValueError as error:
+            raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")}) from error
+        await services.mark(meeting_id, status, acting(request))
+        return Redirect(f"/fairs/{fair_id}/meetings/#meeting-{meeting_id}")
