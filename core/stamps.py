@@ -7,7 +7,8 @@ Areas, and the tables whose writes change them (migration reports 2026-12-05T23:
   visitor counts, booth sales;
 - `catalog`: producers, products, buyers (their names are shown everywhere);
 - `fair_agreements`: agreements signed at a fair, with their parties, lines, milestones and
-  deliveries (agreements signed elsewhere leave it alone).
+  deliveries (agreements signed elsewhere leave it alone);
+- `meetings`: the matchmaking of connection conferences (migration reports 2026-12-06T14:00).
 
 Read the stamps before the data: a write committed in between shows as new stamps at the next
 read (one render more than needed), never as a stale render kept under new stamps. The triggers
@@ -21,7 +22,7 @@ from typing import Any
 
 from core.database import fetch_tuples
 
-AREAS = ("fairs", "catalog", "fair_agreements")
+AREAS = ("fairs", "catalog", "fair_agreements", "meetings")
 Stamps = tuple[int, ...]
 
 

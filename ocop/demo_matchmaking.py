@@ -25,6 +25,7 @@ _GROUPS = ["food", "beverages", "herbal", "handicrafts", "ornamental", "tourism"
 
 async def seed_meetings(rng: random.Random, fair_id: int) -> dict[str, int]:
     fair = await Fair.select(Fair.starts_on).where(Fair.id == fair_id).first()
+    assert fair is not None, "the demo conference exists"
     await services.set_room(fair_id, RoomIn(day=fair["starts_on"], tables=30, meeting_minutes=20, sessions=[
         SessionIn(starts="08:30", slots=9), SessionIn(starts="13:30", slots=9)]), SYSTEM)
     signed = await Agreement.select(Agreement.id, Agreement.buyer).where(Agreement.fair == fair_id)

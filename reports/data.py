@@ -23,8 +23,9 @@ from core.database import fetch_rows
 from core.formatting import VIETNAM
 from core.text import natural_key
 from fairs import services as fairs
-from fairs.enums import ApplicationStatus
+from fairs.enums import ApplicationStatus, FairKind
 from fairs.tables import Application, ApplicationProduct, Booth, BoothAssignment, BoothSale, Fair
+from matchmaking import services as matchmaking
 
 PRODUCER_KINDS = ("enterprise", "cooperative", "cooperative_group", "household")
 # Agreements in these states commit no one to anything: left out of the measures (as fair_summary does).
@@ -159,6 +160,38 @@ class AgreementEntry:
 
 
 @dataclass(frozen=True)
+class MeetingRow:
+    """Meetings of one buyer kind, producer province or product group, and what they became."""
+
+    name: str
+    scheduled: int
+    held: int
+    no_shows: int
+    agreements: int
+    committed: int
+    delivered: int
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """A connection conference's buyer–producer meetings, from request to delivered trade."""
+
+    participants: int
+    requests: int
+    accepted: int
+    scheduled: int
+    held: int
+    no_shows: int
+    agreements: int
+    per_meeting_held: float
+    committed: int
+    delivered: int
+    by_buyer_kind: tuple[MeetingRow, ...]
+    by_province: tuple[MeetingRow, ...]
+    by_group: tuple[MeetingRow, ...]
+
+
+@dataclass(frozen=True)
 class AgreementFigures:
     agreements: int
     committed: int
@@ -211,6 +244,7 @@ class FairOutcome:
     days: tuple[Day, ...]
     agreements: AgreementFigures
     editions: tuple[Edition, ...] = field(default=())  # earlier editions of the series, oldest first
+    meetings: MeetingFigures | None = None  # a connection conference's meetings, once scheduled
 
     @property
     def revenue(self) -> int:
@@ -313,7 +347,23 @@ async def fair_outcome(fair_id: int) -> FairOutcome:
         exhibitors=tuple(exhibitors), products=len(placed_products),
         by_kind=_by_kind(exhibitors), by_province=_by_province(exhibitors), by_group=_by_group(exhibitors, placed_products),
         by_stars=_by_stars(exhibitors, placed_products), days=days,
-        agreements=await agreement_figures(fair_id), editions=await earlier_editions(info))
+        agreements=await agreement_figures(fair_id), editions=await earlier_editions(info),
+        meetings=await meeting_figures(fair_id) if info.kind == FairKind.connection_conference.value else None)
+
+
+async def meeting_figures(fair_id: int) -> MeetingFigures | None:
+    """The conference's funnel from meeting request to delivered trade; None before any meeting is scheduled."""
+    funnel = await matchmaking.funnel(fair_id)
+    if not funnel.scheduled:
+        return None
+
+    def rows(entries: list[dict]) -> tuple[MeetingRow, ...]:
+        return tuple(MeetingRow(e["name"], e["scheduled"], e["held"], e["no_shows"], e["agreements"],
+                                e["committed_value"], e["delivered_value"]) for e in entries)
+
+    return MeetingFigures(funnel.participants, funnel.requests, funnel.accepted, funnel.scheduled, funnel.held,
+                          funnel.no_shows, funnel.agreements, funnel.agreements_per_meeting_held, funnel.committed_value,
+                          funnel.delivered_value, rows(funnel.by_buyer_kind), rows(funnel.by_province), rows(funnel.by_group))
 
 
 def _by_status(applications: list[dict], booths_of: dict[int, list[dict]]) -> tuple[StatusFigures, ...]:

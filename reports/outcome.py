@@ -25,6 +25,8 @@ def title(data: FairOutcome) -> str:
 def build(data: FairOutcome) -> Document:
     fair = data.fair
     sections = [_overview(data), _exhibitors(data), _applications(data), _sales(data), _agreements(data)]
+    if data.meetings is not None:
+        sections.append(_meetings(data))
     if data.editions:
         sections.append(_comparison(data))
     sections += [_booth_listing(data), _agreement_listing(data)]
@@ -231,6 +233,40 @@ def _agreements(data: FairOutcome) -> Section:
                       [[f.label(AgreementStatus, status), n] for status, n in figures.by_status],
                       total=[_("Total"), sum(n for _, n in figures.by_status)], sheet=_("Statuses"),
                       note=_("Drafts and cancelled agreements are listed but not counted in the figures above.")))
+    return section
+
+
+def _meetings(data: FairOutcome) -> Section:
+    """The conference's buyer–producer meetings and what they became (the figure organizers are asked for)."""
+    m = data.meetings
+    assert m is not None
+    section = Section("meetings", _("From meetings to trade"))
+    section.add(Figures([
+        Figure(_("Meeting requests"), f.shown(m.requests, "int"),
+               render(Msg(N_("%(n)s accepted"), n=f.number(m.accepted)))),
+        Figure(_("Meetings scheduled"), f.shown(m.scheduled, "int"),
+               render(Msg(N_("%(n)s participants"), n=f.number(m.participants)))),
+        Figure(_("Meetings held"), f.shown(m.held, "int"), render(Msg(N_("%(n)s no-shows"), n=f.number(m.no_shows)))),
+        Figure(_("Agreements from meetings"), f.shown(m.agreements, "int"),
+               render(Msg(N_("%(n)s per meeting held"), n=f.number(m.per_meeting_held)))),
+        Figure(_("Committed value"), f.shown(m.committed, "money")),
+        Figure(_("Delivered so far"), f.shown(m.delivered, "money"),
+               f.shown(m.delivered / m.committed, "percent") if m.committed else ""),
+    ]))
+    columns = [Column(_("Meetings"), "int"), Column(_("Held"), "int"), Column(_("No-shows"), "int"),
+               Column(_("Agreements"), "int"), Column(_("Committed (₫)"), "money", 1.7), Column(_("Delivered (₫)"), "money", 1.7)]
+
+    def rows(entries, label=lambda name: name) -> list[list]:
+        return [[label(e.name), e.scheduled, e.held, e.no_shows, e.agreements, e.committed, e.delivered] for e in entries]
+
+    section.add(Table("meetings-by-buyer-kind", _("By kind of buyer"), [Column(_("Kind of buyer"), weight=2.6), *columns],
+                      rows(m.by_buyer_kind, lambda kind: f.label(BuyerKind, kind) if kind != "—" else kind),
+                      sheet=_("Meetings by buyer kind")))
+    section.add(Table("meetings-by-province", _("By province of the producer"), [Column(_("Province"), weight=2.6), *columns],
+                      rows(m.by_province), sheet=_("Meetings by province")))
+    section.add(Table("meetings-by-group", _("By OCOP group of the agreements"), [Column(_("Group"), weight=2.6), *columns],
+                      rows(m.by_group), sheet=_("Meetings by group"),
+                      note=_("A meeting counts under each group of the products its agreement names; meetings with no agreement under —.")))
     return section
 
 

@@ -71,7 +71,7 @@ async def _preview(request: Request, subject: Subject, lang: str, links: dict) -
 
 
 # What a fair's outcome report counts: the fair's own records, names, and the agreements signed there.
-OUTCOME_AREAS = ("fairs", "catalog", "fair_agreements")
+OUTCOME_AREAS = ("fairs", "catalog", "fair_agreements", "meetings")
 _kept = KeptPages()
 
 

@@ -11,6 +11,7 @@
   var point = root.dataset.point;
   var base = "/api/v1/salespoints/" + point;
   var queueKey = "ocop-counter-queue-" + point;
+  var logKey = "ocop-counter-log-" + point;
   var items = Array.prototype.slice.call(document.querySelectorAll("#counter-items li[data-id]"));
   var sheet = document.getElementById("counter-sheet");
   var qty = document.getElementById("qty");
@@ -65,12 +66,45 @@
     }
     return line;
   }
-  function note(message, kind) {
+  // The log of what was sent, refused or is waiting is kept with the queue, per point: a reload, or the page
+  // opened with no network, still shows its last twenty lines.
+  var logLength = 20;
+  function keptLog() {
+    var lines;
+    try { lines = JSON.parse(localStorage.getItem(logKey) || "[]"); } catch (e) { lines = []; }
+    return Array.isArray(lines) ? lines.filter(function (line) { return line && typeof line.message === "string"; }) : [];
+  }
+  function stamp(at) {
+    var when = new Date(at);
+    var time = when.toLocaleTimeString("vi-VN");
+    return when.toDateString() === new Date().toDateString() ? time : when.toLocaleDateString("vi-VN") + " " + time;
+  }
+  function show(line) {
     var entry = document.createElement("li");
-    entry.className = kind || "";
-    entry.textContent = new Date().toLocaleTimeString("vi-VN") + " · " + message;
+    entry.className = line.kind || "";
+    entry.dataset.line = line.id || "";
+    entry.textContent = stamp(line.at) + " · " + line.message;
     log.insertBefore(entry, log.firstChild);
-    while (log.children.length > 20) log.removeChild(log.lastChild);
+    while (log.children.length > logLength) log.removeChild(log.lastChild);
+  }
+  function unshow(line) {
+    Array.prototype.slice.call(log.children).forEach(function (entry) {
+      if (line.id && entry.dataset.line === line.id) log.removeChild(entry);
+    });
+  }
+  // `again`: a state said at every attempt (offline, session ended) is said once until something else happens,
+  // its earlier line dropped, so a phone left waiting does not push the sales out of the log.
+  function note(message, kind, again) {
+    var line = {id: newKey(), at: new Date().toISOString(), message: message, kind: kind || "", again: !!again};
+    var lines = keptLog();
+    if (again) {
+      for (var i = lines.length - 1; i >= 0 && lines[i].again; i--) {
+        if (lines[i].message === line.message && lines[i].kind === line.kind) { unshow(lines.splice(i, 1)[0]); break; }
+      }
+    }
+    lines.push(line);
+    show(line);
+    try { localStorage.setItem(logKey, JSON.stringify(lines.slice(-logLength))); } catch (e) { /* full: shown only */ }
   }
   function setNetState() {
     document.getElementById("net-state").textContent = navigator.onLine ? text.textOnline : text.textOfflineState;
@@ -248,6 +282,12 @@
       return post(base + "/movements/batch", batchOf(fresh)).then(function (response) { return settle(fresh, response); });
     });
   }
+  // A failed send already told in the log (the server said why), not to be told again as the network's.
+  function explained(status) {
+    var error = new Error(status);
+    error.explained = true;
+    return error;
+  }
   function settle(entries, response) {
     if (response.ok) {
       entries.forEach(function (entry) { note(describe(entry) + " · " + text.textSynced, "ok"); });
@@ -257,13 +297,13 @@
     // Not a refusal of the sale: the session or its form token ended, or the server is busy. The queue is
     // kept and sent again once the user has logged in again or the server answers.
     if (response.status === 401) {
-      note(text.textSignIn, "refused");
-      throw new Error(response.status);
+      note(text.textSignIn, "refused", true);
+      throw explained(response.status);
     }
     if (response.status === 403) {  // the form token expired, or the user no longer works at this point
       return response.json().catch(function () { return {}; }).then(function (body) {
-        note((body.title ? body.title + " " : "") + text.textKept, "refused");
-        throw new Error(response.status);
+        note((body.title ? body.title + " " : "") + text.textKept, "refused", true);
+        throw explained(response.status);
       });
     }
     if (response.status < 400 || response.status >= 500 || response.status === 408 || response.status === 429) {
@@ -347,7 +387,7 @@
         if (reread) return rereadStock().then(function () { reread = false; });
         return null;
       })
-      .catch(function () { if (loadQueue().length) note(text.textOffline, "queued"); })
+      .catch(function (error) { if (!(error && error.explained) && loadQueue().length) note(text.textOffline, "queued", true); })
       .then(function () {
         busy = false;
         setNetState();
@@ -420,6 +460,8 @@
   if ("serviceWorker" in navigator && root.dataset.worker) {
     navigator.serviceWorker.register(root.dataset.worker).catch(function () {});
   }
+
+  keptLog().forEach(show);
 
   // Sales queued before this page was loaded are not in the stock it was rendered with.
   var pending = loadQueue();

@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from playwright.sync_api import expect
+from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 from tests.salespoints.conftest import move
+
+
+@contextmanager
+def no_network(context: BrowserContext, server: str) -> Iterator[list[Request]]:
+    """The phone without network, as the server sees it: Chromium's offline mode (navigator.onLine false, the
+    offline and online events), and every request to the server aborted as a dropped connection whoever sends it,
+    the page or the counter's service worker, so the test does not rest on offline mode reaching each of them (it is
+    set target by target; a context's routes also see the worker's own requests). Yields the requests it stopped."""
+    stopped: list[Request] = []
+
+    def drop(route: Route) -> None:
+        stopped.append(route.request)
+        route.abort("internetdisconnected")
+
+    context.route(f"{server}/**", drop)
+    context.set_offline(True)
+    try:
+        yield stopped
+    finally:
+        context.unroute(f"{server}/**", drop)  # before the online event, so the sync it starts gets through
+        context.set_offline(False)
+
+
+def kept_for_offline(page: Page) -> None:
+    """The counter's service worker controls the page and keeps its copy of it."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.wait_for_function("""async () => (await caches.keys()).some(k => k.startsWith('ocop-counter-'))
+                              && !!(await caches.match(location.pathname))""", timeout=15_000)
+
+
+def ledger_rows(manager, point) -> int:
+    """How many movements the server has recorded at the point."""
+    return len(manager.get(f"/api/v1/salespoints/{point}/movements", params={"limit": 1000}).json())
 
 
 def test_manager_sells_from_the_point_page_on_a_phone(page, shop, shot, sign_in):
@@ -28,7 +64,7 @@ def test_manager_sells_from_the_point_page_on_a_phone(page, shop, shot, sign_in)
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
 
 
-def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, shop, shot, sign_in):
+def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, server, shop, shot, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     assert move(manager, point, product, "receipt", 6).status_code == 201
     page.set_viewport_size({"width": 390, "height": 844})
@@ -40,15 +76,12 @@ def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, s
     page.wait_for_selector("#counter-log li.ok")
     shot(page, "counter-3-sale")
 
-    context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
-    item.click()
-    page.fill("#qty", "2")
-    page.click("#confirm")
-    assert page.inner_text("#queue-count") == "1"  # kept while offline
-    shot(page, "counter-4-offline")
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    with no_network(context, server):
+        item.click()
+        page.fill("#qty", "2")
+        page.click("#confirm")
+        assert page.inner_text("#queue-count") == "1"  # kept while offline
+        shot(page, "counter-4-offline")
     expect(page.locator("#queue-count")).to_have_text("0")
     page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync sends nothing twice
     page.wait_for_timeout(300)
@@ -212,23 +245,20 @@ def test_a_quantity_that_is_not_a_positive_whole_number_is_explained_and_nothing
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, shop, sign_in):
+def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, server, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     _open_with_two_lots(page, sign_in, manager, point, product)
     sent = _sent_movements(page)
     item = page.locator(f"#counter-items li[data-id='{product}']")
 
-    context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
-    for quantity in ("3", "10"):
-        item.locator("button").click()
-        page.fill("#qty", quantity)
-        page.click("#confirm")
-    assert page.inner_text("#queue-count") == "2"
-    expect(item.locator(".stock")).to_have_text("30")
+    with no_network(context, server):
+        for quantity in ("3", "10"):
+            item.locator("button").click()
+            page.fill("#qty", quantity)
+            page.click("#confirm")
+        assert page.inner_text("#queue-count") == "2"
+        expect(item.locator(".stock")).to_have_text("30")
 
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#queue-count")).to_have_text("0")
     page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync sends nothing twice
     page.wait_for_timeout(300)
@@ -240,27 +270,34 @@ def test_sales_across_lots_made_offline_are_sent_once_in_order(page, context, sh
     expect(item.locator(".stock")).to_have_text("30")
 
 
-def test_sales_waiting_while_the_session_ends_are_kept_and_sent_after_logging_in_again(page, context, shop, sign_in):
+def test_sales_waiting_while_the_session_ends_are_kept_and_sent_after_logging_in_again(page, context, server, shop, sign_in):
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
     _open_with_two_lots(page, sign_in, manager, point, product)
     item = page.locator(f"#counter-items li[data-id='{product}']")
 
-    context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
-    item.locator("button").click()
-    page.fill("#qty", "3")
-    page.click("#confirm")
-    context.clear_cookies()  # the session ends while the phone is offline
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    with no_network(context, server):
+        item.locator("button").click()
+        page.fill("#qty", "3")
+        page.click("#confirm")
+        context.clear_cookies()  # the session ends while the phone is offline
     # the form token went with the session: the server's reason, and that the sales are kept
-    expect(page.locator("#counter-log")).to_contain_text(page.get_attribute("[data-text-kept]", "data-text-kept"))
+    kept = page.get_attribute("[data-text-kept]", "data-text-kept")
+    expect(page.locator("#counter-log li.refused")).to_contain_text(kept)
     assert page.inner_text("#queue-count") == "1"  # refused for the session, not for the sale: kept
     assert _ledger(manager, point, product) == {"L-SOON": 1, "L-LATE": 42}
+    with page.expect_response(lambda response: response.url.endswith("/movements/batch")):
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # tried again, refused again
+    page.wait_for_timeout(300)
+    # one line for the state however often it is said, and no word of the network, which answered
+    expect(page.locator("#counter-log li")).to_have_count(2)  # the sale waiting, and why
+    expect(page.locator("#counter-log li.refused")).to_have_count(1)
+    expect(page.locator("#counter-log")).not_to_contain_text(page.get_attribute("#counter", "data-text-offline"))
 
     sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
     expect(page.locator("#queue-count")).to_have_text("0")
     assert _balances(manager, point, product) == _ledger(manager, point, product) == {"L-LATE": 40}
+    expect(page.locator("#counter-log li.ok")).to_contain_text("× 3")
+    expect(page.locator("#counter-log li.refused")).to_contain_text(kept)  # kept across the login
 
 
 def test_three_sales_in_a_row_from_the_keyboard_alone(page, shop, sign_in):
@@ -324,7 +361,7 @@ def test_a_control_reached_by_tab_is_never_under_the_pinned_sheet(page, shop, si
         assert not hidden, page.evaluate("document.activeElement.outerHTML")
 
 
-def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolved(page, context, shop, sign_in):
+def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolved(page, context, server, shop, sign_in):
     """Opened once, the counter reloads with no network; a sale made offline that another phone made impossible
     meanwhile is refused at sync, kept in the point's refused list, and resolved there."""
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
@@ -332,25 +369,28 @@ def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolv
     assert move(manager, point, product, "receipt", 1).status_code == 201
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
-    page.wait_for_function("""async () => (await caches.keys()).some(k => k.startsWith('ocop-counter-'))
-                              && !!(await caches.match(location.pathname))""", timeout=15_000)
+    kept_for_offline(page)
+    rows = ledger_rows(manager, point)
 
-    context.set_offline(True)
-    page.reload()
-    expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
-    page.keyboard.type(name)
-    page.keyboard.press("Enter")  # the product in stock (the shop carries two)
-    page.keyboard.press("Enter")  # one unit
-    expect(page.locator("#queue-count")).to_have_text("1")
+    with no_network(context, server):
+        page.reload()
+        expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")  # the product in stock (the shop carries two)
+        page.keyboard.press("Enter")  # one unit
+        expect(page.locator("#queue-count")).to_have_text("1")
+        page.reload()  # still offline: the queue and its log survive
+        expect(page.locator("#queue-count")).to_have_text("1")
+        expect(page.locator("#counter-log li.queued").first).to_contain_text(name)
+        assert ledger_rows(manager, point) == rows  # nothing reached the server
+        assert move(manager, point, product, "sale", 1).status_code == 201  # another phone sells the last unit
 
-    assert move(manager, point, product, "sale", 1).status_code == 201  # another phone sells the last unit
-    context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#refused-link")).to_be_visible()
     expect(page.locator("#refused-count")).to_have_text("1")
     expect(page.locator("#queue-count")).to_have_text("0")
+    page.reload()  # the refusal stays in the log
+    expect(page.locator("#counter-log li.refused")).to_have_count(1)
+    expect(page.locator("#counter-log li.refused")).to_contain_text(name)
 
     page.click("#refused-link")
     page.wait_for_url(f"**/salespoints/{point}/refused")
@@ -361,3 +401,63 @@ def test_the_counter_opens_offline_and_a_sale_refused_at_sync_waits_to_be_resolv
     page.wait_for_url(f"**/salespoints/{point}/refused")
     expect(page.locator("section.refused-sale")).to_have_count(0)
     expect(page.locator("text=Khách đã mua ở quầy khác")).to_be_visible()
+
+
+def test_the_counter_log_and_queue_outlive_reloads_offline_and_each_waiting_sale_is_recorded_once(
+    page, context, server, shop, sign_in
+):
+    """The log of what was sent and what waits is kept with the queue: reloaded twice with no network, the counter
+    still shows the sale sent before and the sales waiting, and nothing reaches the server; back online, each
+    waiting sale is recorded once, and the log, reloaded, says so."""
+    point, product, manager = shop["point"], shop["products"][0], shop["manager"]
+    name = manager.get(f"/api/v1/products/{product}").json()["name"]
+    assert move(manager, point, product, "receipt", 10).status_code == 201
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "salespoint_manager", f"/salespoints/{point}/counter")
+    kept_for_offline(page)
+    sent, waiting = page.get_attribute("#counter", "data-text-synced"), page.get_attribute("#counter", "data-text-queued")
+    item = page.locator(f"#counter-items li[data-id='{product}']")
+    log, queued = page.locator("#counter-log li"), page.locator("#queue-count")
+
+    def sell(quantity: str) -> None:
+        item.locator("button").click()
+        page.fill("#qty", quantity)
+        page.click("#confirm")
+
+    def lines(*shown: tuple[int, str]) -> list[re.Pattern]:
+        """The log, newest first: each line a sale of the product by its quantity and what became of it."""
+        return [re.compile(re.escape(f"{name} × {quantity} · {state}") + "$") for quantity, state in shown]
+
+    sell("1")
+    expect(log).to_have_text(lines((1, sent), (1, waiting)))
+    expect(queued).to_have_text("0")
+    rows = ledger_rows(manager, point)
+
+    with no_network(context, server) as stopped:
+        page.reload()
+        expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
+        expect(log).to_have_text(lines((1, sent), (1, waiting)))
+        sell("2")
+        expect(queued).to_have_text("1")
+        page.reload()
+        expect(queued).to_have_text("1")
+        expect(log).to_have_text(lines((2, waiting), (1, sent), (1, waiting)))
+        sell("3")
+        page.reload()
+        expect(queued).to_have_text("2")
+        expect(log).to_have_text(lines((3, waiting), (2, waiting), (1, sent), (1, waiting)))
+        assert ledger_rows(manager, point) == rows  # nothing reached the server
+        # the worker's own requests for the page were stopped as well: the page came from its copy
+        assert any(r.service_worker and r.url.endswith(f"/salespoints/{point}/counter") for r in stopped)
+
+    expect(queued).to_have_text("0")
+    expect(log).to_have_text(lines((3, sent), (2, sent), (3, waiting), (2, waiting), (1, sent), (1, waiting)))
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second sync sends nothing twice
+    page.wait_for_timeout(300)
+    assert ledger_rows(manager, point) == rows + 2
+    movements = manager.get(f"/api/v1/salespoints/{point}/movements", params={"product_id": product, "kind": "sale"})
+    assert sorted(m["quantity"] for m in movements.json()) == [-3, -2, -1]
+    page.reload()
+    expect(queued).to_have_text("0")
+    expect(log).to_have_text(lines((3, sent), (2, sent), (3, waiting), (2, waiting), (1, sent), (1, waiting)))
+    expect(item.locator(".stock")).to_have_text("4")

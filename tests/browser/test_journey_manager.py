@@ -81,7 +81,8 @@ def test_a_manager_receives_sells_counts_and_sees_low_stock_on_a_phone(page, sho
     item.tap()
     expect(page.locator("#lot")).to_have_value("")  # empty: the lots on hand are taken, soonest expiry first
     page.locator("#confirm").tap()
-    expect(page.locator("#counter-log li.ok")).to_have_count(1)
+    expect(page.locator("#counter-log li.ok")).to_have_count(3)  # the two receipts, kept from before, and the sale
+    expect(page.locator("#counter-log li.ok").first).to_contain_text("× 1")
     expect(page.locator("#counter-log li.refused")).to_have_count(0)
     expect(page.locator("#queue-count")).to_have_text("0")
     expect(item.locator(".stock")).to_have_text("11")

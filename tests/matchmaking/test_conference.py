@@ -166,3 +166,8 @@ def test_the_schedule_keeps_every_rule_and_confirmed_meetings_never_move(confere
     assert (funnel["requests"], funnel["accepted"], funnel["held"], funnel["no_shows"], funnel["agreements"]) == (1, 1, 1, 1, 1)
     assert funnel["committed_value"] == 8_000_000 and funnel["agreements_per_meeting_held"] == 1.0
     assert organizer.get(f"/fairs/{conference['fair']}/meetings/").status_code == 200
+    # The conference's outcome report gains the section, with the same figures.
+    report = organizer.get(f"/fairs/{conference['fair']}/reports/outcome", params={"lang": "en"})
+    assert report.status_code == 200 and "From meetings to trade" in report.text, report.text[-2000:]
+    section = report.text[report.text.index('id="meetings"'):]
+    assert "Agreements from meetings" in section and "8.000.000" in section
