@@ -16,14 +16,17 @@ Three stages:
    participant's meetings that fit only in slots U number at most |U|; the meetings that fit only in
    slots U, at most the tables of U. Every row holds for every schedule, so the programme's bound is a
    bound on any schedule: the outcome's `bound`.
-2. When: the chosen meetings coloured by slots, an edge colouring of the bipartite graph (with
-   alternating-path swaps where both sides' free slots differ: Kőnig's method, within each meeting's
-   window), then balanced under the tables a slot has, by swapping the two slots along alternating
-   paths that have one more meeting in the full slot (de Werra's method).
-3. Repair: a meeting that found no slot is dropped, the lowest valued first; every candidate that now
-   fits (straight away or after a swap) is added, the most valuable first, and a candidate takes the
-   place of cheaper meetings whenever the trade gains. Small conferences are then solved exactly by
-   the full slot-indexed programme, started from this schedule.
+2. When: the chosen meetings coloured by slots, an edge colouring of the bipartite graph, the
+   narrowest windows first, each into the free slot least loaded and least asked for by the meetings
+   still waiting (with alternating-path swaps where both sides' free slots differ: Kőnig's method,
+   within each meeting's window), then balanced under the tables a slot has, by swapping two slots
+   along alternating paths that have one more meeting in the full slot (de Werra's method).
+3. Repair, only when the schedule is short of the bound: a meeting that found no slot is dropped, the
+   lowest valued first; every candidate that now fits (straight away or after a swap) is added, the
+   most valuable first, and a candidate takes the place of cheaper meetings whenever the trade gains.
+   Then HiGHS solves the slot-indexed programme, started from this schedule: the whole of it for a
+   small conference (its bound then replaces stage one's), or, for a large one, the meetings chosen and
+   placed with the most valuable other candidates its budget of columns allows.
 
 `fit_late` fits late changes around a running schedule without moving any of its meetings; `first_come`
 is the baseline the benchmark compares with: buyers booking their choices themselves, in turn.
@@ -37,7 +40,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -124,12 +127,13 @@ class Unscheduled:
     producer: int
     value: int
     reason: str  # a key of _WORDS
-    details: dict = field(default_factory=dict, compare=False)
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def words(self) -> str:
         side = self.details.get("side", "")
-        fields = {"slot": "", "table": "", "quota": "", **self.details, "buyer": self.buyer, "producer": self.producer,
+        fields = {"slot": "", "table": "", "quota": "", "table_count": "", **self.details,
+                  "last_slot": self.details.get("slot_count", 0) - 1, "buyer": self.buyer, "producer": self.producer,
                   "who": f"{side} {self.buyer if side == 'buyer' else self.producer}" if side else "one side",
                   "slots": ", ".join(str(s) for s in self.details.get("slots", ()))}
         return _WORDS[self.reason].format(**fields)
@@ -146,8 +150,8 @@ _WORDS = {
     "no_table": "every table is taken in the slots both are free ({slots})",
     "not_reached": "the time allowed ran out before this meeting was placed",
     # Why a meeting cannot stand (fit_late takes it out; a locked one is refused).
-    "no_such_slot": "the conference has no slot {slot}",
-    "no_such_table": "the conference has no table {table}",
+    "no_such_slot": "the conference has no slot {slot} (its slots are 0 to {last_slot})",
+    "no_such_table": "the conference has no table {table} (its tables are 1 to {table_count})",
     "unavailable": "{who} does not attend slot {slot}",
     "twice": "the pair already meets in another slot",
     "double_booked": "{who} has another meeting in slot {slot}",
@@ -263,9 +267,9 @@ class _Instance:
         return edge.value > 0 and edge.pair not in self.conference.excluded
 
 
-def _problems(instance: _Instance, meetings: Sequence[Meeting]) -> list[tuple[int, str, dict]]:
+def _problems(instance: _Instance, meetings: Sequence[Meeting]) -> list[tuple[int, str, dict[str, Any]]]:
     """The meetings that cannot stand beside the ones before them in `meetings`: (position, code, facts)."""
-    problems: list[tuple[int, str, dict]] = []
+    problems: list[tuple[int, str, dict[str, Any]]] = []
     busy: set[tuple[str, int, int]] = set()
     tables: set[tuple[int, int]] = set()
     pairs: set[Pair] = set()
@@ -277,9 +281,9 @@ def _problems(instance: _Instance, meetings: Sequence[Meeting]) -> list[tuple[in
         elif meeting.pair in instance.conference.excluded:
             problems.append((position, "excluded", {}))
         elif not 0 <= meeting.slot < instance.slots:
-            problems.append((position, "no_such_slot", {"slots": instance.slots}))
+            problems.append((position, "no_such_slot", {"slot_count": instance.slots}))
         elif not 1 <= meeting.table <= instance.tables:
-            problems.append((position, "no_such_table", {"tables": instance.tables}))
+            problems.append((position, "no_such_table", {"table_count": instance.tables}))
         elif not instance.available[u] >> meeting.slot & 1 or not instance.available[v] >> meeting.slot & 1:
             problems.append((position, "unavailable", {"side": "buyer" if not instance.available[u] >> meeting.slot & 1
                                                               else "producer"}))
@@ -490,8 +494,6 @@ class _Selection:
     chosen: list[int]
     bound: float  # for the free edges, without the locked meetings' value
     optimal: bool
-    rows: int
-    rounds: int
 
 
 def _select(instance: _Instance, board: _Board, free: list[int], favoured: set[int], deadline: float) -> _Selection:
@@ -499,7 +501,7 @@ def _select(instance: _Instance, board: _Board, free: list[int], favoured: set[i
     import highspy
 
     if not free:
-        return _Selection([], 0.0, True, 0, 0)
+        return _Selection([], 0.0, True)
     started = time.perf_counter()
     edges, slots = instance.edges, instance.slots
     capacity = {s: instance.tables - board.load[s] for s in range(slots)}
@@ -531,8 +533,9 @@ def _select(instance: _Instance, board: _Board, free: list[int], favoured: set[i
     lp.a_matrix_.value_ = np.ones(3 * n)
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     solver = highspy.Highs()
-    # Presolve's probing costs more than the relaxation it would shrink, which is nearly whole as it is.
-    for option, setting in (("output_flag", False), ("mip_rel_gap", 1e-6), ("threads", 1), ("random_seed", 0),
+    # Presolve's probing costs more than the relaxation it would shrink, which is nearly whole as it is; and
+    # no gap is left open, which costs nothing here and leaves no bound a unit above an optimal choice.
+    for option, setting in (("output_flag", False), ("mip_rel_gap", 0.0), ("threads", 1), ("random_seed", 0),
                             ("presolve", "off")):
         solver.setOptionValue(option, setting)
     solver.passModel(lp)
@@ -544,9 +547,8 @@ def _select(instance: _Instance, board: _Board, free: list[int], favoured: set[i
         by_vertex[edges[e].producer].append(i)
     added: set[tuple[int, int]] = set()  # (vertex or -1 for the tables, slots) rows already there
     # Until a run proves better: nothing chosen, and every candidate's value as the bound.
-    rounds, chosen, bound, optimal, solved = 0, [], float(sum(edges[e].value for e in free)), False, False
+    chosen, bound, optimal, solved = [], float(sum(edges[e].value for e in free)), False, False
     while True:
-        rounds += 1
         solver.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
         # A run that fails (HiGHS's threads set otherwise earlier in the process) or stops before it has a
         # whole solution proves nothing: what the rounds before found stands (their rows were fewer, so
@@ -592,7 +594,7 @@ def _select(instance: _Instance, board: _Board, free: list[int], favoured: set[i
                        np.array(starts[:-1], dtype=np.int32), np.array(entries, dtype=np.int32), np.ones(len(entries)))
     if not solved:  # stopped before any whole solution: a greedy one stands in
         chosen = _greedy_selection(instance, board, free)
-    return _Selection(chosen, bound, optimal, solver.getNumRow(), rounds)
+    return _Selection(chosen, bound, optimal)
 
 
 def _greedy_selection(instance: _Instance, board: _Board, free: list[int]) -> list[int]:
@@ -832,10 +834,10 @@ def _solve_exact(board: _Board, free: list[int], deadline: float) -> tuple[dict[
     fixed_count = [bin(m).count("1") for m in fixed_busy]
     columns = [(e, s) for e in free
                for s in _bits(edges[e].window & ~fixed_busy[edges[e].buyer] & ~fixed_busy[edges[e].producer])]
-    rows: dict[tuple, int] = {}
+    rows: dict[tuple[Any, ...], int] = {}
     upper: list[float] = []
 
-    def row(key: tuple, limit: float) -> int:
+    def row(key: tuple[Any, ...], limit: float) -> int:
         if key not in rows:
             rows[key] = len(upper)
             upper.append(limit)
