@@ -220,6 +220,7 @@ async def _participant(participant_id: int) -> dict[str, Any]:
 
 async def set_interest(fair_id: int, data: InterestIn, actor: Actor) -> None:
     ensure_organizer(actor)
+    await conference(fair_id)
     await _pair(fair_id, data.buyer, data.producer)
     column = PairInterest.buyer_says if data.side is Side.buyer else PairInterest.producer_says
     async with Fair._meta.db.transaction():
@@ -293,6 +294,7 @@ async def _request_status(fair_id: int) -> dict[tuple[int, int], str]:
 
 async def send_request(fair_id: int, buyer: int, producer: int, asked_by: Side, actor: Actor) -> int:
     ensure_organizer(actor)
+    await conference(fair_id)
     await _pair(fair_id, buyer, producer)
     await expire_requests(fair_id)
     said = await PairInterest.select().where((PairInterest.buyer == buyer) & (PairInterest.producer == producer)).first()

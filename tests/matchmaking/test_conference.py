@@ -97,6 +97,10 @@ def test_only_organizers_change_and_staff_read(conference, login):
     assert producer.get(f"{base}/participants").status_code == 403
     assert manager.get(f"/fairs/{conference['fair']}/meetings/").status_code == 403
     assert viewer.get(f"/fairs/{conference['fair']}/meetings/").status_code == 200
+    organizer = conference["organizer"]  # an id past any record's is no conference, not a server error
+    beyond = f"/api/v1/fairs/{2**63}/matchmaking"
+    assert organizer.api("PUT", f"{beyond}/interests", {"buyer": 1, "producer": 2, "side": "buyer", "says": "no"}).status_code == 404
+    assert organizer.api("POST", f"{beyond}/requests", {"buyer": 1, "producer": 2, "asked_by": "buyer"}).status_code == 404
 
 
 def test_a_trade_fair_has_no_meeting_room(login):
