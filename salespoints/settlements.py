@@ -123,11 +123,13 @@ _HELD = ("SELECT m.owner, SUM(m.quantity) FROM stock_movement m WHERE m.point = 
          "AND m.happened_at < {} GROUP BY m.owner")
 _FORGET_OPEN = ("DELETE FROM settlement_line WHERE settlement IN "
                 "(SELECT id FROM settlement WHERE point = {} AND month = {} AND status = 'open')")
+# A movement already settled (by any statement) is skipped by its unique line, not by a NOT EXISTS on the table
+# being written: PostgreSQL's planner, its statistics saying the table is empty, scanned it once per movement.
 _SETTLE = (
     "INSERT INTO settlement_line (settlement, movement) SELECT s.id, m.id "
     "FROM stock_movement m JOIN settlement s ON s.point = m.point AND s.producer = m.owner AND s.month = {} "
     "AND s.status = 'open' WHERE m.point = {} AND m.owner <> 0 AND m.happened_at < {} "
-    "AND NOT EXISTS (SELECT 1 FROM settlement_line l WHERE l.movement = m.id)"
+    "ON CONFLICT (movement) DO NOTHING"
 )
 _GROUPS = (
     "SELECT l.settlement, m.kind, m.unit_price, m.commission_bp, m.producer_price, "
