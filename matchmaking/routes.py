@@ -3,8 +3,10 @@ parse, call a service, render."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -12,28 +14,36 @@ from litestar.response import Redirect, Template
 
 from accounts.enums import Role
 from accounts.guards import acting, require_login, require_roles
-from core.errors import N_, ValidationFailed
+from agreements.schemas import LineIn
+from catalog import reference
+from core.errors import N_, Conflict, ValidationFailed
+from core.forms import parse_struct
 from core.routing import get, post, put
 from matchmaking import services
-from matchmaking.enums import MeetingStatus
+from matchmaking.enums import MeetingStatus, Side
 from matchmaking.schemas import (
     AnswerIn,
     FunnelOut,
     InterestIn,
     MarkIn,
     MatchOut,
+    MeetingAgreementForm,
     MeetingAgreementIn,
     MeetingOut,
     ParticipantIn,
     ParticipantOut,
+    RegistrationForm,
     RequestIn,
     RequestOut,
+    RoomForm,
     RoomIn,
     RoomOut,
     ScheduleOut,
+    SessionIn,
 )
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+GROUP_OPTIONS = [(code, group.name_vi) for code, group in reference.groups().items()]
 require_organizer = require_roles(Role.organizer)
 require_reader = require_roles(Role.organizer, Role.viewer)
 
@@ -131,15 +141,62 @@ class MatchmakingPages(Controller):
 
     @get("/")
     async def overview(self, request: Request, fair_id: int) -> Template:
+        return await self._overview(request, fair_id)
+
+    async def _overview(self, request: Request, fair_id: int, form: str = "", values: dict | None = None,
+                        errors: dict | None = None, status_code: int = 200) -> Template:
         fair = await services.conference(fair_id)
-        return Template(template_name="matchmaking/overview.html", context={
+        organizer = acting(request).role in services.ORGANIZERS
+        return Template(template_name="matchmaking/overview.html", status_code=status_code, context={
             "fair": fair, "room": await services.room(fair_id), "participants": await services.participants(fair_id),
             "matches": await services.matches(fair_id, limit=30), "meetings": await services.meetings(fair_id),
-            "funnel": await services.funnel(fair_id), "organizer": acting(request).role in services.ORGANIZERS})
+            "funnel": await services.funnel(fair_id), "organizer": organizer,
+            "parties": await services.party_options(fair_id) if organizer else {}, "groups": GROUP_OPTIONS,
+            "form": form, "values": values or {}, "errors": errors or {}})
+
+    @post("/room", guards=[require_organizer])
+    async def set_room(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        """The room from the page: the day, the tables, a morning and an afternoon session."""
+        values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+        try:
+            form = parse_struct(values, RoomForm)
+            sessions = [SessionIn(starts=starts, slots=slots) for starts, slots in (
+                (form.morning_starts, form.morning_slots), (form.afternoon_starts, form.afternoon_slots)) if slots]
+            await services.set_room(fair_id, RoomIn(day=form.day, tables=form.tables, meeting_minutes=form.meeting_minutes,
+                                                    sessions=sessions), acting(request))
+        except (ValidationFailed, Conflict) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"day": error.message}
+            return await self._overview(request, fair_id, "room", values, errors, error.status_code)
+        return Redirect(f"/fairs/{fair_id}/meetings/")
+
+    @post("/participants", guards=[require_organizer])
+    async def register(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        """A buyer with the groups it looks for, or a producer with its OCOP products, registered from the page."""
+        values: dict[str, Any] = {k: str(v) for k, v in data.items() if k not in ("_csrf_token", "groups")}
+        groups = _as_list(data.get("groups"))  # a repeated field arrives as a list
+        try:
+            form = parse_struct(values, RegistrationForm)
+            party = {"buyer_id": form.party_id} if form.side is Side.buyer else {
+                "producer_id": form.party_id, "product_ids": await services.certified_products(form.party_id)}
+            registration = msgspec.convert({"side": form.side, "quota": form.quota, "min_stars": form.min_stars,
+                                            "groups": groups if form.side is Side.buyer else [], **party}, ParticipantIn)
+            await services.register(fair_id, registration, acting(request))
+        except (ValidationFailed, msgspec.ValidationError) as error:
+            errors: dict[str, Any] = dict(error.errors) if isinstance(error, ValidationFailed) else {
+                "groups": N_("Choose the groups from the OCOP list.")}
+            for field in ("buyer_id", "producer_id"):
+                if field in errors:
+                    errors["party_id"] = errors.pop(field)
+            return await self._overview(request, fair_id, f"register-{values.get('side', '')}", values, errors, 422)
+        return Redirect(f"/fairs/{fair_id}/meetings/#participants-title")
 
     @post("/schedule", guards=[require_organizer])
-    async def schedule(self, request: Request, fair_id: int) -> Redirect:
-        await services.run_schedule(fair_id, acting(request))
+    async def schedule(self, request: Request, fair_id: int) -> Template | Redirect:
+        try:
+            await services.run_schedule(fair_id, acting(request))
+        except (ValidationFailed, Conflict) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"room": error.message}
+            return await self._overview(request, fair_id, "schedule", {}, errors, error.status_code)
         return Redirect(f"/fairs/{fair_id}/meetings/")
 
     @post("/confirm", guards=[require_organizer])
@@ -155,3 +212,36 @@ class MatchmakingPages(Controller):
             raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")}) from error
         await services.mark(meeting_id, status, acting(request))
         return Redirect(f"/fairs/{fair_id}/meetings/#meeting-{meeting_id}")
+
+    @get("/{meeting_id:int}/agreement", guards=[require_organizer])
+    async def agreement_form(self, request: Request, fair_id: int, meeting_id: int) -> Template:
+        return await self._agreement_page(fair_id, meeting_id, {}, {})
+
+    async def _agreement_page(self, fair_id: int, meeting_id: int, values: dict, errors: dict,
+                              status_code: int = 200) -> Template:
+        meeting = await services.meeting(meeting_id)
+        producer = next(p for p in await services.participants(fair_id) if p.id == meeting.producer)
+        products = await services.product_names(producer.product_ids)
+        return Template(template_name="matchmaking/agreement.html", status_code=status_code, context={
+            "fair": await services.conference(fair_id), "meeting": meeting, "products": products,
+            "values": values or {"signed_on": date.today().isoformat(), "unit": "sản phẩm"}, "errors": errors})
+
+    @post("/{meeting_id:int}/agreement", guards=[require_organizer])
+    async def record_agreement(self, request: Request, fair_id: int, meeting_id: int, data: Form) -> Template | Redirect:
+        """The agreement a meeting produced, with its first line; more lines are added on the agreement's page."""
+        values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+        try:
+            form = parse_struct(values, MeetingAgreementForm)
+            signed = MeetingAgreementIn(signed_on=form.signed_on, kind=form.kind, lines=[LineIn(
+                product_id=form.product_id, quantity=form.quantity, unit=form.unit, unit_price=form.unit_price)])
+            agreement = await services.agreement_from_meeting(meeting_id, signed, acting(request))
+        except (ValidationFailed, Conflict) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"product_id": error.message}
+            return await self._agreement_page(fair_id, meeting_id, values, errors, error.status_code)
+        return Redirect(f"/agreements/{agreement}")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]

@@ -198,3 +198,33 @@ class MeetingAgreementIn(msgspec.Struct, kw_only=True):
     milestones: list[MilestoneIn] = []
     signatories: list[SignatoryIn] = []
     notes: Annotated[str, text(5000)] = ""
+
+
+class RoomForm(msgspec.Struct, kw_only=True):
+    """The room as the page's form sets it: a morning and an afternoon session (0 slots: none)."""
+
+    day: dt.date
+    tables: Annotated[int, Meta(ge=1, le=MAX_TABLES, extra=message(N_("Between 1 and 1,000 tables.")))]
+    meeting_minutes: Annotated[int, Meta(ge=5, le=240, extra=message(N_("A meeting lasts 5 to 240 minutes.")))] = 20
+    morning_starts: Clock = "08:30"
+    morning_slots: Annotated[int, Meta(ge=0, le=MAX_SLOTS, extra=message(N_("A session has 1 to 64 slots.")))] = 0
+    afternoon_starts: Clock = "13:30"
+    afternoon_slots: Annotated[int, Meta(ge=0, le=MAX_SLOTS, extra=message(N_("A session has 1 to 64 slots.")))] = 0
+
+
+class RegistrationForm(msgspec.Struct, kw_only=True):
+    side: Side
+    party_id: Id
+    quota: Quota = 8
+    min_stars: Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP stars are 3, 4 or 5.")))] | None = None
+
+
+class MeetingAgreementForm(msgspec.Struct, kw_only=True):
+    """The page's form: the agreement and its first line."""
+
+    signed_on: dt.date
+    kind: AgreementKind = AgreementKind.memorandum
+    product_id: Id
+    quantity: Annotated[float, Meta(gt=0, le=1e12, extra=message(N_("Enter a quantity above zero.")))]
+    unit: Annotated[str, text(32)] = ""
+    unit_price: Money = 0

@@ -215,6 +215,37 @@ async def _participant(participant_id: int) -> dict[str, Any]:
     return row
 
 
+async def party_options(fair_id: int) -> dict[str, list[tuple[int, str]]]:
+    """Buyers and producers not yet registered for the conference, by name (the page's registration forms)."""
+    registered = await Participant.select(Participant.buyer, Participant.producer).where(Participant.fair == fair_id)
+    buyers_in = {r["buyer"] for r in registered if r["buyer"]}
+    producers_in = {r["producer"] for r in registered if r["producer"]}
+    buyers = await Buyer.select(Buyer.id, Buyer.name).order_by(Buyer.name)
+    producers = await Producer.select(Producer.id, Producer.name).order_by(Producer.name)
+    return {"buyers": [(b["id"], b["name"]) for b in buyers if b["id"] not in buyers_in],
+            "producers": [(p["id"], p["name"]) for p in producers if p["id"] not in producers_in]}
+
+
+async def certified_products(producer_id: int) -> list[int]:
+    """What a producer registered from the page offers: its OCOP products not withdrawn."""
+    rows = await Product.select(Product.id).where((Product.producer == producer_id) & (Product.stars >= 3)
+                                                  & Product.withdrawn_on.is_null())
+    return [r["id"] for r in rows]
+
+
+async def product_names(ids: list[int]) -> list[tuple[int, str]]:
+    rows = await Product.select(Product.id, Product.name).where(Product.id.is_in(ids or [0])).order_by(Product.name)
+    return [(r["id"], r["name"]) for r in rows]
+
+
+async def meeting(meeting_id: int) -> MeetingOut:
+    row = await Meeting.select(Meeting.fair).where(Meeting.id == meeting_id).first() if is_id(meeting_id) else None
+    found = [m for m in await meetings(row["fair"]) if m.id == meeting_id] if row else []
+    if not found:
+        raise NotFound(N_("This meeting does not exist."))
+    return found[0]
+
+
 # -- matches, interests and requests -------------------------------------------------------------------------
 
 
