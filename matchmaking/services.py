@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -18,15 +20,16 @@ from agreements.schemas import AgreementIn
 from agreements.services import create_agreement
 from agreements.tables import Agreement, AgreementLine
 from catalog import reference
-from catalog.tables import Buyer, Producer, Product
+from catalog.tables import Buyer, Producer, ProducerMember, Product
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed, render
 from core.formatting import VIETNAM
 from core.ids import is_id
+from core.outbox import Outgoing, enqueue_notifications
 from fairs.enums import FairKind
 from fairs.tables import Fair
-from matchmaking import scheduling, scoring
+from matchmaking import calendar_file, scheduling, scoring
 from matchmaking.enums import STANDING, Interest, MeetingStatus, RequestStatus, Side
 from matchmaking.schemas import (
     FunnelOut,
@@ -398,13 +401,77 @@ async def meetings(fair_id: int, participant: int | None = None) -> list[Meeting
 
 
 async def confirm_drafts(fair_id: int, actor: Actor) -> int:
-    """Confirms the draft schedule: confirmed meetings never move when the schedule runs again."""
+    """Confirms the draft schedule (confirmed meetings never move when the schedule runs again) and sends each
+    participant whose schedule is new or changed its meetings, with a calendar file."""
     ensure_organizer(actor)
     await conference(fair_id)
-    done = await Meeting.update({Meeting.status: MeetingStatus.confirmed.value}).where(
-        (Meeting.fair == fair_id) & (Meeting.status == MeetingStatus.draft.value)).returning(Meeting.id)
-    await record_audit(actor, "confirm", "fair", fair_id, None, {"meetings": len(done)})
+    async with Fair._meta.db.transaction():
+        done = await Meeting.update({Meeting.status: MeetingStatus.confirmed.value}).where(
+            (Meeting.fair == fair_id) & (Meeting.status == MeetingStatus.draft.value)).returning(Meeting.id)
+        await notify_schedules(fair_id)
+        await record_audit(actor, "confirm", "fair", fair_id, None, {"meetings": len(done)})
     return len(done)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+async def notify_schedules(fair_id: int) -> int:
+    """One message per participant and state of its confirmed schedule: keyed by a digest of its meetings, so an
+    unchanged schedule is not sent twice and a changed one is sent once more. Buyers at their address, producers to
+    their users (or the producer's address when it has none)."""
+    fair = await Fair.select(Fair.name).where(Fair.id == fair_id).first()
+    listed = {p.id: p for p in await participants(fair_id)}
+    mine: dict[int, list[MeetingOut]] = defaultdict(list)
+    for m in await meetings(fair_id):
+        if m.status == MeetingStatus.confirmed.value:
+            mine[m.buyer].append(m)
+            mine[m.producer].append(m)
+    buyers = {r["id"]: r["email"] for r in await Buyer.select(Buyer.id, Buyer.email).where(
+        Buyer.id.is_in([p.buyer_id for p in listed.values() if p.buyer_id] or [0]))}
+    producer_ids = [p.producer_id for p in listed.values() if p.producer_id]
+    producers = {r["id"]: r["email"] for r in await Producer.select(Producer.id, Producer.email).where(
+        Producer.id.is_in(producer_ids or [0]))}
+    members: dict[int, list[int]] = defaultdict(list)
+    for row in await ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(
+            ProducerMember.producer.is_in(producer_ids or [0]) & ProducerMember.user._.active.eq(True)):
+        members[row["producer"]].append(row["user"])
+    outgoing = []
+    for participant_id, held in mine.items():
+        p = listed[participant_id]
+        buyer_side = p.side == Side.buyer.value
+        rows = sorted(held, key=lambda m: (m.slot, m.table_number))
+        lines = [{"when": _when(m.starts_at), "table": m.table_number,
+                  "with": m.producer_name if buyer_side else m.buyer_name} for m in rows]
+        digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:16]
+        data = {"fair_id": fair_id, "fair": fair["name"] if fair else "", "name": p.name, "meetings": lines,
+                "attach_calendar": participant_id}
+        key = f"meetings:{fair_id}:{participant_id}:{digest}"
+        if buyer_side:
+            if buyers.get(p.buyer_id or 0):
+                outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=buyers[p.buyer_id or 0], language="vi"))
+        elif members.get(p.producer_id or 0):
+            outgoing += [Outgoing(f"{key}:{user}", user, "meeting_schedule", data) for user in members[p.producer_id or 0]]
+        elif producers.get(p.producer_id or 0):
+            outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=producers[p.producer_id or 0], language="vi"))
+    return await enqueue_notifications(outgoing)
+
+
+async def participant_calendar(participant_id: int) -> tuple[str, bytes]:
+    """The participant's confirmed meetings as an .ics file: (file name, content)."""
+    row = await _participant(participant_id)
+    fair = await Fair.select(Fair.name, Fair.venue).where(Fair.id == row["fair"]).first()
+    minutes = (await room(row["fair"])).meeting_minutes
+    buyer_side = row["side"] == Side.buyer.value
+    events = [calendar_file.Event(
+        uid=f"meeting-{m.id}@ocop", starts=m.starts_at, ends=m.starts_at + dt.timedelta(minutes=minutes),
+        summary=f"Gặp {m.producer_name if buyer_side else m.buyer_name}",
+        location=f"Bàn {m.table_number}, {fair['venue'] if fair else ''}".rstrip(", "),
+        description=fair["name"] if fair else "")
+        for m in await meetings(row["fair"], participant_id) if m.starts_at and m.status == MeetingStatus.confirmed.value]
+    text = calendar_file.calendar(fair["name"] if fair else "", events, dt.datetime.now(dt.UTC))
+    return f"lich-gap-{row['fair']}-{participant_id}.ics", text.encode("utf-8")
 
 
 async def mark(meeting_id: int, status: MeetingStatus, actor: Actor) -> None:

@@ -14,6 +14,7 @@ import random
 from agreements.tables import Agreement, AgreementProducer
 from catalog.tables import Buyer, Product
 from core.audit import SYSTEM
+from core.tables import Notification
 from fairs.tables import Fair
 from matchmaking import services
 from matchmaking.enums import Interest, MeetingStatus, Side
@@ -63,6 +64,10 @@ async def seed_meetings(rng: random.Random, fair_id: int) -> dict[str, int]:
             await services.answer_request(made, True, SYSTEM)
     await services.run_schedule(fair_id, SYSTEM)
     await services.confirm_drafts(fair_id, SYSTEM)
+    # Each participant received its schedule before the day, four months ago.
+    sent_at = dt.datetime.combine(fair["starts_on"] - dt.timedelta(days=5), dt.time(2), tzinfo=dt.UTC)
+    await Notification.update({Notification.status: "sent", Notification.sent_at: sent_at}).where(
+        Notification.key.like(f"meetings:{fair_id}:%"))
     # Requests were due the week before; those left unanswered expired then.
     await MeetingRoom.update({MeetingRoom.requests_close_at: dt.datetime.combine(
         fair["starts_on"] - dt.timedelta(days=7), dt.time(17), tzinfo=dt.UTC)}).where(MeetingRoom.fair == fair_id)

@@ -13,9 +13,10 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from email import encoders
 from email.header import Header
 from email.message import Message
-from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
@@ -75,7 +76,7 @@ def message_id(key: str) -> str:
 class Attachment:
     filename: str
     content: bytes
-    subtype: str = "pdf"  # of application/
+    media_type: str = "application/pdf"
 
 
 def build(rendered: Rendered, to: str, msgid: str, attachments: tuple[Attachment, ...] = ()) -> Message:
@@ -95,7 +96,10 @@ def build(rendered: Rendered, to: str, msgid: str, attachments: tuple[Attachment
     if attachments:
         message.attach(body)
     for attachment in attachments:
-        part = MIMEApplication(attachment.content, attachment.subtype)
+        maintype, subtype = attachment.media_type.split("/", 1)
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(attachment.content)
+        encoders.encode_base64(part)
         part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
         message.attach(part)
     return message
