@@ -152,6 +152,7 @@ class MatchmakingPages(Controller):
             "matches": await services.matches(fair_id, limit=30), "meetings": await services.meetings(fair_id),
             "funnel": await services.funnel(fair_id), "organizer": organizer,
             "parties": await services.party_options(fair_id) if organizer else {}, "groups": GROUP_OPTIONS,
+            "requests": await services.requests(fair_id),
             "form": form, "values": values or {}, "errors": errors or {}})
 
     @post("/room", guards=[require_organizer])
@@ -189,6 +190,35 @@ class MatchmakingPages(Controller):
                     errors["party_id"] = errors.pop(field)
             return await self._overview(request, fair_id, f"register-{values.get('side', '')}", values, errors, 422)
         return Redirect(f"/fairs/{fair_id}/meetings/#participants-title")
+
+    @post("/interests", guards=[require_organizer])
+    async def set_interest(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        """What one side says of a pair, as the organizer heard it (by phone, at the desk)."""
+        values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+        try:
+            await services.set_interest(fair_id, parse_struct(values, InterestIn), acting(request))
+        except ValidationFailed as error:
+            return await self._overview(request, fair_id, "matches", values, error.errors, error.status_code)
+        return Redirect(f"/fairs/{fair_id}/meetings/#matches-title")
+
+    @post("/requests", guards=[require_organizer])
+    async def send_request(self, request: Request, fair_id: int, data: Form) -> Template | Redirect:
+        values = {k: str(v) for k, v in data.items() if k != "_csrf_token"}
+        try:
+            asked = parse_struct(values, RequestIn)
+            await services.send_request(fair_id, asked.buyer, asked.producer, asked.asked_by, acting(request))
+        except (ValidationFailed, Conflict) as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else {"producer": error.message}
+            return await self._overview(request, fair_id, "matches", values, errors, error.status_code)
+        return Redirect(f"/fairs/{fair_id}/meetings/#requests-title")
+
+    @post("/requests/{request_id:int}/answer", guards=[require_organizer])
+    async def answer(self, request: Request, fair_id: int, request_id: int, data: Form) -> Template | Redirect:
+        try:
+            await services.answer_request(request_id, str(data.get("accept") or "") == "1", acting(request))
+        except Conflict as error:
+            return await self._overview(request, fair_id, "requests", {}, {"request": error.message}, error.status_code)
+        return Redirect(f"/fairs/{fair_id}/meetings/#requests-title")
 
     @post("/schedule", guards=[require_organizer])
     async def schedule(self, request: Request, fair_id: int) -> Template | Redirect:

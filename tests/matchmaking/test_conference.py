@@ -175,3 +175,22 @@ def test_the_schedule_keeps_every_rule_and_confirmed_meetings_never_move(confere
     assert report.status_code == 200 and "From meetings to trade" in report.text, report.text[-2000:]
     section = report.text[report.text.index('id="meetings"'):]
     assert "Agreements from meetings" in section and "8.000.000" in section
+
+
+def test_the_page_takes_what_each_side_says_and_requests_with_their_answers(conference):
+    organizer, fair = conference["organizer"], conference["fair"]
+    chain, honey, tea = (conference["buyers"]["chain"]["id"], conference["producers"]["honey"]["id"],
+                         conference["producers"]["tea"]["id"])
+    page = f"/fairs/{fair}/meetings"
+    said = organizer.form(f"{page}/interests", {"buyer": chain, "producer": tea, "side": "producer", "says": "no"})
+    assert said.status_code == 302
+    asked = organizer.form(f"{page}/requests", {"buyer": chain, "producer": honey, "asked_by": "buyer"})
+    assert asked.status_code == 302
+    excluded = organizer.form(f"{page}/requests", {"buyer": chain, "producer": tea, "asked_by": "buyer"})
+    assert excluded.status_code == 422  # the page again, saying one side does not want it
+    (request,) = _ok(organizer.get(f"{conference['base']}/requests"), 200)
+    assert organizer.form(f"{page}/requests/{request['id']}/answer", {"accept": "1"}).status_code == 302
+    assert organizer.form(f"{page}/requests/{request['id']}/answer", {"accept": "0"}).status_code == 409
+    matches = {m["producer"]: m for m in _ok(organizer.get(f"{conference['base']}/matches", params={"buyer": chain}), 200)}
+    assert matches[tea]["value"] == 0 and matches[honey]["request"] == "accepted"
+    assert organizer.get(f"{page}/").status_code == 200
