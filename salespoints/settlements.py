@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.enums import Role
-from catalog.tables import Producer
 from core.audit import Actor, record_audit
 from core.database import fetch_rows, fetch_tuples
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
@@ -208,15 +207,12 @@ _STATEMENT = (
 
 
 def _out(row: dict) -> SettlementOut:
-    def date(value: Any) -> dt.date | None:
-        return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
     return SettlementOut(
         id=row["id"], point_id=row["point"], point_name=row["point_name"], producer_id=row["producer"],
         producer_name=row["producer_name"], month=row["month"], status=row["status"], received=row["received"],
         sold=row["sold"], sales_value=row["sales_value"], commission=row["commission"], owed=row["owed"],
         carried=row["carried"], returned=row["returned"], other=row["other"], held=row["held"], lines=row["lines"],
-        paid_amount=row["paid_amount"], paid_on=date(row["paid_on"]), paid_reference=row["paid_reference"],
+        paid_amount=row["paid_amount"], paid_on=services._as_date(row["paid_on"]), paid_reference=row["paid_reference"],
         compiled_at=_moment(row["compiled_at"]), closed_at=_moment(row["closed_at"]) if row["closed_at"] else None,
     )
 
@@ -303,10 +299,6 @@ async def points_with_consignment(before: dt.datetime) -> list[int]:
         (StockMovement.owner != POINT_OWNS) & (StockMovement.happened_at < before)).distinct()
     return sorted(r["point"] for r in rows)
 
-
-async def producer_names(ids: set[int]) -> dict[int, str]:
-    rows = await Producer.select(Producer.id, Producer.name).where(Producer.id.is_in(sorted(ids) or [0]))
-    return {r["id"]: r["name"] for r in rows}
 
 
 
