@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,8 @@ _HIDDEN = {"explanation", "problems", "sha256", "evidence", "submitted_by", "sea
            "greedy_objective", "gap", "optimal", "seconds", "fair", "buyer", "producer", "producers", "products",
            "product", "line", "zone", "zone_preferences", "photo", "point", "user", "id"}
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def _value(key: str, value: Any, label: Callable[[Any], str]) -> str:
     if isinstance(value, bool):
@@ -52,10 +55,13 @@ def _value(key: str, value: Any, label: Callable[[Any], str]) -> str:
             from catalog.reference import province_name
 
             return province_name(value)
-        try:
-            return formatting.date(dt.date.fromisoformat(value)) if len(value) == 10 else label(value)
-        except ValueError:
-            return label(value)
+        # Only the form dates are stored in: Python also reads some phone numbers ("0994060593") as dates.
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return formatting.date(dt.date.fromisoformat(value))
+            except ValueError:
+                pass
+        return label(value)
     return str(value)
 
 
