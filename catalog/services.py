@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -308,6 +309,19 @@ async def remove_member(user_id: int, producer_id: int) -> bool:
         return False
     await ProducerMember.delete().where(link)
     return True
+
+
+async def producer_users(producer_ids: Iterable[int] | None = None) -> defaultdict[int, list[int]]:
+    """Producer id → the active users acting for it (whom its messages go to), in id order; every producer's
+    when `producer_ids` is None."""
+    query = ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(
+        ProducerMember.user._.active.eq(True)).order_by(ProducerMember.user)
+    if producer_ids is not None:
+        query = query.where(ProducerMember.producer.is_in(sorted(set(producer_ids)) or [0]))
+    users: defaultdict[int, list[int]] = defaultdict(list)
+    for row in await query:
+        users[row["producer"]].append(row["user"])
+    return users
 
 
 async def producer_names(producer_ids: list[int]) -> dict[int, str]:

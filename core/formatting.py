@@ -67,3 +67,12 @@ def datetime(value: dt.datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def clock(value: dt.datetime | None) -> str:
+    """The time of day in Vietnam, hh:mm (a meeting's start on a day the page already names)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(VIETNAM).strftime("%H:%M")

@@ -19,10 +19,12 @@ from catalog import reference
 from core.errors import N_, Conflict, ValidationFailed
 from core.forms import parse_struct
 from core.routing import get, post, put
-from matchmaking import services
+from core.settings import settings
+from matchmaking import participant_links, services
 from matchmaking.enums import MeetingStatus, Side
 from matchmaking.schemas import (
     AnswerIn,
+    ExtraMeetingIn,
     FunnelOut,
     InterestIn,
     MarkIn,
@@ -32,6 +34,7 @@ from matchmaking.schemas import (
     MeetingOut,
     ParticipantIn,
     ParticipantOut,
+    PlaceIn,
     RegistrationForm,
     RequestIn,
     RequestOut,
@@ -40,6 +43,7 @@ from matchmaking.schemas import (
     RoomOut,
     ScheduleOut,
     SessionIn,
+    SwapIn,
 )
 
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -74,7 +78,7 @@ class MatchmakingApi(Controller):
 
     @post("/participants/{participant_id:int}/arrived", status_code=204, guards=[require_organizer])
     async def check_in(self, request: Request, fair_id: int, participant_id: int) -> None:
-        await services.check_in(participant_id, acting(request))
+        await services.check_in(participant_id, acting(request), fair_id)
 
     @get("/matches", guards=[require_reader])
     async def matches(self, fair_id: int, buyer: int | None = None, producer: int | None = None,
@@ -128,6 +132,32 @@ class MatchmakingApi(Controller):
         """Records the agreement a meeting produced (its parties and conference are the meeting's)."""
         return {"agreement_id": await services.agreement_from_meeting(meeting_id, data, acting(request))}
 
+    @post("/meetings", guards=[require_organizer])
+    async def add_meeting(self, request: Request, fair_id: int, data: ExtraMeetingIn) -> MeetingOut:
+        """An extra meeting in a free slot and table, confirmed at once and sent to both sides."""
+        made = await services.add_meeting(fair_id, data.buyer, data.producer, data.slot, data.table, acting(request))
+        return await services.meeting(made)
+
+    @post("/meetings/{meeting_id:int}/move", status_code=204, guards=[require_organizer])
+    async def move(self, request: Request, fair_id: int, meeting_id: int, data: PlaceIn) -> None:
+        """A draft or confirmed meeting moved to a free slot and table (refused when a rule would break)."""
+        await services.move_meeting(fair_id, meeting_id, data.slot, data.table, acting(request))
+
+    @post("/meetings/{meeting_id:int}/swap", status_code=204, guards=[require_organizer])
+    async def swap(self, request: Request, fair_id: int, meeting_id: int, data: SwapIn) -> None:
+        """Two meetings exchange their slots and tables."""
+        await services.swap_meetings(fair_id, meeting_id, data.other, acting(request))
+
+    @get("/links", guards=[require_organizer])
+    async def links(self, fair_id: int) -> dict[int, str]:
+        """Each participant's own page (no account needed): participant id → link."""
+        return {k: f"{settings.base_url}{v}" for k, v in (await participant_links.paths(fair_id)).items()}
+
+    @post("/links/send", guards=[require_organizer])
+    async def send_links(self, request: Request, fair_id: int) -> dict[str, int]:
+        """E-mails each participant its link, once each; returns how many messages were queued."""
+        return {"queued": await participant_links.send_links(fair_id, acting(request))}
+
     @get("/funnel", guards=[require_reader])
     async def funnel(self, fair_id: int) -> FunnelOut:
         """Requests, meetings, no-shows, and the agreements and trade they became."""
@@ -153,6 +183,7 @@ class MatchmakingPages(Controller):
             "funnel": await services.funnel(fair_id), "organizer": organizer,
             "parties": await services.party_options(fair_id) if organizer else {}, "groups": GROUP_OPTIONS,
             "requests": await services.requests(fair_id),
+            "links_sent": request.query_params.get("links") == "sent",
             "form": form, "values": values or {}, "errors": errors or {}})
 
     @post("/room", guards=[require_organizer])

@@ -1095,3 +1095,13 @@ def violations(conference: Conference, meetings: Sequence[Meeting]) -> list[str]
     """What breaks a rule in a schedule (a hand-edited one, say), in words; empty when it keeps them all."""
     return [f"buyer {r.buyer}, producer {r.producer}, slot {r.details['slot']}, table {r.details['table']}: {r.words}"
             for r in _standing(_Instance(conference), meetings)[1]]
+
+
+def hand_refusals(conference: Conference, standing: Sequence[Meeting], changed: Sequence[Meeting]) -> list[Unscheduled]:
+    """Why each meeting of `changed` (an organizer's swap, move or extra meeting) cannot stand beside the standing
+    ones, which are taken as they are; empty when every change keeps the rules."""
+    problems = _problems(_Instance(conference), [*standing, *changed])
+    return [Unscheduled(changed[position - len(standing)].buyer, changed[position - len(standing)].producer, 0, code,
+                        {**details, "slot": changed[position - len(standing)].slot,
+                         "table": changed[position - len(standing)].table})
+            for position, code, details in problems if position >= len(standing)]

@@ -72,6 +72,51 @@ class ParticipantIn(msgspec.Struct, kw_only=True):
     notes: Annotated[str, text(2000)] = ""
 
 
+Slot = Annotated[int, Meta(ge=0, lt=MAX_SLOTS, extra=message(N_("Choose a time slot of the conference.")))]
+Stars = Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP stars are 3, 4 or 5.")))]
+
+
+class OwnNeedsIn(msgspec.Struct, kw_only=True):
+    """What a participant says of itself (through its own link, or the organizer for it): the slots it attends, a
+    buyer's needs, a producer's offer. Its side, party and quota are the organizer's."""
+
+    available: list[Slot] = []  # empty: every slot
+    groups: list[Annotated[str, text(32)]] = []
+    min_stars: Stars | None = None
+    provinces: list[Annotated[str, text(32)]] = []
+    price_min: Money | None = None
+    price_max: Money | None = None
+    volume: Annotated[str, text(255)] = ""
+    product_ids: list[Id] = []
+    capacity: Annotated[str, text(255)] = ""
+    min_order: Annotated[str, text(255)] = ""
+    notes: Annotated[str, text(2000)] = ""
+
+
+class NeedsForm(OwnNeedsIn, kw_only=True):
+    """The organizer's form of a registration: what the participant says, and its quota."""
+
+    quota: Quota = 8
+
+
+class PlaceIn(msgspec.Struct, kw_only=True):
+    """Where a meeting goes: a time slot and a table."""
+
+    slot: Slot
+    table: Annotated[int, Meta(ge=1, le=MAX_TABLES, extra=message(N_("Choose a table of the room.")))]
+
+
+class ExtraMeetingIn(PlaceIn, kw_only=True):
+    """A meeting the organizer adds by hand in a free slot and table."""
+
+    buyer: Id  # the buyer's participant id
+    producer: Id  # the producer's participant id
+
+
+class SwapIn(msgspec.Struct, kw_only=True):
+    other: Id  # the meeting to exchange slots and tables with
+
+
 class ParticipantOut(msgspec.Struct, kw_only=True):
     id: int
     fair_id: int

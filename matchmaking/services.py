@@ -20,7 +20,8 @@ from agreements.schemas import AgreementIn
 from agreements.services import create_agreement
 from agreements.tables import Agreement, AgreementLine
 from catalog import reference
-from catalog.tables import Buyer, Producer, ProducerMember, Product
+from catalog.services import producer_users
+from catalog.tables import Buyer, Producer, Product
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
 from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed, render
@@ -31,6 +32,7 @@ from fairs.enums import FairKind
 from fairs.tables import Fair
 from matchmaking import calendar_file, scheduling, scoring
 from matchmaking.enums import STANDING, Interest, MeetingStatus, RequestStatus, Side
+from matchmaking.link_signing import participant_path
 from matchmaking.schemas import (
     FunnelOut,
     InterestIn,
@@ -133,6 +135,11 @@ async def register(fair_id: int, data: ParticipantIn, actor: Actor) -> int:
     """Registers a buyer with its needs or a producer with its offer (its own products only); registering the same
     party again updates its registration."""
     ensure_organizer(actor)
+    return await save_registration(fair_id, data, actor)
+
+
+async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> int:
+    """`register` once the caller's right is checked (an organizer, or the party through its own link)."""
     await conference(fair_id)
     errors: dict[str, Any] = {}
     buyer = producer = None
@@ -156,6 +163,8 @@ async def register(fair_id: int, data: ParticipantIn, actor: Actor) -> int:
     unknown = [g for g in data.groups if g not in reference.groups()]
     if unknown:
         errors["groups"] = N_("Choose the groups from the OCOP list.")
+    if [code for code in data.provinces if code not in reference.provinces()]:
+        errors["provinces"] = N_("Choose the provinces from the list.")
     if errors:
         raise ValidationFailed(errors)
     values: dict[Column | str, Any] = {
@@ -205,9 +214,22 @@ async def participants(fair_id: int) -> list[ParticipantOut]:
         min_order=r["min_order"], notes=r["notes"], arrived=r["arrived_at"] is not None) for r in rows]
 
 
-async def check_in(participant_id: int, actor: Actor) -> None:
+async def participant(fair_id: int, participant_id: int) -> ParticipantOut:
+    """One participant of the conference (NotFound for another conference's)."""
+    found = [p for p in await participants(fair_id) if p.id == participant_id]
+    if not found:
+        raise NotFound(N_("This participant is not registered."))
+    return found[0]
+
+
+async def check_in(participant_id: int, actor: Actor, fair_id: int | None = None) -> None:
+    """The participant is at the conference (the desk's record; arriving twice keeps the first time)."""
     ensure_organizer(actor)
     row = await _participant(participant_id)
+    if fair_id is not None and row["fair"] != fair_id:
+        raise NotFound(N_("This participant is not registered."))
+    if row["arrived_at"] is not None:
+        return
     await Participant.update({Participant.arrived_at: dt.datetime.now(dt.UTC)}).where(Participant.id == row["id"])
 
 
@@ -236,6 +258,13 @@ async def certified_products(producer_id: int) -> list[int]:
     return [r["id"] for r in rows]
 
 
+async def own_products(producer_id: int) -> list[tuple[int, str]]:
+    """What a producer may offer: its products not withdrawn, by name, with their stars."""
+    rows = await Product.select(Product.id, Product.name, Product.stars).where(
+        (Product.producer == producer_id) & Product.withdrawn_on.is_null()).order_by(Product.name)
+    return [(r["id"], f"{r['name']} ({r['stars']}★)" if r["stars"] else r["name"]) for r in rows]
+
+
 async def product_names(ids: list[int]) -> list[tuple[int, str]]:
     rows = await Product.select(Product.id, Product.name).where(Product.id.is_in(ids or [0])).order_by(Product.name)
     return [(r["id"], r["name"]) for r in rows]
@@ -254,6 +283,11 @@ async def meeting(meeting_id: int) -> MeetingOut:
 
 async def set_interest(fair_id: int, data: InterestIn, actor: Actor) -> None:
     ensure_organizer(actor)
+    await save_interest(fair_id, data, actor)
+
+
+async def save_interest(fair_id: int, data: InterestIn, actor: Actor) -> None:
+    """What one side says of a pair, once the caller's right to speak for that side is checked."""
     await conference(fair_id)
     await _pair(fair_id, data.buyer, data.producer)
     column = PairInterest.buyer_says if data.side is Side.buyer else PairInterest.producer_says
@@ -328,6 +362,11 @@ async def _request_status(fair_id: int) -> dict[tuple[int, int], str]:
 
 async def send_request(fair_id: int, buyer: int, producer: int, asked_by: Side, actor: Actor) -> int:
     ensure_organizer(actor)
+    return await make_request(fair_id, buyer, producer, asked_by, actor)
+
+
+async def make_request(fair_id: int, buyer: int, producer: int, asked_by: Side, actor: Actor) -> int:
+    """A request from `asked_by`'s side, once the caller's right to ask for it is checked."""
     await conference(fair_id)
     await _pair(fair_id, buyer, producer)
     await expire_requests(fair_id)
@@ -336,7 +375,7 @@ async def send_request(fair_id: int, buyer: int, producer: int, asked_by: Side, 
         raise ValidationFailed({"producer": N_("One side said it does not want this meeting.")})
     if (await _request_status(fair_id)).get((buyer, producer)) in (RequestStatus.sent.value, RequestStatus.accepted.value):
         raise Conflict(N_("This pair has a request already."))
-    if await _requests_closed(fair_id):
+    if await requests_closed(fair_id):
         raise ValidationFailed({"producer": N_("Requests closed at the organizer's deadline.")})
     request_id = (await MeetingRequest.insert(MeetingRequest(fair=fair_id, buyer=buyer, producer=producer,
                                                              asked_by=asked_by.value)))[0]["id"]
@@ -344,14 +383,23 @@ async def send_request(fair_id: int, buyer: int, producer: int, asked_by: Side, 
     return request_id
 
 
-async def _requests_closed(fair_id: int) -> bool:
+async def requests_closed(fair_id: int) -> bool:
     row = await MeetingRoom.select(MeetingRoom.requests_close_at).where(MeetingRoom.fair == fair_id).first()
     return bool(row and row["requests_close_at"] and row["requests_close_at"] <= dt.datetime.now(dt.UTC))
 
 
 async def answer_request(request_id: int, accept: bool, actor: Actor) -> None:
     ensure_organizer(actor)
+    await record_answer(request_id, accept, actor)
+
+
+async def record_answer(request_id: int, accept: bool, actor: Actor, answering: int | None = None) -> None:
+    """Accepts or declines a request still open. `answering`, a participant id, answers only a request made to it
+    by the other side (a party cannot accept its own request)."""
     row = await MeetingRequest.select().where(MeetingRequest.id == request_id).first() if is_id(request_id) else None
+    if row is not None and answering is not None:
+        asked = row["producer"] if row["asked_by"] == Side.buyer.value else row["buyer"]
+        row = row if asked == answering else None
     if row is None:
         raise NotFound(N_("This request does not exist."))
     await expire_requests(row["fair"])
@@ -421,7 +469,7 @@ async def notify_schedules(fair_id: int) -> int:
     """One message per participant and state of its confirmed schedule: keyed by a digest of its meetings, so an
     unchanged schedule is not sent twice and a changed one is sent once more. Buyers at their address, producers to
     their users (or the producer's address when it has none)."""
-    fair = await Fair.select(Fair.name).where(Fair.id == fair_id).first()
+    fair = await Fair.select(Fair.name, Fair.ends_on).where(Fair.id == fair_id).first()
     listed = {p.id: p for p in await participants(fair_id)}
     mine: dict[int, list[MeetingOut]] = defaultdict(list)
     for m in await meetings(fair_id):
@@ -433,10 +481,7 @@ async def notify_schedules(fair_id: int) -> int:
     producer_ids = [p.producer_id for p in listed.values() if p.producer_id]
     producers = {r["id"]: r["email"] for r in await Producer.select(Producer.id, Producer.email).where(
         Producer.id.is_in(producer_ids or [0]))}
-    members: dict[int, list[int]] = defaultdict(list)
-    for row in await ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(
-            ProducerMember.producer.is_in(producer_ids or [0]) & ProducerMember.user._.active.eq(True)):
-        members[row["producer"]].append(row["user"])
+    members = await producer_users(producer_ids)
     outgoing = []
     for participant_id, held in mine.items():
         p = listed[participant_id]
@@ -446,7 +491,8 @@ async def notify_schedules(fair_id: int) -> int:
                   "with": m.producer_name if buyer_side else m.buyer_name} for m in rows]
         digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:16]
         data = {"fair_id": fair_id, "fair": fair["name"] if fair else "", "name": p.name, "meetings": lines,
-                "attach_calendar": participant_id}
+                "attach_calendar": participant_id,
+                "link": participant_path(participant_id, fair["ends_on"]) if fair else ""}
         key = f"meetings:{fair_id}:{participant_id}:{digest}"
         if buyer_side:
             if buyers.get(p.buyer_id or 0):
@@ -477,11 +523,27 @@ async def participant_calendar(participant_id: int) -> tuple[str, bytes]:
 async def mark(meeting_id: int, status: MeetingStatus, actor: Actor) -> None:
     """On the day: a confirmed meeting held or missed (or cancelled, which frees its slot and table)."""
     ensure_organizer(actor)
+    await record_mark(meeting_id, status, actor)
+
+
+async def record_mark(meeting_id: int, status: MeetingStatus, actor: Actor, party: int | None = None) -> None:
+    """`mark`, once the caller's right is checked. `party`, a participant id, marks only its own confirmed meetings,
+    held or missed, once they have begun (the other side's word can be changed by either, the last one stands)."""
     if status not in (MeetingStatus.held, MeetingStatus.no_show, MeetingStatus.cancelled):
         raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")})
     row = await Meeting.select().where(Meeting.id == meeting_id).first() if is_id(meeting_id) else None
+    if row is not None and party is not None and party not in (row["buyer"], row["producer"]):
+        row = None
     if row is None:
         raise NotFound(N_("This meeting does not exist."))
+    if party is not None:
+        if status is MeetingStatus.cancelled or row["status"] not in (
+                MeetingStatus.confirmed.value, MeetingStatus.held.value, MeetingStatus.no_show.value):
+            raise ValidationFailed({"status": N_("A participant marks its confirmed meetings held or missed.")})
+        starts = await MeetingSlot.select(MeetingSlot.starts_at).where(
+            (MeetingSlot.fair == row["fair"]) & (MeetingSlot.number == row["slot"])).first()
+        if starts is None or starts["starts_at"] > dt.datetime.now(dt.UTC):
+            raise ValidationFailed({"status": N_("A meeting is marked once it has begun.")})
     if row["agreement"] is not None and status is not MeetingStatus.held:
         raise Conflict(N_("An agreement came of this meeting: it was held."))
     await Meeting.update({Meeting.status: status.value, Meeting.marked_by: actor.username[:100]}).where(Meeting.id == meeting_id)
@@ -660,3 +722,105 @@ def _schedule_out(result: scheduling.Schedule) -> ScheduleOut:
                        seconds=round(result.seconds, 3),
                        unscheduled=[{"buyer": u.buyer, "producer": u.producer, "reason": u.reason, "words": u.words}
                                     for u in result.unscheduled[:200]])
+
+
+# -- changes by hand on the day ------------------------------------------------------------------------------
+
+_REFUSALS = {
+    "excluded": N_("One of the two said it does not want this meeting."),
+    "absent": N_("Both must be registered for the conference."),
+    "no_such_slot": N_("The conference has no such time slot."),
+    "no_such_table": N_("The room has no such table."),
+    "unavailable": N_("%(who)s does not attend that time slot."),
+    "twice": N_("These two meet at another time already."),
+    "double_booked": N_("%(who)s has another meeting at that time."),
+    "table_taken": N_("Another meeting has that table at that time."),
+    "over_quota": N_("%(who)s has all the meetings it takes (%(quota)s)."),
+}
+
+
+async def _check_by_hand(fair_id: int, changed: list[scheduling.Meeting], leaving: set[int]) -> None:
+    """Refuses a change that breaks a rule beside the standing meetings (those in `leaving` set aside): the engine's
+    own rules, read for the few meetings changed rather than the whole conference's pairs."""
+    room_row = await MeetingRoom.select(MeetingRoom.tables).where(MeetingRoom.fair == fair_id).first()
+    slots = await MeetingSlot.count().where(MeetingSlot.fair == fair_id)
+    if room_row is None or not slots:
+        raise ValidationFailed({"room": N_("Set the meeting room first: its tables and time slots.")})
+    listed = await participants(fair_id)
+    refused_pairs = await PairInterest.select(PairInterest.buyer, PairInterest.producer).where(
+        (PairInterest.fair == fair_id) & ((PairInterest.buyer_says == Interest.no.value)
+                                          | (PairInterest.producer_says == Interest.no.value)))
+
+    def engine_participant(p: ParticipantOut) -> scheduling.Participant:
+        return scheduling.Participant(p.id, p.quota, frozenset(p.available) if p.available else None)
+
+    engine_conference = scheduling.Conference(
+        slots=slots, tables=room_row["tables"], candidates=[],
+        buyers=[engine_participant(p) for p in listed if p.side == Side.buyer.value],
+        producers=[engine_participant(p) for p in listed if p.side == Side.producer.value],
+        excluded=frozenset((r["buyer"], r["producer"]) for r in refused_pairs))
+    rows = await Meeting.select().where((Meeting.fair == fair_id) & Meeting.status.is_in([s.value for s in STANDING]))
+    refused = scheduling.hand_refusals(engine_conference, [_engine_meeting(r) for r in rows if r["id"] not in leaving],
+                                       changed)
+    if refused:
+        first = refused[0]
+        names = {p.id: p.name for p in listed}
+        who = names.get(first.buyer if first.details.get("side") == "buyer" else first.producer, "")
+        raise Conflict(_REFUSALS[first.reason], who=who, quota=first.details.get("quota", ""))
+
+
+async def _movable(meeting_id: int, fair_id: int) -> dict[str, Any]:
+    row = await Meeting.select().where((Meeting.id == meeting_id) & (Meeting.fair == fair_id)).first() \
+        if is_id(meeting_id) else None
+    if row is None:
+        raise NotFound(N_("This meeting does not exist."))
+    if row["status"] not in (MeetingStatus.draft.value, MeetingStatus.confirmed.value):
+        raise Conflict(N_("A meeting already held or missed stays where it was."))
+    return row
+
+
+async def add_meeting(fair_id: int, buyer: int, producer: int, slot: int, table: int, actor: Actor) -> int:
+    """An extra meeting set by the organizer in a free slot and table: confirmed at once (it is the organizer's word)
+    and sent to both sides."""
+    ensure_organizer(actor)
+    await conference(fair_id)
+    await _pair(fair_id, buyer, producer)
+    async with Fair._meta.db.transaction():
+        await _check_by_hand(fair_id, [scheduling.Meeting(slot, table, buyer, producer)], set())
+        made = (await Meeting.insert(Meeting(fair=fair_id, buyer=buyer, producer=producer, slot=slot, table_number=table,
+                                             status=MeetingStatus.confirmed.value)))[0]["id"]
+        await record_audit(actor, "add_meeting", "fair", fair_id, None, {"meeting": made, "slot": slot, "table": table})
+        await notify_schedules(fair_id)
+    return made
+
+
+async def move_meeting(fair_id: int, meeting_id: int, slot: int, table: int, actor: Actor) -> None:
+    """A meeting moved by hand to a free slot and table; when it was confirmed, both sides are sent the change."""
+    ensure_organizer(actor)
+    await conference(fair_id)
+    async with Fair._meta.db.transaction():
+        row = await _movable(meeting_id, fair_id)
+        await _check_by_hand(fair_id, [scheduling.Meeting(slot, table, row["buyer"], row["producer"])], {meeting_id})
+        await Meeting.update({Meeting.slot: slot, Meeting.table_number: table}).where(Meeting.id == meeting_id)
+        await record_audit(actor, "move_meeting", "fair", fair_id, None, {"meeting": meeting_id, "slot": slot, "table": table})
+        await notify_schedules(fair_id)
+
+
+async def swap_meetings(fair_id: int, meeting_id: int, other_id: int, actor: Actor) -> None:
+    """Two meetings exchange their slots and tables (a participant asks to see one earlier); refused when either
+    side of either meeting cannot make the other time."""
+    ensure_organizer(actor)
+    await conference(fair_id)
+    if meeting_id == other_id:
+        raise ValidationFailed({"other": N_("Choose another meeting to swap with.")})
+    async with Fair._meta.db.transaction():
+        one, other = await _movable(meeting_id, fair_id), await _movable(other_id, fair_id)
+        await _check_by_hand(fair_id, [scheduling.Meeting(other["slot"], other["table_number"], one["buyer"], one["producer"]),
+                                       scheduling.Meeting(one["slot"], one["table_number"], other["buyer"], other["producer"])],
+                             {meeting_id, other_id})
+        await Meeting.update({Meeting.slot: other["slot"], Meeting.table_number: other["table_number"]}).where(
+            Meeting.id == meeting_id)
+        await Meeting.update({Meeting.slot: one["slot"], Meeting.table_number: one["table_number"]}).where(
+            Meeting.id == other_id)
+        await record_audit(actor, "swap_meetings", "fair", fair_id, None, {"meetings": [meeting_id, other_id]})
+        await notify_schedules(fair_id)

@@ -44,6 +44,10 @@ from core.routing import answer_options_with_every_method, get
 from core.security import CSRFCheck, add_security_headers
 from core.settings import settings
 from fairs.routes import ExhibitorLinkPages, FairApi, FairPages
+from matchmaking.desk_routes import ParticipantPages
+from matchmaking.document_routes import MeetingDocuments
+from matchmaking.import_routes import RegistrationImportPages
+from matchmaking.link_routes import ParticipantLinkPages
 from matchmaking.routes import MatchmakingApi, MatchmakingPages
 from ocop.admin import admin_mount
 from ocop.auth import CSRF_COOKIE, LANGUAGE_KEY, SESSION_COOKIE, ActorMiddleware
@@ -256,6 +260,10 @@ def create_app() -> Litestar:
             StatementPages,
             StatementApi,
             MatchmakingPages,
+            RegistrationImportPages,
+            ParticipantPages,
+            ParticipantLinkPages,
+            MeetingDocuments,
             MatchmakingApi,
             FairPages,
             FairApi,

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 
 from agreements.tables import Agreement, AgreementProducer
+from catalog import reference
 from catalog.tables import Buyer, Product
 from core.audit import SYSTEM
 from core.tables import Notification
@@ -22,6 +23,22 @@ from matchmaking.schemas import InterestIn, ParticipantIn, RoomIn, SessionIn
 from matchmaking.tables import Meeting, MeetingRequest, MeetingRoom
 
 _GROUPS = ["food", "beverages", "herbal", "handicrafts", "ornamental", "tourism"]
+
+
+def _stated_needs(buyer: int) -> dict:
+    """What a buyer wrote beyond its groups, as registrations come: some name provinces, a price band or a volume,
+    many leave them empty (unknown, never made up). Drawn from the buyer's own seed: the rest of the demo is
+    unchanged by it."""
+    own = random.Random(buyer)
+    needs: dict = {}
+    if own.random() < 0.4:
+        needs["provinces"] = own.sample(sorted(reference.provinces()), k=own.choice([1, 2, 3]))
+    if own.random() < 0.35:
+        low = own.choice([20_000, 50_000, 80_000])
+        needs.update(price_min=low, price_max=low * own.choice([3, 5, 10]))
+    if own.random() < 0.5:
+        needs["volume"] = own.choice(["2 tấn/tháng", "500 hộp/tháng", "1 container/quý", "300 kg/tuần"])
+    return needs
 
 
 async def seed_meetings(rng: random.Random, fair_id: int) -> dict[str, int]:
@@ -44,7 +61,7 @@ async def seed_meetings(rng: random.Random, fair_id: int) -> dict[str, int]:
         groups = rng.sample(_GROUPS, k=rng.choice([1, 2, 3]))
         buyer_ids[buyer] = await services.register(fair_id, ParticipantIn(
             side=Side.buyer, buyer_id=buyer, quota=rng.choice([8, 10, 12]), groups=groups, min_stars=rng.choice([None, 3, 4]),
-            available=list(range(9)) if rng.random() < 0.15 else []), SYSTEM)  # a few stay the morning only
+            available=list(range(9)) if rng.random() < 0.15 else [], **_stated_needs(buyer)), SYSTEM)  # a few: mornings
     for producer in producers:
         producer_ids[producer] = await services.register(fair_id, ParticipantIn(
             side=Side.producer, producer_id=producer, quota=rng.choice([6, 8]),

@@ -198,6 +198,7 @@ def configure_environment(env: Environment) -> None:
         vnd=formatting.vnd,
         date=formatting.date,
         datetime=formatting.datetime,
+        clock=formatting.clock,
         number=formatting.number,
         percent=formatting.percent,
         message=_message,

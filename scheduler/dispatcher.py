@@ -22,6 +22,7 @@ from core.audit import SYSTEM
 from core.database import fetch_rows
 from core.settings import settings
 from core.tables import Notification
+from matchmaking import documents as meeting_documents
 from matchmaking import services as meetings
 from salespoints import settlements, statement_documents
 from scheduler import clock, mail
@@ -85,8 +86,10 @@ async def deliver(row: dict, connection: mail.Connection | None = None) -> str:
 async def _attachments(data: dict) -> tuple[mail.Attachment, ...]:
     """The documents a notification names, rendered as they stand when it is sent."""
     if data.get("attach_calendar"):
-        name, content = await meetings.participant_calendar(int(data["attach_calendar"]))
-        return (mail.Attachment(name, content, "text/calendar"),)
+        participant = int(data["attach_calendar"])
+        name, content = await meetings.participant_calendar(participant)
+        printed, pdf = await meeting_documents.participant_schedule_pdf(participant)
+        return mail.Attachment(name, content, "text/calendar"), mail.Attachment(printed, pdf)
     statement_id = data.get("attach_statement")
     if not statement_id:
         return ()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.enums import Role
-from catalog.tables import Producer, ProducerMember
+from catalog.services import producer_users
+from catalog.tables import Producer
 from core import signed_links
 from core.audit import Actor
 from core.formatting import VIETNAM
@@ -53,10 +54,7 @@ async def link_holder(token: str) -> tuple[Actor, int]:
 async def addressees(producer_ids: Iterable[int]) -> dict[int, Addressee]:
     """Producer id → how to reach it: its active users, or else its catalogue e-mail."""
     wanted = list(set(producer_ids)) or [0]
-    users: dict[int, list[int]] = {}
-    for row in await ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(
-            ProducerMember.producer.is_in(wanted), ProducerMember.user._.active.eq(True)):
-        users.setdefault(row["producer"], []).append(row["user"])
+    users = await producer_users(wanted)
     return {row["id"]: Addressee(tuple(sorted(users.get(row["id"], []))), (row["email"] or "").strip())
             for row in await Producer.select(Producer.id, Producer.email).where(Producer.id.is_in(wanted))}
 

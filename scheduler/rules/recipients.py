@@ -6,19 +6,13 @@ from collections import defaultdict
 
 from accounts.enums import Role
 from accounts.tables import User
-from catalog.tables import ProducerMember
+from catalog import services as catalog_services
 from salespoints.tables import SalesPointManager
 
 
 async def producer_users(producer_ids: set[int] | None = None) -> dict[int, list[int]]:
     """Producer id → the ids of the users acting for it."""
-    query = ProducerMember.select(ProducerMember.producer, ProducerMember.user).where(ProducerMember.user._.active.eq(True))
-    if producer_ids is not None:
-        query = query.where(ProducerMember.producer.is_in(list(producer_ids) or [0]))
-    members: dict[int, list[int]] = defaultdict(list)
-    for row in await query:
-        members[row["producer"]].append(row["user"])
-    return members
+    return await catalog_services.producer_users(producer_ids)
 
 
 async def point_managers(point_ids: set[int] | None = None) -> dict[int, list[int]]:

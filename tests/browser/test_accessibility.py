@@ -5,6 +5,7 @@ moderate or minor)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from matchmaking.link_signing import participant_path
 from tests.conftest import ROOT, run, serve, stop_server
 from tests.hardening.stock_stream import query
 from tests.hardening.test_backup import _postgres
@@ -83,6 +85,9 @@ def journeys(demo) -> dict[str, list[str]]:
                                      "JOIN ocop_user u ON u.id = pm.\"user\" WHERE u.username = 'producer' "
                                      "ORDER BY s.month DESC, s.id LIMIT 1")
     ((conference,),) = query(url, "SELECT MIN(fair) FROM meeting")
+    ((participant,),) = query(url, f"SELECT MIN(buyer) FROM meeting WHERE fair = {conference}")
+    # The demo conference is past and so are its links: a participant's page is opened with one made for today.
+    own_page = participant_path(participant, dt.date.today())
     organizer, manager = _api(base, "organizer"), _api(base, "manager")
     try:
         fairs = _items(organizer.get("/api/v1/fairs").json())
@@ -96,11 +101,12 @@ def journeys(demo) -> dict[str, list[str]]:
         manager.close()
     return {
         "public": ["/catalogue", f"/p/{code}", f"/producers/{producer}", f"/s/{point}", f"/f/{fair}",
-                   f"/f/{fair}/b/{booth}", "/login"],
+                   f"/f/{fair}/b/{booth}", "/login", own_page],
         "organizer": ["/", "/catalog/products", f"/catalog/products/{product}", "/catalog/producers", "/catalog/import",
                       "/fairs/", f"/fairs/{fair}", f"/fairs/{fair}/plan", f"/fairs/{fair}/applications", "/agreements/",
                       f"/agreements/{agreement}", "/agreements/ceremony", f"/fairs/{fair}/reports/outcome", "/inbox/",
-                      f"/fairs/{conference}/meetings/"],
+                      f"/fairs/{conference}/meetings/", f"/fairs/{conference}/meetings/participants/{participant}",
+                      f"/fairs/{conference}/meetings/desk"],
         "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter", f"/salespoints/{point}/refused",
                     f"/salespoints/{statement_point}/statements", f"/salespoints/statements/{statement}"],
         "producer": ["/salespoints/consigned", f"/salespoints/statements/{own_statement}"],

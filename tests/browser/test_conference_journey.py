@@ -63,3 +63,57 @@ def test_an_organizer_runs_a_conference_from_registration_to_an_agreement(page, 
     assert (funnel["held"], funnel["agreements"], funnel["committed_value"]) == (1, 1, 30_000_000)
     page.goto(f"{page.url.split('/agreements')[0]}/fairs/{fair}/meetings/")
     expect(page.locator("tr[id^=meeting-] a[href^='/agreements/']")).to_have_count(1)
+
+
+def test_participants_act_through_their_own_links_on_a_phone(page, login, server):
+    """A buyer opens its link, states its needs, says it must meet a producer and asks; the producer accepts on its
+    own link; once the schedule is confirmed and the meeting has begun, the buyer marks it held."""
+    import datetime as dt
+
+    from matchmaking.tables import MeetingSlot
+    from tests.conftest import run
+    from tests.matchmaking.conftest import ok
+
+    organizer = login("organizer")
+    fair = ok(organizer.api("POST", "/api/v1/fairs", fair_payload(kind="connection_conference")))["id"]
+    base = f"/api/v1/fairs/{fair}/matchmaking"
+    ok(organizer.api("PUT", f"{base}/room", {"day": dt.date.today().isoformat(), "tables": 2,
+                                             "sessions": [{"starts": "08:30", "slots": 4}]}), 200)
+    buyer_name, producer_name = unique("Chuỗi Bách Hóa "), unique("HTX Mật ong ")
+    buyer = ok(organizer.api("POST", "/api/v1/buyers", {"name": buyer_name, "kind": "supermarket_chain"}))["id"]
+    producer = ok(organizer.api("POST", "/api/v1/producers", {"name": producer_name, "kind": "cooperative",
+                                                              "province_code": "son-la"}))["id"]
+    product = ok(organizer.api("POST", "/api/v1/products", product_payload(producer, name=unique("Mật ong "))))["id"]
+    buyer_id = ok(organizer.api("POST", f"{base}/participants", {"side": "buyer", "buyer_id": buyer}))["id"]
+    producer_id = ok(organizer.api("POST", f"{base}/participants", {"side": "producer", "producer_id": producer,
+                                                                     "product_ids": [product]}))["id"]
+    links = {int(k): re.sub(r"^https?://[^/]+", server, v) for k, v in ok(organizer.get(f"{base}/links"), 200).items()}
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(links[buyer_id])
+    expect(page.locator("h1")).to_contain_text(buyer_name)
+    page.check("input[name=groups][value=food]")
+    page.fill("#f-price_max", "300.000")
+    page.click("#needs-title ~ form button[type=submit]")
+    expect(page.locator("input[name=groups][value=food]")).to_be_checked()
+    match = page.locator("#matches-title ~ ul li", has_text=producer_name)
+    match.locator("button[value=must]").click()
+    match = page.locator("#matches-title ~ ul li", has_text=producer_name)
+    expect(match.locator("button[value=must]")).to_have_attribute("aria-pressed", "true")
+    match.locator("form[action$='/requests'] button").click()
+    expect(page.locator("#requests-title ~ ul")).to_contain_text(producer_name)
+
+    page.goto(links[producer_id])
+    page.locator("#requests-title ~ ul li", has_text=buyer_name).locator("button[value='1']").click()
+    expect(page.locator("#requests-title ~ ul")).to_contain_text("Đã nhận lời")
+
+    ok(organizer.api("POST", f"{base}/schedule"))
+    ok(organizer.api("POST", f"{base}/schedule/confirm"))
+    run(MeetingSlot.update({MeetingSlot.starts_at: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)}).where(
+        MeetingSlot.fair == fair))
+    page.goto(links[buyer_id])
+    row = page.locator("tr[id^=meeting-]", has_text=producer_name)
+    row.locator("button[value=held]").click()
+    expect(page.locator("tr[id^=meeting-]", has_text=producer_name).locator(".meeting-status")).to_have_text("Đã gặp")
+    (meeting,) = ok(organizer.get(f"{base}/meetings"), 200)
+    assert meeting["status"] == "held" and (meeting["buyer"], meeting["producer"]) == (buyer_id, producer_id)
