@@ -323,9 +323,11 @@ class SalesPointPages(Controller):
         """The phone-first counter: scan or search, two taps for a sale, works offline."""
         point = await services.get_point(point_id)
         await services.ensure_can_write(acting(request), point_id)
+        # The ledger's last movement before the stock is read: the phone adds what it sent later (an offline copy).
+        ledger = await services.ledger_position(point_id)
         return Template(template_name="salespoints/counter.html",
                         context={"point": point, "items": await services.counter_items(point_id),
-                                 "refused": await refused_sales.open_count(point_id)})
+                                 "refused": await refused_sales.open_count(point_id), "ledger": ledger})
 
     @get("/counter-sw.js")
     async def counter_worker(self) -> Response:

@@ -725,6 +725,13 @@ async def assortment_candidates(point_id: int, q: str = "", include: int | None 
             for p in products]
 
 
+async def ledger_position(point_id: int) -> int:
+    """The id of the point's last movement (0 for none): what a page's stock, read after it, includes."""
+    rows = await fetch_rows(StockMovement._meta.db,
+                            "SELECT COALESCE(MAX(id), 0) AS last FROM stock_movement WHERE point = {}", point_id)
+    return int(rows[0]["last"])
+
+
 async def counter_items(point_id: int) -> list[dict]:
     """What the counter screen needs to work offline: the assortment with codes, prices and stock."""
     items = await AssortmentItem.select(

@@ -12,6 +12,7 @@
   var base = "/api/v1/salespoints/" + point;
   var queueKey = "ocop-counter-queue-" + point;
   var logKey = "ocop-counter-log-" + point;
+  var stockKey = "ocop-counter-stock-" + point;
   var items = Array.prototype.slice.call(document.querySelectorAll("#counter-items li[data-id]"));
   var sheet = document.getElementById("counter-sheet");
   var qty = document.getElementById("qty");
@@ -149,6 +150,33 @@
     entries.forEach(function (entry) {
       entry.movements.forEach(function (movement) {
         if (String(movement.product_id) === item.dataset.id) keepLot(item, movement.lot_code, signed(movement));
+      });
+    });
+  }
+  // The movements this phone had recorded, with their ledger ids, kept per point. A page opened from the phone's
+  // copy (offline) shows the stock as it was read then, with the ledger up to its `data-ledger` id: the movements
+  // recorded after that id are added to it, the older ones (in its stock already) forgotten.
+  var sentKey = "ocop-counter-sent-" + point;
+  function keptSent() {
+    var sent;
+    try { sent = JSON.parse(localStorage.getItem(sentKey) || "[]"); } catch (e) { sent = []; }
+    return Array.isArray(sent) ? sent : [];
+  }
+  function keepSent(entries, ids) {
+    var movements = [].concat.apply([], entries.map(function (entry) { return entry.movements; }));
+    var sent = keptSent();
+    movements.forEach(function (movement, n) {
+      if (typeof ids[n] === "number") sent.push([ids[n], movement.product_id, movement.lot_code, signed(movement)]);
+    });
+    try { localStorage.setItem(sentKey, JSON.stringify(sent.slice(-1000))); } catch (e) { /* full: the page's stock */ }
+  }
+  function addSentSincePage() {
+    var seen = parseInt(root.dataset.ledger || "0", 10);
+    var later = keptSent().filter(function (movement) { return movement[0] > seen; });
+    localStorage.setItem(sentKey, JSON.stringify(later));
+    items.forEach(function (item) {
+      later.forEach(function (movement) {
+        if (String(movement[1]) === item.dataset.id) keepLot(item, movement[2], movement[3]);
       });
     });
   }
@@ -290,9 +318,13 @@
   }
   function settle(entries, response) {
     if (response.ok) {
-      entries.forEach(function (entry) { note(describe(entry) + " · " + text.textSynced, "ok"); });
-      drop(entries);
-      return false;
+      // In one task, so that a reload never finds a sale both waiting and kept as sent, or neither.
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        keepSent(entries, body.movement_ids || []);
+        drop(entries);
+        entries.forEach(function (entry) { note(describe(entry) + " · " + text.textSynced, "ok"); });
+        return false;
+      });
     }
     // Not a refusal of the sale: the session or its form token ended, or the server is busy. The queue is
     // kept and sent again once the user has logged in again or the server answers.
@@ -463,7 +495,9 @@
 
   keptLog().forEach(show);
 
-  // Sales queued before this page was loaded are not in the stock it was rendered with.
+  // Sales queued before this page was loaded are not in the stock it was rendered with; nor, on a page opened
+  // from the phone's copy, are the sales sent since it was rendered.
+  addSentSincePage();
   var pending = loadQueue();
   items.forEach(function (item) { keepQueued(item, pending); showStock(item); });
   saveQueue(pending);

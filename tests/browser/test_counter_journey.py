@@ -440,6 +440,7 @@ def test_the_counter_log_and_queue_outlive_reloads_offline_and_each_waiting_sale
         """The log, newest first: each line a sale of the product by its quantity and what became of it."""
         return [re.compile(re.escape(f"{name} × {quantity} · {state}") + "$") for quantity, state in shown]
 
+    stock = item.locator(".stock")
     sell("1")
     expect(log).to_have_text(lines((1, sent), (1, waiting)))
     expect(queued).to_have_text("0")
@@ -449,14 +450,17 @@ def test_the_counter_log_and_queue_outlive_reloads_offline_and_each_waiting_sale
         page.reload()
         expect(page.locator("#counter-q")).to_be_focused()  # the counter, from the phone's own copy
         expect(log).to_have_text(lines((1, sent), (1, waiting)))
+        expect(stock).to_have_text("9")  # the copy was kept before the sale went: the sale sent since is in the stock
         sell("2")
         expect(queued).to_have_text("1")
         page.reload()
         expect(queued).to_have_text("1")
+        expect(stock).to_have_text("7")
         expect(log).to_have_text(lines((2, waiting), (1, sent), (1, waiting)))
         sell("3")
         page.reload()
         expect(queued).to_have_text("2")
+        expect(stock).to_have_text("4")
         expect(log).to_have_text(lines((3, waiting), (2, waiting), (1, sent), (1, waiting)))
 
     expect(queued).to_have_text("0")
@@ -468,5 +472,6 @@ def test_the_counter_log_and_queue_outlive_reloads_offline_and_each_waiting_sale
     assert sorted(m["quantity"] for m in movements.json()) == [-3, -2, -1]
     page.reload()
     expect(queued).to_have_text("0")
+    expect(stock).to_have_text("4")  # online again: the server's own figure
     expect(log).to_have_text(lines((3, sent), (2, sent), (3, waiting), (2, waiting), (1, sent), (1, waiting)))
     expect(item.locator(".stock")).to_have_text("4")
