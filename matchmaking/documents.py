@@ -1,5 +1,6 @@
 """A connection conference's meetings printed: each participant's own schedule, a card for every table in use, and
-the room's grid of tables by time slot. Always Vietnamese (they are handed out and put up on the day), A4.
+the room's grid of tables by time slot, A4. A schedule is written in its participant's language; the cards and the
+grid, put up in the room on the day, in Vietnamese.
 
 Printed meetings are those that stand for the day: confirmed, and held once marked so. A draft may still move, a
 cancelled one frees its place, and a no-show did not take place: none of them is printed. The pieces that lay out
@@ -89,9 +90,9 @@ class GridPage:
 # -- pure: times, layout, HTML and PDF --------------------------------------------------------------------
 
 
-def _vietnamese(text: str) -> str:
-    """A label in the catalogue's Vietnamese, whatever the reader's language: the printed pages are Vietnamese."""
-    token = i18n.current_language.set("vi")
+def _in(language: str, text: str) -> str:
+    """A label in `language`, whatever the reader's: a printed page is written for whom it is handed to."""
+    token = i18n.current_language.set(language)
     try:
         return i18n.gettext(text) if text else ""
     finally:
@@ -124,18 +125,28 @@ def grid_pages(tables: int, slots: Sequence[Slot], meetings: Iterable[Booked],
 @functools.cache
 def _environment() -> Environment:
     # Its own environment: the schedule is also rendered for an e-mail, where no request (and no page engine) is.
-    return Environment(loader=FileSystemLoader(settings.templates_dir), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, auto_reload=settings.template_reload)
+    env = Environment(loader=FileSystemLoader(settings.templates_dir), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=settings.template_reload,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
-def render_html(template: str, **context: Any) -> str:
-    return _environment().get_template(f"matchmaking/print/{template}").render(**context)
+def render_html(template: str, language: str = "vi", **context: Any) -> str:
+    """A printed page's HTML, its words in `language`."""
+    token = i18n.current_language.set(language)
+    try:
+        return _environment().get_template(f"matchmaking/print/{template}").render(language=language, **context)
+    finally:
+        i18n.current_language.reset(token)
 
 
-def schedule_html(heading: Heading, party: Party, meetings: Sequence[Booked], minutes: int, printed_at: str) -> str:
-    """One participant's meetings in time order, with whom and where (`meetings` are its own)."""
+def schedule_html(heading: Heading, party: Party, meetings: Sequence[Booked], minutes: int, printed_at: str,
+                  language: str = "vi") -> str:
+    """One participant's meetings in time order, with whom and where (`meetings` are its own), in `language`."""
     ordered = sorted(meetings, key=lambda m: (m.slot.number, m.table))
-    return render_html("schedule.html", heading=heading, party=party, side=_vietnamese(_SIDES.get(party.side, party.side)),
+    return render_html("schedule.html", language, heading=heading, party=party,
+                       side=_in(language, _SIDES.get(party.side, party.side)),
                        minutes=minutes, printed_at=printed_at, meetings=[(m, m.other(party.id)) for m in ordered],
                        buyer_side=party.side == Side.buyer.value)
 
@@ -177,8 +188,8 @@ class _Printed:
     parties: dict[int, Party]
 
 
-async def _parties(listed: Sequence[ParticipantOut], with_detail: bool) -> dict[int, Party]:
-    """The participants as printed; with_detail: a producer's offered products, a buyer's kind."""
+async def _parties(listed: Sequence[ParticipantOut], with_detail: bool, language: str = "vi") -> dict[int, Party]:
+    """The participants as printed; with_detail: a producer's offered products, a buyer's kind (in `language`)."""
     products: dict[int, str] = {}
     kinds: dict[int, str] = {}
     if with_detail:
@@ -192,13 +203,13 @@ async def _parties(listed: Sequence[ParticipantOut], with_detail: bool) -> dict[
         if p.side == Side.producer.value:
             return ", ".join(sorted(products[i] for i in p.product_ids if i in products))
         kind = kinds.get(p.buyer_id or 0, "")
-        return _vietnamese(_BUYER_KINDS.get(kind, kind))
+        return _in(language, _BUYER_KINDS.get(kind, kind))
 
     return {p.id: Party(p.id, p.side, p.name, reference.province_name(p.province_code) if p.province_code else "",
                         detail(p) if with_detail else "") for p in listed}
 
 
-async def _printed(fair_id: int, participant_id: int | None = None) -> _Printed:
+async def _printed(fair_id: int, participant_id: int | None = None, language: str = "vi") -> _Printed:
     """The conference's printed meetings (one participant's when given), with the parties and the room."""
     fair = await services.conference(fair_id)
     venue = await Fair.select(Fair.venue).where(Fair.id == fair_id).first()
@@ -210,7 +221,8 @@ async def _printed(fair_id: int, participant_id: int | None = None) -> _Printed:
     if participant_id is not None:
         query = query.where((Meeting.buyer == participant_id) | (Meeting.producer == participant_id))
     rows = await query.order_by(Meeting.slot).order_by(Meeting.table_number)
-    parties = await _parties(await services.participants(fair_id), with_detail=participant_id is not None)
+    listed = await services.participants(fair_id)
+    parties = await _parties(listed, with_detail=participant_id is not None, language=language)
     slots = slots_of(starts, room.meeting_minutes)
     meetings = [Booked(slots[r["slot"]], r["table_number"], parties[r["buyer"]], parties[r["producer"]],
                        r["status"] == MeetingStatus.held.value)
@@ -240,9 +252,11 @@ async def participant_schedule_pdf(participant_id: int, fair_id: int | None = No
     if fair_id is not None:
         await services.conference(fair_id)
     fair = await _participant_fair(participant_id, fair_id)
-    printed = await _printed(fair, participant_id)
+    language = await Participant.select(Participant.language).where(Participant.id == participant_id).first()
+    chosen = language["language"] if language else "vi"
+    printed = await _printed(fair, participant_id, chosen)
     html = schedule_html(printed.heading, printed.parties[participant_id], printed.meetings, printed.minutes,
-                         formatting.datetime(dt.datetime.now(dt.UTC)))
+                         formatting.datetime(dt.datetime.now(dt.UTC)), chosen)
     return schedule_filename(fair, participant_id), await pdf_of(html)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller
+from litestar import Controller, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
+from accounts.routes import LANGUAGE_COOKIE
+from core import i18n
 from core.errors import N_, DomainError, ValidationFailed
 from core.routing import get, post
 from matchmaking import documents, needs_forms, participant_links
@@ -32,28 +34,30 @@ class ParticipantLinkPages(Controller):
     include_in_schema = False
 
     @get("/{token:str}")
-    async def page(self, token: str) -> Template:
-        return await self._page(token)
+    async def page(self, request: Request, token: str) -> Template:
+        return await self._page(request, token)
 
-    async def _page(self, token: str, values: dict | None = None, errors: dict | None = None, status_code: int = 200,
-                    problem: Any = None) -> Template:
+    async def _page(self, request: Request, token: str, values: dict | None = None, errors: dict | None = None,
+                    status_code: int = 200, problem: Any = None) -> Template:
         who = await participant_links.holder(token)
+        if not request.query_params.get("lang") and not request.cookies.get(LANGUAGE_COOKIE):
+            i18n.current_language.set(who.participant.language)  # the page speaks as its e-mails do, unless asked
         context = await participant_links.page(who)
         return Template(template_name="matchmaking/participant.html", status_code=status_code, headers=PRIVATE, context={
             **context, "token": token, "values": values or needs_forms.shown(who.participant), "errors": errors or {},
             "choices": await needs_forms.choices(who.participant, context["room"]), "problem": problem})
 
-    async def _done(self, token: str, action, anchor: str) -> Template | Redirect:
+    async def _done(self, request: Request, token: str, action, anchor: str) -> Template | Redirect:
         """Runs a change; a refusal shows the page again with its reason at the top."""
         try:
             await action()
         except DomainError as error:
             message = error.message if not isinstance(error, ValidationFailed) else next(iter(error.errors.values()))
-            return await self._page(token, status_code=error.status_code, problem=message)
+            return await self._page(request, token, status_code=error.status_code, problem=message)
         return Redirect(f"/meet/{token}#{anchor}")
 
     @post("/{token:str}/needs")
-    async def needs(self, token: str, data: Form) -> Template | Redirect:
+    async def needs(self, request: Request, token: str, data: Form) -> Template | Redirect:
         """The participant's own needs or offer, and the slots it attends."""
         values = needs_forms.form_values(data)
         try:
@@ -61,40 +65,40 @@ class ParticipantLinkPages(Controller):
             await participant_links.update_needs(token, OwnNeedsIn(**{
                 name: getattr(form, name) for name in OwnNeedsIn.__struct_fields__}))
         except ValidationFailed as error:
-            return await self._page(token, values, dict(error.errors), 422)
+            return await self._page(request, token, values, dict(error.errors), 422)
         return Redirect(f"/meet/{token}#needs-title")
 
     @post("/{token:str}/interests")
-    async def interest(self, token: str, data: Form) -> Template | Redirect:
+    async def interest(self, request: Request, token: str, data: Form) -> Template | Redirect:
         async def change() -> None:
             try:
                 says = Interest(str(data.get("says") or ""))
             except ValueError as error:
                 raise ValidationFailed({"says": N_("Choose one of the listed values.")}) from error
             await participant_links.say(token, _number(data, "other"), says)
-        return await self._done(token, change, "matches-title")
+        return await self._done(request, token, change, "matches-title")
 
     @post("/{token:str}/requests")
-    async def ask(self, token: str, data: Form) -> Template | Redirect:
+    async def ask(self, request: Request, token: str, data: Form) -> Template | Redirect:
         async def change() -> None:
             await participant_links.ask(token, _number(data, "other"))
-        return await self._done(token, change, "requests-title")
+        return await self._done(request, token, change, "requests-title")
 
     @post("/{token:str}/requests/{request_id:int}/answer")
-    async def answer(self, token: str, request_id: int, data: Form) -> Template | Redirect:
+    async def answer(self, request: Request, token: str, request_id: int, data: Form) -> Template | Redirect:
         async def change() -> None:
             await participant_links.answer(token, request_id, str(data.get("accept") or "") == "1")
-        return await self._done(token, change, "requests-title")
+        return await self._done(request, token, change, "requests-title")
 
     @post("/{token:str}/meetings/{meeting_id:int}/mark")
-    async def mark(self, token: str, meeting_id: int, data: Form) -> Template | Redirect:
+    async def mark(self, request: Request, token: str, meeting_id: int, data: Form) -> Template | Redirect:
         async def change() -> None:
             try:
                 status = MeetingStatus(str(data.get("status") or ""))
             except ValueError as error:
                 raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")}) from error
             await participant_links.mark(token, meeting_id, status)
-        return await self._done(token, change, f"meeting-{meeting_id}")
+        return await self._done(request, token, change, f"meeting-{meeting_id}")
 
     @get("/{token:str}/calendar.ics")
     async def calendar(self, token: str) -> Response:

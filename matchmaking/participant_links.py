@@ -121,7 +121,7 @@ async def send_links(fair_id: int, actor: Actor) -> int:
         if users:
             outgoing += [Outgoing(f"{key}:{user}", user, "meeting_invitation", data) for user in users]
         elif email.strip():
-            outgoing.append(Outgoing(key, None, "meeting_invitation", data, email=email.strip(), language="vi"))
+            outgoing.append(Outgoing(key, None, "meeting_invitation", data, email=email.strip(), language=p.language))
     queued = await enqueue_notifications(outgoing)
     await record_audit(actor, "send_links", "fair", fair_id, None, {"messages": queued})
     return queued

@@ -266,7 +266,7 @@ def _merged(draft: Draft, kept: ParticipantOut | None, side: Side) -> dict[str, 
         "volume": pick(draft.volume if buyer else None, "volume", ""),
         "capacity": pick(None if buyer else draft.capacity, "capacity", ""),
         "min_order": pick(None if buyer else draft.min_order, "min_order", ""),
-        "notes": pick(draft.notes, "notes", ""),
+        "notes": pick(draft.notes, "notes", ""), "language": pick(draft.language, "language", "vi"),
     }
 
 
@@ -425,8 +425,8 @@ def template_workbook() -> bytes:
     headings = ["STT", "Tên doanh nghiệp/HTX", "Bên", "Loại hình", "Mã số thuế", "Tỉnh/thành phố",
                 "Nhóm sản phẩm quan tâm", "Hạng sao tối thiểu", "Tỉnh quan tâm", "Giá từ", "Giá đến", "Sản lượng cần",
                 "Sản phẩm chào bán", "Năng lực cung ứng", "Đơn hàng tối thiểu", "Số cuộc gặp tối đa", "Khung giờ",
-                "Người liên hệ", "Email", "Điện thoại", "Ghi chú"]
+                "Người liên hệ", "Email", "Điện thoại", "Ngôn ngữ", "Ghi chú"]
     example = [1, "Công ty CP Phân phối Nông sản Việt", "Bên mua", "Nhà phân phối", "", "Hà Nội", "Thực phẩm; Đồ uống",
                "4 sao", "Hà Nội, Hưng Yên", "50.000", "200.000", "2 tấn/tháng", "", "", "", 6, "Sáng",
-               "Nguyễn Văn An", "lienhe@example.vn", "0912 345 678", ""]
+               "Nguyễn Văn An", "lienhe@example.vn", "0912 345 678", "Tiếng Việt", ""]
     return workbook_of([("Dang ky ket noi", headings, [example])])

@@ -64,6 +64,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("email", "e mail", "thu dien tu", "dia chi email"),
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "dien thoai lien he", "phone", "tel"),
     "notes": ("ghi chu", "notes", "note"),
+    "language": ("ngon ngu", "ngon ngu lien lac", "ngon ngu giao dich", "language"),
 }
 _MONEY_SUFFIXES = ("vnd", "dong", "d", "vnd kg", "dong kg", "d kg")  # "Giá từ (VNĐ)" folds to "gia tu vnd"
 FIELD_OF: dict[str, str] = {
@@ -81,7 +82,7 @@ FIELD_LABELS = {
     "price_min": N_("Price from"), "price_max": N_("Price to"), "price": N_("Price range"), "volume": N_("Volume"),
     "capacity": N_("Capacity"), "min_order": N_("Minimum order"), "products": N_("Products"),
     "quota": N_("Meetings at most"), "window": N_("Time window"), "contact": N_("Contact person"), "email": N_("Email"),
-    "phone": N_("Phone"), "notes": N_("Notes"),
+    "phone": N_("Phone"), "notes": N_("Notes"), "language": N_("Language"),
 }
 
 NO_SIDE = N_("Say whether it buys or sells: write “Bên mua” or “Bên bán”.")
@@ -103,6 +104,21 @@ class CellProblem(ValueError):
 def _words(value: Any) -> str:
     """A cell folded to its words: no accents, lower case, punctuation as spaces."""
     return " ".join(re.sub(r"[^\w]+|_", " ", fold(list_values.text(value))).split())
+
+
+_LANGUAGES = {"tieng viet": "vi", "viet": "vi", "vi": "vi", "vietnamese": "vi",
+              "tieng anh": "en", "anh": "en", "en": "en", "english": "en"}
+
+
+def language(value: Any) -> str | None:
+    """ "Tiếng Việt" or "Tiếng Anh" (English) as an office writes it; empty: unknown."""
+    text = _words(value)
+    if not text:
+        return None
+    if text not in _LANGUAGES:
+        raise CellProblem(Msg(N_("Not a language we write in: “%(value)s”. Write Tiếng Việt or Tiếng Anh."),
+                              value=list_values.text(value)))
+    return _LANGUAGES[text]
 
 
 def _unnumbered(value: Any) -> str:
@@ -457,6 +473,7 @@ class Draft:
     email: str = ""
     phone: str = ""
     notes: str | None = None
+    language: str | None = None  # "vi" or "en": what its e-mails and printed schedule are written in
     values: dict[str, str] = field(default_factory=dict)  # heading → cell, what the row says
     stated: frozenset[str] = frozenset()  # the fields whose cells are filled
     problems: dict[str, str | Msg] = field(default_factory=dict)  # field → what is wrong
@@ -553,7 +570,7 @@ def read_row(sheet: HeadedRows, number: int, cells: list[Any], starts: Sequence[
         price_min=price_min, price_max=price_max, volume=cell("volume") or None, capacity=cell("capacity") or None,
         min_order=cell("min_order") or None, products=items(sheet.raw(cells, "products")), quota=read("quota", quota),
         available=read("window", window, starts), contact=cell("contact"), email=cell("email"), phone=cell("phone"),
-        notes=cell("notes") or None,
+        notes=cell("notes") or None, language=read("language", language),
         values={sheet.headings[i]: list_values.text(c) for i, c in enumerate(cells)
                 if i < len(sheet.headings) and list_values.text(c)},
         stated=frozenset(name for name in sheet.columns if cell(name)),

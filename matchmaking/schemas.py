@@ -15,6 +15,8 @@ from core.fields import Id, Money, message, text
 from matchmaking.enums import Interest, MeetingStatus, Side
 
 MAX_SLOTS = 64
+# What a participant's e-mails, printed schedule and calendar are written in.
+Language = Annotated[str, Meta(pattern="^(vi|en)$", extra=message(N_("Choose one of the listed values.")))]
 MAX_TABLES = 1_000
 MAX_QUOTA = 64
 Quota = Annotated[int, Meta(ge=0, le=MAX_QUOTA, extra=message(N_("A quota is between 0 and 64 meetings.")))]
@@ -70,6 +72,7 @@ class ParticipantIn(msgspec.Struct, kw_only=True):
     capacity: Annotated[str, text(255)] = ""
     min_order: Annotated[str, text(255)] = ""
     notes: Annotated[str, text(2000)] = ""
+    language: Language = "vi"
 
 
 Slot = Annotated[int, Meta(ge=0, lt=MAX_SLOTS, extra=message(N_("Choose a time slot of the conference.")))]
@@ -91,6 +94,7 @@ class OwnNeedsIn(msgspec.Struct, kw_only=True):
     capacity: Annotated[str, text(255)] = ""
     min_order: Annotated[str, text(255)] = ""
     notes: Annotated[str, text(2000)] = ""
+    language: Language = "vi"
 
 
 class NeedsForm(OwnNeedsIn, kw_only=True):
@@ -138,6 +142,7 @@ class ParticipantOut(msgspec.Struct, kw_only=True):
     min_order: str
     notes: str
     arrived: bool
+    language: str = "vi"
 
 
 class InterestIn(msgspec.Struct, kw_only=True):

@@ -22,9 +22,10 @@ from agreements.tables import Agreement, AgreementLine
 from catalog import reference
 from catalog.services import producer_users
 from catalog.tables import Buyer, Producer, Product
+from core import i18n
 from core.audit import Actor, record_audit
 from core.database import fetch_rows
-from core.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed, render
+from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed, render
 from core.formatting import VIETNAM
 from core.ids import is_id
 from core.outbox import Outgoing, enqueue_notifications
@@ -172,7 +173,7 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
         Participant.groups: _join(data.groups), Participant.min_stars: data.min_stars,
         Participant.provinces: _join(data.provinces), Participant.price_min: data.price_min,
         Participant.price_max: data.price_max, Participant.volume: data.volume, Participant.capacity: data.capacity,
-        Participant.min_order: data.min_order, Participant.notes: data.notes,
+        Participant.min_order: data.min_order, Participant.notes: data.notes, Participant.language: data.language,
     }
     async with Fair._meta.db.transaction():
         column = Participant.buyer if buyer else Participant.producer
@@ -211,7 +212,8 @@ async def participants(fair_id: int) -> list[ParticipantOut]:
         province_code=r["party_province"] or "", quota=r["quota"], available=[int(s) for s in _split(r["available"])],
         groups=_split(r["groups"]), min_stars=r["min_stars"], provinces=_split(r["provinces"]), price_min=r["price_min"],
         price_max=r["price_max"], volume=r["volume"], product_ids=sorted(offers[r["id"]]), capacity=r["capacity"],
-        min_order=r["min_order"], notes=r["notes"], arrived=r["arrived_at"] is not None) for r in rows]
+        min_order=r["min_order"], notes=r["notes"], arrived=r["arrived_at"] is not None, language=r["language"])
+        for r in rows]
 
 
 async def participant(fair_id: int, participant_id: int) -> ParticipantOut:
@@ -345,7 +347,7 @@ async def matches(fair_id: int, buyer: int | None = None, producer: int | None =
             value = scheduling.meeting_value(match.score, interest.get("buyer_says", ""),
                                              interest.get("producer_says", ""), status == RequestStatus.accepted.value) or 0
             found.append(MatchOut(buyer=b, producer=p, buyer_name=names[b], producer_name=names[p], score=match.score,
-                                  reasons=[render(r) for r in match.reasons], buyer_says=interest.get("buyer_says", ""),
+                                  reasons=[render(r, i18n.gettext) for r in match.reasons], buyer_says=interest.get("buyer_says", ""),
                                   producer_says=interest.get("producer_says", ""), request=status, value=value))
     found.sort(key=lambda m: (-m.value, -m.score, m.buyer_name, m.producer_name))
     return found[:limit]
@@ -496,11 +498,13 @@ async def notify_schedules(fair_id: int) -> int:
         key = f"meetings:{fair_id}:{participant_id}:{digest}"
         if buyer_side:
             if buyers.get(p.buyer_id or 0):
-                outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=buyers[p.buyer_id or 0], language="vi"))
+                outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=buyers[p.buyer_id or 0],
+                                         language=p.language))
         elif members.get(p.producer_id or 0):
             outgoing += [Outgoing(f"{key}:{user}", user, "meeting_schedule", data) for user in members[p.producer_id or 0]]
         elif producers.get(p.producer_id or 0):
-            outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=producers[p.producer_id or 0], language="vi"))
+            outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=producers[p.producer_id or 0],
+                                     language=p.language))
     return await enqueue_notifications(outgoing)
 
 
@@ -510,12 +514,18 @@ async def participant_calendar(participant_id: int) -> tuple[str, bytes]:
     fair = await Fair.select(Fair.name, Fair.venue).where(Fair.id == row["fair"]).first()
     minutes = (await room(row["fair"])).meeting_minutes
     buyer_side = row["side"] == Side.buyer.value
-    events = [calendar_file.Event(
-        uid=f"meeting-{m.id}@ocop", starts=m.starts_at, ends=m.starts_at + dt.timedelta(minutes=minutes),
-        summary=f"Gặp {m.producer_name if buyer_side else m.buyer_name}",
-        location=f"Bàn {m.table_number}, {fair['venue'] if fair else ''}".rstrip(", "),
-        description=fair["name"] if fair else "")
-        for m in await meetings(row["fair"], participant_id) if m.starts_at and m.status == MeetingStatus.confirmed.value]
+    language = i18n.current_language.set(row["language"])  # the participant's calendar, in its language
+    try:
+        events = [calendar_file.Event(
+            uid=f"meeting-{m.id}@ocop", starts=m.starts_at, ends=m.starts_at + dt.timedelta(minutes=minutes),
+            summary=render(Msg(N_("Meeting with %(name)s"), name=m.producer_name if buyer_side else m.buyer_name),
+                           i18n.gettext),
+            location=", ".join(part for part in (render(Msg(N_("Table %(n)s"), n=m.table_number), i18n.gettext),
+                                                 fair["venue"] if fair else "") if part),
+            description=fair["name"] if fair else "")
+            for m in await meetings(row["fair"], participant_id) if m.starts_at and m.status == MeetingStatus.confirmed.value]
+    finally:
+        i18n.current_language.reset(language)
     text = calendar_file.calendar(fair["name"] if fair else "", events, dt.datetime.now(dt.UTC))
     return f"lich-gap-{row['fair']}-{participant_id}.ics", text.encode("utf-8")
 

@@ -60,6 +60,7 @@ class Participant(Table):
     capacity = Varchar(length=255, default="")
     min_order = Varchar(length=255, default="")
     notes = Text(default="")
+    language = Varchar(length=8, default="vi")  # what its e-mails and printed schedule are written in
     arrived_at = Timestamptz(null=True, default=None)  # checked in on the day
     created_at = Timestamptz(default=TimestamptzNow())
 

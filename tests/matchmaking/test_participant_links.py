@@ -206,3 +206,34 @@ def test_each_participant_is_sent_its_link_once(conference):
     rows = run(Notification.select(Notification.email, Notification.data).where(
         Notification.key.like(f"meeting-link:{conference['fair']}:%")))
     assert any(r["email"] == "mua@example.vn" and "/meet/" in str(r["data"]) for r in rows)
+
+
+def test_a_participant_written_to_in_english_gets_its_schedule_and_calendar_in_english(conference, anonymous):
+    from core.tables import Notification
+    from tests.pdf import pdf_text
+
+    organizer, base = conference["organizer"], conference["base"]
+    links = _links(conference)
+    exporter = conference["buyers"]["exporter"]["id"]
+    assert anonymous.form(f"{links[exporter]}/needs", {"language": "en"}).status_code == 302
+    assert _participant(conference, exporter)["language"] == "en"
+    assert anonymous.form(f"{links[exporter]}/needs", {"language": "ko"}).status_code == 422  # only what we write in
+    assert "Your meetings" in anonymous.get(links[exporter]).text  # its page speaks English too, unless asked
+    assert "Lịch gặp của quý đơn vị" in anonymous.get(links[exporter], params={"lang": "vi"}).text
+    assert "Lịch gặp của quý đơn vị" in anonymous.get(links[conference["buyers"]["chain"]["id"]]).text
+    honey = conference["producers"]["honey"]["id"]
+    buyer = _participant(conference, exporter)["buyer_id"]
+    held = _ok(organizer.get(f"/api/v1/buyers/{buyer}"), 200)
+    _ok(organizer.api("PUT", f"/api/v1/buyers/{buyer}", {"name": held["name"], "kind": held["kind"],
+                                                          "email": "import@korea-fresh.example"}), 200)
+    _ok(organizer.api("POST", f"{base}/meetings", {"buyer": exporter, "producer": honey, "slot": 0, "table": 1}))
+    calendar = anonymous.get(f"{links[exporter]}/calendar.ics").text
+    assert "SUMMARY:Meeting with" in calendar and "Table 1" in calendar
+    text = pdf_text(anonymous.get(f"{links[exporter]}/schedule.pdf").content).lower()
+    assert "business matching meetings" in text and "products offered" in text
+    chain = conference["buyers"]["chain"]["id"]  # still Vietnamese
+    _ok(organizer.api("POST", f"{base}/meetings", {"buyer": chain, "producer": honey, "slot": 1, "table": 1}))
+    assert "lịch gặp kết nối giao thương" in pdf_text(anonymous.get(f"{links[chain]}/schedule.pdf").content).lower()
+    sent = run(Notification.select(Notification.key, Notification.language).where(
+        Notification.key.like(f"meetings:{conference['fair']}:{exporter}:%")))
+    assert len(sent) == 1 and sent[0]["language"] == "en"  # its schedule, sent when the meeting was added

@@ -224,3 +224,15 @@ def test_groups_with_commas_in_their_names_and_old_names():
     assert sheet_reader.groups("Tất cả") == []  # no preference
     assert sheet_reader.provinces("Toàn quốc") == []
     assert sheet_reader.provinces("TP HCM; Bình Dương") == ["ho-chi-minh"]
+
+
+@pytest.mark.parametrize(("written", "language"), [("Tiếng Anh", "en"), ("TIENG VIET", "vi"), ("English", "en"),
+                                                   ("", None)])
+def test_the_language_a_participant_is_written_to_in(written, language):
+    [draft] = _drafts([["Tên đơn vị", "Bên", "Ngôn ngữ"], ["Korea Fresh Import Co.", "Bên mua", written]])
+    assert draft.language == language and not draft.problems
+
+
+def test_a_language_we_do_not_write_in_is_a_problem():
+    [draft] = _drafts([["Tên đơn vị", "Bên", "Ngôn ngữ"], ["Korea Fresh Import Co.", "Bên mua", "Tiếng Hàn"]])
+    assert "Tiếng Hàn" in _text(draft.problems["language"])
