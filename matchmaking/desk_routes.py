@@ -4,6 +4,7 @@ call a service, render."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from accounts.guards import acting, require_login
 from catalog.reference import fold
 from core.errors import DomainError, ValidationFailed
 from core.forms import parse_struct
+from core.ids import is_id
 from core.routing import get, post
 from core.settings import settings
 from matchmaking import needs_forms, participant_links, services
@@ -27,10 +29,16 @@ from matchmaking.schemas import ExtraMeetingIn, ParticipantIn, PlaceIn, SwapIn
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
+def _back_to(data: dict) -> int | None:
+    """The participant page a form came from (its `back` field), when it names one."""
+    text = str(data.get("back") or "")
+    return int(text) if re.fullmatch(r"[0-9]{1,10}", text) and is_id(int(text)) else None
+
+
 def _back(fair_id: int, data: dict, anchor: str = "meetings-title") -> Redirect:
     """Back to the participant page the form came from, or to the conference's page."""
-    participant = str(data.get("back") or "")
-    if participant.isdigit():
+    participant = _back_to(data)
+    if participant is not None:
         return Redirect(f"/fairs/{fair_id}/meetings/participants/{participant}#{anchor}")
     return Redirect(f"/fairs/{fair_id}/meetings/#{anchor}")
 
@@ -88,9 +96,9 @@ class ParticipantPages(Controller):
             await action()
         except DomainError as error:
             message = error.message if not isinstance(error, ValidationFailed) else next(iter(error.errors.values()))
-            back = str(data.get("back") or "")
-            if back.isdigit():
-                return await self._page(request, fair_id, int(back), status_code=error.status_code, problem=message)
+            back = _back_to(data)
+            if back is not None:
+                return await self._page(request, fair_id, back, status_code=error.status_code, problem=message)
             raise
         return _back(fair_id, data)
 

@@ -3,6 +3,7 @@ requests and meetings only. Thin: read the link's holder, call a service, render
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from litestar import Controller, Request
@@ -13,6 +14,7 @@ from litestar.response import Redirect, Response, Template
 from accounts.routes import LANGUAGE_COOKIE
 from core import i18n
 from core.errors import N_, DomainError, ValidationFailed
+from core.ids import is_id
 from core.routing import get, post
 from matchmaking import documents, needs_forms, participant_links
 from matchmaking.enums import Interest, MeetingStatus
@@ -23,8 +25,9 @@ PRIVATE = {"x-robots-tag": "noindex", "cache-control": "no-store"}
 
 
 def _number(data: dict, name: str) -> int:
+    """A record's id as a form sends it; anything else is refused in words."""
     text = str(data.get(name) or "")
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,10}", text) or not is_id(int(text)):
         raise ValidationFailed({name: N_("Choose a record from the list.")})
     return int(text)
 

@@ -103,7 +103,7 @@ class MatchmakingApi(Controller):
 
     @post("/requests/{request_id:int}/answer", status_code=204, guards=[require_organizer])
     async def answer(self, request: Request, fair_id: int, request_id: int, data: AnswerIn) -> None:
-        await services.answer_request(request_id, data.accept, acting(request))
+        await services.answer_request(request_id, data.accept, acting(request), fair_id)
 
     @post("/schedule", guards=[require_organizer])
     async def schedule(self, request: Request, fair_id: int) -> ScheduleOut:
@@ -125,12 +125,12 @@ class MatchmakingApi(Controller):
 
     @post("/meetings/{meeting_id:int}/mark", status_code=204, guards=[require_organizer])
     async def mark(self, request: Request, fair_id: int, meeting_id: int, data: MarkIn) -> None:
-        await services.mark(meeting_id, data.status, acting(request))
+        await services.mark(meeting_id, data.status, acting(request), fair_id)
 
     @post("/meetings/{meeting_id:int}/agreement", guards=[require_organizer])
     async def agreement(self, request: Request, fair_id: int, meeting_id: int, data: MeetingAgreementIn) -> dict[str, int]:
         """Records the agreement a meeting produced (its parties and conference are the meeting's)."""
-        return {"agreement_id": await services.agreement_from_meeting(meeting_id, data, acting(request))}
+        return {"agreement_id": await services.agreement_from_meeting(meeting_id, data, acting(request), fair_id)}
 
     @post("/meetings", guards=[require_organizer])
     async def add_meeting(self, request: Request, fair_id: int, data: ExtraMeetingIn) -> MeetingOut:
@@ -246,7 +246,7 @@ class MatchmakingPages(Controller):
     @post("/requests/{request_id:int}/answer", guards=[require_organizer])
     async def answer(self, request: Request, fair_id: int, request_id: int, data: Form) -> Template | Redirect:
         try:
-            await services.answer_request(request_id, str(data.get("accept") or "") == "1", acting(request))
+            await services.answer_request(request_id, str(data.get("accept") or "") == "1", acting(request), fair_id)
         except Conflict as error:
             return await self._overview(request, fair_id, "requests", {}, {"request": error.message}, error.status_code)
         return Redirect(f"/fairs/{fair_id}/meetings/#requests-title")
@@ -271,7 +271,7 @@ class MatchmakingPages(Controller):
             status = MeetingStatus(str(data.get("status") or ""))
         except ValueError as error:
             raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")}) from error
-        await services.mark(meeting_id, status, acting(request))
+        await services.mark(meeting_id, status, acting(request), fair_id)
         return Redirect(f"/fairs/{fair_id}/meetings/#meeting-{meeting_id}")
 
     @get("/{meeting_id:int}/agreement", guards=[require_organizer])
@@ -295,7 +295,7 @@ class MatchmakingPages(Controller):
             form = parse_struct(values, MeetingAgreementForm)
             signed = MeetingAgreementIn(signed_on=form.signed_on, kind=form.kind, lines=[LineIn(
                 product_id=form.product_id, quantity=form.quantity, unit=form.unit, unit_price=form.unit_price)])
-            agreement = await services.agreement_from_meeting(meeting_id, signed, acting(request))
+            agreement = await services.agreement_from_meeting(meeting_id, signed, acting(request), fair_id)
         except (ValidationFailed, Conflict) as error:
             errors = error.errors if isinstance(error, ValidationFailed) else {"product_id": error.message}
             return await self._agreement_page(fair_id, meeting_id, values, errors, error.status_code)

@@ -267,8 +267,9 @@ class _Instance:
         return edge.value > 0 and edge.pair not in self.conference.excluded
 
 
-def _problems(instance: _Instance, meetings: Sequence[Meeting]) -> list[tuple[int, str, dict[str, Any]]]:
-    """The meetings that cannot stand beside the ones before them in `meetings`: (position, code, facts)."""
+def _problems(instance: _Instance, meetings: Sequence[Meeting], held: int = 0) -> list[tuple[int, str, dict[str, Any]]]:
+    """The meetings that cannot stand beside the ones before them in `meetings`: (position, code, facts). The first
+    `held` stand as they are, judged or not: they only take their places."""
     problems: list[tuple[int, str, dict[str, Any]]] = []
     busy: set[tuple[str, int, int]] = set()
     tables: set[tuple[int, int]] = set()
@@ -276,7 +277,14 @@ def _problems(instance: _Instance, meetings: Sequence[Meeting]) -> list[tuple[in
     count: dict[int, int] = defaultdict(int)
     for position, meeting in enumerate(meetings):
         u, v = instance.buyer_index.get(meeting.buyer), instance.producer_index.get(meeting.producer)
-        if u is None or v is None:
+        if position < held:
+            busy.update({("b", meeting.buyer, meeting.slot), ("p", meeting.producer, meeting.slot)})
+            tables.add((meeting.slot, meeting.table))
+            pairs.add(meeting.pair)
+            for vertex in (u, v):
+                if vertex is not None:
+                    count[vertex] += 1
+        elif u is None or v is None:
             problems.append((position, "absent", {"side": "buyer" if u is None else "producer"}))
         elif meeting.pair in instance.conference.excluded:
             problems.append((position, "excluded", {}))
@@ -1099,9 +1107,10 @@ def violations(conference: Conference, meetings: Sequence[Meeting]) -> list[str]
 
 def hand_refusals(conference: Conference, standing: Sequence[Meeting], changed: Sequence[Meeting]) -> list[Unscheduled]:
     """Why each meeting of `changed` (an organizer's swap, move or extra meeting) cannot stand beside the standing
-    ones, which are taken as they are; empty when every change keeps the rules."""
-    problems = _problems(_Instance(conference), [*standing, *changed])
+    ones. A standing meeting holds its table, its two sides' time and a meeting of their quotas whatever else is
+    said of it since (a side that now says no still has it): only the changes are judged."""
+    problems = _problems(_Instance(conference), [*standing, *changed], held=len(standing))
     return [Unscheduled(changed[position - len(standing)].buyer, changed[position - len(standing)].producer, 0, code,
                         {**details, "slot": changed[position - len(standing)].slot,
                          "table": changed[position - len(standing)].table})
-            for position, code, details in problems if position >= len(standing)]
+            for position, code, details in problems]

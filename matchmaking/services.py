@@ -24,11 +24,12 @@ from catalog.services import producer_users
 from catalog.tables import Buyer, Producer, Product
 from core import i18n
 from core.audit import Actor, record_audit
-from core.database import fetch_rows
+from core.database import fetch_rows, is_sqlite
 from core.errors import N_, Conflict, Forbidden, Msg, NotFound, ValidationFailed, render
-from core.formatting import VIETNAM
+from core.formatting import VIETNAM, clock
 from core.ids import is_id
 from core.outbox import Outgoing, enqueue_notifications
+from core.tables import Notification
 from fairs.enums import FairKind
 from fairs.tables import Fair
 from matchmaking import calendar_file, scheduling, scoring
@@ -52,6 +53,8 @@ from matchmaking.tables import Meeting, MeetingRequest, MeetingRoom, MeetingSlot
 
 ORGANIZERS = (Role.admin, Role.organizer)
 READERS = (*ORGANIZERS, Role.viewer)
+# Meetings people were told of: they hold their places, and a schedule sent lists them.
+SCHEDULED = (MeetingStatus.confirmed.value, MeetingStatus.held.value, MeetingStatus.no_show.value)
 
 
 def ensure_organizer(actor: Actor) -> None:
@@ -156,9 +159,10 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
             errors["producer_id"] = N_("This producer does not exist.")
         elif data.product_ids:
             own = {r["id"] for r in await Product.select(Product.id).where(
-                Product.id.is_in(list(data.product_ids)) & (Product.producer == producer["id"]))}
+                Product.id.is_in(list(data.product_ids)) & (Product.producer == producer["id"])
+                & Product.withdrawn_on.is_null())}
             if set(data.product_ids) - own:
-                errors["product_ids"] = N_("A producer offers its own products only.")
+                errors["product_ids"] = N_("A producer offers its own products only, none withdrawn.")
     if data.price_min is not None and data.price_max is not None and data.price_min > data.price_max:
         errors["price_max"] = N_("The highest price is below the lowest.")
     unknown = [g for g in data.groups if g not in reference.groups()]
@@ -166,6 +170,9 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
         errors["groups"] = N_("Choose the groups from the OCOP list.")
     if [code for code in data.provinces if code not in reference.provinces()]:
         errors["provinces"] = N_("Choose the provinces from the list.")
+    slots = await MeetingSlot.count().where(MeetingSlot.fair == fair_id)
+    if any(slot >= slots for slot in data.available):
+        errors["available"] = N_("Choose time slots of the conference's room.")
     if errors:
         raise ValidationFailed(errors)
     values: dict[Column | str, Any] = {
@@ -176,11 +183,13 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
         Participant.min_order: data.min_order, Participant.notes: data.notes, Participant.language: data.language,
     }
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
         column = Participant.buyer if buyer else Participant.producer
         party = (buyer or producer or {})["id"]
         existing = await Participant.select(Participant.id).where((Participant.fair == fair_id) & (column == party)).first()
         if existing:
             participant = existing["id"]
+            await _keeps_its_meetings(participant, data)
             await Participant.update(values).where(Participant.id == participant)
         else:
             row = Participant(fair=fair_id, side=data.side.value, buyer=buyer["id"] if buyer else None,
@@ -192,6 +201,35 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
             await Offer.insert(*[Offer(participant=participant, product=p) for p in sorted(set(data.product_ids))])
         await record_audit(actor, "register", "fair", fair_id, None, {"participant": participant, "side": data.side.value})
     return participant
+
+
+async def _lock(fair_id: int) -> None:
+    """Inside a write transaction: one change to a conference's meetings at a time, so that what a change checked
+    still holds when it writes (SQLite's single writer is such a lock already)."""
+    if not is_sqlite(Fair._meta.db):
+        await Fair.select(Fair.id).where(Fair.id == fair_id).lock_rows()
+
+
+async def _standing_meetings(participant: int) -> list[dict[str, Any]]:
+    """A participant's meetings people were told of: confirmed, held or missed."""
+    return await Meeting.select(Meeting.id, Meeting.buyer, Meeting.producer, Meeting.slot).where(
+        ((Meeting.buyer == participant) | (Meeting.producer == participant)) & Meeting.status.is_in(list(SCHEDULED)))
+
+
+async def _keeps_its_meetings(participant: int, data: ParticipantIn) -> None:
+    """A registration changed after its meetings were confirmed keeps them: their slots stay attended and the quota
+    holds them (the organizers move or cancel a meeting first)."""
+    standing = await _standing_meetings(participant)
+    dropped = sorted({m["slot"] for m in standing if data.available and m["slot"] not in data.available})
+    errors: dict[str, Any] = {}
+    if dropped:
+        starts = {s.number: s.starts_at for s in (await room((await _participant(participant))["fair"])).slots}
+        errors["available"] = Msg(N_("It has a confirmed meeting at %(time)s: keep that time slot, or ask the organizers "
+                                     "to move the meeting."), time=", ".join(clock(starts.get(n)) for n in dropped))
+    if data.quota < len(standing):
+        errors["quota"] = Msg(N_("It has %(n)s confirmed meetings already."), n=len(standing))
+    if errors:
+        raise ValidationFailed(errors)
 
 
 _PARTICIPANTS = (
@@ -289,11 +327,16 @@ async def set_interest(fair_id: int, data: InterestIn, actor: Actor) -> None:
 
 
 async def save_interest(fair_id: int, data: InterestIn, actor: Actor) -> None:
-    """What one side says of a pair, once the caller's right to speak for that side is checked."""
+    """What one side says of a pair, once the caller's right to speak for that side is checked. A "no" to a pair
+    with a confirmed meeting waits until the organizers cancel it."""
     await conference(fair_id)
     await _pair(fair_id, data.buyer, data.producer)
     column = PairInterest.buyer_says if data.side is Side.buyer else PairInterest.producer_says
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
+        if data.says is Interest.no and await Meeting.exists().where(
+                (Meeting.buyer == data.buyer) & (Meeting.producer == data.producer) & Meeting.status.is_in(list(SCHEDULED))):
+            raise ValidationFailed({"says": N_("These two have a confirmed meeting: the organizers cancel it first.")})
         found = await PairInterest.select(PairInterest.id).where(
             (PairInterest.buyer == data.buyer) & (PairInterest.producer == data.producer)).first()
         if found is None:
@@ -377,6 +420,10 @@ async def make_request(fair_id: int, buyer: int, producer: int, asked_by: Side, 
         raise ValidationFailed({"producer": N_("One side said it does not want this meeting.")})
     if (await _request_status(fair_id)).get((buyer, producer)) in (RequestStatus.sent.value, RequestStatus.accepted.value):
         raise Conflict(N_("This pair has a request already."))
+    if await MeetingRequest.exists().where((MeetingRequest.buyer == buyer) & (MeetingRequest.producer == producer)
+                                           & (MeetingRequest.asked_by == asked_by.value)
+                                           & (MeetingRequest.status == RequestStatus.declined.value)):
+        raise Conflict(N_("The other side declined this request: it is not sent again."))
     if await requests_closed(fair_id):
         raise ValidationFailed({"producer": N_("Requests closed at the organizer's deadline.")})
     request_id = (await MeetingRequest.insert(MeetingRequest(fair=fair_id, buyer=buyer, producer=producer,
@@ -390,15 +437,18 @@ async def requests_closed(fair_id: int) -> bool:
     return bool(row and row["requests_close_at"] and row["requests_close_at"] <= dt.datetime.now(dt.UTC))
 
 
-async def answer_request(request_id: int, accept: bool, actor: Actor) -> None:
+async def answer_request(request_id: int, accept: bool, actor: Actor, fair_id: int | None = None) -> None:
     ensure_organizer(actor)
-    await record_answer(request_id, accept, actor)
+    await record_answer(request_id, accept, actor, fair_id=fair_id)
 
 
-async def record_answer(request_id: int, accept: bool, actor: Actor, answering: int | None = None) -> None:
-    """Accepts or declines a request still open. `answering`, a participant id, answers only a request made to it
-    by the other side (a party cannot accept its own request)."""
+async def record_answer(request_id: int, accept: bool, actor: Actor, answering: int | None = None,
+                        fair_id: int | None = None) -> None:
+    """Accepts or declines a request still open (of `fair_id`, when given). `answering`, a participant id, answers
+    only a request made to it by the other side (a party cannot accept its own request)."""
     row = await MeetingRequest.select().where(MeetingRequest.id == request_id).first() if is_id(request_id) else None
+    if row is not None and fair_id is not None and row["fair"] != fair_id:
+        row = None
     if row is not None and answering is not None:
         asked = row["producer"] if row["asked_by"] == Side.buyer.value else row["buyer"]
         row = row if asked == answering else None
@@ -456,6 +506,7 @@ async def confirm_drafts(fair_id: int, actor: Actor) -> int:
     ensure_organizer(actor)
     await conference(fair_id)
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
         done = await Meeting.update({Meeting.status: MeetingStatus.confirmed.value}).where(
             (Meeting.fair == fair_id) & (Meeting.status == MeetingStatus.draft.value)).returning(Meeting.id)
         await notify_schedules(fair_id)
@@ -467,17 +518,34 @@ def _when(moment: dt.datetime | None) -> str:
     return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if moment else ""
 
 
+async def _schedules_sent(fair_id: int) -> dict[int, tuple[int, str]]:
+    """Participant id → (how many schedules it was sent, the digest of the last one)."""
+    sent: dict[int, tuple[int, str]] = {}
+    for row in await Notification.select(Notification.key, Notification.data).where(
+            Notification.key.like(f"meetings:{fair_id}:%")):
+        parts = row["key"].split(":")  # meetings, fair, participant, version[, user]
+        if len(parts) < 4 or not parts[2].isdigit() or not parts[3].isdigit():
+            continue
+        data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+        version = int(parts[3])
+        if version > sent.get(int(parts[2]), (0, ""))[0]:
+            sent[int(parts[2])] = (version, (data or {}).get("digest", ""))
+    return sent
+
+
 async def notify_schedules(fair_id: int) -> int:
-    """One message per participant and state of its confirmed schedule: keyed by a digest of its meetings, so an
-    unchanged schedule is not sent twice and a changed one is sent once more. Buyers at their address, producers to
-    their users (or the producer's address when it has none)."""
+    """Each participant whose schedule differs from the one it was last sent is sent it, once: its confirmed meetings
+    (held or missed ones too, the day's record of them), numbered per participant so that a change undone is sent
+    again. Buyers at their address, producers to their users (or the producer's address when it has none). Called
+    inside the change's transaction, with the conference locked."""
     fair = await Fair.select(Fair.name, Fair.ends_on).where(Fair.id == fair_id).first()
     listed = {p.id: p for p in await participants(fair_id)}
-    mine: dict[int, list[MeetingOut]] = defaultdict(list)
+    sent = await _schedules_sent(fair_id)
+    mine: dict[int, list[MeetingOut]] = {participant: [] for participant in sent if participant in listed}
     for m in await meetings(fair_id):
-        if m.status == MeetingStatus.confirmed.value:
-            mine[m.buyer].append(m)
-            mine[m.producer].append(m)
+        if m.status in SCHEDULED:
+            mine.setdefault(m.buyer, []).append(m)
+            mine.setdefault(m.producer, []).append(m)
     buyers = {r["id"]: r["email"] for r in await Buyer.select(Buyer.id, Buyer.email).where(
         Buyer.id.is_in([p.buyer_id for p in listed.values() if p.buyer_id] or [0]))}
     producer_ids = [p.producer_id for p in listed.values() if p.producer_id]
@@ -492,10 +560,13 @@ async def notify_schedules(fair_id: int) -> int:
         lines = [{"when": _when(m.starts_at), "table": m.table_number,
                   "with": m.producer_name if buyer_side else m.buyer_name} for m in rows]
         digest = hashlib.sha256(json.dumps(lines, ensure_ascii=False).encode()).hexdigest()[:16]
+        version, last = sent.get(participant_id, (0, ""))
+        if digest == last:
+            continue
         data = {"fair_id": fair_id, "fair": fair["name"] if fair else "", "name": p.name, "meetings": lines,
-                "attach_calendar": participant_id,
+                "attach_calendar": participant_id, "digest": digest,
                 "link": participant_path(participant_id, fair["ends_on"]) if fair else ""}
-        key = f"meetings:{fair_id}:{participant_id}:{digest}"
+        key = f"meetings:{fair_id}:{participant_id}:{version + 1}"
         if buyer_side:
             if buyers.get(p.buyer_id or 0):
                 outgoing.append(Outgoing(key, None, "meeting_schedule", data, email=buyers[p.buyer_id or 0],
@@ -523,29 +594,44 @@ async def participant_calendar(participant_id: int) -> tuple[str, bytes]:
             location=", ".join(part for part in (render(Msg(N_("Table %(n)s"), n=m.table_number), i18n.gettext),
                                                  fair["venue"] if fair else "") if part),
             description=fair["name"] if fair else "")
-            for m in await meetings(row["fair"], participant_id) if m.starts_at and m.status == MeetingStatus.confirmed.value]
+            for m in await meetings(row["fair"], participant_id) if m.starts_at and m.status in SCHEDULED]
     finally:
         i18n.current_language.reset(language)
     text = calendar_file.calendar(fair["name"] if fair else "", events, dt.datetime.now(dt.UTC))
     return f"lich-gap-{row['fair']}-{participant_id}.ics", text.encode("utf-8")
 
 
-async def mark(meeting_id: int, status: MeetingStatus, actor: Actor) -> None:
+async def mark(meeting_id: int, status: MeetingStatus, actor: Actor, fair_id: int | None = None) -> None:
     """On the day: a confirmed meeting held or missed (or cancelled, which frees its slot and table)."""
     ensure_organizer(actor)
-    await record_mark(meeting_id, status, actor)
+    await record_mark(meeting_id, status, actor, fair_id=fair_id)
 
 
-async def record_mark(meeting_id: int, status: MeetingStatus, actor: Actor, party: int | None = None) -> None:
+async def _meeting_row(meeting_id: int, fair_id: int | None) -> dict[str, Any]:
+    """A meeting (of `fair_id`, when given), locked for the change; NotFound otherwise."""
+    row = await Meeting.select(Meeting.fair).where(Meeting.id == meeting_id).first() if is_id(meeting_id) else None
+    if row is None or (fair_id is not None and row["fair"] != fair_id):
+        raise NotFound(N_("This meeting does not exist."))
+    await _lock(row["fair"])
+    return await Meeting.select().where(Meeting.id == meeting_id).first() or {}
+
+
+async def record_mark(meeting_id: int, status: MeetingStatus, actor: Actor, party: int | None = None,
+                      fair_id: int | None = None) -> None:
     """`mark`, once the caller's right is checked. `party`, a participant id, marks only its own confirmed meetings,
     held or missed, once they have begun (the other side's word can be changed by either, the last one stands)."""
     if status not in (MeetingStatus.held, MeetingStatus.no_show, MeetingStatus.cancelled):
         raise ValidationFailed({"status": N_("A meeting is marked held, no-show or cancelled.")})
-    row = await Meeting.select().where(Meeting.id == meeting_id).first() if is_id(meeting_id) else None
-    if row is not None and party is not None and party not in (row["buyer"], row["producer"]):
-        row = None
-    if row is None:
-        raise NotFound(N_("This meeting does not exist."))
+    async with Fair._meta.db.transaction():
+        row = await _meeting_row(meeting_id, fair_id)
+        if party is not None and party not in (row["buyer"], row["producer"]):
+            raise NotFound(N_("This meeting does not exist."))
+        await _marked(row, status, actor, party)
+
+
+async def _marked(row: dict[str, Any], status: MeetingStatus, actor: Actor, party: int | None) -> None:
+    """The mark itself, the meeting read under the conference's lock."""
+    meeting_id = row["id"]
     if party is not None:
         if status is MeetingStatus.cancelled or row["status"] not in (
                 MeetingStatus.confirmed.value, MeetingStatus.held.value, MeetingStatus.no_show.value):
@@ -558,23 +644,26 @@ async def record_mark(meeting_id: int, status: MeetingStatus, actor: Actor, part
         raise Conflict(N_("An agreement came of this meeting: it was held."))
     await Meeting.update({Meeting.status: status.value, Meeting.marked_by: actor.username[:100]}).where(Meeting.id == meeting_id)
     await record_audit(actor, "mark", "fair", row["fair"], None, {"meeting": meeting_id, "status": status.value})
+    if status is MeetingStatus.cancelled:
+        await notify_schedules(row["fair"])  # both sides are told their meeting is off
 
 
-async def agreement_from_meeting(meeting_id: int, data: MeetingAgreementIn, actor: Actor) -> int:
+async def agreement_from_meeting(meeting_id: int, data: MeetingAgreementIn, actor: Actor,
+                                 fair_id: int | None = None) -> int:
     """Records the agreement a held meeting produced, its parties and conference taken from the meeting, and links
     the two (a meeting marked only as scheduled is taken as held: the agreement proves it)."""
     ensure_organizer(actor)
-    row = await Meeting.select().where(Meeting.id == meeting_id).first() if is_id(meeting_id) else None
-    if row is None:
-        raise NotFound(N_("This meeting does not exist."))
-    if row["agreement"] is not None:
-        raise Conflict(N_("An agreement is recorded for this meeting already."))
-    if row["status"] in (MeetingStatus.no_show.value, MeetingStatus.cancelled.value):
-        raise ValidationFailed({"meeting": N_("This meeting did not take place.")})
-    parties = {r["id"]: r for r in await Participant.select().where(Participant.id.is_in([row["buyer"], row["producer"]]))}
-    signed = AgreementIn(**{f: getattr(data, f) for f in data.__struct_fields__}, buyer_id=parties[row["buyer"]]["buyer"],
-                         producer_ids=[parties[row["producer"]]["producer"]], fair_id=row["fair"])
     async with Fair._meta.db.transaction():
+        row = await _meeting_row(meeting_id, fair_id)
+        if row["agreement"] is not None:
+            raise Conflict(N_("An agreement is recorded for this meeting already."))
+        if row["status"] in (MeetingStatus.no_show.value, MeetingStatus.cancelled.value):
+            raise ValidationFailed({"meeting": N_("This meeting did not take place.")})
+        parties = {r["id"]: r for r in await Participant.select().where(
+            Participant.id.is_in([row["buyer"], row["producer"]]))}
+        signed = AgreementIn(**{f: getattr(data, f) for f in data.__struct_fields__},
+                             buyer_id=parties[row["buyer"]]["buyer"], producer_ids=[parties[row["producer"]]["producer"]],
+                             fair_id=row["fair"])
         agreement = await create_agreement(signed, actor)
         await Meeting.update({Meeting.agreement: agreement, Meeting.status: MeetingStatus.held.value}).where(
             Meeting.id == meeting_id)
@@ -695,6 +784,7 @@ async def run_schedule(fair_id: int, actor: Actor) -> ScheduleOut:
         raise Conflict(N_("The confirmed meetings break a rule among themselves: %(why)s"), why=str(error)) from error
     kept = {(m.slot, m.table) for m in locked}
     async with Fair._meta.db.transaction():
+        await _still_as_read(fair_id, locked, lambda status: status != MeetingStatus.draft.value)
         await Meeting.delete().where((Meeting.fair == fair_id) & (Meeting.status == MeetingStatus.draft.value))
         fresh = [Meeting(fair=fair_id, buyer=m.buyer, producer=m.producer, slot=m.slot, table_number=m.table,
                          value=values.get(m.pair, 0)) for m in result.meetings if (m.slot, m.table) not in kept]
@@ -716,15 +806,33 @@ async def fit_late(fair_id: int, actor: Actor) -> ScheduleOut:
     result = await asyncio.to_thread(scheduling.fit_late, engine_conference, list(by_place))
     placed = set(result.meetings)
     async with Fair._meta.db.transaction():
-        gone = [r["id"] for place, r in by_place.items() if place not in placed]
+        await _still_as_read(fair_id, list(by_place), lambda status: True)
+        gone = [r for place, r in by_place.items() if place not in placed]
+        kept_as_record = [r for r in gone if r["status"] not in (MeetingStatus.draft.value, MeetingStatus.confirmed.value)
+                          or r["agreement"] is not None]
+        if kept_as_record:  # the day's record is never cancelled: what breaks a rule now is the organizers' to settle
+            first = kept_as_record[0]
+            raise Conflict(N_("A meeting already held or missed no longer keeps the rules: %(why)s"), why=next(
+                (u.words for u in result.removed if (u.buyer, u.producer) == (first["buyer"], first["producer"])), ""))
         if gone:
-            await Meeting.update({Meeting.status: MeetingStatus.cancelled.value}).where(Meeting.id.is_in(gone))
+            await Meeting.update({Meeting.status: MeetingStatus.cancelled.value}).where(
+                Meeting.id.is_in([r["id"] for r in gone]))
         fresh = [Meeting(fair=fair_id, buyer=m.buyer, producer=m.producer, slot=m.slot, table_number=m.table,
                          value=values.get(m.pair, 0)) for m in result.meetings if m not in by_place]
         if fresh:
             await Meeting.insert(*fresh)
         await record_audit(actor, "fit_late", "fair", fair_id, None, {"added": len(fresh), "cancelled": len(gone)})
+        await notify_schedules(fair_id)  # a confirmed meeting cancelled is news to both sides
     return _schedule_out(result)
+
+
+async def _still_as_read(fair_id: int, read: list[scheduling.Meeting], counted) -> None:
+    """Locks the conference and checks that the meetings the engine worked from (those whose status `counted`) are
+    still the ones standing: a change made while it ran would be overwritten, so it is asked to run again."""
+    await _lock(fair_id)
+    rows = await Meeting.select().where((Meeting.fair == fair_id) & Meeting.status.is_in([s.value for s in STANDING]))
+    if {_engine_meeting(r) for r in rows if counted(r["status"])} != set(read):
+        raise Conflict(N_("The meetings changed while the schedule was worked out: run it again."))
 
 
 def _schedule_out(result: scheduling.Schedule) -> ScheduleOut:
@@ -796,6 +904,7 @@ async def add_meeting(fair_id: int, buyer: int, producer: int, slot: int, table:
     await conference(fair_id)
     await _pair(fair_id, buyer, producer)
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
         await _check_by_hand(fair_id, [scheduling.Meeting(slot, table, buyer, producer)], set())
         made = (await Meeting.insert(Meeting(fair=fair_id, buyer=buyer, producer=producer, slot=slot, table_number=table,
                                              status=MeetingStatus.confirmed.value)))[0]["id"]
@@ -809,6 +918,7 @@ async def move_meeting(fair_id: int, meeting_id: int, slot: int, table: int, act
     ensure_organizer(actor)
     await conference(fair_id)
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
         row = await _movable(meeting_id, fair_id)
         await _check_by_hand(fair_id, [scheduling.Meeting(slot, table, row["buyer"], row["producer"])], {meeting_id})
         await Meeting.update({Meeting.slot: slot, Meeting.table_number: table}).where(Meeting.id == meeting_id)
@@ -824,6 +934,7 @@ async def swap_meetings(fair_id: int, meeting_id: int, other_id: int, actor: Act
     if meeting_id == other_id:
         raise ValidationFailed({"other": N_("Choose another meeting to swap with.")})
     async with Fair._meta.db.transaction():
+        await _lock(fair_id)
         one, other = await _movable(meeting_id, fair_id), await _movable(other_id, fair_id)
         await _check_by_hand(fair_id, [scheduling.Meeting(other["slot"], other["table_number"], one["buyer"], one["producer"]),
                                        scheduling.Meeting(one["slot"], one["table_number"], other["buyer"], other["producer"])],

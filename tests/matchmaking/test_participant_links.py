@@ -5,6 +5,7 @@ a meeting moved or two swapped, each refused when it would break a rule."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from core import signed_links
@@ -237,3 +238,86 @@ def test_a_participant_written_to_in_english_gets_its_schedule_and_calendar_in_e
     sent = run(Notification.select(Notification.key, Notification.language).where(
         Notification.key.like(f"meetings:{conference['fair']}:{exporter}:%")))
     assert len(sent) == 1 and sent[0]["language"] == "en"  # its schedule, sent when the meeting was added
+
+
+def test_a_participant_cannot_undo_what_the_organizers_confirmed(conference, anonymous):
+    """A "no", a slot dropped or a quota lowered under a confirmed meeting is refused in words: the organizers move
+    or cancel the meeting first. Their own schedule runs stay consistent with it."""
+    organizer, base = conference["organizer"], conference["base"]
+    links = _links(conference)
+    chain, honey = conference["buyers"]["chain"]["id"], conference["producers"]["honey"]["id"]
+    meeting = _ok(organizer.api("POST", f"{base}/meetings", {"buyer": chain, "producer": honey, "slot": 0, "table": 1}))
+    refused = anonymous.form(f"{links[honey]}/interests", {"other": chain, "says": "no"})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    dropped = anonymous.form(f"{links[chain]}/needs", {"available": ["3", "4"]})
+    assert dropped.status_code == 422 and "08:30" in dropped.text
+    lowered = organizer.api("POST", f"{base}/participants", {"side": "buyer", "buyer_id": _participant(conference, chain)[
+        "buyer_id"], "quota": 0})
+    assert lowered.status_code == 422
+    assert anonymous.form(f"{links[chain]}/needs", {"available": ["9"]}).status_code == 422  # the room has 6 slots
+    exporter, tea = conference["buyers"]["exporter"]["id"], conference["producers"]["tea"]["id"]
+    taken = organizer.api("POST", f"{base}/meetings", {"buyer": exporter, "producer": tea, "slot": 0, "table": 1})
+    assert taken.status_code == 409
+    _ok(organizer.api("POST", f"{base}/schedule"))
+    _ok(organizer.api("POST", f"{base}/schedule/late"))
+    (kept,) = [m for m in _ok(organizer.get(f"{base}/meetings"), 200) if m["id"] == meeting["id"]]
+    assert (kept["status"], kept["slot"], kept["table_number"]) == ("confirmed", 0, 1)
+    # Cancelled by the organizers, the pair can then be refused.
+    _ok(organizer.api("POST", f"{base}/meetings/{meeting['id']}/mark", {"status": "cancelled"}), 204)
+    assert anonymous.form(f"{links[honey]}/interests", {"other": chain, "says": "no"}).status_code == 302
+
+
+def test_each_change_of_a_schedule_is_sent_once_and_a_change_undone_is_sent_again(conference):
+    from core.tables import Notification
+
+    organizer, base = conference["organizer"], conference["base"]
+    chain = conference["buyers"]["chain"]["id"]
+    buyer = _participant(conference, chain)["buyer_id"]
+    held = _ok(organizer.get(f"/api/v1/buyers/{buyer}"), 200)
+    _ok(organizer.api("PUT", f"/api/v1/buyers/{buyer}", {"name": held["name"], "kind": held["kind"],
+                                                          "email": "mua@chuoi.example"}), 200)
+    honey, basket = conference["producers"]["honey"]["id"], conference["producers"]["basket"]["id"]
+
+    def sent() -> list[list[str]]:
+        rows = run(Notification.select(Notification.data).where(
+            Notification.key.like(f"meetings:{conference['fair']}:{chain}:%")).order_by(Notification.id))
+        return [[line["when"][:5] for line in (r["data"] if isinstance(r["data"], dict) else json.loads(
+            r["data"]))["meetings"]] for r in rows]
+
+    one = _ok(organizer.api("POST", f"{base}/meetings", {"buyer": chain, "producer": honey, "slot": 0, "table": 1}))
+    two = _ok(organizer.api("POST", f"{base}/meetings", {"buyer": chain, "producer": basket, "slot": 3, "table": 1}))
+    assert sent() == [["08:30"], ["08:30", "13:30"]]
+    _ok(organizer.api("POST", f"{base}/meetings/{one['id']}/swap", {"other": two["id"]}), 204)
+    _ok(organizer.api("POST", f"{base}/meetings/{one['id']}/swap", {"other": two["id"]}), 204)
+    assert len(sent()) == 4  # swapped, and swapped back: each sent
+    _ok(organizer.api("POST", f"{base}/meetings/{one['id']}/mark", {"status": "held"}), 204)
+    exporter, tea = conference["buyers"]["exporter"]["id"], conference["producers"]["tea"]["id"]
+    _ok(organizer.api("POST", f"{base}/meetings", {"buyer": exporter, "producer": tea, "slot": 1, "table": 1}))
+    assert len(sent()) == 4  # a meeting marked held changes nobody's schedule, nor does another's meeting
+
+
+def test_odd_numbers_and_other_conferences_get_words_not_errors(conference, anonymous, login):
+    organizer, base = conference["organizer"], conference["base"]
+    link = _links(conference)[conference["buyers"]["chain"]["id"]]
+    for odd in ("²", "99999999999999999999", "-1", "x"):
+        assert anonymous.form(f"{link}/requests", {"other": odd}).status_code == 422, odd
+        assert anonymous.form(f"{link}/interests", {"other": odd, "says": "must"}).status_code == 422, odd
+    fair = conference["fair"]
+    assert organizer.form(f"/fairs/{fair}/meetings/add", {"back": "²", "slot": "0", "table": "1"}).status_code == 422
+    chain, honey = conference["buyers"]["chain"]["id"], conference["producers"]["honey"]["id"]
+    meeting = _ok(organizer.api("POST", f"{base}/meetings", {"buyer": chain, "producer": honey, "slot": 0, "table": 1}))
+    from tests.fairs.conftest import fair_payload
+
+    other = _ok(organizer.api("POST", "/api/v1/fairs", fair_payload(kind="connection_conference")))["id"]
+    elsewhere = f"/api/v1/fairs/{other}/matchmaking/meetings/{meeting['id']}/mark"
+    assert organizer.api("POST", elsewhere, {"status": "held"}).status_code == 404
+
+
+def test_a_declined_request_is_not_sent_again_by_the_same_side(conference, anonymous):
+    links = _links(conference)
+    chain, honey = conference["buyers"]["chain"]["id"], conference["producers"]["honey"]["id"]
+    assert anonymous.form(f"{links[chain]}/requests", {"other": honey}).status_code == 302
+    (request,) = _ok(conference["organizer"].get(f"{conference['base']}/requests"), 200)
+    assert anonymous.form(f"{links[honey]}/requests/{request['id']}/answer", {"accept": "0"}).status_code == 302
+    assert anonymous.form(f"{links[chain]}/requests", {"other": honey}).status_code == 409
+    assert anonymous.form(f"{links[honey]}/requests", {"other": chain}).status_code == 302  # the other side may ask

@@ -602,3 +602,18 @@ def test_violations_names_what_a_hand_edited_schedule_breaks():
         "buyer 1, producer 101, slot 2, table 1: the conference has no slot 2 (its slots are 0 to 1)",
         "buyer 2, producer 101, slot 0, table 3: the conference has no table 3 (its tables are 1 to 1)",
         "buyer 7, producer 101, slot 0, table 1: buyer 7 is not at the conference"]
+
+
+def test_a_standing_meeting_holds_its_place_for_a_hand_change_even_once_it_breaks_a_rule():
+    """A side said no, or lowered its quota, after its meeting was set: that meeting still holds its table, the
+    sides' time and their quota against a meeting added by hand."""
+    conference = scheduling.Conference(
+        slots=2, tables=1, candidates=[], excluded=frozenset({(1, 10)}),
+        buyers=[scheduling.Participant(1, 1), scheduling.Participant(2, 2)],
+        producers=[scheduling.Participant(10, 2), scheduling.Participant(11, 2)])
+    standing = [scheduling.Meeting(0, 1, 1, 10)]  # now excluded by a "no"
+    assert [r.reason for r in scheduling.hand_refusals(conference, standing, [scheduling.Meeting(0, 1, 2, 11)])] == [
+        "table_taken"]
+    assert [r.reason for r in scheduling.hand_refusals(conference, standing, [scheduling.Meeting(1, 1, 1, 11)])] == [
+        "over_quota"]
+    assert scheduling.hand_refusals(conference, standing, [scheduling.Meeting(1, 1, 2, 11)]) == []
