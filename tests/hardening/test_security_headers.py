@@ -113,7 +113,7 @@ def test_only_the_email_preview_allows_inline_styles(login):
 
 TEMPLATES = ROOT / "templates"
 # Not pages: emails (styled inline, as mail clients need) and the print templates WeasyPrint turns into PDFs.
-NOT_PAGES = {"email", "agreements/print/", "salespoints/print/", "reports/print.html", "reports/print.css"}
+NOT_PAGES = {"email", "agreements/print/", "salespoints/print/", "matchmaking/print/", "reports/print.html", "reports/print.css"}
 
 
 def _pages() -> list[Path]:
