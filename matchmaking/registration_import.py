@@ -212,10 +212,10 @@ class _Parties:
 
 
 async def _products(producer_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Each producer's products by folded name."""
+    """Each producer's products by folded name, those withdrawn from OCOP left out (they are no longer offered)."""
     found: dict[int, dict[str, int]] = {}
     for row in await Product.select(Product.id, Product.name, Product.producer).where(
-            Product.producer.is_in(producer_ids or [0])):
+            Product.producer.is_in(producer_ids or [0]) & Product.withdrawn_on.is_null()):
         found.setdefault(row["producer"], {})[fold(" ".join(row["name"].split()))] = row["id"]
     return found
 

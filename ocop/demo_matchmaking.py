@@ -54,7 +54,7 @@ async def seed_meetings(rng: random.Random, fair_id: int) -> dict[str, int]:
     producers = sorted(set(parties.values()))
     offered: dict[int, list[int]] = {}
     for row in await Product.select(Product.id, Product.producer).where(
-            Product.producer.is_in(producers or [0]) & (Product.stars >= 3)):
+            Product.producer.is_in(producers or [0]) & (Product.stars >= 3) & Product.withdrawn_on.is_null()):
         offered.setdefault(row["producer"], []).append(row["id"])
     buyer_ids, producer_ids = {}, {}
     for buyer in buyers:
