@@ -8,14 +8,14 @@ from typing import Any
 import msgspec
 
 from catalog import reference
-from core import fields
+from core import fields, i18n
 from core.errors import ValidationFailed
 from core.formatting import clock
 from core.forms import parse_struct
 from matchmaking import services
 from matchmaking.schemas import NeedsForm, ParticipantOut, RoomOut
 
-LISTS = ("groups", "provinces", "available", "product_ids")
+LISTS = ("groups", "subgroups", "provinces", "available", "product_ids")
 
 
 def as_list(value: Any) -> list[str]:
@@ -48,9 +48,13 @@ def shown(participant: ParticipantOut) -> dict[str, Any]:
 
 
 async def choices(participant: ParticipantOut, room: RoomOut) -> dict[str, list[tuple[Any, str]]]:
-    """What the form's lists offer: OCOP groups, provinces, the conference's slots, the producer's products."""
+    """What the form's lists offer: OCOP groups and product sets, provinces, the conference's slots, the producer's
+    products; their names in the page's language."""
     products = await services.own_products(participant.producer_id) if participant.producer_id else []
-    return {"groups": [(code, group.name_vi) for code, group in reference.groups().items()],
+    vietnamese = i18n.current_language.get() == "vi"
+    return {"groups": [(code, group.name_vi if vietnamese else group.name_en) for code, group in reference.groups().items()],
+            "subgroups": [(code, item.name_vi if vietnamese else item.name_en)
+                          for code, item in reference.subgroups().items()],
             "provinces": [(p.code, p.name) for p in reference.provinces_by_name()],
             "slots": [(s.number, clock(s.starts_at)) for s in room.slots],
             "products": products}

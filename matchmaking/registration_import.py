@@ -48,7 +48,7 @@ UPLOAD_HOURS = 24  # an unconfirmed preview is kept this long
 REGISTER, UPDATE = "register", "update"
 
 # What each side's row is read for; a value stated in another side's column is said to be left unread.
-_NEEDS = ("groups", "min_stars", "provinces", "price_min", "price_max", "price", "volume")
+_NEEDS = ("groups", "subgroups", "min_stars", "provinces", "price_min", "price_max", "price", "volume")
 _OFFER = ("products", "capacity", "min_order")
 # ParticipantIn's and BuyerIn's fields → the sheet's fields their problems are shown on.
 _SHEET_FIELD = {"available": "window", "product_ids": "products", "buyer_id": "name", "producer_id": "name",
@@ -259,6 +259,7 @@ def _merged(draft: Draft, kept: ParticipantOut | None, side: Side) -> dict[str, 
     return {
         "quota": pick(draft.quota, "quota", 8), "available": pick(draft.available, "available", []),
         "groups": pick(draft.groups if buyer else None, "groups", []),
+        "subgroups": pick(draft.subgroups if buyer else None, "subgroups", []),
         "min_stars": pick(draft.min_stars if buyer else None, "min_stars", None),
         "provinces": pick(draft.provinces if buyer else None, "provinces", []),
         "price_min": pick(draft.price_min if buyer else None, "price_min", None),
@@ -423,10 +424,10 @@ async def commit_upload(fair_id: int, token: str, actor: Actor) -> Outcome:
 def template_workbook() -> bytes:
     """A blank sheet with the headings the import reads, and one example row."""
     headings = ["STT", "Tên doanh nghiệp/HTX", "Bên", "Loại hình", "Mã số thuế", "Tỉnh/thành phố",
-                "Nhóm sản phẩm quan tâm", "Hạng sao tối thiểu", "Tỉnh quan tâm", "Giá từ", "Giá đến", "Sản lượng cần",
-                "Sản phẩm chào bán", "Năng lực cung ứng", "Đơn hàng tối thiểu", "Số cuộc gặp tối đa", "Khung giờ",
-                "Người liên hệ", "Email", "Điện thoại", "Ngôn ngữ", "Ghi chú"]
+                "Nhóm sản phẩm quan tâm", "Bộ sản phẩm quan tâm", "Hạng sao tối thiểu", "Tỉnh quan tâm", "Giá từ",
+                "Giá đến", "Sản lượng cần", "Sản phẩm chào bán", "Năng lực cung ứng", "Đơn hàng tối thiểu",
+                "Số cuộc gặp tối đa", "Khung giờ", "Người liên hệ", "Email", "Điện thoại", "Ngôn ngữ", "Ghi chú"]
     example = [1, "Công ty CP Phân phối Nông sản Việt", "Bên mua", "Nhà phân phối", "", "Hà Nội", "Thực phẩm; Đồ uống",
-               "4 sao", "Hà Nội, Hưng Yên", "50.000", "200.000", "2 tấn/tháng", "", "", "", 6, "Sáng",
-               "Nguyễn Văn An", "lienhe@example.vn", "0912 345 678", "Tiếng Việt", ""]
+               "Chè; Cà phê, ca cao", "4 sao", "Hà Nội, Hưng Yên", "50.000", "200.000", "2 tấn/tháng", "", "", "", 6,
+               "Sáng", "Nguyễn Văn An", "lienhe@example.vn", "0912 345 678", "Tiếng Việt", ""]
     return workbook_of([("Dang ky ket noi", headings, [example])])

@@ -42,6 +42,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "groups": ("nhom san pham quan tam", "nhom san pham", "nhom hang quan tam", "nhom hang", "nganh hang quan tam",
                "nganh hang", "nhom quan tam", "nhom ocop", "nhom ocop quan tam", "nhom nganh", "san pham quan tam",
                "nhom san pham can mua", "groups", "product groups", "ocop groups"),
+    "subgroups": ("bo san pham quan tam", "bo san pham", "phan nhom quan tam", "phan nhom", "product sets",
+                  "subgroups"),
     "min_stars": ("hang sao toi thieu", "sao toi thieu", "so sao toi thieu", "hang sao", "yeu cau hang sao",
                   "hang sao ocop toi thieu", "yeu cau sao", "min stars", "minimum stars"),
     "provinces": ("tinh quan tam", "tinh thanh quan tam", "tinh thanh pho quan tam", "dia phuong quan tam",
@@ -78,7 +80,7 @@ NO_HEADINGS = N_("No row of headings names the participants (a column such as �
 # What a problem names when the sheet has no column for its field (translated when shown).
 FIELD_LABELS = {
     "name": N_("Name"), "side": N_("Side"), "kind": N_("Kind"), "code": N_("Tax code"), "province": N_("Province"),
-    "groups": N_("OCOP groups"), "min_stars": N_("Stars at least"), "provinces": N_("Provinces of interest"),
+    "groups": N_("OCOP groups"), "subgroups": N_("Product sets"), "min_stars": N_("Stars at least"), "provinces": N_("Provinces of interest"),
     "price_min": N_("Price from"), "price_max": N_("Price to"), "price": N_("Price range"), "volume": N_("Volume"),
     "capacity": N_("Capacity"), "min_order": N_("Minimum order"), "products": N_("Products"),
     "quota": N_("Meetings at most"), "window": N_("Time window"), "contact": N_("Contact person"), "email": N_("Email"),
@@ -326,6 +328,15 @@ def _pieces(text: str, joiners: bool = False) -> list[list[str]]:
 def groups(value: Any) -> list[str] | None:
     """The OCOP groups a buyer looks for, named as the 2023 rules or the 2019 ones do ("Thực phẩm; Đồ uống",
     "Thảo dược", "Nhóm đồ uống (trà, cà phê)"); "Tất cả" → [] (no preference); blank → None."""
+    return _named(value, list_values.group_code, N_("Not an OCOP group: %(value)s."))
+
+
+def subgroups(value: Any) -> list[str] | None:
+    """The OCOP product sets a buyer looks for ("Chè; Cà phê, ca cao"), as `groups` reads groups."""
+    return _named(value, list_values.subgroup_code, N_("Not an OCOP product set: %(value)s."))
+
+
+def _named(value: Any, code_of: Callable[[Any], str | None], unknown: str) -> list[str] | None:
     written = re.sub(r"\([^)]*\)", " ", _raw(value))  # "(trà, cà phê)": what of the group, not another group
     if not written.strip():
         return None
@@ -334,16 +345,16 @@ def groups(value: Any) -> list[str] | None:
     codes: list[str] = []
     unread: list[str] = []
     for part in _pieces(written):
-        found, missed = _greedy(part, list_values.group_code)
+        found, missed = _greedy(part, code_of)
         codes += found
         for piece in missed:  # "Thực phẩm và đồ uống", where no group's own name holds the "và"
-            joined = [list_values.group_code(sub) for pieces in _pieces(piece, joiners=True) for sub in pieces]
+            joined = [code_of(sub) for pieces in _pieces(piece, joiners=True) for sub in pieces]
             if joined and all(joined):
                 codes += [code for code in joined if code]
             else:
                 unread.append(piece)
     if unread:
-        raise CellProblem(Msg(N_("Not an OCOP group: %(value)s."), value=", ".join(unread)))
+        raise CellProblem(Msg(unknown, value=", ".join(unread)))
     return list(dict.fromkeys(codes))
 
 
@@ -459,6 +470,7 @@ class Draft:
     code: str  # tax or registration code, "" when none
     place: list_values.Place | None  # the party's province; None when the cell names none we know
     groups: list[str] | None = None
+    subgroups: list[str] | None = None
     min_stars: int | None = None
     provinces: list[str] | None = None
     price_min: int | None = None
@@ -566,7 +578,7 @@ def read_row(sheet: HeadedRows, number: int, cells: list[Any], starts: Sequence[
     return Draft(
         row=number, name=name, side=side, buyer_kind=kind, kind_written=kind_written,
         code="".join(cell("code").split()), place=place,
-        groups=read("groups", groups), min_stars=read("min_stars", min_stars), provinces=read("provinces", provinces),
+        groups=read("groups", groups), subgroups=read("subgroups", subgroups), min_stars=read("min_stars", min_stars), provinces=read("provinces", provinces),
         price_min=price_min, price_max=price_max, volume=cell("volume") or None, capacity=cell("capacity") or None,
         min_order=cell("min_order") or None, products=items(sheet.raw(cells, "products")), quota=read("quota", quota),
         available=read("window", window, starts), contact=cell("contact"), email=cell("email"), phone=cell("phone"),

@@ -63,6 +63,7 @@ class ParticipantIn(msgspec.Struct, kw_only=True):
     quota: Quota = 8
     available: list[Annotated[int, Meta(ge=0, lt=MAX_SLOTS)]] = []  # slot numbers; empty: every slot
     groups: list[Annotated[str, text(32)]] = []
+    subgroups: list[Annotated[str, text(40)]] = []
     min_stars: Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP stars are 3, 4 or 5.")))] | None = None
     provinces: list[Annotated[str, text(32)]] = []
     price_min: Money | None = None
@@ -85,6 +86,7 @@ class OwnNeedsIn(msgspec.Struct, kw_only=True):
 
     available: list[Slot] = []  # empty: every slot
     groups: list[Annotated[str, text(32)]] = []
+    subgroups: list[Annotated[str, text(40)]] = []
     min_stars: Stars | None = None
     provinces: list[Annotated[str, text(32)]] = []
     price_min: Money | None = None
@@ -132,6 +134,7 @@ class ParticipantOut(msgspec.Struct, kw_only=True):
     quota: int
     available: list[int]
     groups: list[str]
+    subgroups: list[str]
     min_stars: int | None
     provinces: list[str]
     price_min: int | None

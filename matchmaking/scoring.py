@@ -2,7 +2,7 @@
 
 Pure: plain data in, plain data out. Four parts, each counted only where the buyer said something (a need left
 unsaid is no reason to rank anyone lower, and the part's points are shared among the parts it did state):
-the OCOP groups it buys, the stars it asks for, the provinces it buys from, and its price band. A part is met
+the OCOP groups or product sets (subgroups) it buys, the stars it asks for, the provinces it buys from, and its price band. A part is met
 by any one of the producer's products offered; the reasons name what matched and what did not.
 """
 
@@ -18,6 +18,7 @@ WEIGHTS = {"groups": 50, "stars": 15, "provinces": 15, "price": 20}  # what it s
 @dataclass(frozen=True)
 class Need:
     groups: frozenset[str] = frozenset()
+    subgroups: frozenset[str] = frozenset()  # product sets, narrower than a group: "Chè" within the drinks
     min_stars: int | None = None
     provinces: frozenset[str] = frozenset()
     price_min: int | None = None
@@ -29,6 +30,7 @@ class OfferedProduct:
     group_code: str
     stars: int
     reference_price: int | None  # VND; None: not known
+    subgroup_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Match:
 
 def _stated(need: Need) -> list[str]:
     parts = []
-    if need.groups:
+    if need.groups or need.subgroups:
         parts.append("groups")
     if need.min_stars:
         parts.append("stars")
@@ -63,7 +65,8 @@ def _in_band(price: int | None, need: Need) -> bool:
 
 
 def score(need: Need, offer: Offer, group_names: dict[str, str] | None = None) -> Match:
-    """The pair's score and reasons. A producer offering nothing scores 0: there is nothing to meet about."""
+    """The pair's score and reasons. A producer offering nothing scores 0: there is nothing to meet about.
+    `group_names` names groups and product sets by their codes."""
     names = group_names or {}
     if not offer.products:
         return Match(0, [Msg(N_("No product offered yet."))])
@@ -74,13 +77,14 @@ def score(need: Need, offer: Offer, group_names: dict[str, str] | None = None) -
     earned = 0.0
     reasons: list[Msg] = []
     if "groups" in stated:
-        shared = sorted({p.group_code for p in offer.products} & need.groups)
+        shared = sorted(({p.group_code for p in offer.products} & need.groups)
+                        | ({p.subgroup_code for p in offer.products} & need.subgroups))
         if shared:
             earned += WEIGHTS["groups"]
             reasons.append(Msg(N_("Offers what the buyer looks for: %(groups)s."),
                                groups=", ".join(names.get(g, g) for g in shared)))
         else:
-            reasons.append(Msg(N_("None of its products is in the groups the buyer looks for.")))
+            reasons.append(Msg(N_("None of its products is in the groups or product sets the buyer looks for.")))
     if "stars" in stated:
         best = max(p.stars for p in offer.products)
         if best >= (need.min_stars or 0):

@@ -51,6 +51,7 @@ class Participant(Table):
     available = Text(default="")  # slot numbers, comma-separated; empty: every slot
     # A buyer's needs (empty or none: no preference stated).
     groups = Text(default="")  # OCOP group codes, comma-separated
+    subgroups = Text(default="")  # product sets (OCOP subgroup codes), comma-separated
     min_stars = Integer(null=True, default=None)
     provinces = Text(default="")  # province codes, comma-separated
     price_min = BigInt(null=True, default=None)  # VND per unit

@@ -36,6 +36,8 @@ def _stated_needs(buyer: int) -> dict:
     if own.random() < 0.35:
         low = own.choice([20_000, 50_000, 80_000])
         needs.update(price_min=low, price_max=low * own.choice([3, 5, 10]))
+    if own.random() < 0.25:
+        needs["subgroups"] = own.sample(sorted(reference.subgroups()), k=own.choice([1, 2]))
     if own.random() < 0.5:
         needs["volume"] = own.choice(["2 tấn/tháng", "500 hộp/tháng", "1 container/quý", "300 kg/tuần"])
     return needs

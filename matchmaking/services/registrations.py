@@ -58,6 +58,8 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
     unknown = [g for g in data.groups if g not in reference.groups()]
     if unknown:
         errors["groups"] = N_("Choose the groups from the OCOP list.")
+    if [code for code in data.subgroups if code not in reference.subgroups()]:
+        errors["subgroups"] = N_("Choose the product sets from the OCOP list.")
     if [code for code in data.provinces if code not in reference.provinces()]:
         errors["provinces"] = N_("Choose the provinces from the list.")
     slots = await MeetingSlot.count().where(MeetingSlot.fair == fair_id)
@@ -67,7 +69,8 @@ async def save_registration(fair_id: int, data: ParticipantIn, actor: Actor) -> 
         raise ValidationFailed(errors)
     values: dict[Column | str, Any] = {
         Participant.quota: data.quota, Participant.available: join(sorted(set(data.available))),
-        Participant.groups: join(data.groups), Participant.min_stars: data.min_stars,
+        Participant.groups: join(data.groups), Participant.subgroups: join(data.subgroups),
+        Participant.min_stars: data.min_stars,
         Participant.provinces: join(data.provinces), Participant.price_min: data.price_min,
         Participant.price_max: data.price_max, Participant.volume: data.volume, Participant.capacity: data.capacity,
         Participant.min_order: data.min_order, Participant.notes: data.notes, Participant.language: data.language,
@@ -131,7 +134,7 @@ async def participants(fair_id: int) -> list[ParticipantOut]:
     return [ParticipantOut(
         id=r["id"], fair_id=fair_id, side=r["side"], buyer_id=r["buyer"], producer_id=r["producer"], name=r["name"] or "",
         province_code=r["party_province"] or "", quota=r["quota"], available=[int(s) for s in split(r["available"])],
-        groups=split(r["groups"]), min_stars=r["min_stars"], provinces=split(r["provinces"]), price_min=r["price_min"],
+        groups=split(r["groups"]), subgroups=split(r["subgroups"]), min_stars=r["min_stars"], provinces=split(r["provinces"]), price_min=r["price_min"],
         price_max=r["price_max"], volume=r["volume"], product_ids=sorted(offers[r["id"]]), capacity=r["capacity"],
         min_order=r["min_order"], notes=r["notes"], arrived=r["arrived_at"] is not None, language=r["language"])
         for r in rows]

@@ -62,13 +62,15 @@ async def pair(fair_id: int, buyer: int, producer: int) -> tuple[dict, dict]:
 
 async def scoring_inputs(fair_id: int) -> tuple[list[ParticipantOut], dict[int, scoring.Need], dict[int, scoring.Offer]]:
     listed = await participants(fair_id)
-    products = {r["id"]: r for r in await Product.select(Product.id, Product.group_code, Product.stars,
-                                                         Product.reference_price).where(
+    products = {r["id"]: r for r in await Product.select(Product.id, Product.group_code, Product.subgroup_code,
+                                                         Product.stars, Product.reference_price).where(
         Product.id.is_in([p for x in listed for p in x.product_ids] or [0]))}
-    needs = {p.id: scoring.Need(frozenset(p.groups), p.min_stars, frozenset(p.provinces), p.price_min, p.price_max)
+    needs = {p.id: scoring.Need(frozenset(p.groups), frozenset(p.subgroups), p.min_stars, frozenset(p.provinces),
+                                p.price_min, p.price_max)
              for p in listed if p.side == Side.buyer.value}
     offers = {p.id: scoring.Offer(p.province_code, tuple(
-        scoring.OfferedProduct(products[i]["group_code"], products[i]["stars"] or 0, products[i]["reference_price"])
+        scoring.OfferedProduct(products[i]["group_code"], products[i]["stars"] or 0, products[i]["reference_price"],
+                               products[i]["subgroup_code"] or "")
         for i in p.product_ids if i in products)) for p in listed if p.side == Side.producer.value}
     return listed, needs, offers
 
@@ -79,7 +81,9 @@ async def matches(fair_id: int, buyer: int | None = None, producer: int | None =
     names = {p.id: p.name for p in listed}
     said = {(r["buyer"], r["producer"]): r for r in await PairInterest.select().where(PairInterest.fair == fair_id)}
     requested = await request_status(fair_id)
-    groups = {code: group.name_vi for code, group in reference.groups().items()}
+    vietnamese = i18n.current_language.get() == "vi"
+    groups = {code: group.name_vi if vietnamese else group.name_en for code, group in reference.groups().items()}
+    groups.update({code: item.name_vi if vietnamese else item.name_en for code, item in reference.subgroups().items()})
     found = []
     for b, need in needs.items():
         if buyer is not None and b != buyer:

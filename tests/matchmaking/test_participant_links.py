@@ -51,13 +51,16 @@ def test_the_link_opens_its_participants_page_only(conference, anonymous):
 def test_a_buyer_states_its_needs_through_its_link_and_its_quota_stays_the_organizers(conference, anonymous):
     chain = conference["buyers"]["chain"]
     link = _links(conference)[chain["id"]]
-    saved = anonymous.form(f"{link}/needs", {"groups": ["food", "beverages"], "provinces": ["hue", "ha-noi"],
+    saved = anonymous.form(f"{link}/needs", {"groups": ["food", "beverages"], "subgroups": ["tea"],
+                                             "provinces": ["hue", "ha-noi"],
                                              "min_stars": "3", "price_min": "40.000", "price_max": "90.000",
                                              "volume": "2 tấn/tháng", "available": ["0", "1", "2"], "quota": "60",
                                              "notes": "Cần hàng có mã vạch"})
     assert saved.status_code == 302, saved.text
     after = _participant(conference, chain["id"])
     assert sorted(after["groups"]) == ["beverages", "food"] and sorted(after["provinces"]) == ["ha-noi", "hue"]
+    assert after["subgroups"] == ["tea"]
+    assert anonymous.form(f"{link}/needs", {"subgroups": ["wine"]}).status_code == 422
     assert (after["min_stars"], after["price_min"], after["price_max"]) == (3, 40_000, 90_000)
     assert after["volume"] == "2 tấn/tháng" and after["available"] == [0, 1, 2] and after["quota"] == 3
     # A price band upside down: the page again, saying so, and nothing changed.

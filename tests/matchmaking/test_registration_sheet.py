@@ -236,3 +236,11 @@ def test_the_language_a_participant_is_written_to_in(written, language):
 def test_a_language_we_do_not_write_in_is_a_problem():
     [draft] = _drafts([["Tên đơn vị", "Bên", "Ngôn ngữ"], ["Korea Fresh Import Co.", "Bên mua", "Tiếng Hàn"]])
     assert "Tiếng Hàn" in _text(draft.problems["language"])
+
+
+def test_product_sets_are_read_by_their_names_commas_inside_them_kept():
+    [draft] = _drafts([["Tên đơn vị", "Bên", "Bộ sản phẩm quan tâm"],
+                       ["Công ty Trà Việt", "Bên mua", "Chè; Cà phê, ca cao"]])
+    assert draft.subgroups == ["tea", "coffee_cocoa"] and not draft.problems
+    [wrong] = _drafts([["Tên đơn vị", "Bên", "Bộ sản phẩm quan tâm"], ["Công ty Trà Việt", "Bên mua", "Rượu vang Pháp"]])
+    assert "Rượu vang Pháp" in _text(wrong.problems["subgroups"])
