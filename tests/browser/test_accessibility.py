@@ -106,7 +106,7 @@ def journeys(demo) -> dict[str, list[str]]:
                       "/fairs/", f"/fairs/{fair}", f"/fairs/{fair}/plan", f"/fairs/{fair}/applications", "/agreements/",
                       f"/agreements/{agreement}", "/agreements/ceremony", f"/fairs/{fair}/reports/outcome", "/inbox/",
                       f"/fairs/{conference}/meetings/", f"/fairs/{conference}/meetings/participants/{participant}",
-                      f"/fairs/{conference}/meetings/desk"],
+                      f"/fairs/{conference}/meetings/desk", f"/fairs/{conference}/meetings/import/"],
         "manager": ["/salespoints/", f"/salespoints/{point}", f"/salespoints/{point}/counter", f"/salespoints/{point}/refused",
                     f"/salespoints/{statement_point}/statements", f"/salespoints/statements/{statement}"],
         "producer": ["/salespoints/consigned", f"/salespoints/statements/{own_statement}"],
