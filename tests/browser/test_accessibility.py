@@ -5,7 +5,6 @@ moderate or minor)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from core.formatting import vietnam_today
 from matchmaking.link_signing import participant_path
 from tests.conftest import ROOT, run, serve, stop_server
 from tests.hardening.stock_stream import query
@@ -87,7 +87,7 @@ def journeys(demo) -> dict[str, list[str]]:
     ((conference,),) = query(url, "SELECT MIN(fair) FROM meeting")
     ((participant,),) = query(url, f"SELECT MIN(buyer) FROM meeting WHERE fair = {conference}")
     # The demo conference is past and so are its links: a participant's page is opened with one made for today.
-    own_page = participant_path(participant, dt.date.today())
+    own_page = participant_path(participant, vietnam_today())
     organizer, manager = _api(base, "organizer"), _api(base, "manager")
     try:
         fairs = _items(organizer.get("/api/v1/fairs").json())

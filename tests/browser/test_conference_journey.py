@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, unique
 from tests.fairs.conftest import fair_payload
 
@@ -77,7 +78,7 @@ def test_participants_act_through_their_own_links_on_a_phone(page, login, server
     organizer = login("organizer")
     fair = ok(organizer.api("POST", "/api/v1/fairs", fair_payload(kind="connection_conference")))["id"]
     base = f"/api/v1/fairs/{fair}/matchmaking"
-    ok(organizer.api("PUT", f"{base}/room", {"day": dt.date.today().isoformat(), "tables": 2,
+    ok(organizer.api("PUT", f"{base}/room", {"day": vietnam_today().isoformat(), "tables": 2,
                                              "sessions": [{"starts": "08:30", "slots": 4}]}), 200)
     buyer_name, producer_name = unique("Chuỗi Bách Hóa "), unique("HTX Mật ong ")
     buyer = ok(organizer.api("POST", "/api/v1/buyers", {"name": buyer_name, "kind": "supermarket_chain"}))["id"]

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
+from core.formatting import vietnam_today
 from tests.salespoints.conftest import move
 
 # A page loaded while the phone is offline reads navigator.onLine as offline from its first script on. Chromium's
@@ -105,7 +106,7 @@ def test_counter_sells_in_two_taps_and_keeps_sales_made_offline(page, context, s
 
 def _receive_two_lots(manager, point, product) -> None:
     """43 on hand: 1 in a lot expiring soon, 42 in one expiring later (received first)."""
-    soon, late = dt.date.today() + dt.timedelta(days=10), dt.date.today() + dt.timedelta(days=200)
+    soon, late = vietnam_today() + dt.timedelta(days=10), vietnam_today() + dt.timedelta(days=200)
     assert move(manager, point, product, "receipt", 42, lot_code="L-LATE", lot_expiry=late.isoformat()).status_code == 201
     assert move(manager, point, product, "receipt", 1, lot_code="L-SOON", lot_expiry=soon.isoformat()).status_code == 201
 

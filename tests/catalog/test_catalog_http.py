@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, run, unique
 
 
@@ -156,7 +157,7 @@ def test_certificates_expiring_soon_come_nearest_first_and_a_producer_sees_only_
     member = ProducerMember.select(ProducerMember.producer).where(
         ProducerMember.user.is_in(User.select(User.id).where(User.username == "t-producer")))
     own = run(member.first())["producer"]
-    today = dt.date.today()
+    today = vietnam_today()
     tag = unique()
 
     def expiring_in(days: int, owner: int, name: str) -> None:

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, unique
 
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 
 
 def fair_payload(**overrides) -> dict:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import Client, product_payload, run, unique
 from tests.fairs.conftest import fair_payload
 
@@ -755,7 +756,7 @@ def world(server, users) -> World:
                       {"user_id": world.user_ids["salespoint_manager"]}), 204)
 
     # a fair running today with two exhibitors, each with a booth and today's sales (a day is recorded once it has come)
-    fair = fair_payload(starts_on=dt.date.today().isoformat(), ends_on=(dt.date.today() + dt.timedelta(days=4)).isoformat())
+    fair = fair_payload(starts_on=vietnam_today().isoformat(), ends_on=(vietnam_today() + dt.timedelta(days=4)).isoformat())
     ids["fair_id"] = fair_id = _ok(organizer.api("POST", "/api/v1/fairs", fair), 201).json()["id"]
     zone = _ok(organizer.api("POST", f"/api/v1/fairs/{fair_id}/zones", {"code": "A", "name": "Thực phẩm", "theme": "general"}),
                201).json()["id"]
@@ -781,9 +782,9 @@ def world(server, users) -> World:
     # agreements: one the test producer is party to, one it is not; a milestone and a scan on each
     for owner in ("own", "other"):
         agreement = _ok(organizer.api("POST", "/api/v1/agreements", {
-            "buyer_id": ids["buyer"], "producer_ids": [ids[f"{owner}_producer"]], "signed_on": dt.date.today().isoformat(),
+            "buyer_id": ids["buyer"], "producer_ids": [ids[f"{owner}_producer"]], "signed_on": vietnam_today().isoformat(),
             "lines": [{"product_id": ids[f"{owner}_product"], "quantity": 10, "unit": "hộp", "unit_price": 50_000}],
-            "milestones": [{"due_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(), "description": "Gặp lại"}],
+            "milestones": [{"due_on": (vietnam_today() + dt.timedelta(days=30)).isoformat(), "description": "Gặp lại"}],
         }), 201).json()
         ids[f"{owner}_agreement"], ids[f"{owner}_milestone"] = agreement["id"], agreement["milestones"][0]["id"]
         scan = organizer.post(f"/api/v1/agreements/{agreement['id']}/attachments", headers={"x-csrftoken": organizer.csrf()},

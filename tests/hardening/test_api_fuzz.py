@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from core.formatting import vietnam_today
 from tests.conftest import PASSWORDS, Client, product_payload, run, unique
 
 # Requests per operation for each role, about 2,400 in all: the more a role may do, the further its requests
@@ -37,7 +38,7 @@ COVERAGE_ROLE = "admin"
 SCHEMA_PATH = "/api/schema/openapi.json"
 # A fixed seed: every run, on either engine, sends the same generated requests.
 SEED = 20250701
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 # Integers just past what the storage holds: 32-bit ids and counts on PostgreSQL, 64-bit integers on SQLite.
 INTEGER_EDGES = [-1, 0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**20]
 # Text at the edges: the calendar's first and last days (and moments that leave it in UTC), a NUL, a formula.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.formatting import vietnam_today
 from tests.conftest import run, unique
 
 
@@ -22,7 +23,7 @@ def test_a_nul_in_text_is_refused_as_the_fields_error_and_nothing_is_written(log
     assert "not allowed" in point.json()["errors"]["name"] or "không được phép" in point.json()["errors"]["name"]
     assert run(SalesPoint.count().where(SalesPoint.name.like(f"{tag}%"))) == 0
 
-    day = dt.date.today() + dt.timedelta(days=40)
+    day = vietnam_today() + dt.timedelta(days=40)
     fair_tag = unique("Hội chợ ")
     fair_name = fair_tag + " \x00"
     fair = organizer.api("POST", "/api/v1/fairs", {"name": fair_name, "starts_on": day.isoformat(),

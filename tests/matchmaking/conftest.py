@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, unique
 from tests.fairs.conftest import fair_payload
 
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 
 
 def ok(response, status: int = 201):

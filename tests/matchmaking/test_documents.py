@@ -10,11 +10,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, unique
 from tests.fairs.conftest import fair_payload
 from tests.pdf import pdf_page_size, pdf_pages, pdf_text
 
-DAY = dt.date.today() + dt.timedelta(days=30)
+DAY = vietnam_today() + dt.timedelta(days=30)
 FIRST = dt.datetime.combine(DAY, dt.time(8, 30))
 
 

@@ -9,6 +9,7 @@ import json
 import re
 
 from core import signed_links
+from core.formatting import vietnam_today
 from tests.conftest import run, unique
 from tests.matchmaking.conftest import ok as _ok
 
@@ -40,9 +41,9 @@ def test_the_link_opens_its_participants_page_only(conference, anonymous):
     payload, signature = links[chain["id"]].removeprefix("/meet/").split(".")
     altered = f"/meet/{payload}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
     assert anonymous.get(altered).status_code == 403
-    expired = signed_links.sign("meeting-participant", chain["id"], dt.date.today() - dt.timedelta(days=1))
+    expired = signed_links.sign("meeting-participant", chain["id"], vietnam_today() - dt.timedelta(days=1))
     assert anonymous.get(f"/meet/{expired}").status_code == 403
-    other_purpose = signed_links.sign("buyer", chain["id"], dt.date.today() + dt.timedelta(days=5))
+    other_purpose = signed_links.sign("buyer", chain["id"], vietnam_today() + dt.timedelta(days=5))
     assert anonymous.get(f"/meet/{other_purpose}").status_code == 403
     assert conference["organizer"].get(f"{conference['base']}/links").status_code == 200
     assert anonymous.get(f"{conference['base']}/links").status_code in (302, 401)

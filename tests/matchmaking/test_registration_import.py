@@ -9,10 +9,11 @@ import re
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import product_payload, run, unique, xlsx_of
 from tests.fairs.conftest import fair_payload
 
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADINGS = ["STT", "Tên doanh nghiệp/HTX", "Bên", "Mã số thuế", "Tỉnh/thành phố", "Nhóm sản phẩm quan tâm",
             "Hạng sao tối thiểu", "Tỉnh quan tâm", "Giá từ", "Giá đến", "Sản lượng cần", "Năng lực cung ứng",

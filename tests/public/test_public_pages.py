@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+from core.formatting import vietnam_today
 from tests.conftest import ROOT, product_payload, unique
 from tests.salespoints.conftest import move
 
@@ -19,7 +20,7 @@ def _product(login, producer_id, **overrides) -> dict:
 
 def _certified_on_for_expiry_in(days: int) -> str:
     """A certification date whose 36-month expiry falls `days` from today."""
-    expiry = dt.date.today() + dt.timedelta(days=days)
+    expiry = vietnam_today() + dt.timedelta(days=days)
     return expiry.replace(year=expiry.year - 3).isoformat()
 
 
@@ -27,7 +28,7 @@ def test_the_four_validity_states_read_plainly(login, anonymous, producer_id):
     valid = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(400))
     soon = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(20))
     expired = _product(login, producer_id, certified_on=_certified_on_for_expiry_in(-1))
-    withdrawn = _product(login, producer_id, withdrawn_on=dt.date.today().isoformat(),
+    withdrawn = _product(login, producer_id, withdrawn_on=vietnam_today().isoformat(),
                          certified_on=_certified_on_for_expiry_in(400))
     page = anonymous.get(f"/p/{valid['code']}?lang=en").text
     assert "Certified OCOP product" in page and "Valid until" in page and "verdict-ok" in page

@@ -11,10 +11,11 @@ import random
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import run, unique
 from tests.pdf import pdf_pages, pdf_text  # noqa: F401  (the report tests' PDF readers)
 
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 
 
 def db(function, *args, **kwargs):

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
+from core.formatting import vietnam_today
 from tests.conftest import unique
 from tests.reports import svg
 from tests.reports.conftest import db, workbook
 
-TODAY = dt.date.today()
+TODAY = vietnam_today()
 TURN = 0.0005  # drawing tolerance: 0.05 % of a turn (coordinates are written to 1/100 of a unit)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.formatting import vietnam_today
 from tests.conftest import unique
 from tests.reports.conftest import db, pdf_text, workbook
 
@@ -46,7 +47,7 @@ async def a_point_with_a_month_of_trade(month: dt.date) -> dict:
 
 
 def test_salespoint_monthly_report_figures_equal_the_ledger(organizer):
-    month = dt.date.today().replace(day=1) - dt.timedelta(days=40)
+    month = vietnam_today().replace(day=1) - dt.timedelta(days=40)
     facts = db(a_point_with_a_month_of_trade, month)
     query = {"month": month.strftime("%Y-%m"), "point_id": facts["point"]}
     preview = organizer.get("/reports/salespoints", params=query)
@@ -65,7 +66,7 @@ def test_salespoint_monthly_report_figures_equal_the_ledger(organizer):
 
 
 def test_a_month_with_no_data_is_a_valid_short_report(organizer, login):
-    facts = db(a_point_with_a_month_of_trade, dt.date.today().replace(day=1) - dt.timedelta(days=40))
+    facts = db(a_point_with_a_month_of_trade, vietnam_today().replace(day=1) - dt.timedelta(days=40))
     response = organizer.get("/reports/salespoints/pdf", params={"month": "2031-02", "point_id": facts["point"], "lang": "en"})
     assert response.status_code == 200
     text = pdf_text(response.content)
@@ -85,7 +86,7 @@ def test_agreement_followup_report_shows_fulfilment_and_overdue_milestones(organ
             Agreement.fair == fair, Agreement.status.not_in(["draft", "cancelled"]))
         running = [r["id"] for r in rows if r["status"] in ("signed", "in_progress")]
         overdue = await Milestone.count().where(Milestone.agreement.is_in(running or [0]), Milestone.done_on.is_null(),
-                                                Milestone.due_on < dt.date.today())
+                                                Milestone.due_on < vietnam_today())
         return {"agreements": len(rows), "committed": sum(r["committed_value"] for r in rows),
                 "delivered": sum(r["delivered_value"] for r in rows), "overdue": overdue}
 

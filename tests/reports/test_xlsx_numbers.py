@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.reports.conftest import db, workbook
 
 # A number written as text: "1.250.000.000 ₫", "38,3 %", "1.250", "+12,5 %".
@@ -125,7 +126,7 @@ def test_outcome_xlsx_stores_money_counts_shares_and_days_as_numbers(organizer, 
     delivered = [row for row in book.worksheets[0].iter_rows() if row[0].value == "Delivered so far"][-1]
     assert is_number(delivered[3].value) and 0 < delivered[3].value < 1 and delivered[3].number_format == "0.0%"
     compiled = figure_row(book, "Compiled on")[1]
-    assert compiled.value.date() == dt.date.today() and compiled.number_format == "dd/mm/yyyy"
+    assert compiled.value.date() == vietnam_today() and compiled.number_format == "dd/mm/yyyy"
     shares = [row[2].value for row in list(book["Exhibitors"].iter_rows())[1:]]
     assert all(is_number(s) and 0 <= s <= 1 for s in shares) and shares[-1] == 1
     changes = [row[3] for row in list(book["Change"].iter_rows())[1:]]

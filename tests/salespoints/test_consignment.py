@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from core.formatting import vietnam_today
 from tests.conftest import run
 from tests.salespoints.conftest import carry, make_point, make_product, move
 
@@ -140,11 +141,11 @@ def test_the_month_is_settled_once_paid_closes_it_and_a_late_sale_goes_to_the_ne
 
     csrf = {"x-csrftoken": manager.csrf()}
     paid = manager.post(f"/api/v1/salespoints/statements/{ours['id']}/payment",
-                        json={"amount": 163_200, "paid_on": dt.date.today().isoformat(), "reference": "UNC 0042"}, headers=csrf)
+                        json={"amount": 163_200, "paid_on": vietnam_today().isoformat(), "reference": "UNC 0042"}, headers=csrf)
     assert paid.status_code == 201, paid.text
     assert paid.json()["status"] == "paid"
     again = manager.post(f"/api/v1/salespoints/statements/{ours['id']}/payment",
-                         json={"amount": 1, "paid_on": dt.date.today().isoformat()}, headers=csrf)
+                         json={"amount": 1, "paid_on": vietnam_today().isoformat()}, headers=csrf)
     assert again.status_code == 409
 
     # A sale of that month recorded late: the closed statement does not change; the next one carries it.
@@ -198,7 +199,7 @@ def test_statement_documents_and_the_producer_sees_its_own_only(consignment, log
     assert manager.get("/salespoints/consigned").status_code == 403
     # A producer cannot compile or pay.
     refused = producer.post(f"/api/v1/salespoints/statements/{ours['id']}/payment",
-                            json={"amount": 1, "paid_on": dt.date.today().isoformat()}, headers={"x-csrftoken": producer.csrf()})
+                            json={"amount": 1, "paid_on": vietnam_today().isoformat()}, headers={"x-csrftoken": producer.csrf()})
     assert refused.status_code == 403
     html = manager.get(f"/salespoints/statements/{ours['id']}")
     assert html.status_code == 200 and "87.500" in html.text

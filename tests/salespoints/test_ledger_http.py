@@ -6,6 +6,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
+from core.formatting import vietnam_today
 from tests.conftest import run, unique
 from tests.salespoints.conftest import carry, make_point, make_product, move
 
@@ -193,7 +194,7 @@ def test_point_page_shows_compliance_expiring_lots_sales_and_exports(shop):
     from openpyxl import load_workbook
 
     point, product, manager = shop["point"], shop["products"][0], shop["manager"]
-    soon = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    soon = (vietnam_today() + dt.timedelta(days=10)).isoformat()
     assert move(manager, point, product, "receipt", 8, lot_code="SOON", lot_expiry=soon).status_code == 201
     assert move(manager, point, product, "sale", 3, lot_code="SOON").status_code == 201
     page = manager.get(f"/salespoints/{point}")
@@ -246,8 +247,8 @@ def test_history_filters_sales_by_product_and_the_overview(shop):
     sales_only = manager.get(f"/api/v1/salespoints/{point}/movements", params={"kind": "sale"}).json()
     assert [m["quantity"] for m in sales_only] == [-1, -3]
 
-    today = dt.date.today().isoformat()
-    year_ago = (dt.date.today() - dt.timedelta(days=300)).isoformat()
+    today = vietnam_today().isoformat()
+    year_ago = (vietnam_today() - dt.timedelta(days=300)).isoformat()
     best = manager.get(f"/api/v1/salespoints/{point}/sales", params={"since": year_ago, "until": today}).json()
     assert isinstance(best, list), best
     assert [(r["product_id"], r["units"], r["revenue"]) for r in best] == [(first, 3, 300_000), (second, 1, 100_000)]

@@ -8,6 +8,7 @@ import io
 
 from openpyxl import load_workbook
 
+from core.formatting import vietnam_today
 from tests.conftest import run
 from tests.salespoints.conftest import carry, make_product, move
 
@@ -29,7 +30,7 @@ def test_a_producer_reads_a_point_through_its_own_products_only(shop, login, use
         assert move(manager, point, product, "receipt", 10).status_code == 201
         assert move(manager, point, product, "sale", 2).status_code == 201
     producer = login("producer")
-    today = dt.date.today().isoformat()
+    today = vietnam_today().isoformat()
 
     def products(client, path, **params) -> set[int]:
         response = client.get(f"/api/v1/salespoints/{point}/{path}", params=params)

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 
+from core.formatting import vietnam_today
 from tests.conftest import unique
 from tests.scheduler.conftest import db, dispatch, make_fair, make_producer, place
 
@@ -35,7 +36,7 @@ def _signed(application_id: int, until: str) -> str:
 
 def test_publishing_reaches_exhibitors_without_accounts_once_each_with_a_link_that_needs_no_login(
         outbox, login, anonymous, clock):
-    today = dt.date.today()
+    today = vietnam_today()
     fair = db(make_fair, today + dt.timedelta(days=10), today + dt.timedelta(days=13), status="allocating")
     tea, tea_name = db(_producer, f"{unique('tra')}@htx.test")
     later, _ = db(_producer, f"{unique('cho')}@htx.test")

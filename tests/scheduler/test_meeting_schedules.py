@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from core.formatting import vietnam_today
 from tests.conftest import unique
 from tests.pdf import pdf_text
 from tests.scheduler.conftest import db, dispatch, make_producer, make_product, real_now
@@ -20,7 +21,7 @@ async def _conference() -> dict:
     from matchmaking.enums import Side
     from matchmaking.schemas import ParticipantIn, RoomIn, SessionIn
 
-    day = dt.date.today() + dt.timedelta(days=20)
+    day = vietnam_today() + dt.timedelta(days=20)
     fair = (await Fair.insert(Fair(name=unique("Hội nghị kết nối "), kind="connection_conference", venue="Cung Văn hóa",
                                    province_code="ha-noi", starts_on=day, ends_on=day)))[0]["id"]
     await services.set_room(fair, RoomIn(day=day, tables=2, sessions=[SessionIn(starts="08:30", slots=3)]), SYSTEM)
