@@ -382,3 +382,26 @@ def check_digit(body: str) -> int:
     """The GS1 check digit of a GTIN's other digits."""
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10
+
+
+def product_key(name: str) -> str:
+    """A product's name as sheets are matched against it: folded, its spaces single."""
+    return fold(" ".join(name.split()))
+
+
+def named_products(own: dict[str, int], written: list[str]) -> tuple[list[int], list[str]]:
+    """The ids of the products a sheet names among a producer's own (`own`: product_key → id), each once; "Mật ong"
+    finds the producer's only "Mật ong hoa nhãn" too. Also the names the producer has no product of."""
+    ids: list[int] = []
+    unknown: list[str] = []
+    for name in written:
+        key = product_key(name)
+        match = own.get(key)
+        if match is None:
+            close = [pid for known, pid in own.items() if key in known]
+            match = close[0] if len(close) == 1 else None
+        if match is None:
+            unknown.append(name)
+        elif match not in ids:
+            ids.append(match)
+    return ids, unknown

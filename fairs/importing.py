@@ -90,7 +90,7 @@ class _Catalogue:
         self.tokens = {key: list_values.name_tokens(key) for key in self.by_key}
         self.products: dict[int, dict[str, int]] = {}
         for product in products:
-            self.products.setdefault(product["producer"], {})[fold(" ".join(product["name"].split()))] = product["id"]
+            self.products.setdefault(product["producer"], {})[list_values.product_key(product["name"])] = product["id"]
 
     def producer(self, written: str, province: str) -> tuple[dict | None, Msg | str | None]:
         name, _ = list_values.producer_and_place(written)
@@ -111,19 +111,7 @@ class _Catalogue:
 
     def product_ids(self, producer_id: int, written: list[str]) -> tuple[list[int], list[str]]:
         """The ids of the products named, and the names this producer has no product of."""
-        own = self.products.get(producer_id, {})
-        ids, unknown = [], []
-        for name in written:
-            folded = fold(name)
-            match = own.get(folded)
-            if match is None:  # "Mật ong" for the only "Mật ong hoa nhãn" of the producer
-                close = [pid for known, pid in own.items() if folded in known]
-                match = close[0] if len(close) == 1 else None
-            if match is None:
-                unknown.append(name)
-            elif match not in ids:
-                ids.append(match)
-        return ids, unknown
+        return list_values.named_products(self.products.get(producer_id, {}), written)
 
 
 async def check_applications(fair: dict, sheet: HeadedRows) -> ApplicationsChecked:

@@ -23,6 +23,7 @@ from core.routing import get, post
 from core.settings import settings
 from matchmaking import needs_forms, participant_links, services
 from matchmaking.enums import Side
+from matchmaking.link_signing import participant_path
 from matchmaking.routes import require_organizer, require_reader
 from matchmaking.schemas import ExtraMeetingIn, ParticipantIn, PlaceIn, SwapIn
 
@@ -61,7 +62,7 @@ class ParticipantPages(Controller):
         buyer = participant.side == Side.buyer.value
         others = [(p.id, p.name) for p in await services.participants(fair_id)
                   if p.side != participant.side]
-        link = f"{settings.base_url}{(await participant_links.paths(fair_id))[participant_id]}" if organizer else ""
+        link = f"{settings.base_url}{participant_path(participant_id, fair['ends_on'])}" if organizer else ""
         return Template(template_name="matchmaking/participant_admin.html", status_code=status_code, context={
             "fair": fair, "participant": participant, "room": room, "organizer": organizer, "link": link,
             "meetings": await services.meetings(fair_id, participant_id), "others": others, "buyer": buyer,

@@ -6,12 +6,10 @@ from __future__ import annotations
 from litestar import Controller
 from litestar.response import Response
 
-from accounts.enums import Role
-from accounts.guards import require_login, require_roles
+from accounts.guards import require_login
 from core.routing import get
 from matchmaking import documents
-
-require_reader = require_roles(Role.organizer, Role.viewer)  # as the meetings page: the organizing office reads
+from matchmaking.routes import require_reader
 
 
 def _pdf(content: bytes, filename: str) -> Response:

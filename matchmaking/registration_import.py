@@ -34,7 +34,6 @@ from core.fields import problems
 from core.formatting import VIETNAM
 from core.i18n import gettext
 from core.spreadsheets import workbook_of
-from core.text import fold
 from matchmaking import registration_sheet, services
 from matchmaking.enums import Side
 from matchmaking.registration_sheet import Draft
@@ -216,26 +215,8 @@ async def _products(producer_ids: list[int]) -> dict[int, dict[str, int]]:
     found: dict[int, dict[str, int]] = {}
     for row in await Product.select(Product.id, Product.name, Product.producer).where(
             Product.producer.is_in(producer_ids or [0]) & Product.withdrawn_on.is_null()):
-        found.setdefault(row["producer"], {})[fold(" ".join(row["name"].split()))] = row["id"]
+        found.setdefault(row["producer"], {})[list_values.product_key(row["name"])] = row["id"]
     return found
-
-
-def _named_products(own: dict[str, int], written: list[str]) -> tuple[list[int], list[str]]:
-    """The ids of the products a row names ("Mật ong" for the producer's only "Mật ong hoa nhãn" too), and the
-    names the producer has no product of."""
-    ids: list[int] = []
-    unknown: list[str] = []
-    for name in written:
-        folded = fold(" ".join(name.split()))
-        match = own.get(folded)
-        if match is None:
-            close = [pid for known, pid in own.items() if folded in known]
-            match = close[0] if len(close) == 1 else None
-        if match is None:
-            unknown.append(name)
-        elif match not in ids:
-            ids.append(match)
-    return ids, unknown
 
 
 # -- checking --------------------------------------------------------------------------------------------------
@@ -342,7 +323,7 @@ async def _registration(draft: Draft, planned: PlannedRow, party: dict | None, r
     else:
         assert party is not None
         if draft.products:
-            ids, unknown = _named_products(named.get(party["id"], {}), draft.products)
+            ids, unknown = list_values.named_products(named.get(party["id"], {}), draft.products)
             if unknown:
                 errors["products"] = Msg(N_("Not among this producer's products in the catalogue: %(names)s."),
                                          names=", ".join(unknown))

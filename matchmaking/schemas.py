@@ -54,28 +54,6 @@ class RoomOut(msgspec.Struct, kw_only=True):
     slots: list[SlotOut]
 
 
-class ParticipantIn(msgspec.Struct, kw_only=True):
-    """A buyer's registration with its needs, or a producer's with the products it offers."""
-
-    side: Side
-    buyer_id: Id | None = None
-    producer_id: Id | None = None
-    quota: Quota = 8
-    available: list[Annotated[int, Meta(ge=0, lt=MAX_SLOTS)]] = []  # slot numbers; empty: every slot
-    groups: list[Annotated[str, text(32)]] = []
-    subgroups: list[Annotated[str, text(40)]] = []
-    min_stars: Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP stars are 3, 4 or 5.")))] | None = None
-    provinces: list[Annotated[str, text(32)]] = []
-    price_min: Money | None = None
-    price_max: Money | None = None
-    volume: Annotated[str, text(255)] = ""
-    product_ids: list[Id] = []
-    capacity: Annotated[str, text(255)] = ""
-    min_order: Annotated[str, text(255)] = ""
-    notes: Annotated[str, text(2000)] = ""
-    language: Language = "vi"
-
-
 Slot = Annotated[int, Meta(ge=0, lt=MAX_SLOTS, extra=message(N_("Choose a time slot of the conference.")))]
 Stars = Annotated[int, Meta(ge=3, le=5, extra=message(N_("OCOP stars are 3, 4 or 5.")))]
 
@@ -97,6 +75,16 @@ class OwnNeedsIn(msgspec.Struct, kw_only=True):
     min_order: Annotated[str, text(255)] = ""
     notes: Annotated[str, text(2000)] = ""
     language: Language = "vi"
+
+
+class ParticipantIn(OwnNeedsIn, kw_only=True):
+    """A buyer's registration with its needs, or a producer's with the products it offers: what it says of itself,
+    and its side, party and quota."""
+
+    side: Side
+    buyer_id: Id | None = None
+    producer_id: Id | None = None
+    quota: Quota = 8
 
 
 class NeedsForm(OwnNeedsIn, kw_only=True):
